@@ -1,0 +1,177 @@
+"""The page pipeline: parse -> detect -> resolve -> canonicalize -> check -> rewrite.
+
+``analyze(text, profile)`` is the core's one entry point, like black's ``format_str``:
+a string and a site profile in, a ``PageResult`` out; no network, no disk.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.core import invariants
+from bot.core.canonicalize import Context, canonicalize, read_label, rule_for
+from bot.core.detect import find_links
+from bot.core.diff import unified_diff
+from bot.core.labels import UnsafeLabel
+from bot.core.markup import Markup, read_markup
+from bot.core.model import Change, Occurrence, PageResult, Rule, Skip, SkipReason, Syntax
+from bot.core.options import DEFAULT_OPTIONS, Options
+from bot.core.profile import SiteProfile
+from bot.core.rewrite import apply_changes
+from bot.core.urls import Resolved, resolve
+
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_GAP_LINK = re.compile(r"\[\[\s*:?\s*([^\[\]|:]+):[^\[\]]*\]\]")
+_MAX_CHECK_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Proposed changes before the page-level checks, with what they were made from."""
+
+    changes: tuple[Change, ...]
+    old_visible: tuple[str, ...]  # per change: what readers saw of the old text
+    skipped: tuple[Skip, ...]
+    forms: Counter
+    markup: Markup
+
+
+def analyze(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS, title: str = "") -> PageResult:
+    """Find the broken links of one page and propose their canonical form."""
+    plan = plan_changes(text, profile, options)
+    changes: list[Change] = []
+    skipped = list(plan.skipped)
+    for change, old_visible in zip(plan.changes, plan.old_visible):
+        problem = invariants.visible_text_problem(change, old_visible)
+        if problem is None:
+            changes.append(change)
+        else:
+            skipped.append(_rejected(change, problem))
+    new_text, changes = _checked_rewrite(text, changes, skipped, profile, options)
+    changes = _with_ids(changes)
+    skipped.sort(key=lambda skip: skip.start)
+    forms = {rule.value: plan.forms[rule] for rule in Rule if plan.forms[rule]}
+    return PageResult(
+        title=title,
+        text=text,
+        new_text=new_text,
+        changes=tuple(changes),
+        skipped=tuple(skipped),
+        forms=forms,
+        diff=unified_diff(text, new_text, title or "page"),
+    )
+
+
+def _checked_rewrite(text, changes, skipped, profile, options) -> tuple[str, list[Change]]:
+    """Apply the changes; drop (and report) any that fail a page-level check, then try again."""
+    for _ in range(_MAX_CHECK_ROUNDS):
+        new_text, spans = apply_changes(text, changes)
+        if not changes:
+            return new_text, changes
+        problem = invariants.outside_problem(text, new_text, changes, spans)
+        if problem is not None:  # pragma: no cover - apply_changes guarantees it; kept as a net
+            raise AssertionError(problem)
+        second = plan_changes(new_text, profile, options)
+        problems = invariants.structure_problems(changes, spans, second.markup)
+        problems.update(invariants.unstable_changes(spans, second.changes))
+        if not problems:
+            return new_text, changes
+        skipped.extend(_rejected(changes[i], reason) for i, reason in sorted(problems.items()))
+        changes = [change for i, change in enumerate(changes) if i not in problems]
+    skipped.extend(_rejected(change, "output still unstable after rechecking") for change in changes)
+    return text, []
+
+
+def _rejected(change: Change, reason: str) -> Skip:
+    return Skip(change.start, change.end, change.old, SkipReason.CHECK_FAILED, reason, change.rule)
+
+
+def _with_ids(changes: list[Change]) -> list[Change]:
+    seen: Counter = Counter()
+    result = []
+    for change in changes:
+        key = (change.rule, change.old, change.new)
+        result.append(change.with_id(seen[key]))
+        seen[key] += 1
+    return result
+
+
+def plan_changes(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS) -> Plan:
+    """Detect, resolve and canonicalize every link occurrence; no page-level checks yet."""
+    markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
+    found = find_links(text, markup)
+    forms: Counter = Counter()
+    skipped: list[Skip] = []
+    resolved_links: list[tuple[Occurrence, Resolved, Rule]] = []
+    for occurrence in found.occurrences:
+        resolved = resolve(clean_href(occurrence), profile, wikilink_hint=occurrence.title_attr == "wikilink")
+        rule = rule_for(occurrence, resolved)
+        if rule is not None:
+            forms[rule] += 1
+            resolved_links.append((occurrence, resolved, rule))
+    for occurrence, region in found.protected:
+        resolved = resolve(clean_href(occurrence), profile, wikilink_hint=occurrence.title_attr == "wikilink")
+        rule = rule_for(occurrence, resolved)
+        if rule is not None:
+            forms[rule] += 1
+            skipped.append(
+                Skip(occurrence.start, occurrence.end, occurrence.raw, SkipReason.PROTECTED, f"inside {region.reason}", rule)
+            )
+    closing_start = _closing_block_start(text, resolved_links, profile)
+    changes: list[Change] = []
+    old_visible: list[str] = []
+    for occurrence, resolved, rule in resolved_links:
+        following = text[occurrence.end : occurrence.end + 1]
+        context = Context(following, occurrence.start >= closing_start)
+        outcome = canonicalize(occurrence, resolved, rule, context, profile, options)
+        if isinstance(outcome, Skip):
+            skipped.append(outcome)
+        else:
+            changes.append(outcome)
+            old_visible.append(_old_visible(occurrence))
+    return Plan(tuple(changes), tuple(old_visible), tuple(skipped), forms, markup)
+
+
+def clean_href(occurrence: Occurrence) -> str:
+    """The destination with its syntax's escaping undone (Markdown backslashes, HTML entities)."""
+    href = occurrence.href
+    if occurrence.syntax is Syntax.MARKDOWN:
+        href = _MD_ESCAPE.sub(r"\1", href)
+    return html.unescape(href)
+
+
+def _old_visible(occurrence: Occurrence) -> str:
+    try:
+        return read_label(occurrence).visible
+    except UnsafeLabel:  # pragma: no cover - canonicalize already skipped these
+        return occurrence.raw
+
+
+def _closing_block_start(text: str, links: list[tuple[Occurrence, Resolved, Rule]], profile: SiteProfile) -> int:
+    """Offset where the page's closing block of category links starts (len(text) when none).
+
+    The closing block is the end of the page holding only category links (Markdown
+    or wikitext), interlanguage links and white space: pandoc moves categories there.
+    """
+    start = len(text)
+    for occurrence, _resolved, rule in reversed(links):
+        if not _closing_gap(text[occurrence.end : start], profile):
+            break
+        if rule is not Rule.CATEGORY or occurrence.syntax not in (Syntax.MARKDOWN, Syntax.HTML_A):
+            break
+        start = occurrence.start
+    return start
+
+
+def _closing_gap(gap: str, profile: SiteProfile) -> bool:
+    """True when ``gap`` holds only white space and category or interlanguage tags."""
+    for match in _GAP_LINK.finditer(gap):
+        namespace = profile.namespace(match.group(1))
+        interwiki = profile.interwiki(match.group(1))
+        if not ((namespace is not None and namespace.id == 14) or (interwiki is not None and interwiki.local)):
+            return False
+    return not _GAP_LINK.sub("", gap).strip()
+

@@ -1,0 +1,219 @@
+"""Find link occurrences in a page: Markdown links, HTML ``<a>`` links, autolinks, wikitext external links.
+
+The Markdown forms are not wikitext, so mwparserfromhell splits them into text and
+free external links; they are found by a small linear scanner over the raw text in
+the way CommonMark finds inline links (a stack of ``[`` openers, closed by ``](``).
+Protected regions (from ``markup``) are opaque to the scanner; occurrences found
+inside them are returned separately so they can be reported. Wikitext external
+links come from the parse tree.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from bot.core.markup import Markup, Region
+from bot.core.model import Occurrence, Syntax
+
+_TOKEN = re.compile(r"\\.|[\[\]<]|\n[ \t]*(?=\n)", re.S)
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]*)>", re.I)
+_A_OPEN = re.compile(r"<a\s[^<>]*>", re.I)
+_A_CLOSE = re.compile(r"</a\s*>", re.I)
+_ATTRIBUTE = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+_WRAPPED_DEST = re.compile(r"([^\s()\"<>]+(?:[ \t]*\n[ \t]*[^\s()\"<>]+)+)[ \t]*\n?[ \t]*\"([^\"\n]*)\"[ \t]*\)")
+_MAX_DEST = 4096
+_MAX_TITLE = 1024
+_MAX_LABEL = 2048
+
+
+@dataclass(frozen=True)
+class Found:
+    occurrences: tuple[Occurrence, ...]  # in unprotected text, sorted, not overlapping
+    protected: tuple[tuple[Occurrence, Region], ...]  # inside protected regions
+
+
+def find_links(text: str, markup: Markup) -> Found:
+    scanner = _Scanner(text)
+    found = scanner.scan(0, len(text), markup.protected)
+    found.extend(_ext_link_occurrences(text, markup))
+    inside: list[tuple[Occurrence, Region]] = []
+    for region in markup.protected:
+        for occurrence in scanner.scan(region.start, region.end, ()):
+            inside.append((occurrence, region))
+    outside: list[Occurrence] = []
+    for occurrence in _outermost(found):
+        region = markup.protection(occurrence.start, occurrence.end)
+        if region is None:
+            outside.append(occurrence)
+        else:
+            inside.append((occurrence, region))
+    inside.sort(key=lambda pair: pair[0].start)
+    return Found(tuple(outside), tuple(inside))
+
+
+def _outermost(occurrences: list[Occurrence]) -> list[Occurrence]:
+    """Drop occurrences nested in or overlapping an earlier, longer one."""
+    result: list[Occurrence] = []
+    for occurrence in sorted(occurrences, key=lambda o: (o.start, -o.end)):
+        if result and occurrence.start < result[-1].end:
+            continue
+        result.append(occurrence)
+    return result
+
+
+def _ext_link_occurrences(text: str, markup: Markup) -> list[Occurrence]:
+    return [
+        Occurrence(Syntax.EXTLINK, link.start, link.end, text[link.start : link.end], link.url, link.title or "")
+        for link in markup.ext_links
+    ]
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._closers: list[int] | None = None
+
+    def scan(self, lo: int, hi: int, protected: tuple[Region, ...]) -> list[Occurrence]:
+        text = self.text
+        found: list[Occurrence] = []
+        openers: list[int] = []
+        region_index = 0
+        position = lo
+        while True:
+            match = _TOKEN.search(text, position, hi)
+            if match is None:
+                return found
+            at = match.start()
+            while region_index < len(protected) and protected[region_index].end <= at:
+                region_index += 1
+            if region_index < len(protected) and protected[region_index].start <= at:
+                # Opaque: brackets inside nowiki, comments, templates... do not pair with ours.
+                position = protected[region_index].end
+                continue
+            token = match.group()
+            position = match.end()
+            if token == "[":
+                openers.append(at)
+            elif token == "]":
+                occurrence = self._close(openers, at, hi) if openers else None
+                if occurrence is not None:
+                    found.append(occurrence)
+                    openers.clear()  # links cannot contain links: earlier openers are dead
+                    position = occurrence.end
+            elif token == "<":
+                occurrence = self._angle(at, hi)
+                if occurrence is not None:
+                    found.append(occurrence)
+                    position = occurrence.end
+            elif token.startswith("\n"):
+                openers.clear()  # a blank line ends the paragraph: no link spans it
+
+    def _close(self, openers: list[int], close: int, hi: int) -> Occurrence | None:
+        opener = openers.pop()
+        text = self.text
+        if close + 1 >= hi or text[close + 1] != "(" or close - opener > _MAX_LABEL:
+            return None
+        parsed = _destination(text, close + 2, hi)
+        if parsed is None:
+            return None
+        href, title, end = parsed
+        is_image = opener > 0 and text[opener - 1] == "!" and (opener < 2 or text[opener - 2] != "\\")
+        start = opener - 1 if is_image else opener
+        label = text[opener + 1 : close]
+        return Occurrence(Syntax.MARKDOWN, start, end, text[start:end], href, label, title, is_image)
+
+    def _angle(self, at: int, hi: int) -> Occurrence | None:
+        text = self.text
+        if (auto := _AUTOLINK.match(text, at, hi)) is not None:
+            url = auto.group(1)
+            return Occurrence(Syntax.AUTOLINK, at, auto.end(), auto.group(), url, url)
+        if (tag := _A_OPEN.match(text, at, hi)) is None:
+            return None
+        close = self._next_closer(tag.end(), hi)
+        if close is None:
+            return None
+        close_match = _A_CLOSE.match(text, close)
+        label = text[tag.end() : close]
+        if _A_OPEN.search(label) or not close_match:
+            return None
+        attributes = {
+            name.lower(): value.strip("\"'") for name, value in _ATTRIBUTE.findall(tag.group())
+        }
+        href = attributes.get("href")
+        if href is None:
+            return None
+        end = close_match.end()
+        return Occurrence(Syntax.HTML_A, at, end, text[at:end], href, label, attributes.get("title", ""))
+
+    def _next_closer(self, position: int, hi: int) -> int | None:
+        if self._closers is None:
+            self._closers = [m.start() for m in _A_CLOSE.finditer(self.text)]
+        index = bisect.bisect_left(self._closers, position)
+        if index < len(self._closers) and self._closers[index] < hi:
+            return self._closers[index]
+        return None
+
+
+def _destination(text: str, at: int, hi: int) -> tuple[str, str, int] | None:
+    """Parse ``dest "title")`` starting at ``at`` (just after ``](``): (dest, title, end)."""
+    i = _skip_space(text, at, hi)
+    if i < hi and text[i] == "<":
+        close = text.find(">", i + 1, min(hi, i + _MAX_DEST))
+        if close < 0 or "\n" in text[i + 1 : close]:
+            return None
+        dest, i = text[i + 1 : close], close + 1
+    else:
+        start, depth = i, 0
+        while i < hi and i - start < _MAX_DEST:
+            char = text[i]
+            if char == "\\" and i + 1 < hi:
+                i += 2
+                continue
+            if char.isspace() or ord(char) < 0x20:
+                break
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            i += 1
+        dest = text[start:i]
+        if not dest:
+            return None
+    j = _skip_space(text, i, hi)
+    title = ""
+    if j < hi and text[j] in "\"'(" and j > i:
+        closer = ")" if text[j] == "(" else text[j]
+        k, limit = j + 1, min(hi, j + _MAX_TITLE)
+        while k < limit and text[k] != closer:
+            k += 2 if text[k] == "\\" else 1
+        if k >= limit:
+            return None
+        title, j = text[j + 1 : k], _skip_space(text, k + 1, hi)
+    if j < hi and text[j] == ")":
+        return dest, title, j + 1
+    return _wrapped_destination(text, at, hi)
+
+
+def _wrapped_destination(text: str, at: int, hi: int) -> tuple[str, str, int] | None:
+    """A destination a mirror wrapped across lines: ``../Page/Long\\nTitle.md "wikilink")``."""
+    match = _WRAPPED_DEST.match(text, at, min(hi, at + _MAX_DEST))
+    if match is None:
+        return None
+    dest = "".join(match.group(1).split())
+    return dest, match.group(2), match.end()
+
+
+def _skip_space(text: str, i: int, hi: int) -> int:
+    """Skip spaces and at most one line break."""
+    newline = False
+    while i < hi and text[i] in " \t\n":
+        if text[i] == "\n":
+            if newline:
+                break
+            newline = True
+        i += 1
+    return i

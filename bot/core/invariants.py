@@ -1,0 +1,77 @@
+"""Safety checks a change must pass before it may be applied, in the spirit of black's equivalence check.
+
+1. Visible text: what a reader sees of the change's new text equals what they saw
+   of the old (unless the change is labelled as a deliberate display change).
+2. Nothing else moves: the text outside the changed spans is byte-identical.
+3. Structure: each new wikilink or external link parses as exactly that node in the new page.
+4. Idempotence: a second pass over the new text proposes nothing.
+A change that fails is dropped and reported; it is never applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.labels import UnsafeLabel, fold_space, visible_text
+from bot.core.markup import Markup
+from bot.core.model import Change, Display
+
+
+def visible_text_problem(change: Change, old_visible: str) -> str | None:
+    """Why the change alters what readers see, or None."""
+    if change.display is not Display.KEPT:
+        return None
+    try:
+        new_visible = visible_text(change.new)
+    except UnsafeLabel:  # pragma: no cover - visible_text does not raise it
+        return "new text cannot be read"
+    if fold_space(old_visible) != new_visible:
+        return f"visible text would change: {fold_space(old_visible)!r} -> {new_visible!r}"
+    return None
+
+
+def outside_problem(text: str, new_text: str, changes: Sequence[Change], spans: Sequence[tuple[int, int]]) -> str | None:
+    """Why bytes outside the changes differ, or None."""
+    old_cursor = new_cursor = 0
+    for change, (new_start, new_end) in zip(changes, spans):
+        if text[old_cursor : change.start] != new_text[new_cursor:new_start]:
+            return f"text before offset {change.start} changed"
+        old_cursor, new_cursor = change.end, new_end
+    if text[old_cursor:] != new_text[new_cursor:]:
+        return "text after the last change changed"
+    return None
+
+
+def structure_problems(
+    changes: Sequence[Change], spans: Sequence[tuple[int, int]], markup: Markup
+) -> dict[int, str]:
+    """Index of each change whose new link does not parse as that link in the new page."""
+    wikilinks = set(markup.wikilinks)
+    ext_links = {(link.start, link.end) for link in markup.ext_links}
+    problems: dict[int, str] = {}
+    for index, (change, (start, end)) in enumerate(zip(changes, spans)):
+        new = change.new
+        if new.startswith("[["):
+            expected = (start, start + new.index("]]") + 2)
+            if expected not in wikilinks:
+                problems[index] = "new wikilink does not parse as one link in the page"
+        elif new.startswith("["):
+            if (start, end) not in ext_links:
+                problems[index] = "new external link does not parse as one link in the page"
+    return problems
+
+
+def unstable_changes(
+    spans: Sequence[tuple[int, int]], second_pass: Sequence[Change]
+) -> dict[int, str]:
+    """Index of each change a second pass would change again (not idempotent)."""
+    problems: dict[int, str] = {}
+    for again in second_pass:
+        hits = [
+            index
+            for index, (start, end) in enumerate(spans)
+            if again.start <= end and start <= again.end
+        ]
+        for index in hits or range(len(spans)):
+            problems[index] = f"a second pass would change it again ({again.rule})"
+    return problems

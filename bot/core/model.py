@@ -1,0 +1,143 @@
+"""Values that flow through the pipeline: rules, link occurrences, changes, skips, page results.
+
+Every value is a frozen dataclass so it can be hashed, compared in tests and handed
+between layers without anyone mutating it on the way. Offsets are always indices
+into the page text the value was computed from (Python ``str`` indices, i.e. code points).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+
+class Rule(str, enum.Enum):
+    """Stable rule ids: used in output, edit summaries and configuration."""
+
+    MD_MIRROR = "md-mirror"  # [L](../Page/T.md "wikilink"), <a href="../Page/T.md">
+    MD_URL = "md-url"  # [L](https://zh.wikipedia.org/wiki/T "wikilink"), <a href=URL>
+    EXT_SELF = "ext-self"  # [https://zh.wikipedia.org/wiki/T L] (CheckWiki 90)
+    INTERWIKI = "interwiki"  # any form pointing at another wiki we know (CheckWiki 91)
+    CATEGORY = "category"  # category links: closing-block tags or inline [[:Category:X]]
+    FILE = "file"  # file links and pandoc figures
+    MD_EXTERNAL = "md-external"  # [L](https://example.org), <https://example.org>
+
+    def __str__(self) -> str:
+        return self.value
+
+
+ALL_RULES: frozenset[Rule] = frozenset(Rule)
+
+
+class Syntax(str, enum.Enum):
+    """The markup an occurrence was written in; decides how its label is read."""
+
+    MARKDOWN = "markdown"  # [label](dest "title")
+    HTML_A = "html-a"  # <a href="dest">label</a>
+    AUTOLINK = "autolink"  # <https://...>
+    EXTLINK = "extlink"  # [https://... label] (wikitext)
+
+
+class Display(str, enum.Enum):
+    """What happens to a change's visible text.
+
+    ``KEPT`` is the rule; the others are deliberate exceptions the invariants
+    check allows, and the output labels so a reviewer sees them.
+    """
+
+    KEPT = "kept"
+    CATEGORY_TAG = "category-tag"  # inline text becomes an invisible category tag
+    IMAGE = "image"  # a link becomes an embedded image
+    NUMBERED = "numbered"  # [https://.../wiki/T] showed "[1]", now shows the title
+
+
+class SkipReason(str, enum.Enum):
+    """Why a detected occurrence was left alone."""
+
+    PROTECTED = "protected"  # inside nowiki, pre, code, comment, template, ...
+    NOT_PLAIN = "not-plain"  # URL carries oldid, diff, action, text fragment, ...
+    INVALID_TITLE = "invalid-title"  # decodes to a title MediaWiki cannot have
+    BAD_ENCODING = "bad-encoding"  # invalid or truncated percent-encoding
+    UNSAFE_LABEL = "unsafe-label"  # label cannot be carried into wikitext safely
+    RULE_DISABLED = "rule-disabled"  # the rule is switched off in the options
+    CHECK_FAILED = "check-failed"  # a safety check rejected the change
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One link found in the page text, before any decision about it."""
+
+    syntax: Syntax
+    start: int
+    end: int
+    raw: str  # text[start:end]
+    href: str  # the destination as written (escapes still in place)
+    label: str  # the label as written (raw markup of its syntax)
+    title_attr: str = ""  # Markdown link title / HTML title attribute
+    is_image: bool = False  # Markdown image (``![...](...)``)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A proposed replacement of ``old`` (at ``start:end``) by ``new``."""
+
+    rule: Rule
+    start: int
+    end: int
+    old: str
+    new: str
+    needs_review: bool = False
+    display: Display = Display.KEPT
+    note: str = ""
+    id: str = field(default="", compare=False)
+
+    def with_id(self, ordinal: int) -> Change:
+        """Return a copy with a stable id: same rule, same old and new text, same ordinal => same id.
+
+        The id does not depend on offsets, so a change that survives an unrelated
+        edit elsewhere on the page keeps its id (the review queue relies on this).
+        """
+        digest = hashlib.sha1(
+            f"{self.rule.value}\x1f{self.old}\x1f{self.new}\x1f{ordinal}".encode()
+        ).hexdigest()[:12]
+        return dataclasses.replace(self, id=digest)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A detected occurrence left unchanged, and why."""
+
+    start: int
+    end: int
+    text: str
+    reason: SkipReason
+    detail: str = ""
+    rule: Rule | None = None
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """Everything the core says about one page."""
+
+    title: str
+    text: str
+    new_text: str
+    changes: tuple[Change, ...]
+    skipped: tuple[Skip, ...]
+    forms: dict[str, int]  # rule id -> occurrences found (changed or not)
+    diff: str
+
+    @property
+    def changed(self) -> bool:
+        return self.new_text != self.text
+
+    @property
+    def mixed_forms(self) -> bool:
+        """True when the page carries more than one broken link form."""
+        return sum(1 for count in self.forms.values() if count) > 1
+

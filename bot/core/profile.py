@@ -1,0 +1,202 @@
+"""The site profile: every fact about a wiki that the text core needs, as one value.
+
+The core never asks a live wiki anything. Whoever calls it builds a ``SiteProfile``
+first: from the built-in table (``profile_for_host``), from a wiki's siteinfo answer
+(``profile_from_siteinfo``, used by the live adapter), or by hand in tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+FIRST_LETTER = "first-letter"
+CASE_SENSITIVE = "case-sensitive"
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """A namespace with every name that reaches it (canonical, local, aliases)."""
+
+    id: int
+    names: tuple[str, ...]
+    case: str = FIRST_LETTER
+
+
+@dataclass(frozen=True)
+class InterwikiTarget:
+    """Where an interwiki prefix points: a host and the path its titles live under."""
+
+    prefix: str
+    host: str
+    article_path: str = "/wiki/"
+    script_path: str = "/w/"
+    local: bool = False  # another language edition or sister project (interlanguage-style)
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """Facts about one wiki, as the core needs them."""
+
+    host: str
+    language: str
+    hosts: frozenset[str]
+    namespaces: tuple[Namespace, ...]
+    case: str = FIRST_LETTER
+    linktrail: str = "[a-z]+"  # the characters a link swallows after ]]; "" for none
+    article_path: str = "/wiki/"
+    script_path: str = "/w/"
+    variant_paths: frozenset[str] = frozenset()
+    interwikis: tuple[InterwikiTarget, ...] = ()
+    variant_fold: str = ""  # "zh": compare simplified and traditional script as equal
+    extra_prefixes: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property
+    def namespace_by_name(self) -> dict[str, Namespace]:
+        """Lower-cased, underscore-free namespace name -> namespace."""
+        table: dict[str, Namespace] = {}
+        for ns in self.namespaces:
+            for name in ns.names:
+                table[_fold_name(name)] = ns
+        return table
+
+    @cached_property
+    def interwiki_by_prefix(self) -> dict[str, InterwikiTarget]:
+        return {iw.prefix.lower(): iw for iw in self.interwikis}
+
+    @cached_property
+    def interwiki_by_host(self) -> dict[str, tuple[InterwikiTarget, ...]]:
+        table: dict[str, list[InterwikiTarget]] = {}
+        for iw in self.interwikis:
+            table.setdefault(iw.host, []).append(iw)
+        # Prefer the shortest prefix for a host: "en" over "w:en", "wikt" over "wiktionary".
+        return {
+            host: tuple(sorted(items, key=lambda iw: (len(iw.prefix), iw.prefix)))
+            for host, items in table.items()
+        }
+
+    @cached_property
+    def linktrail_re(self) -> re.Pattern[str] | None:
+        return re.compile(self.linktrail) if self.linktrail else None
+
+    def namespace(self, name: str) -> Namespace | None:
+        """The namespace a prefix names, or None (names compare case- and underscore-insensitively)."""
+        return self.namespace_by_name.get(_fold_name(name))
+
+    def interwiki(self, prefix: str) -> InterwikiTarget | None:
+        return self.interwiki_by_prefix.get(prefix.strip().lower())
+
+    def is_own_host(self, host: str) -> bool:
+        return host in self.hosts
+
+    def trail_length(self, text: str) -> int:
+        """How many leading characters of ``text`` MediaWiki would glue onto a preceding link."""
+        if self.linktrail_re is None:
+            return 0
+        match = self.linktrail_re.match(text)
+        return match.end() if match else 0
+
+
+def _fold_name(name: str) -> str:
+    return " ".join(name.replace("_", " ").split()).lower()
+
+
+def mobile_to_desktop(host: str) -> str:
+    """``zh.m.wikipedia.org`` -> ``zh.wikipedia.org`` (and ``m.wikidata.org`` -> ``wikidata.org``)."""
+    labels = host.split(".")
+    if "m" in labels[:-2]:
+        labels.remove("m")
+    return ".".join(labels)
+
+
+def profile_from_siteinfo(siteinfo: dict, host: str | None = None) -> SiteProfile:
+    """Build a profile from a MediaWiki ``meta=siteinfo`` answer.
+
+    ``siteinfo`` holds the ``general``, ``namespaces``, ``namespacealiases`` and
+    ``interwikimap`` parts of ``action=query&meta=siteinfo&siprop=...`` (formatversion 2).
+    """
+    general = siteinfo["general"]
+    server = general.get("server", "")
+    own_host = (host or server.split("//", 1)[-1].split("/", 1)[0]).lower()
+    names: dict[int, list[str]] = {}
+    cases: dict[int, str] = {}
+    for key, ns in siteinfo.get("namespaces", {}).items():
+        ns_id = int(ns.get("id", key))
+        if ns_id == 0:
+            continue
+        values = [ns.get("canonical"), ns.get("name")]
+        names[ns_id] = [v for v in values if v]
+        cases[ns_id] = ns.get("case", FIRST_LETTER)
+    for alias in siteinfo.get("namespacealiases", []):
+        names.setdefault(int(alias["id"]), []).append(alias["alias"])
+    namespaces = tuple(
+        Namespace(ns_id, tuple(dict.fromkeys(ns_names)), cases.get(ns_id, FIRST_LETTER))
+        for ns_id, ns_names in sorted(names.items())
+    )
+    interwikis = tuple(
+        iw
+        for entry in siteinfo.get("interwikimap", [])
+        if (iw := _interwiki_from_map(entry)) is not None
+    )
+    article_path = general.get("articlepath", "/wiki/$1").replace("$1", "")
+    language = general.get("lang", "en")
+    variants = {v.get("code") for v in general.get("variants", []) if v.get("code")}
+    hosts = {own_host, mobile_host(own_host)}
+    return SiteProfile(
+        host=own_host,
+        language=language,
+        hosts=frozenset(h for h in hosts if h),
+        namespaces=namespaces,
+        case=general.get("case", FIRST_LETTER),
+        linktrail=linktrail_from_php(general.get("linktrail", "")),
+        article_path=article_path,
+        script_path=general.get("scriptpath", "/w").rstrip("/") + "/",
+        variant_paths=frozenset(variants),
+        interwikis=interwikis,
+        variant_fold="zh" if language.startswith("zh") else "",
+    )
+
+
+def mobile_host(host: str) -> str:
+    """The mobile host of a Wikimedia-style host (``zh.wikipedia.org`` -> ``zh.m.wikipedia.org``)."""
+    labels = host.split(".")
+    if len(labels) < 3 or "m" in labels:
+        return ""
+    return ".".join(labels[:-2] + ["m"] + labels[-2:])
+
+
+def linktrail_from_php(pattern: str) -> str:
+    """Turn MediaWiki's PHP link trail (``/^([a-z]+)(.*)$/sD``) into the trail's character class.
+
+    Returns "" when the wiki has no link trail (``/^()(.*)$/sD``, as on zh).
+    """
+    match = re.match(r"^/\^\((.*)\)\(\.\*\)\$/[a-zA-Z]*$", pattern.strip())
+    if not match:
+        return ""
+    inner = match.group(1)
+    if not inner:
+        return ""
+    # PHP's \p{L} style classes and literal characters carry over to Python's re as they are,
+    # except the possessive/unicode flags PHP allows; drop a trailing "+" quantifier duplicate.
+    try:
+        re.compile(inner)
+    except re.error:
+        return ""
+    return inner
+
+
+def _interwiki_from_map(entry: dict) -> InterwikiTarget | None:
+    url = entry.get("url", "")
+    match = re.match(r"^(?:https?:)?//([^/]+)(/.*)\$1$", url)
+    if not match:
+        return None
+    host, path = match.group(1).lower(), match.group(2)
+    script_path = "/w/" if path == "/wiki/" else path
+    return InterwikiTarget(
+        prefix=entry["prefix"],
+        host=mobile_to_desktop(host),
+        article_path=path,
+        script_path=script_path,
+        local=bool(entry.get("local")) or "language" in entry,
+    )

@@ -1,0 +1,196 @@
+"""Resolve a link destination (mirror path, URL, pandoc relative target) to what it points at.
+
+The answer is a ``Resolved`` value: a page of this wiki, a page of another wiki we
+have an interwiki prefix for, an external URL, or a reason to leave the link alone
+(not a plain page URL, undecodable, or a title MediaWiki cannot have).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
+
+from bot.core.profile import SiteProfile, mobile_to_desktop
+from bot.core.titles import Title, TitleError, parse_title
+
+
+class Kind(str, enum.Enum):
+    LOCAL = "local"
+    INTERWIKI = "interwiki"
+    EXTERNAL = "external"
+    NOT_PLAIN = "not-plain"
+    INVALID = "invalid"
+    BAD_ENCODING = "bad-encoding"
+
+
+class Origin(str, enum.Enum):
+    MIRROR = "mirror"  # ../Page/T.md
+    RELATIVE = "relative"  # pandoc's own output before the mirror: T "wikilink"
+    URL = "url"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    kind: Kind
+    origin: Origin
+    title: Title | None = None
+    url: str = ""
+    detail: str = ""
+
+
+_MIRROR = re.compile(r"^(?:\.\./)*Page/(?P<path>[^#]+?)\.md(?:#(?P<fragment>.*))?$", re.S)
+_URL = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):)?//(?P<host>[^/?#\s]*)(?P<rest>.*)$", re.S)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_NON_PAGE_SCHEMES = ("mailto:", "ftp:", "ftps:", "news:", "irc:", "ircs:", "tel:", "file:")
+_LEGACY_RUN = re.compile(r"(?:\.[0-9A-F]{2})+")
+_LEGACY_ASCII = re.compile(r"\.([2-7][0-9A-F])")
+
+
+class _Undecodable(ValueError):
+    pass
+
+
+def resolve(href: str, profile: SiteProfile, *, wikilink_hint: bool = False) -> Resolved:
+    """Say what ``href`` (already free of Markdown escapes and HTML entities) points at."""
+    href = href.strip()
+    if (mirror := _MIRROR.match(href)) is not None:
+        return _local(mirror.group("path"), mirror.group("fragment") or "", Origin.MIRROR, profile)
+    if (url := _URL.match(href)) is not None:
+        scheme = (url.group("scheme") or "").lower()
+        if scheme not in ("", "http", "https"):
+            return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
+        return _resolve_url(href, url.group("host"), url.group("rest"), profile)
+    if wikilink_hint and not href.lower().startswith(_NON_PAGE_SCHEMES):
+        # pandoc's reader writes a wikilink's target as the destination: T, Category:X, en:X, #S.
+        path, _, fragment = href.partition("#")
+        return _local(path, fragment, Origin.RELATIVE, profile)
+    if _SCHEME.match(href):
+        return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
+    return Resolved(Kind.NOT_PLAIN, Origin.URL, detail=f"relative link {href!r} is not a page URL")
+
+
+def _local(path: str, fragment: str, origin: Origin, profile: SiteProfile) -> Resolved:
+    try:
+        title_text = _percent_decode(path)
+        fragment_text = decode_fragment(fragment)
+    except _Undecodable as error:
+        return Resolved(Kind.BAD_ENCODING, origin, detail=str(error))
+    return _titled(title_text, fragment_text, origin, profile)
+
+
+def _titled(title_text: str, fragment: str, origin: Origin, profile: SiteProfile) -> Resolved:
+    try:
+        title = parse_title(title_text, profile, fragment=fragment)
+    except TitleError as error:
+        return Resolved(Kind.INVALID, origin, detail=str(error))
+    kind = Kind.INTERWIKI if title.interwiki else Kind.LOCAL
+    return Resolved(kind, origin, title=title)
+
+
+def _resolve_url(href: str, host: str, rest: str, profile: SiteProfile) -> Resolved:
+    host = host.lower().rstrip(".")
+    if "@" in host:
+        return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
+    host = host.split(":", 1)[0]
+    desktop = mobile_to_desktop(host)
+    path, pairs, fragment = _split(rest)
+    if profile.is_own_host(host) or profile.is_own_host(desktop):
+        paths, prefix = (profile.article_path, profile.script_path, profile.variant_paths), ""
+    elif (targets := profile.interwiki_by_host.get(desktop)) is not None:
+        paths, prefix = (targets[0].article_path, targets[0].script_path, frozenset()), targets[0].prefix
+    else:
+        return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
+    try:
+        raw = _page_title(path, pairs, *paths)
+        if raw is None:
+            return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
+        if extra := _extra_parameters(path, pairs, paths[1]):
+            return Resolved(Kind.NOT_PLAIN, Origin.URL, detail=f"URL carries {extra}")
+        if ":~:" in fragment:
+            return Resolved(Kind.NOT_PLAIN, Origin.URL, detail="URL carries a text fragment (#:~:text=)")
+        fragment_text = decode_fragment(fragment)
+    except _Undecodable as error:
+        return Resolved(Kind.BAD_ENCODING, Origin.URL, detail=str(error))
+    if prefix:
+        raw = f"{prefix}:{raw}"
+    return _titled(raw, fragment_text, Origin.URL, profile)
+
+
+_Pairs = tuple[tuple[str, str], ...]
+
+
+def _split(rest: str) -> tuple[str, _Pairs, str]:
+    rest, _, fragment = rest.partition("#")
+    path, _, query = rest.partition("?")
+    pairs = tuple(
+        (key, value) for part in query.split("&") if part for key, _, value in [part.partition("=")]
+    )
+    return path, pairs, fragment
+
+
+def _page_title(
+    path: str, pairs: _Pairs, article_path: str, script_path: str, variant_paths: frozenset[str]
+) -> str | None:
+    """The decoded title a page URL names, or None when the URL is not a page URL."""
+    index = f"{script_path}index.php"
+    if path == index:
+        titles = [value for key, value in pairs if key == "title"]
+        return _percent_decode(titles[0].replace("+", " ")) if titles and titles[0] else None
+    if path.startswith(index + "/"):
+        return _percent_decode(path[len(index) + 1 :])
+    if path.startswith(article_path) and len(path) > len(article_path):
+        return _percent_decode(path[len(article_path) :])
+    first, _, remainder = path.lstrip("/").partition("/")
+    if first in variant_paths and remainder:
+        return _percent_decode(remainder)
+    return None
+
+
+def _extra_parameters(path: str, pairs: _Pairs, script_path: str) -> str:
+    """Name the query parameters beyond a plain title, e.g. ``oldid=123, action=edit``."""
+    on_index = path == f"{script_path}index.php"
+    return ", ".join(
+        f"{key}={value}" if value else key
+        for key, value in pairs
+        if not (on_index and key == "title")
+    )
+
+
+def _percent_decode(text: str) -> str:
+    """Percent-decode as UTF-8; invalid or truncated sequences raise instead of becoming U+FFFD."""
+    if "%" not in text:
+        return text
+    try:
+        return unquote_to_bytes(text).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _Undecodable(f"invalid percent-encoding in {text!r}") from error
+
+
+def decode_fragment(fragment: str) -> str:
+    """Decode a URL fragment: percent-encoding, then MediaWiki's legacy ``.E5.8F.B2`` dot-encoding."""
+    text = _percent_decode(fragment)
+    decoded_any = False
+
+    def multibyte(match: re.Match[str]) -> str:
+        nonlocal decoded_any
+        run = match.group()
+        data = bytes(int(run[i + 1 : i + 3], 16) for i in range(0, len(run), 3))
+        if max(data) < 0x80:
+            return run
+        try:
+            value = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return run
+        decoded_any = True
+        return value
+
+    text = _LEGACY_RUN.sub(multibyte, text)
+    if decoded_any:
+        # The fragment is legacy-encoded: its ASCII punctuation was dot-encoded too.
+        text = _LEGACY_ASCII.sub(
+            lambda m: chr(int(m.group(1), 16)) if not chr(int(m.group(1), 16)).isalnum() else m.group(),
+            text,
+        )
+    return text.replace("_", " ")

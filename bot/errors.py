@@ -1,0 +1,55 @@
+"""The exception tree. Every error linkbot raises on purpose derives from ``LinkbotError``.
+
+::
+
+    LinkbotError                  root; the CLI turns any of these into one line and an exit code
+    ├── ConfigError               bad or missing configuration (exit 3)
+    │   └── UnknownSiteError      no profile for the requested wiki host
+    └── InputError                one input (file, page) cannot be processed (exit 4; others go on)
+        ├── UnreadableInputError  missing, a folder, no permission, I/O failure
+        ├── BinaryInputError      NUL bytes: not a wiki page
+        ├── EncodingInputError    not valid UTF-8
+        └── EmptyInputError       nothing but white space
+
+Normal outcomes (a link left alone, a change dropped by a check) are values in the
+result, never exceptions.
+"""
+
+from __future__ import annotations
+
+
+class LinkbotError(Exception):
+    """Root of every error linkbot raises on purpose."""
+
+
+class ConfigError(LinkbotError):
+    """The configuration (file, environment or command line) is invalid."""
+
+
+class UnknownSiteError(ConfigError):
+    """The host is not a Wikipedia host and no profile was configured for it."""
+
+
+class InputError(LinkbotError):
+    """One input cannot be processed; the others still are."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.message = message
+
+
+class UnreadableInputError(InputError):
+    """The input cannot be read at all."""
+
+
+class BinaryInputError(InputError):
+    """The input holds NUL bytes."""
+
+
+class EncodingInputError(InputError):
+    """The input is not valid UTF-8."""
+
+
+class EmptyInputError(InputError):
+    """The input is empty or white space only."""
