@@ -107,13 +107,13 @@ def plan_changes(text: str, profile: SiteProfile, options: Options = DEFAULT_OPT
     skipped: list[Skip] = []
     resolved_links: list[tuple[Occurrence, Resolved, Rule]] = []
     for occurrence in found.occurrences:
-        resolved = resolve(clean_href(occurrence), profile, wikilink_hint=occurrence.title_attr == "wikilink")
+        resolved = _resolve(occurrence, profile)
         rule = rule_for(occurrence, resolved)
         if rule is not None:
             forms[rule] += 1
             resolved_links.append((occurrence, resolved, rule))
     for occurrence, region in found.protected:
-        resolved = resolve(clean_href(occurrence), profile, wikilink_hint=occurrence.title_attr == "wikilink")
+        resolved = _resolve(occurrence, profile)
         rule = rule_for(occurrence, resolved)
         if rule is not None:
             forms[rule] += 1
@@ -133,6 +133,13 @@ def plan_changes(text: str, profile: SiteProfile, options: Options = DEFAULT_OPT
             changes.append(outcome)
             old_visible.append(_old_visible(occurrence))
     return Plan(tuple(changes), tuple(old_visible), tuple(skipped), forms, markup)
+
+
+def _resolve(occurrence: Occurrence, profile: SiteProfile) -> Resolved:
+    figure = occurrence.is_image or occurrence.title_attr.startswith("fig:")
+    return resolve(
+        clean_href(occurrence), profile, wikilink_hint=occurrence.title_attr == "wikilink", figure=figure
+    )
 
 
 def clean_href(occurrence: Occurrence) -> str:

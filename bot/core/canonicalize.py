@@ -37,6 +37,8 @@ class Context:
 def rule_for(occurrence: Occurrence, resolved: Resolved) -> Rule | None:
     """The rule an occurrence falls under; None when it is not a broken link at all."""
     title = resolved.title
+    if resolved.kind is Kind.UNRELATED:
+        return None
     if resolved.kind is Kind.INTERWIKI:
         return Rule.INTERWIKI
     if resolved.kind is Kind.LOCAL and title is not None:
@@ -149,8 +151,8 @@ def _figure(title: Title, occurrence: Occurrence, label: Label):
 
 
 def _colon_link(title: Title, label: Label) -> str:
-    if label.plain and label.visible == title.full:
-        return f"[[:{title.full}]]"
+    if label.plain and not title.fragment and label.visible == title.text:
+        return f"[[:{title.text}]]"
     return f"[[:{title.full}|{label.wikitext}]]"
 
 

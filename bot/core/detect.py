@@ -44,7 +44,7 @@ def find_links(text: str, markup: Markup) -> Found:
             inside.append((occurrence, region))
     outside: list[Occurrence] = []
     for occurrence in _outermost(found):
-        region = markup.protection(occurrence.start, occurrence.end)
+        region = markup.blocking(occurrence.start, occurrence.end)
         if region is None:
             outside.append(occurrence)
         else:

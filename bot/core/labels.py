@@ -156,7 +156,12 @@ def _escape_brackets(text: str) -> str:
 
 def visible_text(wikitext: str) -> str:
     """What a reader sees of ``wikitext``: markup stripped, entities decoded, white space folded."""
-    stripped = mwparserfromhell.parse(wikitext).strip_code(normalize=False, collapse=True)
+    code = mwparserfromhell.parse(wikitext)
+    for link in code.ifilter_wikilinks(recursive=True):
+        # [[:Category:X]] and [[:en:Y]] show their title without the leading colon.
+        if link.text is None and str(link.title).lstrip().startswith(":"):
+            link.title = str(link.title).lstrip()[1:]
+    stripped = code.strip_code(normalize=False, collapse=True)
     return " ".join(html.unescape(stripped).split())
 
 

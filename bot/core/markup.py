@@ -71,6 +71,21 @@ class Markup:
             return self.protected[index]
         return None
 
+    def blocking(self, start: int, end: int) -> Region | None:
+        """The protected region that forbids touching ``start:end``, if any.
+
+        A link may contain the markup of an HTML tag (``<b>`` in its label): the
+        label is carried over as it is. Anything else protected blocks it.
+        """
+        index = bisect.bisect_left(self.protected, end, key=lambda region: region.start) - 1
+        while index >= 0 and self.protected[index].end > start:
+            region = self.protected[index]
+            contained = start <= region.start and region.end <= end
+            if not (contained and region.reason.endswith(" markup")):
+                return region
+            index -= 1
+        return None
+
 
 def _merge(regions: list[Region]) -> tuple[Region, ...]:
     merged: list[Region] = []

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 FIRST_LETTER = "first-letter"
+# Prefixes editors write for sister projects (others, e.g. language codes, have one prefix).
+PREFERRED_PREFIXES = frozenset({"wikt", "commons", "m", "d", "mw", "species", "b", "q", "s", "n", "v", "voy"})
 CASE_SENSITIVE = "case-sensitive"
 
 
@@ -70,9 +72,9 @@ class SiteProfile:
         table: dict[str, list[InterwikiTarget]] = {}
         for iw in self.interwikis:
             table.setdefault(iw.host, []).append(iw)
-        # Prefer the shortest prefix for a host: "en" over "w:en", "wikt" over "wiktionary".
+        # The prefix written for a host: the conventional one, else the shortest.
         return {
-            host: tuple(sorted(items, key=lambda iw: (len(iw.prefix), iw.prefix)))
+            host: tuple(sorted(items, key=lambda iw: (iw.prefix not in PREFERRED_PREFIXES, len(iw.prefix), iw.prefix)))
             for host, items in table.items()
         }
 

@@ -73,7 +73,7 @@ def parse_title(raw: str, profile: SiteProfile, fragment: str | None = None) -> 
         iw = profile.interwiki(prefix) if ns is None else None
         if ns is not None:
             namespace = ns.id
-            target = f"{prefix.strip()}:{_upper_first(rest.strip(), ns.case)}"
+            target = f"{prefix.strip()}:{rest.strip()}"
             if not rest.strip():
                 raise TitleError(f"title is only a namespace prefix: {raw!r}")
         elif iw is not None:

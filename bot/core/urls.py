@@ -17,6 +17,7 @@ from bot.core.titles import Title, TitleError, parse_title
 
 
 class Kind(str, enum.Enum):
+    UNRELATED = "unrelated"  # a relative link that is not a wiki page (foo.html): not ours
     LOCAL = "local"
     INTERWIKI = "interwiki"
     EXTERNAL = "external"
@@ -43,7 +44,7 @@ class Resolved:
 _MIRROR = re.compile(r"^(?:\.\./)*Page/(?P<path>[^#]+?)\.md(?:#(?P<fragment>.*))?$", re.S)
 _URL = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):)?//(?P<host>[^/?#\s]*)(?P<rest>.*)$", re.S)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_NON_PAGE_SCHEMES = ("mailto:", "ftp:", "ftps:", "news:", "irc:", "ircs:", "tel:", "file:")
+_NON_PAGE_SCHEMES = ("mailto:", "ftp:", "ftps:", "news:", "irc:", "ircs:", "tel:", "http:", "https:")
 _LEGACY_RUN = re.compile(r"(?:\.[0-9A-F]{2})+")
 _LEGACY_ASCII = re.compile(r"\.([2-7][0-9A-F])")
 
@@ -52,8 +53,18 @@ class _Undecodable(ValueError):
     pass
 
 
-def resolve(href: str, profile: SiteProfile, *, wikilink_hint: bool = False) -> Resolved:
-    """Say what ``href`` (already free of Markdown escapes and HTML entities) points at."""
+def resolve(href: str, profile: SiteProfile, *, wikilink_hint: bool = False, figure: bool = False) -> Resolved:
+    """Say what ``href`` (already free of Markdown escapes and HTML entities) points at.
+
+    ``wikilink_hint``: pandoc marked the link as a wikilink (title "wikilink"), so a
+    relative destination is a page title. ``figure``: pandoc's image form, whose
+    relative destination is a file name.
+    """
+    if figure and not _URL.match(href.strip()) and not _MIRROR.match(href.strip()):
+        resolved = resolve(href, profile, wikilink_hint=True)
+        if resolved.kind is Kind.LOCAL and resolved.title is not None and resolved.title.namespace == 0:
+            return resolve(f"File:{href.strip()}", profile, wikilink_hint=True)
+        return resolved
     href = href.strip()
     if (mirror := _MIRROR.match(href)) is not None:
         return _local(mirror.group("path"), mirror.group("fragment") or "", Origin.MIRROR, profile)
@@ -68,7 +79,7 @@ def resolve(href: str, profile: SiteProfile, *, wikilink_hint: bool = False) -> 
         return _local(path, fragment, Origin.RELATIVE, profile)
     if _SCHEME.match(href):
         return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
-    return Resolved(Kind.NOT_PLAIN, Origin.URL, detail=f"relative link {href!r} is not a page URL")
+    return Resolved(Kind.UNRELATED, Origin.URL, detail=f"relative link {href!r} is not a page URL")
 
 
 def _local(path: str, fragment: str, origin: Origin, profile: SiteProfile) -> Resolved:
@@ -104,6 +115,9 @@ def _resolve_url(href: str, host: str, rest: str, profile: SiteProfile) -> Resol
         return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
     try:
         raw = _page_title(path, pairs, *paths)
+        if raw is None and path == f"{paths[1]}index.php" and pairs:
+            extra = _extra_parameters(path, pairs, paths[1])
+            return Resolved(Kind.NOT_PLAIN, Origin.URL, detail=f"URL carries {extra}")
         if raw is None:
             return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
         if extra := _extra_parameters(path, pairs, paths[1]):

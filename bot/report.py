@@ -1,0 +1,145 @@
+"""How results are shown: colored diffs, the summary table, and the JSON page records.
+
+The JSON record (``page_record``) is a stable interface; its schema is documented in
+README.md ("JSON output") and versioned by ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bot.core.model import Change, PageResult, Rule, Skip
+
+SCHEMA_VERSION = 1
+
+_COLORS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def colorize_diff(diff: str, color: bool) -> str:
+    if not color:
+        return diff
+    lines = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith(("+++", "---")):
+            lines.append(f"{_BOLD}{line.rstrip(chr(10))}{_RESET}\n")
+        elif line[:1] in _COLORS:
+            lines.append(f"{_COLORS[line[0]]}{line.rstrip(chr(10))}{_RESET}\n")
+        else:
+            lines.append(line)
+    return "".join(lines)
+
+
+def change_record(change: Change) -> dict:
+    return {
+        "id": change.id,
+        "rule": change.rule.value,
+        "start": change.start,
+        "end": change.end,
+        "old": change.old,
+        "new": change.new,
+        "needs_review": change.needs_review,
+        "display": change.display.value,
+        "note": change.note,
+    }
+
+
+def skip_record(skip: Skip) -> dict:
+    return {
+        "rule": skip.rule.value if skip.rule else None,
+        "start": skip.start,
+        "end": skip.end,
+        "text": skip.text,
+        "reason": skip.reason.value,
+        "detail": skip.detail,
+    }
+
+
+def page_record(source: str, result: PageResult) -> dict:
+    return {
+        "schema": SCHEMA_VERSION,
+        "page": source,
+        "status": "changed" if result.changed else "unchanged",
+        "forms": result.forms,
+        "mixed_forms": result.mixed_forms,
+        "changes": [change_record(change) for change in result.changes],
+        "skipped": [skip_record(skip) for skip in result.skipped],
+        "new_text": result.new_text,
+        "diff": result.diff,
+    }
+
+
+def error_record(source: str, message: str) -> dict:
+    return {"schema": SCHEMA_VERSION, "page": source, "status": "error", "error": message}
+
+
+def to_json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=False)
+
+
+@dataclass
+class Tally:
+    """Running totals for the summary table."""
+
+    pages: int = 0
+    changed: int = 0
+    mixed: int = 0
+    errors: int = 0
+    found: Counter = field(default_factory=Counter)
+    changes: Counter = field(default_factory=Counter)
+    review: Counter = field(default_factory=Counter)
+    left_alone: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)
+
+    def add(self, result: PageResult) -> None:
+        self.pages += 1
+        self.changed += result.changed
+        self.mixed += result.mixed_forms
+        self.found.update(result.forms)
+        for change in result.changes:
+            self.changes[change.rule.value] += 1
+            self.review[change.rule.value] += change.needs_review
+        for skip in result.skipped:
+            self.left_alone[skip.rule.value if skip.rule else "-"] += 1
+            self.reasons[skip.reason.value] += 1
+
+    def add_error(self) -> None:
+        self.pages += 1
+        self.errors += 1
+
+    def render(self) -> str:
+        lines = [
+            f"{self.pages} page(s): {self.changed} changed, {self.mixed} with mixed link forms, "
+            f"{self.errors} unreadable",
+            f"{'rule':<12} {'found':>7} {'changes':>8} {'review':>7} {'left alone':>11}",
+        ]
+        rules = [rule.value for rule in Rule] + (["-"] if self.left_alone["-"] else [])
+        for rule in rules:
+            row = (self.found[rule], self.changes[rule], self.review[rule], self.left_alone[rule])
+            if any(row):
+                lines.append(f"{rule:<12} {row[0]:>7} {row[1]:>8} {row[2]:>7} {row[3]:>11}")
+        totals = (
+            sum(self.found.values()),
+            sum(self.changes.values()),
+            sum(self.review.values()),
+            sum(self.left_alone.values()),
+        )
+        lines.append(f"{'total':<12} {totals[0]:>7} {totals[1]:>8} {totals[2]:>7} {totals[3]:>11}")
+        if self.reasons:
+            why = ", ".join(f"{reason} {count}" for reason, count in sorted(self.reasons.items()))
+            lines.append(f"left alone because: {why}")
+        return "\n".join(lines) + "\n"
+
+
+def describe_skips(source: str, result: PageResult) -> list[str]:
+    """One line per item left alone: where, which rule, why (for the text report)."""
+    lines = []
+    for skip in result.skipped:
+        line_no = result.text.count("\n", 0, skip.start) + 1
+        rule = skip.rule.value if skip.rule else "-"
+        snippet = skip.text if len(skip.text) <= 60 else skip.text[:57] + "..."
+        detail = f": {skip.detail}" if skip.detail else ""
+        lines.append(f"{source}:{line_no}: left alone [{rule}] {skip.reason.value}{detail}: {snippet!r}")
+    return lines

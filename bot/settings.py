@@ -1,0 +1,177 @@
+"""One settings object per run: built-in defaults < ``config/*.toml`` < environment < command line.
+
+The CLI builds it once and passes it down; nothing reads configuration from anywhere
+else. ``load_settings`` is pure apart from reading the one config file it is given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.core.model import ALL_RULES, Rule
+from bot.core.options import Options
+from bot.core.profile import FIRST_LETTER, InterwikiTarget, Namespace, SiteProfile, mobile_host
+from bot.core.sites import CANONICAL_NAMESPACES, profile_for_host, wikimedia_interwikis
+from bot.errors import ConfigError, UnknownSiteError
+
+DEFAULT_CONFIG = Path("config") / "linkbot.toml"
+ENV_CONFIG = "LINKBOT_CONFIG"
+ENV_PREFIX = "LINKBOT_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    site: str = "zh.wikipedia.org"
+    rules: frozenset[Rule] = ALL_RULES
+    review_rules: frozenset[Rule] = frozenset({Rule.FILE})
+    protect_ref_urls: bool = True
+    split_trails: bool = True
+    color: str = "auto"  # auto | always | never
+    sites: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    config_path: str = ""
+
+    @property
+    def options(self) -> Options:
+        return Options(
+            rules=self.rules,
+            review_rules=self.review_rules,
+            protect_ref_urls=self.protect_ref_urls,
+            split_trails=self.split_trails,
+        )
+
+    def profile(self) -> SiteProfile:
+        """The site profile for ``site``: a configured one, else the built-in Wikipedia profile."""
+        host = self.site.strip().lower()
+        if host in self.sites:
+            return _configured_profile(host, self.sites[host])
+        try:
+            return profile_for_host(host)
+        except UnknownSiteError as error:
+            where = f" in {self.config_path}" if self.config_path else ""
+            raise UnknownSiteError(f"{error} (add a [sites.\"{host}\"] table{where})") from None
+
+
+def load_settings(
+    config: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the run's settings. ``overrides`` are the command line's values (None = not given)."""
+    environ = os.environ if environ is None else environ
+    path = config or environ.get(ENV_CONFIG) or (str(DEFAULT_CONFIG) if DEFAULT_CONFIG.is_file() else "")
+    values: dict[str, Any] = {}
+    if path:
+        values.update(_read_config(Path(path)))
+        values["config_path"] = path
+    values.update(_from_environment(environ))
+    values.update({key: value for key, value in (overrides or {}).items() if value is not None})
+    return _build(values)
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read config file: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    section = lambda name: _table(data, name, path)  # noqa: E731
+    linkbot, rules, protect, output = section("linkbot"), section("rules"), section("protect"), section("output")
+    values: dict[str, Any] = {}
+    _copy(linkbot, "site", values, "site", str, path)
+    _copy(rules, "enabled", values, "rules", (str, list), path)
+    _copy(rules, "review", values, "review_rules", (str, list), path)
+    _copy(rules, "split_trails", values, "split_trails", bool, path)
+    _copy(protect, "ref_citation_urls", values, "protect_ref_urls", bool, path)
+    _copy(output, "color", values, "color", str, path)
+    if "sites" in data:
+        values["sites"] = {host.lower(): table for host, table in section("sites").items()}
+    return values
+
+
+def _table(data: dict, name: str, path: Path) -> dict:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    return value
+
+
+def _copy(source: dict, key: str, target: dict, name: str, kind, path: Path) -> None:
+    if key in source:
+        if not isinstance(source[key], kind):
+            raise ConfigError(f"{path}: {key} has the wrong type ({type(source[key]).__name__})")
+        target[name] = source[key]
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    names = {"SITE": "site", "RULES": "rules", "REVIEW_RULES": "review_rules", "COLOR": "color"}
+    return {name: environ[ENV_PREFIX + key] for key, name in names.items() if environ.get(ENV_PREFIX + key)}
+
+
+def _build(values: dict[str, Any]) -> Settings:
+    if "rules" in values:
+        values["rules"] = parse_rules(values["rules"], "rules")
+    if "review_rules" in values:
+        values["review_rules"] = parse_rules(values["review_rules"], "review rules", allow_empty=True)
+    if values.get("color", "auto") not in ("auto", "always", "never"):
+        raise ConfigError(f"color must be auto, always or never, not {values['color']!r}")
+    known = {f.name for f in dataclasses.fields(Settings)}
+    return Settings(**{key: value for key, value in values.items() if key in known})
+
+
+def parse_rules(value: str | list | frozenset, what: str, allow_empty: bool = False) -> frozenset[Rule]:
+    """``"all"``, ``"md-mirror,md-url"`` or a list of rule ids -> rules."""
+    if isinstance(value, frozenset):
+        return value
+    items = [item.strip() for item in (value.split(",") if isinstance(value, str) else value)]
+    items = [item for item in items if item]
+    if items == ["all"]:
+        return ALL_RULES
+    if items == ["none"] or not items:
+        if allow_empty:
+            return frozenset()
+        raise ConfigError(f"{what}: at least one rule is needed")
+    known = {rule.value: rule for rule in Rule}
+    unknown = [item for item in items if item not in known]
+    if unknown:
+        raise ConfigError(f"{what}: unknown rule {unknown[0]!r} (known: {', '.join(known)})")
+    return frozenset(known[item] for item in items)
+
+
+def _configured_profile(host: str, table: Mapping[str, Any]) -> SiteProfile:
+    """A profile from a ``[sites."host"]`` table (for wikis that are not Wikipedias)."""
+    try:
+        language = str(table.get("language", "en"))
+        names: dict[int, list[str]] = {ns_id: [name] for ns_id, name in CANONICAL_NAMESPACES.items()}
+        for ns_id, extra in dict(table.get("namespaces", {})).items():
+            names.setdefault(int(ns_id), []).extend(str(name) for name in extra)
+        interwikis = tuple(
+            InterwikiTarget(str(prefix), str(target).lower(), local=True)
+            for prefix, target in dict(table.get("interwikis", {})).items()
+        )
+        if table.get("wikimedia_interwikis", False):
+            interwikis += wikimedia_interwikis(language)
+        hosts = {host, *(str(alias).lower() for alias in table.get("aliases", []))}
+        return SiteProfile(
+            host=host,
+            language=language,
+            hosts=frozenset(hosts | {mobile_host(host)} - {""}),
+            namespaces=tuple(Namespace(ns_id, tuple(dict.fromkeys(n))) for ns_id, n in sorted(names.items())),
+            case=str(table.get("case", FIRST_LETTER)),
+            linktrail=str(table.get("linktrail", "[a-z]+")),
+            article_path=str(table.get("article_path", "/wiki/")),
+            script_path=str(table.get("script_path", "/w/")),
+            variant_paths=frozenset(table.get("variant_paths", [])),
+            interwikis=interwikis,
+            variant_fold="zh" if language.startswith("zh") else "",
+        )
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"[sites.\"{host}\"]: {error}") from None
