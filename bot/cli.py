@@ -7,6 +7,7 @@ Exit codes (also in README.md):
     3   configuration error
     4   some inputs could not be processed (the others were)
     130 interrupted
+    141 the output pipe was closed early (e.g. ``| head``)
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from bot.report import (
 )
 from bot.settings import Settings, load_settings
 
-EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_CONFIG, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_CONFIG, EXIT_INPUT = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,10 @@ def main(
     except KeyboardInterrupt:
         print("linkbot: interrupted", file=streams.err)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, and keep Python from complaining at exit.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
 
 
 def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:
@@ -153,6 +159,14 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
     if tally.errors:
         return EXIT_INPUT
     return EXIT_CHANGES if args.check and tally.changed else EXIT_OK
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _use_color(settings: Settings, stream: TextIO, environ: Mapping[str, str]) -> bool:

@@ -50,8 +50,9 @@ def analyze(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS,
             changes.append(change)
         else:
             skipped.append(_rejected(change, problem))
-    new_text, changes = _checked_rewrite(text, changes, skipped, profile, options)
+    new_text, changes, new_spans = _checked_rewrite(text, changes, skipped, profile, options)
     changes = _with_ids(changes)
+    old_spans = [(change.start, change.end) for change in changes]
     skipped.sort(key=lambda skip: skip.start)
     forms = {rule.value: plan.forms[rule] for rule in Rule if plan.forms[rule]}
     return PageResult(
@@ -61,16 +62,19 @@ def analyze(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS,
         changes=tuple(changes),
         skipped=tuple(skipped),
         forms=forms,
-        diff=unified_diff(text, new_text, title or "page"),
+        diff=unified_diff(text, new_text, title or "page", old_spans, new_spans),
     )
 
 
-def _checked_rewrite(text, changes, skipped, profile, options) -> tuple[str, list[Change]]:
-    """Apply the changes; drop (and report) any that fail a page-level check, then try again."""
+def _checked_rewrite(text, changes, skipped, profile, options):
+    """Apply the changes; drop (and report) any that fail a page-level check, then try again.
+
+    Returns the new text, the changes kept and where each sits in the new text.
+    """
     for _ in range(_MAX_CHECK_ROUNDS):
         new_text, spans = apply_changes(text, changes)
         if not changes:
-            return new_text, changes
+            return new_text, changes, spans
         problem = invariants.outside_problem(text, new_text, changes, spans)
         if problem is not None:  # pragma: no cover - apply_changes guarantees it; kept as a net
             raise AssertionError(problem)
@@ -78,11 +82,11 @@ def _checked_rewrite(text, changes, skipped, profile, options) -> tuple[str, lis
         problems = invariants.structure_problems(changes, spans, second.markup)
         problems.update(invariants.unstable_changes(spans, second.changes))
         if not problems:
-            return new_text, changes
+            return new_text, changes, spans
         skipped.extend(_rejected(changes[i], reason) for i, reason in sorted(problems.items()))
         changes = [change for i, change in enumerate(changes) if i not in problems]
     skipped.extend(_rejected(change, "output still unstable after rechecking") for change in changes)
-    return text, []
+    return text, [], []
 
 
 def _rejected(change: Change, reason: str) -> Skip:

@@ -136,6 +136,8 @@ def from_wikitext(raw: str) -> Label:
     """Carry a wikitext label (of ``[url label]`` or ``<a>label</a>``) into a wikilink."""
     if not raw.strip():
         raise UnsafeLabel("empty label")
+    if _MARKUP_CHARS.search(raw) is None:
+        return Label(raw, " ".join(raw.split()), True)
     code = mwparserfromhell.parse(raw, skip_style_tags=True)
     parts: list[str] = []
     for node in code.nodes:
@@ -154,8 +156,17 @@ def _escape_brackets(text: str) -> str:
     return re.sub(r"[\[\]|]", lambda m: _SPECIAL[m.group()], text)
 
 
+_SIMPLE_LINK = re.compile(r"\[\[:?([^\[\]{}|<>&'~_=]*?)(?:\|([^\[\]{}|<>&'~=]*))?\]\]([^\[\]{}|<>&'~=]*)")
+_MARKUP_CHARS = re.compile(r"[\[\]{}|<>&'~]|__|://")
+
+
 def visible_text(wikitext: str) -> str:
     """What a reader sees of ``wikitext``: markup stripped, entities decoded, white space folded."""
+    simple = _SIMPLE_LINK.fullmatch(wikitext)
+    if simple is not None:
+        # The common case, [[T]]trail or [[T|label]]trail with no markup: no need to parse.
+        shown = simple.group(2) if simple.group(2) is not None else simple.group(1)
+        return " ".join((shown + simple.group(3)).split())
     code = mwparserfromhell.parse(wikitext)
     for link in code.ifilter_wikilinks(recursive=True):
         # [[:Category:X]] and [[:en:Y]] show their title without the leading colon.
