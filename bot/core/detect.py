@@ -44,7 +44,10 @@ def find_links(text: str, markup: Markup) -> Found:
             inside.append((occurrence, region))
     outside: list[Occurrence] = []
     for occurrence in _outermost(found):
-        region = markup.blocking(occurrence.start, occurrence.end)
+        verbatim = None
+        if occurrence.verbatim_label_at >= 0:
+            verbatim = (occurrence.verbatim_label_at, occurrence.verbatim_label_at + len(occurrence.label))
+        region = markup.blocking(occurrence.start, occurrence.end, verbatim)
         if region is None:
             outside.append(occurrence)
         else:
@@ -65,7 +68,15 @@ def _outermost(occurrences: list[Occurrence]) -> list[Occurrence]:
 
 def _ext_link_occurrences(text: str, markup: Markup) -> list[Occurrence]:
     return [
-        Occurrence(Syntax.EXTLINK, link.start, link.end, text[link.start : link.end], link.url, link.title or "")
+        Occurrence(
+            Syntax.EXTLINK,
+            link.start,
+            link.end,
+            text[link.start : link.end],
+            link.url,
+            link.title or "",
+            verbatim_label_at=link.end - 1 - len(link.title or ""),
+        )
         for link in markup.ext_links
     ]
 
@@ -145,7 +156,10 @@ class _Scanner:
         if href is None:
             return None
         end = close_match.end()
-        return Occurrence(Syntax.HTML_A, at, end, text[at:end], href, label, attributes.get("title", ""))
+        return Occurrence(
+            Syntax.HTML_A, at, end, text[at:end], href, label, attributes.get("title", ""),
+            verbatim_label_at=tag.end(),
+        )
 
     def _next_closer(self, position: int, hi: int) -> int | None:
         if self._closers is None:

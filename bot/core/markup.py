@@ -71,17 +71,19 @@ class Markup:
             return self.protected[index]
         return None
 
-    def blocking(self, start: int, end: int) -> Region | None:
+    def blocking(self, start: int, end: int, verbatim: tuple[int, int] | None = None) -> Region | None:
         """The protected region that forbids touching ``start:end``, if any.
 
-        A link may contain the markup of an HTML tag (``<b>`` in its label): the
-        label is carried over as it is. Anything else protected blocks it.
+        A link may contain the markup of an HTML tag (``<b>`` in its label), and
+        anything at all inside ``verbatim``, the part of it that is carried over
+        byte for byte (a wikitext label). Anything else protected blocks it.
         """
         index = bisect.bisect_left(self.protected, end, key=lambda region: region.start) - 1
         while index >= 0 and self.protected[index].end > start:
             region = self.protected[index]
             contained = start <= region.start and region.end <= end
-            if not (contained and region.reason.endswith(" markup")):
+            kept = verbatim is not None and verbatim[0] <= region.start and region.end <= verbatim[1]
+            if not (kept or (contained and region.reason.endswith(" markup"))):
                 return region
             index -= 1
         return None

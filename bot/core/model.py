@@ -80,6 +80,7 @@ class Occurrence:
     label: str  # the label as written (raw markup of its syntax)
     title_attr: str = ""  # Markdown link title / HTML title attribute
     is_image: bool = False  # Markdown image (``![...](...)``)
+    verbatim_label_at: int = -1  # where a label carried over byte for byte starts (wikitext, HTML)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,25 @@
+"""Session-wide guards: no test reads or writes a real pywikibot or linkbot configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import ZH_WIKIPEDIA
+
+
+@pytest.fixture(autouse=True, scope="session")
+def isolated_configuration(tmp_path_factory):
+    """A temporary PYWIKIBOT_DIR, and no LINKBOT_* settings leaking in from the caller's shell."""
+    patch = pytest.MonkeyPatch()
+    pywikibot_dir = tmp_path_factory.mktemp("pywikibot")
+    patch.setenv("PYWIKIBOT_DIR", str(pywikibot_dir))
+    patch.setenv("PYWIKIBOT_NO_USER_CONFIG", "2")
+    for name in ("LINKBOT_CONFIG", "LINKBOT_SITE", "LINKBOT_RULES", "LINKBOT_REVIEW_RULES", "LINKBOT_COLOR"):
+        patch.delenv(name, raising=False)
+    yield pywikibot_dir
+    patch.undo()
+
+
+@pytest.fixture
+def zh():
+    return ZH_WIKIPEDIA

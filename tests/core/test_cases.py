@@ -1,0 +1,35 @@
+"""Run every case in tests/core/cases/*.cases through the core, with the safety checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import analyze, profile_for_host
+from tests.core.casefile import load_cases
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_case(case):
+    profile = profile_for_host(case.site)
+    result = analyze(case.input, profile)
+    assert result.new_text == case.output
+    if case.skip is not None:
+        assert case.skip in {skip.reason.value for skip in result.skipped}, result.skipped
+    if case.review is not None:
+        assert result.changes and all(change.needs_review == case.review for change in result.changes)
+    if case.rule is not None:
+        rules = {change.rule.value for change in result.changes} | {
+            skip.rule.value for skip in result.skipped if skip.rule
+        }
+        assert rules == {case.rule}
+    # Idempotence: the output is a fixed point.
+    assert analyze(result.new_text, profile).changes == ()
+
+
+def test_every_rule_has_a_case_file():
+    from bot.core import Rule
+
+    files = {case.file for case in CASES}
+    assert {rule.value for rule in Rule} <= files
