@@ -141,6 +141,8 @@ def _category_tag(title: Title, label: Label, profile: SiteProfile):
 
 
 def _figure(title: Title, occurrence: Occurrence, label: Label):
+    if not title.is_file:
+        raise UnsafeLabel(f"an image of {title.text!r}, which is not a file")
     caption = occurrence.title_attr[4:] if occurrence.title_attr.startswith("fig:") else label.visible
     name = title.text.split(":", 1)[1]
     note = "image options and caption were lost in conversion; check size, placement and caption"

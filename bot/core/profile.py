@@ -8,7 +8,7 @@ first: from the built-in table (``profile_for_host``), from a wiki's siteinfo an
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 FIRST_LETTER = "first-letter"
@@ -52,7 +52,6 @@ class SiteProfile:
     variant_paths: frozenset[str] = frozenset()
     interwikis: tuple[InterwikiTarget, ...] = ()
     variant_fold: str = ""  # "zh": compare simplified and traditional script as equal
-    extra_prefixes: frozenset[str] = field(default_factory=frozenset)
 
     @cached_property
     def namespace_by_name(self) -> dict[str, Namespace]:
@@ -71,7 +70,8 @@ class SiteProfile:
     def interwiki_by_host(self) -> dict[str, tuple[InterwikiTarget, ...]]:
         table: dict[str, list[InterwikiTarget]] = {}
         for iw in self.interwikis:
-            table.setdefault(iw.host, []).append(iw)
+            if iw.host:
+                table.setdefault(iw.host, []).append(iw)
         # The prefix written for a host: the conventional one, else the shortest.
         return {
             host: tuple(sorted(items, key=lambda iw: (iw.prefix not in PREFERRED_PREFIXES, len(iw.prefix), iw.prefix)))
@@ -190,9 +190,10 @@ def linktrail_from_php(pattern: str) -> str:
 
 def _interwiki_from_map(entry: dict) -> InterwikiTarget | None:
     url = entry.get("url", "")
-    match = re.match(r"^(?:https?:)?//([^/]+)(/.*)\$1$", url)
+    match = re.match(r"^(?:https?:)?//([^/]+)(/[^?]*)\$1$", url)
     if not match:
-        return None
+        # The prefix is still an interwiki in titles; its URLs just cannot be matched back.
+        return InterwikiTarget(prefix=entry["prefix"], host="", local=bool(entry.get("local")))
     host, path = match.group(1).lower(), match.group(2)
     script_path = "/w/" if path == "/wiki/" else path
     return InterwikiTarget(

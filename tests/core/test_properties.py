@@ -1,0 +1,192 @@
+"""Property tests: the safety invariants over generated pages mixing all forms, decoys and random text.
+
+- only the changed spans differ; everything else is byte-identical;
+- each change keeps the visible text of its link (checked against what the generator put in);
+- a second pass proposes nothing (idempotent);
+- nothing inside nowiki/pre/comments/templates changes;
+- the diff, applied to the old text, gives the new text;
+- arbitrary text never makes the core raise.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core import ZH_WIKIPEDIA, Display, analyze
+from bot.core.labels import visible_text
+
+PROFILE = ZH_WIKIPEDIA
+CJK = "城市网络文學之都電影音樂设计美食媒體艺术魁北克南京扬州揚州計算機计算机系统"
+LATIN = "abcXYZ"
+TITLE_CHARS = CJK + LATIN + " _()-"
+LABEL_CHARS = CJK + LATIN + " ()-.,:;!?*_[]|'~{}#`\\"
+SAFE_FILLER = CJK + LATIN + " ，。、\n-:()"
+CHAOS = CJK + LATIN + " \n\t[](){}<>|!#*_`'\"\\/:.=~&;-" + "\u3000"
+MD_ESCAPE = re.compile(r"([\\`*_\[\]{}()#+\-.!|<>~'])")
+
+titles = st.text(TITLE_CHARS, min_size=1, max_size=10).map(lambda t: " ".join(t.replace("_", " ").split())).filter(
+    lambda t: t and t[0] not in "-()" and not t.endswith(("-", "."))
+)
+labels = st.text(LABEL_CHARS, min_size=1, max_size=12).filter(lambda s: s.strip() and s == s.strip())
+
+
+@dataclass(frozen=True)
+class Piece:
+    markup: str
+    visible: str | None  # what readers must still see; None for filler and decoys
+    decoy: bool = False
+
+
+def _md_label(label: str) -> str:
+    return MD_ESCAPE.sub(r"\\\1", label)
+
+
+def _url_title(title: str) -> str:
+    return title.replace(" ", "_").replace("(", "\\(").replace(")", "\\)")
+
+
+@st.composite
+def link_piece(draw) -> Piece:
+    title = draw(titles)
+    label = draw(labels)
+    form = draw(st.sampled_from(["mirror", "url", "html", "ext", "interwiki", "external", "autolink"]))
+    md_label = _md_label(label)
+    if form == "mirror":
+        return Piece(f'[{md_label}](../Page/{_url_title(title)}.md "wikilink")', label)
+    if form == "url":
+        return Piece(f'[{md_label}](https://zh.wikipedia.org/wiki/{_url_title(title)} "wikilink")', label)
+    if form == "html":
+        plain = re.sub(r"[^" + CJK + LATIN + " ]", "", label) or "x"
+        return Piece(f'<a href="../Page/{title.replace(" ", "_")}.md" title="wikilink">{plain}</a>', plain)
+    if form == "ext":
+        plain = re.sub(r"[^" + CJK + LATIN + " ]", "", label).strip() or "x"
+        return Piece(f"[https://zh.wikipedia.org/wiki/{title.replace(' ', '_')} {plain}]", plain)
+    if form == "interwiki":
+        return Piece(f"[{md_label}](https://en.wikipedia.org/wiki/{_url_title(title)})", label)
+    if form == "external":
+        return Piece(f"[{md_label}](https://example.org/{draw(st.text(LATIN, min_size=1, max_size=6))})", label)
+    url = f"https://example.org/{draw(st.text(LATIN, min_size=1, max_size=6))}"
+    return Piece(f"<{url}>", url)
+
+
+@st.composite
+def decoy_piece(draw) -> Piece:
+    title = draw(titles).replace(" ", "_")
+    inner = f'[x](../Page/{title}.md "wikilink")'
+    template = draw(
+        st.sampled_from(
+            [
+                "<nowiki>{}</nowiki>",
+                "<pre>{}</pre>",
+                "<code>{}</code>",
+                "<!-- {} -->",
+                "{{{{note|{}}}}}",
+                "<syntaxhighlight lang=md>{}</syntaxhighlight>",
+            ]
+        )
+    )
+    return Piece(template.format(inner), None, decoy=True)
+
+
+filler = st.text(SAFE_FILLER, max_size=20).map(lambda s: Piece(s, None))
+pieces = st.lists(st.one_of(link_piece(), decoy_piece(), filler), min_size=1, max_size=25)
+
+
+def _spans_outside(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    pieces_, cursor = [], 0
+    for start, end in spans:
+        pieces_.append(text[cursor:start])
+        cursor = end
+    pieces_.append(text[cursor:])
+    return pieces_
+
+
+def _new_spans(result) -> list[tuple[int, int]]:
+    spans, shift = [], 0
+    for change in result.changes:
+        start = change.start + shift
+        spans.append((start, start + len(change.new)))
+        shift += len(change.new) - (change.end - change.start)
+    return spans
+
+
+def apply_unified_diff(old: str, diff: str) -> str:
+    """A small independent patch applier for the diffs the core prints."""
+    if not diff:
+        return old
+    old_lines = old.splitlines(keepends=True)
+    out: list[str] = []
+    cursor = 0
+    lines = diff.splitlines(keepends=True)[2:]
+    index = 0
+    while index < len(lines):
+        header = re.match(r"@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@", lines[index])
+        assert header, lines[index]
+        start = int(header.group(1)) - (0 if header.group(2) == "0" else 1)
+        out.extend(old_lines[cursor:start])
+        cursor = start
+        index += 1
+        while index < len(lines) and not lines[index].startswith("@@"):
+            line = lines[index]
+            no_newline = index + 1 < len(lines) and lines[index + 1].startswith("\\ No newline")
+            body = line[1:-1] if no_newline else line[1:]
+            if line[0] in " -":
+                cursor += 1
+            if line[0] in " +":
+                out.append(body)
+            index += 2 if no_newline else 1
+    out.extend(old_lines[cursor:])
+    return "".join(out)
+
+
+@settings(max_examples=300) if "HYPOTHESIS_PROFILE" not in os.environ else (lambda f: f)
+@given(pieces)
+def test_structured_pages_keep_their_promises(page_pieces):
+    joiners = [" " if i else "" for i in range(len(page_pieces))]
+    text = "".join(j + p.markup for j, p in zip(joiners, page_pieces))
+    result = analyze(text, PROFILE)
+    old_spans = [(c.start, c.end) for c in result.changes]
+    assert _spans_outside(text, old_spans) == _spans_outside(result.new_text, _new_spans(result))
+    assert analyze(result.new_text, PROFILE).changes == ()
+    assert apply_unified_diff(text, result.diff) == result.new_text
+    # Decoys are untouched.
+    for piece in page_pieces:
+        if piece.decoy:
+            assert result.new_text.count(piece.markup) >= text.count(piece.markup)
+    # Each generated link that changed still shows its label.
+    offset = 0
+    by_start = {}
+    for joiner, piece in zip(joiners, page_pieces):
+        offset += len(joiner)
+        by_start[offset] = piece
+        offset += len(piece.markup)
+    for change in result.changes:
+        piece = by_start.get(change.start)
+        if piece is not None and piece.visible is not None and change.display is Display.KEPT:
+            if change.end == change.start + len(piece.markup):
+                assert visible_text(change.new) == " ".join(piece.visible.split())
+
+
+@settings(max_examples=300) if "HYPOTHESIS_PROFILE" not in os.environ else (lambda f: f)
+@given(st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=12).map(lambda s: Piece(s, None))), max_size=20))
+def test_chaotic_pages_never_break_the_invariants(page_pieces):
+    text = "".join(piece.markup for piece in page_pieces)
+    result = analyze(text, PROFILE)
+    old_spans = [(c.start, c.end) for c in result.changes]
+    assert _spans_outside(text, old_spans) == _spans_outside(result.new_text, _new_spans(result))
+    assert analyze(result.new_text, PROFILE).changes == ()
+    assert apply_unified_diff(text, result.diff) == result.new_text
+    for change in result.changes:
+        assert text[change.start : change.end] == change.old
+
+
+@settings(max_examples=500) if "HYPOTHESIS_PROFILE" not in os.environ else (lambda f: f)
+@given(st.text(max_size=200))
+def test_any_text_is_handled(text):
+    result = analyze(text, PROFILE)
+    assert analyze(result.new_text, PROFILE).changes == ()
