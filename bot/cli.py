@@ -13,6 +13,7 @@ Exit codes (also in README.md):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Mapping
@@ -81,7 +82,9 @@ def main(
     environ = os.environ if environ is None else environ
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse prints usage, --help and --version itself: point it at our streams.
+        with contextlib.redirect_stdout(streams.out), contextlib.redirect_stderr(streams.err):
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     configure_logging(args.verbose, streams.err)

@@ -1,0 +1,170 @@
+"""The command line, run in process through ``main(argv, stdout, stderr, environ)``, and as a real process."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import EXIT_CHANGES, EXIT_CONFIG, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+NEW_SEED = SEEDS / "001_7e93bf9fd9f8118a.txt"
+GOLDEN = ROOT / "tests" / "data" / "golden"
+
+
+def run(*argv: str, environ: dict | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err, environ=environ or {})
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def bad_inputs(tmp_path):
+    (tmp_path / "binary.txt").write_bytes(b"abc\x00def")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9 [a](../Page/A.md)".encode("latin-1"))
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "good.txt").write_text('[A](../Page/A.md "wikilink")\n', encoding="utf-8")
+    return tmp_path
+
+
+def test_fix_prints_the_repaired_page():
+    code, out, err = run("fix", str(NEW_SEED))
+    assert code == EXIT_OK
+    assert out == (GOLDEN / "001_7e93bf9fd9f8118a.expected.txt").read_text(encoding="utf-8")
+    assert "changed 311 link(s), 0 left alone" in err
+
+
+def test_fix_check_exit_codes(tmp_path):
+    assert run("fix", "--check", str(NEW_SEED))[0] == EXIT_CHANGES
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_text(run("fix", str(NEW_SEED))[1], encoding="utf-8")
+    code, out, _ = run("fix", "--check", str(fixed))
+    assert (code, out) == (EXIT_OK, "")
+
+
+def test_fix_diff():
+    code, out, _ = run("fix", "--diff", str(NEW_SEED))
+    assert code == EXIT_OK
+    assert out.startswith(f"--- a/{NEW_SEED}\n+++ b/{NEW_SEED}\n@@ ")
+    assert "\x1b[" not in out  # not a terminal: no color
+
+
+def test_fix_reads_stdin_as_a_process():
+    process = subprocess.run(
+        [sys.executable, "-m", "bot", "fix", "-", "--quiet"],
+        input='见[A](../Page/A.md "wikilink")。'.encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.decode() == "见[[A]]。"
+    assert process.stderr == b""
+
+
+def test_console_script_is_installed():
+    linkbot = Path(sys.executable).with_name("linkbot")
+    process = subprocess.run([str(linkbot), "--version"], capture_output=True, text=True, timeout=60)
+    assert process.returncode == 0 and process.stdout.startswith("linkbot ")
+
+
+def test_scan_text_report():
+    code, out, _ = run("scan", str(SEEDS))
+    assert code == EXIT_OK
+    assert out.count("+++ b/") == 2
+    assert "2 page(s): 2 changed, 2 with mixed link forms, 0 unreadable" in out
+    assert "md-mirror" in out and "md-url" in out and "total" in out
+
+
+def test_scan_check():
+    assert run("scan", "--check", str(SEEDS))[0] == EXIT_CHANGES
+
+
+def test_scan_json_schema(bad_inputs):
+    code, out, err = run("scan", "--format", "json", str(NEW_SEED), str(bad_inputs / "binary.txt"))
+    assert code == EXIT_INPUT
+    records = [json.loads(line) for line in out.splitlines()]
+    page, failed = records
+    assert set(page) == {"schema", "page", "status", "forms", "mixed_forms", "changes", "skipped", "new_text", "diff"}
+    assert page["schema"] == 1 and page["status"] == "changed" and page["mixed_forms"] is True
+    change = page["changes"][0]
+    assert set(change) == {"id", "rule", "start", "end", "old", "new", "needs_review", "display", "note"}
+    text = NEW_SEED.read_text(encoding="utf-8")
+    assert text[change["start"] : change["end"]] == change["old"]
+    assert failed == {"schema": 1, "page": str(bad_inputs / "binary.txt"), "status": "error", "error": failed["error"]}
+    assert "NUL byte" in failed["error"]
+
+
+def test_bad_inputs_are_one_line_each_and_the_rest_goes_on(bad_inputs):
+    missing = bad_inputs / "missing.txt"
+    code, out, err = run("scan", str(bad_inputs), str(missing))
+    assert code == EXIT_INPUT
+    lines = err.strip().splitlines()
+    assert len(lines) == 4, err
+    assert any("binary.txt: binary data (NUL byte at offset 3)" in line for line in lines)
+    assert any("latin1.txt: not valid UTF-8 (byte 0xe9 at offset 3, line 1)" in line for line in lines)
+    assert any("empty.txt: empty page" in line for line in lines)
+    assert any("missing.txt: no such file" in line for line in lines)
+    assert "Traceback" not in err
+    assert "+[[A]]" in out  # good.txt was still processed
+    assert "5 page(s): 1 changed, 0 with mixed link forms, 4 unreadable" in out
+
+
+def test_fix_bad_input(bad_inputs):
+    code, out, err = run("fix", str(bad_inputs / "binary.txt"))
+    assert (code, out) == (EXIT_INPUT, "")
+    assert err.count("\n") == 1 and "binary data" in err
+
+
+def test_folder_as_fix_input(tmp_path):
+    code, _, err = run("fix", str(tmp_path))
+    assert code == EXIT_INPUT and "is a folder" in err
+
+
+def test_unknown_site_is_a_configuration_error():
+    code, out, err = run("scan", "--site", "wiki.example.org", str(NEW_SEED))
+    assert (code, out) == (EXIT_CONFIG, "")
+    assert err.startswith("linkbot: configuration error: no built-in profile for 'wiki.example.org'")
+    assert err.count("\n") == 1
+
+
+def test_other_wikipedia_offline(tmp_path):
+    page = tmp_path / "ja.txt"
+    page.write_text("[東京都庁](../Page/東京.md \"wikilink\")", encoding="utf-8")
+    code, out, _ = run("fix", "--site", "ja.wikipedia.org", str(page))
+    assert (code, out) == (EXIT_OK, "[[東京]]都庁")
+
+
+def test_rules_option_limits_the_rules():
+    code, out, _ = run("scan", "--format", "json", "--rules", "md-url", str(NEW_SEED))
+    page = json.loads(out)
+    assert {change["rule"] for change in page["changes"]} == {"md-url"}
+    assert {skip["reason"] for skip in page["skipped"]} == {"rule-disabled"}
+
+
+def test_unknown_rule():
+    code, _, err = run("scan", "--rules", "nope", str(NEW_SEED))
+    assert code == EXIT_CONFIG and "unknown rule 'nope'" in err
+
+
+def test_color_always():
+    _, out, _ = run("scan", "--color", "always", str(NEW_SEED))
+    assert "\x1b[31m-" in out and "\x1b[32m+" in out
+
+
+def test_usage_error():
+    code, _, err = run("scan")
+    assert code == EXIT_USAGE and "usage:" in err
+
+
+def test_bad_config_file(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[linkbot\nsite=", encoding="utf-8")
+    code, _, err = run("scan", "--config", str(config), str(NEW_SEED))
+    assert code == EXIT_CONFIG and "invalid TOML" in err and err.count("\n") == 1

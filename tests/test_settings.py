@@ -1,0 +1,96 @@
+"""Settings: defaults < config file < environment < command line; configured site profiles."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Rule, analyze
+from bot.errors import ConfigError
+from bot.settings import Settings, load_settings
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "linkbot.toml"
+    path.write_text(
+        """
+[linkbot]
+site = "ja.wikipedia.org"
+[rules]
+enabled = ["md-mirror", "md-url"]
+review = "none"
+[output]
+color = "never"
+[sites."wiki.example.org"]
+language = "de"
+aliases = ["www.wiki.example.org"]
+linktrail = "[a-zäöüß]+"
+namespaces = { 14 = ["Kategorie"] }
+interwikis = { wp = "en.wikipedia.org" }
+""",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no config/linkbot.toml here
+    settings = load_settings(environ={})
+    assert settings == Settings()
+    assert settings.site == "zh.wikipedia.org" and settings.review_rules == {Rule.FILE}
+
+
+def test_config_file(config):
+    settings = load_settings(config, environ={})
+    assert settings.site == "ja.wikipedia.org"
+    assert settings.rules == {Rule.MD_MIRROR, Rule.MD_URL}
+    assert settings.review_rules == frozenset()
+    assert settings.color == "never"
+
+
+def test_environment_beats_config_and_command_line_beats_both(config):
+    environ = {"LINKBOT_SITE": "en.wikipedia.org", "LINKBOT_RULES": "all"}
+    assert load_settings(config, environ).site == "en.wikipedia.org"
+    assert load_settings(config, environ).rules == frozenset(Rule)
+    assert load_settings(config, environ, {"site": "de.wikipedia.org", "rules": None}).site == "de.wikipedia.org"
+
+
+def test_config_path_from_environment(config):
+    assert load_settings(environ={"LINKBOT_CONFIG": config}).site == "ja.wikipedia.org"
+
+
+def test_configured_site_profile(config):
+    settings = load_settings(config, environ={}, overrides={"site": "wiki.example.org"})
+    profile = settings.profile()
+    assert profile.namespace("Kategorie").id == 14
+    text = "[x](https://www.wiki.example.org/wiki/Seite) [y](https://en.wikipedia.org/wiki/Z)"
+    assert analyze(text, profile).new_text == "[[Seite|x]] [[:wp:Z|y]]"
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("[linkbot]\nsite = 3\n", "site has the wrong type"),
+        ("linkbot = 1\n", "[linkbot] must be a table"),
+        ('[rules]\nenabled = ["bogus"]\n', "unknown rule 'bogus'"),
+        ('[output]\ncolor = "rainbow"\n', "color must be auto, always or never"),
+    ],
+)
+def test_config_errors(tmp_path, body, message):
+    path = tmp_path / "c.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_settings(str(path), environ={})
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_settings(str(tmp_path / "nope.toml"), environ={})
+
+
+def test_shipped_config_is_valid():
+    from pathlib import Path
+
+    shipped = Path(__file__).resolve().parents[1] / "config" / "linkbot.toml"
+    settings = load_settings(str(shipped), environ={})
+    assert settings.site == "zh.wikipedia.org" and settings.rules == frozenset(Rule)
