@@ -157,6 +157,7 @@ def _escape_brackets(text: str) -> str:
 
 
 _SIMPLE_LINK = re.compile(r"\[\[:?([^\[\]{}|<>&'~_=]*?)(?:\|([^\[\]{}|<>&'~=]*))?\]\]([^\[\]{}|<>&'~=]*)")
+_SIMPLE_EXTERNAL = re.compile(r"\[(?:(?:https?|ftp):)?//[^\s\[\]<>\"{}|]+ ([^\[\]{}|<>&'~=]*)\]|((?:https?|ftp)://[^\s\[\]<>\"{}|]+)")
 _MARKUP_CHARS = re.compile(r"[\[\]{}|<>&'~]|__|://")
 
 
@@ -167,6 +168,9 @@ def visible_text(wikitext: str) -> str:
         # The common case, [[T]]trail or [[T|label]]trail with no markup: no need to parse.
         shown = simple.group(2) if simple.group(2) is not None else simple.group(1)
         return " ".join((shown + simple.group(3)).split())
+    external = _SIMPLE_EXTERNAL.fullmatch(wikitext)
+    if external is not None and "''" not in wikitext:
+        return " ".join((external.group(1) if external.group(1) is not None else external.group(2)).split())
     code = mwparserfromhell.parse(wikitext)
     for link in code.ifilter_wikilinks(recursive=True):
         # [[:Category:X]] and [[:en:Y]] show their title without the leading colon.
