@@ -123,7 +123,7 @@ def _is_figure(occurrence: Occurrence) -> bool:
 
 
 def _external(url: str, label: Label, context: Context) -> str:
-    url = _URL_UNSAFE.sub(lambda m: "%{:02X}".format(ord(m.group())), url.strip())
+    url = _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url.strip())
     if label.plain and label.visible == url:
         # A bare URL reads the same, but only if MediaWiki's free-link parser stops where it ends.
         if _URL_SAFE_FOLLOWER.match(context.following):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.labels import UnsafeLabel, fold_space, visible_text
+from bot.core.labels import fold_space, visible_text
 from bot.core.markup import Markup
 from bot.core.model import Change, Display
 
@@ -21,10 +21,7 @@ def visible_text_problem(change: Change, old_visible: str) -> str | None:
     """Why the change alters what readers see, or None."""
     if change.display is not Display.KEPT:
         return None
-    try:
-        new_visible = visible_text(change.new)
-    except UnsafeLabel:  # pragma: no cover - visible_text does not raise it
-        return "new text cannot be read"
+    new_visible = visible_text(change.new)
     if fold_space(old_visible) != new_visible:
         return f"visible text would change: {fold_space(old_visible)!r} -> {new_visible!r}"
     return None
@@ -55,9 +52,8 @@ def structure_problems(
             expected = (start, start + new.index("]]") + 2)
             if expected not in wikilinks:
                 problems[index] = "new wikilink does not parse as one link in the page"
-        elif new.startswith("["):
-            if (start, end) not in ext_links:
-                problems[index] = "new external link does not parse as one link in the page"
+        elif new.startswith("[") and (start, end) not in ext_links:
+            problems[index] = "new external link does not parse as one link in the page"
     return problems
 
 

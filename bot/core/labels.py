@@ -54,64 +54,82 @@ def from_markdown(raw: str) -> Label:
     """Read a Markdown label (pandoc's output) into wikitext."""
     if not raw.strip():
         raise UnsafeLabel("empty label")
-    raw = _LINE_BREAK.sub(" ", raw)
-    parts: list[str] = []
-    visible: list[str] = []
-    plain = True
-    stack: list[str] = []
-    i, n = 0, len(raw)
-    while i < n:
-        char = raw[i]
-        if char == "\\" and i + 1 < n and raw[i + 1] in _MD_ESCAPABLE:
-            escaped = raw[i + 1]
-            parts.append(escape_text(escaped, escape_lt=True) if escaped in "<[]{}|~'" else escaped)
-            visible.append(escaped)
-            i += 2
-            continue
-        if char == "`":
-            run = len(raw) - len(raw[i:].lstrip("`"))
-            fence = raw[i : i + run]
-            close = raw.find(fence, i + run)
-            if close < 0:
-                raise UnsafeLabel("unclosed code span in label")
-            code = raw[i + run : close]
-            code_text = code.strip() if code.strip() else code
-            parts.append(f"<code><nowiki>{code_text}</nowiki></code>" if _needs_nowiki(code_text) else f"<code>{code_text}</code>")
-            visible.append(code_text)
-            plain = False
-            i = close + run
-            continue
-        if char in "*_":
-            run = 2 if raw.startswith(char * 2, i) else 1
-            marker = char * run
-            if char == "_" and _intraword(raw, i, run):
-                parts.append(escape_text(marker))
-                visible.append(marker)
-                i += run
-                continue
-            if stack and stack[-1] == marker:
-                stack.pop()
+    return _MarkdownLabel(_LINE_BREAK.sub(" ", raw)).read()
+
+
+class _MarkdownLabel:
+    """One pass over a Markdown label: escapes, code spans, emphasis, and plain text between them."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.parts: list[str] = []  # wikitext
+        self.visible: list[str] = []  # what readers see
+        self.plain = True
+        self.open_emphasis: list[str] = []
+
+    def read(self) -> Label:
+        i = 0
+        while i < len(self.raw):
+            char = self.raw[i]
+            if char == "\\" and i + 1 < len(self.raw) and self.raw[i + 1] in _MD_ESCAPABLE:
+                i = self._escape(i)
+            elif char == "`":
+                i = self._code_span(i)
+            elif char in "*_":
+                i = self._emphasis(i)
+            elif self.raw.startswith("![", i):
+                raise UnsafeLabel("label holds a Markdown image")
             else:
-                stack.append(marker)
-            parts.append("''" if run == 1 else "'''")
-            plain = False
-            i += run
-            continue
-        if char == "!" and raw.startswith("![", i):
-            raise UnsafeLabel("label holds a Markdown image")
-        end = _next_special(raw, i)
-        chunk = raw[i:end]
-        parts.append(escape_text(chunk))
+                i = self._text(i)
+        if self.open_emphasis:
+            raise UnsafeLabel("unbalanced emphasis in label")
+        shown = "".join(self.visible)
+        if not self.plain and "'" in shown:
+            raise UnsafeLabel("apostrophes next to emphasis would merge into wikitext quotes")
+        wikitext = "".join(self.parts)
+        return Label(wikitext, shown, self.plain and wikitext == shown)
+
+    def _escape(self, i: int) -> int:
+        escaped = self.raw[i + 1]
+        self.parts.append(escape_text(escaped, escape_lt=True) if escaped in "<[]{}|~'" else escaped)
+        self.visible.append(escaped)
+        return i + 2
+
+    def _code_span(self, i: int) -> int:
+        run = len(self.raw) - len(self.raw[i:].lstrip("`"))
+        close = self.raw.find(self.raw[i : i + run], i + run)
+        if close < 0:
+            raise UnsafeLabel("unclosed code span in label")
+        code = self.raw[i + run : close]
+        code = code.strip() or code
+        self.parts.append(f"<code><nowiki>{code}</nowiki></code>" if _needs_nowiki(code) else f"<code>{code}</code>")
+        self.visible.append(code)
+        self.plain = False
+        return close + run
+
+    def _emphasis(self, i: int) -> int:
+        char = self.raw[i]
+        run = 2 if self.raw.startswith(char * 2, i) else 1
+        marker = char * run
+        if char == "_" and _intraword(self.raw, i, run):
+            self.parts.append(escape_text(marker))
+            self.visible.append(marker)
+            return i + run
+        if self.open_emphasis and self.open_emphasis[-1] == marker:
+            self.open_emphasis.pop()
+        else:
+            self.open_emphasis.append(marker)
+        self.parts.append("''" if run == 1 else "'''")
+        self.plain = False
+        return i + run
+
+    def _text(self, i: int) -> int:
+        end = _next_special(self.raw, i)
+        chunk = self.raw[i:end]
+        self.parts.append(escape_text(chunk))
         # Raw HTML in a Markdown label renders as HTML there too: its tags are not visible text.
-        visible.append(_HTML_TAG.sub("", chunk))
-        i = end
-    if stack:
-        raise UnsafeLabel("unbalanced emphasis in label")
-    wikitext = "".join(parts)
-    if not plain and "'" in "".join(visible):
-        raise UnsafeLabel("apostrophes next to emphasis would merge into wikitext quotes")
-    shown = "".join(visible)
-    return Label(wikitext, shown, plain and wikitext == shown)
+        self.visible.append(_HTML_TAG.sub("", chunk))
+        return end
 
 
 def _needs_nowiki(code: str) -> bool:

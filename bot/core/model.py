@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 
-class Rule(str, enum.Enum):
+class Rule(enum.StrEnum):
     """Stable rule ids: used in output, edit summaries and configuration."""
 
     MD_MIRROR = "md-mirror"  # [L](../Page/T.md "wikilink"), <a href="../Page/T.md">
@@ -24,14 +24,11 @@ class Rule(str, enum.Enum):
     FILE = "file"  # file links and pandoc figures
     MD_EXTERNAL = "md-external"  # [L](https://example.org), <https://example.org>
 
-    def __str__(self) -> str:
-        return self.value
-
 
 ALL_RULES: frozenset[Rule] = frozenset(Rule)
 
 
-class Syntax(str, enum.Enum):
+class Syntax(enum.StrEnum):
     """The markup an occurrence was written in; decides how its label is read."""
 
     MARKDOWN = "markdown"  # [label](dest "title")
@@ -40,7 +37,7 @@ class Syntax(str, enum.Enum):
     EXTLINK = "extlink"  # [https://... label] (wikitext)
 
 
-class Display(str, enum.Enum):
+class Display(enum.StrEnum):
     """What happens to a change's visible text.
 
     ``KEPT`` is the rule; the others are deliberate exceptions the invariants
@@ -53,7 +50,7 @@ class Display(str, enum.Enum):
     NUMBERED = "numbered"  # [https://.../wiki/T] showed "[1]", now shows the title
 
 
-class SkipReason(str, enum.Enum):
+class SkipReason(enum.StrEnum):
     """Why a detected occurrence was left alone."""
 
     PROTECTED = "protected"  # inside nowiki, pre, code, comment, template, ...
@@ -63,9 +60,6 @@ class SkipReason(str, enum.Enum):
     UNSAFE_LABEL = "unsafe-label"  # label cannot be carried into wikitext safely
     RULE_DISABLED = "rule-disabled"  # the rule is switched off in the options
     CHECK_FAILED = "check-failed"  # a safety check rejected the change
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

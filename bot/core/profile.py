@@ -121,21 +121,7 @@ def profile_from_siteinfo(siteinfo: dict, host: str | None = None) -> SiteProfil
     general = siteinfo["general"]
     server = general.get("server", "")
     own_host = (host or server.split("//", 1)[-1].split("/", 1)[0]).lower()
-    names: dict[int, list[str]] = {}
-    cases: dict[int, str] = {}
-    for key, ns in siteinfo.get("namespaces", {}).items():
-        ns_id = int(ns.get("id", key))
-        if ns_id == 0:
-            continue
-        values = [ns.get("canonical"), ns.get("name")]
-        names[ns_id] = [v for v in values if v]
-        cases[ns_id] = ns.get("case", FIRST_LETTER)
-    for alias in siteinfo.get("namespacealiases", []):
-        names.setdefault(int(alias["id"]), []).append(alias["alias"])
-    namespaces = tuple(
-        Namespace(ns_id, tuple(dict.fromkeys(ns_names)), cases.get(ns_id, FIRST_LETTER))
-        for ns_id, ns_names in sorted(names.items())
-    )
+    namespaces = _namespaces_from_siteinfo(siteinfo)
     interwikis = tuple(
         iw
         for entry in siteinfo.get("interwikimap", [])
@@ -157,6 +143,23 @@ def profile_from_siteinfo(siteinfo: dict, host: str | None = None) -> SiteProfil
         variant_paths=frozenset(variants),
         interwikis=interwikis,
         variant_fold="zh" if language.startswith("zh") else "",
+    )
+
+
+def _namespaces_from_siteinfo(siteinfo: dict) -> tuple[Namespace, ...]:
+    names: dict[int, list[str]] = {}
+    cases: dict[int, str] = {}
+    for key, ns in siteinfo.get("namespaces", {}).items():
+        ns_id = int(ns.get("id", key))
+        if ns_id == 0:
+            continue
+        names[ns_id] = [value for value in (ns.get("canonical"), ns.get("name")) if value]
+        cases[ns_id] = ns.get("case", FIRST_LETTER)
+    for alias in siteinfo.get("namespacealiases", []):
+        names.setdefault(int(alias["id"]), []).append(alias["alias"])
+    return tuple(
+        Namespace(ns_id, tuple(dict.fromkeys(ns_names)), cases.get(ns_id, FIRST_LETTER))
+        for ns_id, ns_names in sorted(names.items())
     )
 
 

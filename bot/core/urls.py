@@ -16,7 +16,7 @@ from bot.core.profile import SiteProfile, mobile_to_desktop
 from bot.core.titles import Title, TitleError, parse_title
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     UNRELATED = "unrelated"  # a relative link that is not a wiki page (foo.html): not ours
     LOCAL = "local"
     INTERWIKI = "interwiki"
@@ -26,7 +26,7 @@ class Kind(str, enum.Enum):
     BAD_ENCODING = "bad-encoding"
 
 
-class Origin(str, enum.Enum):
+class Origin(enum.StrEnum):
     MIRROR = "mirror"  # ../Page/T.md
     RELATIVE = "relative"  # pandoc's own output before the mirror: T "wikilink"
     URL = "url"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import Display, Rule, analyze
+from tests.spans import new_spans, outside
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -38,22 +39,8 @@ def test_only_link_markup_changes(seed, zh):
     text = seed.read_text(encoding="utf-8")
     result = analyze(text, zh)
     old_spans = [(change.start, change.end) for change in result.changes]
-    new_spans, shift = [], 0
-    for change in result.changes:
-        start = change.start + shift
-        new_spans.append((start, start + len(change.new)))
-        shift += len(change.new) - (change.end - change.start)
-    assert _outside(text, old_spans) == _outside(result.new_text, new_spans)
+    assert outside(text, old_spans) == outside(result.new_text, new_spans(result))
     assert all(text[c.start : c.end] == c.old for c in result.changes)
-
-
-def _outside(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    pieces, cursor = [], 0
-    for start, end in spans:
-        pieces.append(text[cursor:start])
-        cursor = end
-    pieces.append(text[cursor:])
-    return pieces
 
 
 def test_spot_checks_from_the_issue(zh):

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from bot.core import ZH_WIKIPEDIA, Display, analyze
 from bot.core.labels import visible_text
+from tests.spans import new_spans, outside
 
 PROFILE = ZH_WIKIPEDIA
 CJK = "城市网络文學之都電影音樂设计美食媒體艺术魁北克南京扬州揚州計算機计算机系统"
@@ -97,24 +98,6 @@ filler = st.text(SAFE_FILLER, max_size=20).map(lambda s: Piece(s, None))
 pieces = st.lists(st.one_of(link_piece(), decoy_piece(), filler), min_size=1, max_size=25)
 
 
-def _spans_outside(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    pieces_, cursor = [], 0
-    for start, end in spans:
-        pieces_.append(text[cursor:start])
-        cursor = end
-    pieces_.append(text[cursor:])
-    return pieces_
-
-
-def _new_spans(result) -> list[tuple[int, int]]:
-    spans, shift = [], 0
-    for change in result.changes:
-        start = change.start + shift
-        spans.append((start, start + len(change.new)))
-        shift += len(change.new) - (change.end - change.start)
-    return spans
-
-
 def apply_unified_diff(old: str, diff: str) -> str:
     """A small independent patch applier for the diffs the core prints."""
     if not diff:
@@ -151,7 +134,7 @@ def test_structured_pages_keep_their_promises(page_pieces):
     text = "".join(j + p.markup for j, p in zip(joiners, page_pieces))
     result = analyze(text, PROFILE)
     old_spans = [(c.start, c.end) for c in result.changes]
-    assert _spans_outside(text, old_spans) == _spans_outside(result.new_text, _new_spans(result))
+    assert outside(text, old_spans) == outside(result.new_text, new_spans(result))
     assert analyze(result.new_text, PROFILE).changes == ()
     assert apply_unified_diff(text, result.diff) == result.new_text
     # Decoys are untouched.
@@ -167,9 +150,9 @@ def test_structured_pages_keep_their_promises(page_pieces):
         offset += len(piece.markup)
     for change in result.changes:
         piece = by_start.get(change.start)
-        if piece is not None and piece.visible is not None and change.display is Display.KEPT:
-            if change.end == change.start + len(piece.markup):
-                assert visible_text(change.new) == " ".join(piece.visible.split())
+        whole_piece = piece is not None and change.end == change.start + len(piece.markup)
+        if whole_piece and piece.visible is not None and change.display is Display.KEPT:
+            assert visible_text(change.new) == " ".join(piece.visible.split())
 
 
 @settings(max_examples=300) if "HYPOTHESIS_PROFILE" not in os.environ else (lambda f: f)
@@ -178,7 +161,7 @@ def test_chaotic_pages_never_break_the_invariants(page_pieces):
     text = "".join(piece.markup for piece in page_pieces)
     result = analyze(text, PROFILE)
     old_spans = [(c.start, c.end) for c in result.changes]
-    assert _spans_outside(text, old_spans) == _spans_outside(result.new_text, _new_spans(result))
+    assert outside(text, old_spans) == outside(result.new_text, new_spans(result))
     assert analyze(result.new_text, PROFILE).changes == ()
     assert apply_unified_diff(text, result.diff) == result.new_text
     for change in result.changes:
