@@ -1,0 +1,44 @@
+"""Options switch rules, review marking, ref protection and trail splitting."""
+
+from __future__ import annotations
+
+from bot.core import Options, Rule, SkipReason, analyze
+
+REF = "<ref>[https://zh.wikipedia.org/wiki/X]</ref>"
+
+
+def test_ref_citation_urls_protected_by_default(zh):
+    assert analyze(REF, zh).new_text == REF
+
+
+def test_ref_citation_urls_can_be_unprotected(zh):
+    result = analyze(REF, zh, Options(protect_ref_urls=False))
+    assert result.new_text == "<ref>[[X]]</ref>"
+    assert result.changes[0].needs_review  # a numbered link now shows the title
+
+
+def test_review_rules_mark_every_change(zh):
+    text = '[A](../Page/A.md "wikilink") [B](https://zh.wikipedia.org/wiki/B)'
+    result = analyze(text, zh, Options(review_rules=frozenset({Rule.MD_URL})))
+    review = {change.rule: change.needs_review for change in result.changes}
+    assert review == {Rule.MD_MIRROR: False, Rule.MD_URL: True}
+
+
+def test_disabled_rule_is_reported(zh):
+    result = analyze("[x](https://example.org/)", zh, Options(rules=frozenset({Rule.MD_MIRROR})))
+    assert result.new_text == "[x](https://example.org/)"
+    assert [skip.reason for skip in result.skipped] == [SkipReason.RULE_DISABLED]
+    assert result.forms == {"md-external": 1}
+
+
+def test_trail_splitting_can_be_switched_off(zh):
+    text = '[计算机系统与](../Page/计算机.md "wikilink")'
+    assert analyze(text, zh, Options(split_trails=False)).new_text == "[[计算机|计算机系统与]]"
+
+
+def test_change_ids_are_stable_across_offsets(zh):
+    first = analyze('[A](../Page/A.md "wikilink")', zh).changes[0]
+    moved = analyze('前言 [A](../Page/A.md "wikilink")', zh).changes[0]
+    assert first.id == moved.id and first.start != moved.start
+    twice = analyze('[A](../Page/A.md "wikilink") [A](../Page/A.md "wikilink")', zh).changes
+    assert twice[0].id == first.id and twice[1].id != first.id
