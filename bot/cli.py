@@ -6,6 +6,8 @@ Exit codes (also in README.md):
     2   usage error (bad arguments)
     3   configuration error
     4   some inputs could not be processed (the others were)
+    5   wiki run: some pages were not saved (refused, conflicting, or the wiki stayed down)
+    6   wiki run: stopped by the emergency-stop page
     130 interrupted
     141 the output pipe was closed early (e.g. ``| head``)
 """
@@ -14,16 +16,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from bot import __version__
 from bot.core import analyze
 from bot.core.profile import SiteProfile
-from bot.errors import ConfigError, InputError
+from bot.errors import ConfigError, InputError, LinkbotError
 from bot.files import STDIN, expand_paths, read_page
 from bot.logs import configure_logging, get_logger
 from bot.report import (
@@ -36,7 +40,7 @@ from bot.report import (
 )
 from bot.settings import Settings, load_settings
 
-EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_CONFIG, EXIT_INPUT = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_CONFIG, EXIT_INPUT, EXIT_PARTIAL, EXIT_STOPPED = 0, 1, 2, 3, 4, 5, 6
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
@@ -54,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--color", choices=("auto", "always", "never"), help="color diffs (default: auto)")
     common.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeat for debug)")
 
-    parser = argparse.ArgumentParser(prog="linkbot", description="Repair broken link markup on MediaWiki pages.")
+    parser = argparse.ArgumentParser(
+        prog="linkbot", description="Repair broken link markup on MediaWiki pages.", allow_abbrev=False
+    )
     parser.add_argument("--version", action="version", version=f"linkbot {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -64,11 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--diff", action="store_true", help="print a unified diff instead of the new text")
     fix.add_argument("-q", "--quiet", action="store_true", help="no summary line on standard error")
 
-    scan = commands.add_parser("scan", parents=[common], help="dry run over files or folders: diffs and a summary")
-    scan.add_argument("paths", nargs="+", metavar="PATH", help="page files or folders of them")
+    scan = commands.add_parser(
+        "scan",
+        parents=[common],
+        help="files, folders or wiki pages: diffs and a summary; saves in --mode live",
+        epilog="Wiki pages are selected with pywikibot's page generator arguments (-page:T, -cat:C, "
+        "-prefixindex:P, -search:Q, -ns:N, -limit:N, ...) or -xml:DUMP; -family:/-lang: pick the wiki.",
+    )
+    scan.add_argument("paths", nargs="*", metavar="PATH", help="page files or folders of them")
     scan.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     scan.add_argument("--check", action="store_true", help="exit 1 if any page would change")
     scan.add_argument("--no-summary", action="store_true", help="leave out the summary table (text format)")
+    scan.add_argument("--mode", choices=("dry-run", "live"), help="wiki pages: save (live) or not (default: dry-run)")
+    scan.add_argument("--max-edits", type=int, help="wiki pages: stop after this many edits")
+    scan.add_argument("--log-format", choices=("text", "json"), help="log lines on stderr as text or JSON")
+
+    sandbox = commands.add_parser("sandbox", parents=[common], help="run a throwaway local wiki loaded with the seeds")
+    sandbox.add_argument("--dir", required=True, help="folder for the wiki (created; must be empty or new)")
+    sandbox.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
     return parser
 
 
@@ -84,22 +103,29 @@ def main(
     try:
         # argparse prints usage, --help and --version itself: point it at our streams.
         with contextlib.redirect_stdout(streams.out), contextlib.redirect_stderr(streams.err):
-            args = parser.parse_args(argv)
+            args, wiki_args = parser.parse_known_args(argv)
+            if wiki_args and (args.command != "scan" or args.paths):
+                parser.error(f"unrecognized arguments: {' '.join(wiki_args)} (wiki pages and files do not mix)")
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    configure_logging(args.verbose, streams.err)
     try:
-        settings = load_settings(
-            args.config,
-            environ,
-            {"site": args.site, "rules": args.rules, "color": args.color},
-        )
-        profile = settings.profile()
+        settings = load_settings(args.config, environ, _overrides(args))
+        configure_logging(args.verbose, streams.err, settings.log_format, wiki=bool(wiki_args))
+        if args.command == "scan" and wiki_args:
+            return cmd_scan_wiki(args, wiki_args, settings, streams, environ)
+        if args.command == "sandbox":
+            return cmd_sandbox(args, settings, streams, environ)
+        if args.command == "scan" and not args.paths:
+            print("linkbot: scan needs files, folders or wiki page arguments (see linkbot scan --help)", file=streams.err)
+            return EXIT_USAGE
         command = {"fix": cmd_fix, "scan": cmd_scan}[args.command]
-        return command(args, settings, profile, streams, environ)
+        return command(args, settings, settings.profile(), streams, environ)
     except ConfigError as error:
         print(f"linkbot: configuration error: {error}", file=streams.err)
         return EXIT_CONFIG
+    except LinkbotError as error:
+        print(f"linkbot: {error}", file=streams.err)
+        return EXIT_PARTIAL
     except KeyboardInterrupt:
         print("linkbot: interrupted", file=streams.err)
         return EXIT_INTERRUPTED
@@ -107,6 +133,67 @@ def main(
         # The reader went away (| head): stop quietly, and keep Python from complaining at exit.
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+
+
+def _overrides(args) -> dict:
+    return {
+        "site": args.site,
+        "rules": args.rules,
+        "color": args.color,
+        "mode": getattr(args, "mode", None),
+        "max_edits": getattr(args, "max_edits", None),
+        "log_format": getattr(args, "log_format", None),
+    }
+
+
+def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
+    """Pages of a live wiki: dry run by default, saves with --mode live."""
+    from bot.live import Scanner
+    from bot.wiki.session import open_session
+    from bot.wiki.sources import dump_candidates, generator_pages, read_pages, split_source_args
+
+    session, rest = open_session(
+        wiki_args, login=settings.mode == "live", host_aliases=settings.host_aliases, policy=settings.retry
+    )
+    generator_args, dumps = split_source_args(rest)
+    sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
+    sources += [dump_candidates(session.site, dump, session.profile, settings.options) for dump in dumps]
+    pages = read_pages(session.site, itertools.chain.from_iterable(sources), settings.retry)
+    scanner = Scanner(
+        session, settings, streams.out, _use_color(settings, streams.out, environ), json_output=args.format == "json"
+    )
+    report = scanner.run(pages)
+    summary_stream = streams.err if args.format == "json" else streams.out
+    if not args.no_summary:
+        summary_stream.write("\n" + report.render())
+    streams.out.flush()
+    if report.stopped_by_shutoff:
+        return EXIT_STOPPED
+    if report.failed or report.stopped and not report.stopped.startswith("--max-edits"):
+        return EXIT_PARTIAL
+    return EXIT_CHANGES if args.check and report.tally.changed else EXIT_OK
+
+
+def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:
+    """Create a local wiki with the seed pages and serve it until interrupted."""
+    from bot.sandbox import prepare_sandbox
+
+    sandbox = prepare_sandbox(Path(args.dir), port=args.port or None)
+    folder = Path(args.dir).resolve()
+    print(
+        f"A local wiki is running at {sandbox.url}/index.php (Ctrl-C stops it).\n"
+        f"The seed pages are under Sandbox/; the bot account is {sandbox.bot[0]}.\n"
+        "Try:\n"
+        f"  PYWIKIBOT_DIR={folder}/pywikibot linkbot scan --config {folder}/linkbot.toml -prefixindex:Sandbox/\n"
+        f"  PYWIKIBOT_DIR={folder}/pywikibot linkbot scan --config {folder}/linkbot.toml -prefixindex:Sandbox/ --mode live",
+        file=streams.out,
+        flush=True,
+    )
+    try:
+        sandbox.process.wait()
+    finally:
+        sandbox.stop()
+    return EXIT_OK
 
 
 def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:

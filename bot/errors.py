@@ -4,12 +4,17 @@
 
     LinkbotError                  root; the CLI turns any of these into one line and an exit code
     ├── ConfigError               bad or missing configuration (exit 3)
-    │   └── UnknownSiteError      no profile for the requested wiki host
-    └── InputError                one input (file, page) cannot be processed (exit 4; others go on)
-        ├── UnreadableInputError  missing, a folder, no permission, I/O failure
-        ├── BinaryInputError      NUL bytes: not a wiki page
-        ├── EncodingInputError    not valid UTF-8
-        └── EmptyInputError       nothing but white space
+    │   ├── UnknownSiteError      no profile for the requested wiki host
+    │   └── AuthError             login failed, or the account lacks a needed right (exit 3)
+    ├── InputError                one input (file, page) cannot be processed (exit 4; others go on)
+    │   ├── UnreadableInputError  missing, a folder, no permission, I/O failure
+    │   ├── BinaryInputError      NUL bytes: not a wiki page
+    │   ├── EncodingInputError    not valid UTF-8
+    │   └── EmptyInputError       nothing but white space
+    ├── WikiError                 the wiki failed in a way retrying did not fix (exit 5)
+    │   └── WikiUnavailableError  down, timing out or read-only after the retries: the run stops
+    ├── StoppedError              the emergency-stop page says stop (exit 6)
+    └── SandboxError              the local test wiki cannot be created or started
 
 Normal outcomes (a link left alone, a change dropped by a check) are values in the
 result, never exceptions.
@@ -53,3 +58,23 @@ class EncodingInputError(InputError):
 
 class EmptyInputError(InputError):
     """The input is empty or white space only."""
+
+
+class AuthError(ConfigError):
+    """Login failed, or the account lacks a right the run needs."""
+
+
+class WikiError(LinkbotError):
+    """The wiki failed in a way that retrying did not fix."""
+
+
+class WikiUnavailableError(WikiError):
+    """The wiki stayed down, slow or read-only through every retry: the run stops."""
+
+
+class StoppedError(LinkbotError):
+    """The emergency-stop page no longer says the bot may run."""
+
+
+class SandboxError(LinkbotError):
+    """The local wiki cannot be created or started."""

@@ -1,4 +1,4 @@
-"""structlog set-up: key=value lines on standard error, quiet unless asked (-v info, -vv debug)."""
+"""structlog set-up: human-readable or JSON lines on standard error."""
 
 from __future__ import annotations
 
@@ -8,13 +8,20 @@ from typing import TextIO
 import structlog
 
 
-def configure_logging(verbosity: int, stream: TextIO) -> None:
-    level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+def configure_logging(verbosity: int, stream: TextIO, log_format: str = "text", *, wiki: bool = False) -> None:
+    """Wiki runs log every page and save at info level; offline commands only warnings unless -v."""
+    quiet = logging.INFO if wiki else logging.WARNING
+    level = quiet if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    renderer = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if log_format == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.dev.ConsoleRenderer(colors=False),
+            renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=stream),

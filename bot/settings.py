@@ -26,6 +26,19 @@ ENV_PREFIX = "LINKBOT_"
 
 
 @dataclass(frozen=True)
+class RetryPolicy:
+    """Bounds of the one retry layer (bot.wiki.retry) for transient wiki failures."""
+
+    attempts: int = 6
+    total_seconds: float = 300.0
+    initial_wait: float = 1.0
+    max_wait: float = 60.0
+
+
+DEFAULT_IN_USE = ("Inuse", "In use", "In-use", "正在修改", "编辑中", "編輯中", "修改中", "施工中")
+
+
+@dataclass(frozen=True)
 class Settings:
     site: str = "zh.wikipedia.org"
     rules: frozenset[Rule] = ALL_RULES
@@ -35,6 +48,17 @@ class Settings:
     color: str = "auto"  # auto | always | never
     sites: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_path: str = ""
+    # Live wiki (pywikibot) runs.
+    mode: str = "dry-run"  # dry-run | live
+    host_aliases: tuple[str, ...] = ()
+    in_use_templates: frozenset[str] = frozenset(DEFAULT_IN_USE)
+    shutoff_page: str = ""
+    shutoff_run_value: str = "run"
+    minor: bool = False
+    max_edits: int = 0  # 0: no limit
+    retry: RetryPolicy = RetryPolicy()
+    summaries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    log_format: str = "text"  # text | json
 
     @property
     def options(self) -> Options:
@@ -92,6 +116,23 @@ def _read_config(path: Path) -> dict[str, Any]:
     _copy(rules, "split_trails", values, "split_trails", bool, path)
     _copy(protect, "ref_citation_urls", values, "protect_ref_urls", bool, path)
     _copy(output, "color", values, "color", str, path)
+    _copy(output, "log_format", values, "log_format", str, path)
+    wiki = section("wiki")
+    _copy(wiki, "mode", values, "mode", str, path)
+    _copy(wiki, "host_aliases", values, "host_aliases", list, path)
+    _copy(wiki, "in_use_templates", values, "in_use_templates", list, path)
+    _copy(wiki, "shutoff_page", values, "shutoff_page", str, path)
+    _copy(wiki, "shutoff_run_value", values, "shutoff_run_value", str, path)
+    _copy(wiki, "minor", values, "minor", bool, path)
+    _copy(wiki, "max_edits", values, "max_edits", int, path)
+    retry = section("retry")
+    if retry:
+        try:
+            values["retry"] = RetryPolicy(**retry)
+        except TypeError as error:
+            raise ConfigError(f"{path}: [retry]: {error}") from None
+    if "summary" in data:
+        values["summaries"] = section("summary")
     if "sites" in data:
         values["sites"] = {host.lower(): table for host, table in section("sites").items()}
     return values
@@ -112,7 +153,15 @@ def _copy(source: dict, key: str, target: dict, name: str, kind, path: Path) -> 
 
 
 def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    names = {"SITE": "site", "RULES": "rules", "REVIEW_RULES": "review_rules", "COLOR": "color"}
+    names = {
+        "SITE": "site",
+        "RULES": "rules",
+        "REVIEW_RULES": "review_rules",
+        "COLOR": "color",
+        "MODE": "mode",
+        "SHUTOFF_PAGE": "shutoff_page",
+        "LOG_FORMAT": "log_format",
+    }
     return {name: environ[ENV_PREFIX + key] for key, name in names.items() if environ.get(ENV_PREFIX + key)}
 
 
@@ -121,10 +170,28 @@ def _build(values: dict[str, Any]) -> Settings:
         values["rules"] = parse_rules(values["rules"], "rules")
     if "review_rules" in values:
         values["review_rules"] = parse_rules(values["review_rules"], "review rules", allow_empty=True)
-    if values.get("color", "auto") not in ("auto", "always", "never"):
-        raise ConfigError(f"color must be auto, always or never, not {values['color']!r}")
+    for key, allowed in (("color", ("auto", "always", "never")), ("mode", ("dry-run", "live")), ("log_format", ("text", "json"))):
+        if key in values and values[key] not in allowed:
+            raise ConfigError(f"{key} must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {values[key]!r}")
+    if "max_edits" in values:
+        values["max_edits"] = _non_negative(values["max_edits"], "max_edits")
+    for key in ("host_aliases",):
+        if key in values:
+            values[key] = tuple(str(item) for item in values[key])
+    if "in_use_templates" in values:
+        values["in_use_templates"] = frozenset(str(item) for item in values["in_use_templates"])
     known = {f.name for f in dataclasses.fields(Settings)}
     return Settings(**{key: value for key, value in values.items() if key in known})
+
+
+def _non_negative(value, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return number
 
 
 def parse_rules(value: str | list | frozenset, what: str, allow_empty: bool = False) -> frozenset[Rule]:

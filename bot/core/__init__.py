@@ -7,7 +7,9 @@ No pywikibot, no network, no disk. Everything a caller needs::
     result.new_text, result.changes, result.skipped, result.diff
 """
 
-from bot.core.analyze import analyze, plan_changes
+from bot.core.analyze import analyze, plan_changes, select_changes
+from bot.core.exclusion import exclusion_reason
+from bot.core.summary import edit_summary
 from bot.core.model import (
     ALL_RULES,
     Change,
@@ -36,6 +38,9 @@ __all__ = [
     "SkipReason",
     "ZH_WIKIPEDIA",
     "analyze",
+    "edit_summary",
+    "exclusion_reason",
+    "select_changes",
     "plan_changes",
     "profile_for_host",
     "profile_from_siteinfo",

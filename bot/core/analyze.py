@@ -6,6 +6,7 @@ a string and a site profile in, a ``PageResult`` out; no network, no disk.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections import Counter
@@ -63,6 +64,28 @@ def analyze(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS,
         skipped=tuple(skipped),
         forms=forms,
         diff=unified_diff(text, new_text, title or "page", old_spans, new_spans),
+    )
+
+
+def select_changes(result: PageResult, keep) -> PageResult:
+    """The result with only the changes ``keep(change)`` accepts: new text and diff recomputed.
+
+    Changes never overlap and each was checked on its own and in the full page, so any
+    subset applies cleanly; the subset is checked again all the same.
+    """
+    kept = [change for change in result.changes if keep(change)]
+    if len(kept) == len(result.changes):
+        return result
+    new_text, spans = apply_changes(result.text, kept)
+    problem = invariants.outside_problem(result.text, new_text, kept, spans)
+    if problem is not None:  # pragma: no cover - apply_changes guarantees it
+        raise AssertionError(problem)
+    old_spans = [(change.start, change.end) for change in kept]
+    return dataclasses.replace(
+        result,
+        new_text=new_text,
+        changes=tuple(kept),
+        diff=unified_diff(result.text, new_text, result.title or "page", old_spans, spans),
     )
 
 

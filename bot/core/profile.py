@@ -7,6 +7,7 @@ first: from the built-in table (``profile_for_host``), from a wiki's siteinfo an
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -70,7 +71,9 @@ class SiteProfile:
     def interwiki_by_host(self) -> dict[str, tuple[InterwikiTarget, ...]]:
         table: dict[str, list[InterwikiTarget]] = {}
         for iw in self.interwikis:
-            if iw.host:
+            # Only the wiki family's own interwikis (other languages, sister projects) are
+            # links a URL should become; a URL to any other mapped site stays a URL.
+            if iw.host and iw.local:
                 table.setdefault(iw.host, []).append(iw)
         # The prefix written for a host: the conventional one, else the shortest.
         return {
@@ -81,6 +84,12 @@ class SiteProfile:
     @cached_property
     def linktrail_re(self) -> re.Pattern[str] | None:
         return re.compile(self.linktrail) if self.linktrail else None
+
+    def with_hosts(self, aliases) -> SiteProfile:
+        """The same wiki reached under more host names (a mirror host, a test wiki standing in for another)."""
+        extra = {alias.strip().lower() for alias in aliases if alias.strip()}
+        extra |= {mobile_host(alias) for alias in extra} - {""}
+        return dataclasses.replace(self, hosts=self.hosts | frozenset(extra))
 
     def namespace(self, name: str) -> Namespace | None:
         """The namespace a prefix names, or None (names compare case- and underscore-insensitively)."""
@@ -120,7 +129,7 @@ def profile_from_siteinfo(siteinfo: dict, host: str | None = None) -> SiteProfil
     """
     general = siteinfo["general"]
     server = general.get("server", "")
-    own_host = (host or server.split("//", 1)[-1].split("/", 1)[0]).lower()
+    own_host = (host or server.split("//", 1)[-1].split("/", 1)[0]).lower().split(":", 1)[0]
     namespaces = _namespaces_from_siteinfo(siteinfo)
     interwikis = tuple(
         iw
@@ -166,7 +175,7 @@ def _namespaces_from_siteinfo(siteinfo: dict) -> tuple[Namespace, ...]:
 def mobile_host(host: str) -> str:
     """The mobile host of a Wikimedia-style host (``zh.wikipedia.org`` -> ``zh.m.wikipedia.org``)."""
     labels = host.split(".")
-    if len(labels) < 3 or "m" in labels:
+    if len(labels) < 3 or "m" in labels or all(label.isdigit() for label in labels):
         return ""
     return ".".join(labels[:-2] + ["m"] + labels[-2:])
 
@@ -204,5 +213,5 @@ def _interwiki_from_map(entry: dict) -> InterwikiTarget | None:
         host=mobile_to_desktop(host),
         article_path=path,
         script_path=script_path,
-        local=bool(entry.get("local")) or "language" in entry,
+        local=bool(entry.get("local")) or "language" in entry,  # interlanguage links are the family's own
     )

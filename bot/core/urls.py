@@ -44,6 +44,7 @@ class Resolved:
 _MIRROR = re.compile(r"^(?:\.\./)*Page/(?P<path>[^#]+?)\.md(?:#(?P<fragment>.*))?$", re.S)
 _URL = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):)?//(?P<host>[^/?#\s]*)(?P<rest>.*)$", re.S)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_STANDARD_ARTICLE_PATH, _STANDARD_SCRIPT_PATH = "/wiki/", "/w/"
 _NON_PAGE_SCHEMES = ("mailto:", "ftp:", "ftps:", "news:", "irc:", "ircs:", "tel:", "http:", "https:")
 _LEGACY_RUN = re.compile(r"(?:\.[0-9A-F]{2})+")
 _LEGACY_ASCII = re.compile(r"\.([2-7][0-9A-F])")
@@ -109,6 +110,11 @@ def _resolve_url(href: str, host: str, rest: str, profile: SiteProfile) -> Resol
     path, pairs, fragment = _split(rest)
     if profile.is_own_host(host) or profile.is_own_host(desktop):
         paths, prefix = (profile.article_path, profile.script_path, profile.variant_paths), ""
+        if (path.startswith(_STANDARD_ARTICLE_PATH) or path.startswith(_STANDARD_SCRIPT_PATH)) and not (
+            path.startswith(profile.article_path) or path.startswith(profile.script_path + "index.php")
+        ):
+            # A host alias laid out like Wikimedia's wikis (/wiki/T, /w/index.php) on a wiki that is not.
+            paths = (_STANDARD_ARTICLE_PATH, _STANDARD_SCRIPT_PATH, profile.variant_paths)
     elif (targets := profile.interwiki_by_host.get(desktop)) is not None:
         paths, prefix = (targets[0].article_path, targets[0].script_path, frozenset()), targets[0].prefix
     else:

@@ -160,7 +160,11 @@ def test_color_always():
 
 def test_usage_error():
     code, _, err = run("scan")
+    assert code == EXIT_USAGE and "scan needs files, folders or wiki page arguments" in err
+    code, _, err = run("fix", "--bogus")
     assert code == EXIT_USAGE and "usage:" in err
+    code, _, err = run("scan", "-page:X", str(NEW_SEED))
+    assert code == EXIT_USAGE and "wiki pages and files do not mix" in err
 
 
 def test_bad_config_file(tmp_path):

@@ -1,0 +1,155 @@
+"""Scan pages of a live wiki: analyze each, print what would be saved, and in live mode save it.
+
+The loop is the same in both modes, so a dry run shows exactly what a live run would save:
+the diff of the accepted changes and the edit summary. Changes that need review are held
+back (listed, never saved) until the review queue approves them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot.core import analyze, edit_summary, exclusion_reason, select_changes
+from bot.core.model import PageResult
+from bot.core.summary import SUMMARIES, SummaryText
+from bot.errors import StoppedError, WikiUnavailableError
+from bot.logs import get_logger
+from bot.report import Tally, colorize_diff, page_record, to_json_line
+from bot.settings import Settings
+from bot.wiki.save import SaveOutcome, save_page
+from bot.wiki.session import WikiSession
+from bot.wiki.shutoff import Shutoff
+from bot.wiki.sources import LivePage
+
+
+@dataclass
+class RunReport:
+    tally: Tally = field(default_factory=Tally)
+    outcomes: Counter = field(default_factory=Counter)  # saved, merged, refused, conflict, nothing
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    held: int = 0
+    edits: int = 0
+    stopped: str = ""  # why the run stopped early
+    stopped_by_shutoff: bool = False
+
+    def render(self) -> str:
+        lines = [self.tally.render().rstrip("\n")]
+        lines.append(
+            f"edits: {self.edits} saved ({self.outcomes['merged']} merged with a concurrent edit), "
+            f"{self.held} change(s) held for review, {len(self.excluded)} page(s) excluded, "
+            f"{len(self.failed)} page(s) not saved"
+        )
+        lines += [f"excluded: {title}: {why}" for title, why in self.excluded]
+        lines += [f"not saved: {title}: {why}" for title, why in self.failed]
+        if self.stopped:
+            lines.append(f"stopped early: {self.stopped}")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Scanner:
+    session: WikiSession
+    settings: Settings
+    out: TextIO
+    color: bool = False
+    json_output: bool = False
+    report: RunReport = field(default_factory=RunReport)
+
+    def run(self, pages: Iterable[LivePage]) -> RunReport:
+        """Process every page; stop at the emergency stop, the edit limit, or a wiki that stays down."""
+        current = None
+        try:
+            for current in pages:
+                if self.settings.max_edits and self.report.edits >= self.settings.max_edits:
+                    self.report.stopped = f"--max-edits {self.settings.max_edits} reached"
+                    break
+                self.process(current)
+                current = None
+        except StoppedError as error:
+            self.report.stopped, self.report.stopped_by_shutoff = str(error), True
+        except WikiUnavailableError as error:
+            # Nothing was saved for this page; the next run picks it up again.
+            if current is not None:
+                self.report.failed.append((current.title, str(error)))
+            self.report.stopped = str(error)
+        return self.report
+
+    def process(self, page: LivePage) -> None:
+        log = get_logger(page=page.title, revision=page.revision_id)
+        started = time.monotonic()
+        reason = exclusion_reason(page.text, self.session.user or "linkbot", self.settings.in_use_templates)
+        if reason is not None:
+            self.report.excluded.append((page.title, reason))
+            log.info("page excluded", reason=reason)
+            return
+        full = self.analyze(page)
+        self.report.tally.add(full)
+        accepted = select_changes(full, lambda change: not change.needs_review)
+        self.report.held += len(full.changes) - len(accepted.changes)
+        self.show(page, full, accepted)
+        outcome = None
+        if self.settings.mode == "live" and accepted.changes:
+            outcome = self.save(page, accepted)
+        log.info(
+            "page done",
+            changes=len(full.changes),
+            accepted=len(accepted.changes),
+            rules=dict(Counter(change.rule.value for change in accepted.changes)),
+            result=outcome.status if outcome else ("dry-run" if accepted.changes else "unchanged"),
+            new_revision=outcome.new_revision if outcome else None,
+            elapsed=round(time.monotonic() - started, 3),
+        )
+
+    def analyze(self, page: LivePage) -> PageResult:
+        return analyze(page.text, self.session.profile, self.settings.options, title=page.title)
+
+    def accepted(self, page: LivePage) -> PageResult:
+        return select_changes(self.analyze(page), lambda change: not change.needs_review)
+
+    def summary(self, result: PageResult) -> str:
+        return edit_summary(result.changes, self.session.language, self._summary_texts())
+
+    def save(self, page: LivePage, accepted: PageResult) -> SaveOutcome:
+        Shutoff(self.settings.shutoff_page, self.settings.shutoff_run_value).check(
+            self.session.site, self.settings.retry
+        )
+        outcome = save_page(
+            page, accepted, self.accepted, self.summary, minor=self.settings.minor, policy=self.settings.retry
+        )
+        self.report.outcomes[outcome.status] += 1
+        if outcome.status in ("saved", "merged"):
+            self.report.edits += 1
+        if outcome.status in ("refused", "conflict"):
+            self.report.failed.append((page.title, outcome.detail))
+        return outcome
+
+    def show(self, page: LivePage, full: PageResult, accepted: PageResult) -> None:
+        if self.json_output:
+            record = page_record(page.title, accepted)
+            record.update(revision=page.revision_id, summary=self.summary(accepted) if accepted.changes else "")
+            record["held_for_review"] = [c.id for c in full.changes if c.needs_review]
+            self.out.write(to_json_line(record) + "\n")
+            return
+        if accepted.changes:
+            self.out.write(colorize_diff(accepted.diff, self.color))
+            self.out.write(f"summary: {self.summary(accepted)}\n")
+        for change in full.changes:
+            if change.needs_review:
+                self.out.write(f"{page.title}: held for review [{change.rule}] {change.old!r} -> {change.new!r}\n")
+
+    def _summary_texts(self):
+        texts = dict(SUMMARIES)
+        for language, table in self.settings.summaries.items():
+            base = texts.get(language, SUMMARIES["en"])
+            texts[language] = SummaryText(
+                table.get("template", base.template),
+                table.get("separator", base.separator),
+                table.get("detail", base.detail),
+                {**base.labels, **table.get("labels", {})},
+            )
+        return texts

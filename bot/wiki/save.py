@@ -1,0 +1,117 @@
+"""Save one page: one edit holding its accepted changes, based on the revision that was analysed.
+
+- ``baserevid`` is the analysed revision and ``basetimestamp`` is None, so MediaWiki's
+  conflict check is exact (pywikibot's default timestamp has one-second resolution).
+- On an edit conflict the page is read again (dropping the text assigned to it) and the
+  changes are computed anew from the new revision; nobody's edit is overwritten.
+- pywikibot's cosmetic changes are off: the saved text is exactly the reviewed one.
+- Protection, blocks, missing rights, abuse filters and the spam blacklist are reported
+  for the page and not retried; transient failures go through the one retry layer.
+- After saving, the saved revision's text is compared with the intended text: MediaWiki
+  may merge a concurrent edit silently, and that is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core.model import PageResult
+from bot.settings import RetryPolicy
+from bot.wiki.retry import describe, root_cause, with_retries
+from bot.wiki.sources import LivePage, reread
+
+MAX_CONFLICTS = 3
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    status: str  # saved | merged | refused | conflict | nothing
+    title: str
+    base_revision: int
+    new_revision: int = 0
+    changes: int = 0
+    detail: str = ""
+
+
+def save_page(
+    page: LivePage,
+    result: PageResult,
+    recompute: Callable[[LivePage], PageResult],
+    summary_for: Callable[[PageResult], str],
+    *,
+    minor: bool,
+    policy: RetryPolicy,
+) -> SaveOutcome:
+    """Save ``result`` onto ``page``; on conflicts re-read and ``recompute`` (at most MAX_CONFLICTS times)."""
+    from pywikibot.exceptions import EditConflictError, PageSaveRelatedError
+
+    for _ in range(MAX_CONFLICTS + 1):
+        if not result.changes:
+            return SaveOutcome("nothing", page.title, page.revision_id, detail="nothing left to change")
+        summary = summary_for(result)
+        try:
+            with_retries(lambda: _save_once(page, result.new_text, summary, minor), policy, f"saving {page.title}")
+        except EditConflictError:
+            page = reread(page, policy)
+            result = recompute(page)
+            continue
+        except PageSaveRelatedError as error:
+            return SaveOutcome("refused", page.title, page.revision_id, detail=_refusal(error))
+        return _verify(page, result, policy)
+    return SaveOutcome("conflict", page.title, page.revision_id, detail=f"still conflicting after {MAX_CONFLICTS} re-reads")
+
+
+def _save_once(page: LivePage, new_text: str, summary: str, minor: bool) -> None:
+    raw = page.page
+    raw.text = new_text
+    raw.save(
+        summary=summary,
+        minor=minor,
+        bot=True,
+        force=True,  # {{bots}}/{{nobots}} were checked from this very text (bot.core.exclusion): no extra query
+        apply_cosmetic_changes=False,
+        watch="nochange",
+        nocreate=True,
+        quiet=True,
+        baserevid=page.revision_id,
+        basetimestamp=None,
+    )
+
+
+def _verify(page: LivePage, result: PageResult, policy: RetryPolicy) -> SaveOutcome:
+    raw = page.page
+    new_revision = raw.latest_revision_id
+    if new_revision == page.revision_id:
+        return SaveOutcome("nothing", page.title, page.revision_id, detail="the wiki recorded no change")
+    request = raw.site.simple_request(
+        action="query", prop="revisions", revids=new_revision, rvprop="sha1", formatversion=2
+    )
+    answer = with_retries(request.submit, policy, f"checking the saved revision of {page.title}")
+    saved_sha1 = answer["query"]["pages"][0]["revisions"][0]["sha1"]
+    # MediaWiki trims trailing white space from every saved text.
+    intended = hashlib.sha1(result.new_text.rstrip().encode("utf-8")).hexdigest()
+    status = "saved" if saved_sha1 == intended else "merged"
+    detail = "" if status == "saved" else "MediaWiki merged a concurrent edit into the saved revision"
+    return SaveOutcome(status, page.title, page.revision_id, new_revision, len(result.changes), detail)
+
+
+def _refusal(error: BaseException) -> str:
+    from pywikibot.exceptions import (
+        AbuseFilterDisallowedError,
+        LockedPageError,
+        SpamblacklistError,
+        TitleblacklistError,
+    )
+
+    kinds = [
+        (LockedPageError, "protected"),
+        (SpamblacklistError, "spam blacklist"),
+        (AbuseFilterDisallowedError, "abuse filter"),
+        (TitleblacklistError, "title blacklist"),
+    ]
+    for kind, label in kinds:
+        if isinstance(error, kind):
+            return f"{label}: {describe(error)}"
+    return describe(root_cause(error))

@@ -1,0 +1,73 @@
+"""The pywikibot side of a run: the site, the login, and the site profile from the wiki's siteinfo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.core.profile import SiteProfile, profile_from_siteinfo
+from bot.errors import AuthError, ConfigError
+from bot.settings import RetryPolicy
+from bot.wiki.retry import describe, with_retries
+
+SITEINFO_PROPS = "general|namespaces|namespacealiases|interwikimap"
+
+
+@dataclass
+class WikiSession:
+    site: object  # pywikibot.site.APISite
+    profile: SiteProfile
+    user: str
+    language: str
+
+
+def load_pywikibot():
+    """Import pywikibot with linkbot's single retry layer in place of pywikibot's own."""
+    try:
+        import pywikibot
+        from pywikibot import config
+    except (ImportError, RuntimeError) as error:
+        raise ConfigError(f"pywikibot cannot start: {str(error).splitlines()[0]}") from None
+    config.max_retries = 0  # transient failures are retried by bot.wiki.retry, once
+    return pywikibot
+
+
+def open_session(
+    args: Iterable[str] = (),
+    *,
+    login: bool,
+    host_aliases: Iterable[str] = (),
+    policy: RetryPolicy = RetryPolicy(),
+) -> tuple[WikiSession, list[str]]:
+    """Connect to the wiki pywikibot is configured for; pywikibot's global arguments
+    (``-family:``, ``-lang:``, ``-user:``) are taken from ``args``, the rest is returned."""
+    pywikibot = load_pywikibot()
+    from pywikibot.exceptions import Error as PywikibotError
+
+    try:
+        rest = pywikibot.handle_args(list(args), do_help=False)
+        site = pywikibot.Site()
+    except PywikibotError as error:
+        raise ConfigError(f"pywikibot: {describe(error)}") from None
+    if login:
+        _login(site, policy)
+    siteinfo = with_retries(
+        lambda: site.simple_request(action="query", meta="siteinfo", siprop=SITEINFO_PROPS, formatversion=2).submit(),
+        policy,
+        "reading siteinfo",
+    )["query"]
+    profile = profile_from_siteinfo(siteinfo).with_hosts(host_aliases)
+    return WikiSession(site, profile, site.username() or "", profile.language), rest
+
+
+def _login(site, policy: RetryPolicy) -> None:
+    from pywikibot.exceptions import Error as PywikibotError
+
+    try:
+        with_retries(site.login, policy, "logging in")
+    except PywikibotError as error:
+        raise AuthError(f"login to {site} failed: {describe(error)}") from None
+    if not site.logged_in():
+        raise AuthError(f"login to {site} failed: check the account and password file")
+    if not site.has_right("edit"):
+        raise AuthError(f"the account {site.username()} may not edit {site}")

@@ -1,0 +1,97 @@
+"""Where pages come from: pywikibot's page generators, or an XML dump that preselects pages.
+
+Pages are read in batches as large as the API allows the account (one request per batch
+of page texts and revision ids), each batch retried as a whole on transient failures.
+A dump only preselects: the text analysed and saved is always the wiki's current one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from bot.core import SiteProfile, analyze
+from bot.core.options import Options
+from bot.dump import iter_dump
+from bot.errors import ConfigError
+from bot.settings import RetryPolicy
+from bot.wiki.retry import with_retries
+
+DUMP_PREFIX = "-xml:"
+
+
+@dataclass
+class LivePage:
+    """A page's current revision as read from the wiki."""
+
+    title: str
+    text: str
+    revision_id: int
+    page: object  # pywikibot.Page, kept for saving
+
+
+def split_source_args(args: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(generator arguments for pywikibot, XML dump paths)."""
+    generators, dumps = [], []
+    for arg in args:
+        if arg.startswith(DUMP_PREFIX):
+            dumps.append(arg[len(DUMP_PREFIX) :])
+        else:
+            generators.append(arg)
+    return generators, dumps
+
+
+def generator_pages(site, generator_args: list[str]) -> Iterator:
+    """Pages (without text yet) from pywikibot's standard generator arguments."""
+    from pywikibot import pagegenerators
+
+    factory = pagegenerators.GeneratorFactory(site=site)
+    unknown = [arg for arg in generator_args if not factory.handle_arg(arg)]
+    if unknown:
+        raise ConfigError(f"unknown page generator argument: {unknown[0]}")
+    generator = factory.getCombinedGenerator()
+    if generator is None:
+        raise ConfigError("no pages selected: give a page generator (-page:, -cat:, ...) or -xml:DUMP")
+    return generator
+
+
+def dump_candidates(site, path: str, profile: SiteProfile, options: Options) -> Iterator:
+    """Pages of the dump whose dumped text has something to change (the cheap preselection)."""
+    import pywikibot
+
+    for dumped in iter_dump(path):
+        if analyze(dumped.text, profile, options, title=dumped.title).changes:
+            yield pywikibot.Page(site, dumped.title)
+
+
+def read_pages(site, pages: Iterable, policy: RetryPolicy, batch_size: int | None = None) -> Iterator[LivePage]:
+    """The current text and revision of each page, fetched in batches; missing pages are skipped."""
+    size = batch_size or _batch_size(site)
+    iterator = iter(pages)
+    while batch := list(islice(iterator, size)):
+        loaded = with_retries(
+            lambda batch=batch: list(site.preloadpages(batch, groupsize=len(batch), content=True)),
+            policy,
+            f"reading {len(batch)} page(s)",
+        )
+        for page in loaded:
+            if page.exists():
+                yield LivePage(page.title(), page.text, page.latest_revision_id, page)
+
+
+def reread(page: LivePage, policy: RetryPolicy) -> LivePage:
+    """The page's current revision again (after an edit conflict), dropping any text assigned to it."""
+    raw = page.page
+
+    def fetch():
+        del raw.text  # a text assigned earlier would survive get(force=True) and overwrite the new revision
+        raw.get(force=True)
+        return LivePage(raw.title(), raw.text, raw.latest_revision_id, raw)
+
+    return with_retries(fetch, policy, f"re-reading {page.title}")
+
+
+def _batch_size(site) -> int:
+    # Page texts come 50 to a request, 500 with apihighlimits (bots, admins).
+    return 500 if site.has_right("apihighlimits") else 50
