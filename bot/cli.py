@@ -153,7 +153,11 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     from bot.wiki.sources import dump_candidates, generator_pages, read_pages, split_source_args
 
     session, rest = open_session(
-        wiki_args, login=settings.mode == "live", host_aliases=settings.host_aliases, policy=settings.retry
+        wiki_args,
+        login=settings.mode == "live",
+        host_aliases=settings.host_aliases,
+        policy=settings.retry,
+        verbose=args.verbose >= 2,
     )
     generator_args, dumps = split_source_args(rest)
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []

@@ -98,7 +98,7 @@ class Sandbox:
         self._maintenance("edit.php", "-u", user or self.admin[0], "-s", summary, title, stdin=text)
 
     def protect(self, title: str) -> None:
-        self._maintenance("protect.php", "-u", self.admin[0], "--semiprotect", title)
+        """Full protection: only administrators may edit."""
         self._maintenance("protect.php", "-u", self.admin[0], title)
 
     def dump(self, path: Path) -> Path:

@@ -63,7 +63,9 @@ def with_retries(action: Callable[[], T], policy: RetryPolicy, what: str) -> T:
 
     retrying = tenacity.Retrying(
         retry=tenacity.retry_if_exception(is_transient),
-        wait=tenacity.wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait),
+        # initial, 2x, 4x ... up to max_wait, each plus up to initial_wait of jitter: a real floor
+        # under the total wait, and no two bots hammering a recovering wiki in step.
+        wait=tenacity.wait_exponential_jitter(initial=policy.initial_wait, max=policy.max_wait, jitter=policy.initial_wait),
         stop=tenacity.stop_after_attempt(policy.attempts) | tenacity.stop_after_delay(policy.total_seconds),
         before_sleep=before_sleep,
         reraise=True,

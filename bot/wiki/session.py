@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,14 +22,24 @@ class WikiSession:
     language: str
 
 
-def load_pywikibot():
-    """Import pywikibot with linkbot's single retry layer in place of pywikibot's own."""
+def load_pywikibot(verbose: bool = False):
+    """Import pywikibot with linkbot's single retry layer in place of pywikibot's own.
+
+    pywikibot logs ERROR tracebacks for connection failures even when a retry then
+    succeeds; linkbot reports failures itself, so pywikibot's own log is silenced
+    unless asked for (``-vv``).
+    """
     try:
         import pywikibot
         from pywikibot import config
     except (ImportError, RuntimeError) as error:
         raise ConfigError(f"pywikibot cannot start: {str(error).splitlines()[0]}") from None
     config.max_retries = 0  # transient failures are retried by bot.wiki.retry, once
+    from pywikibot.bot import init_handlers
+
+    init_handlers()  # later calls keep the level set here
+    if not verbose:
+        logging.getLogger("pywiki").setLevel(logging.CRITICAL + 1)
     return pywikibot
 
 
@@ -38,17 +49,21 @@ def open_session(
     login: bool,
     host_aliases: Iterable[str] = (),
     policy: RetryPolicy = RetryPolicy(),
+    verbose: bool = False,
 ) -> tuple[WikiSession, list[str]]:
     """Connect to the wiki pywikibot is configured for; pywikibot's global arguments
     (``-family:``, ``-lang:``, ``-user:``) are taken from ``args``, the rest is returned."""
-    pywikibot = load_pywikibot()
+    pywikibot = load_pywikibot(verbose)
     from pywikibot.exceptions import Error as PywikibotError
 
     try:
-        rest = pywikibot.handle_args(list(args), do_help=False)
+        # handle_args creates the site, which already asks the wiki who we are: retried too.
+        rest = with_retries(lambda: pywikibot.handle_args(list(args), do_help=False), policy, "connecting to the wiki")
         site = pywikibot.Site()
     except PywikibotError as error:
         raise ConfigError(f"pywikibot: {describe(error)}") from None
+    except SystemExit:  # pywikibot exits on an unknown family or site
+        raise ConfigError("pywikibot: unknown wiki (check family and mylang in user-config.py)") from None
     if login:
         _login(site, policy)
     siteinfo = with_retries(

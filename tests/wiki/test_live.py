@@ -1,0 +1,183 @@
+"""End to end against a real MediaWiki: dry run, live run, exclusions, protection, emergency stop,
+outages, bad credentials, XML dumps. Every assertion reads the wiki's own revision history."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.cli import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+GOLDEN = ROOT / "tests" / "data" / "golden"
+
+
+def load_seeds(wiki, prefix: str) -> list[str]:
+    titles = []
+    for seed in SEEDS:
+        title = f"{prefix}/{seed.stem}"
+        wiki.sandbox.edit(title, seed.read_text(encoding="utf-8"))
+        titles.append(title)
+    return titles
+
+
+def golden(title: str) -> str:
+    return (GOLDEN / f"{title.rsplit('/', 1)[1]}.expected.txt").read_text(encoding="utf-8").rstrip()
+
+
+def test_dry_run_writes_nothing(wiki):
+    titles = load_seeds(wiki, "Dry")
+    before = {title: len(wiki.revisions(title)) for title in titles}
+    result = wiki.linkbot(f"-prefixindex:Dry/")
+    assert result.returncode == EXIT_OK, result.stderr
+    assert {title: len(wiki.revisions(title)) for title in titles} == before
+    assert result.stdout.count("+++ b/Dry/") == 2
+    assert "summary: 机器人：修复 311 个链接（URL 171，../Page/ 134，外部链接 4，分类 2）" in result.stdout
+    assert "2 page(s): 2 changed, 2 with mixed link forms" in result.stdout
+    assert "edits: 0 saved" in result.stdout
+
+
+def test_live_run_saves_one_revision_per_page_and_is_idempotent(wiki):
+    titles = load_seeds(wiki, "Live")
+    result = wiki.linkbot("-prefixindex:Live/", "--mode", "live")
+    assert result.returncode == EXIT_OK, result.stderr
+    for title in titles:
+        revisions = wiki.revisions(title)
+        assert len(revisions) == 2
+        newest = revisions[0]
+        assert newest["user"] == "LinkBot"
+        assert newest["content"] == golden(title)
+        assert newest["comment"].startswith("机器人：修复 ")
+    flagged = {change["title"] for change in wiki.bot_edits() if change["user"] == "LinkBot"}
+    assert {title.replace("_", " ") for title in titles} <= flagged  # marked as bot edits
+    again = wiki.linkbot("-prefixindex:Live/", "--mode", "live")
+    assert again.returncode == EXIT_OK, again.stderr
+    assert all(len(wiki.revisions(title)) == 2 for title in titles)
+    assert "edits: 0 saved" in again.stdout
+
+
+def test_excluded_and_protected_pages(wiki):
+    page = '[A](../Page/A.md "wikilink")'
+    wiki.sandbox.edit("Excl/nobots", "{{nobots}}\n" + page)
+    wiki.sandbox.edit("Excl/denied", "{{bots|deny=LinkBot}}\n" + page)
+    wiki.sandbox.edit("Excl/inuse", "{{正在修改}}\n" + page)
+    wiki.sandbox.edit("Excl/protected", page)
+    wiki.sandbox.protect("Excl/protected")
+    wiki.sandbox.edit("Excl/plain", page)
+    result = wiki.linkbot("-prefixindex:Excl/", "--mode", "live")
+    assert result.returncode == EXIT_PARTIAL, result.stderr
+    for title in ("Excl/nobots", "Excl/denied", "Excl/inuse", "Excl/protected"):
+        assert all(rev["user"] != "LinkBot" for rev in wiki.revisions(title)), title
+    assert wiki.text("Excl/plain") == "[[A]]"  # the run went on
+    assert "excluded: Excl/nobots: {{nobots}}" in result.stdout
+    assert "excluded: Excl/inuse: in use ({{正在修改}})" in result.stdout
+    assert "not saved: Excl/protected: protected" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_emergency_stop(wiki):
+    wiki.sandbox.edit("Stop/page", '[A](../Page/A.md "wikilink")')
+    wiki.sandbox.edit("User:LinkBot/Run", "stop")
+    try:
+        result = wiki.linkbot("-prefixindex:Stop/", "--mode", "live")
+    finally:
+        wiki.sandbox.edit("User:LinkBot/Run", "run")
+    assert result.returncode == EXIT_STOPPED, result.stderr
+    assert len(wiki.revisions("Stop/page")) == 1
+    assert "stopped early: emergency stop: User:LinkBot/Run says 'stop', not 'run'" in result.stdout
+
+
+def test_max_edits(wiki):
+    for name in ("a", "b", "c"):
+        wiki.sandbox.edit(f"Max/{name}", f'[{name}](../Page/{name}.md "wikilink")')
+    result = wiki.linkbot("-prefixindex:Max/", "--mode", "live", "--max-edits", "2")
+    assert result.returncode == EXIT_OK, result.stderr
+    assert sum(len(wiki.revisions(f"Max/{name}")) - 1 for name in "abc") == 2
+    assert "stopped early: --max-edits 2 reached" in result.stdout
+
+
+def test_xml_dump_gives_the_same_proposals_as_live_reading(wiki, tmp_path):
+    load_seeds(wiki, "Dump")
+    dump = wiki.sandbox.dump(tmp_path / "dump.xml")
+    from_dump = wiki.linkbot(f"-xml:{dump}", "--format", "json")
+    live = wiki.linkbot("-prefixindex:Dump/", "--format", "json")
+    assert from_dump.returncode == live.returncode == EXIT_OK, from_dump.stderr
+    dumped = {r["page"]: r["changes"] for r in map(json.loads, from_dump.stdout.splitlines()) if r["page"].startswith("Dump/")}
+    read = {r["page"]: r["changes"] for r in map(json.loads, live.stdout.splitlines())}
+    assert dumped == read and len(read) == 2
+
+
+def test_wrong_password(wiki, tmp_path):
+    folder = wiki.sandbox.write_pywikibot_config(tmp_path / "pwb", user=("LinkBot", "not-the-password"))
+    wiki.sandbox.edit("Auth/page", '[A](../Page/A.md "wikilink")')
+    result = wiki.linkbot("-prefixindex:Auth/", "--mode", "live", pywikibot_dir=folder)
+    assert result.returncode == EXIT_CONFIG
+    errors = [line for line in result.stderr.splitlines() if line.startswith("linkbot:")]
+    assert len(errors) == 1 and "login" in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert "not-the-password" not in result.stderr + result.stdout
+    assert len(wiki.revisions("Auth/page")) == 1
+
+
+def test_edit_conflict_is_recomputed_not_overwritten(wiki):
+    """Someone edits between analysis and save: their edit survives and the bot works on their text."""
+    from bot.core import analyze, select_changes
+    from bot.live import Scanner
+    from bot.settings import load_settings
+    from bot.wiki.session import open_session
+    from bot.wiki.sources import read_pages
+
+    import io
+
+    title = "Conflict/page"
+    wiki.sandbox.edit(title, '[A](../Page/A.md "wikilink") 和 [B](../Page/B.md "wikilink")')
+    settings = load_settings(str(wiki.config), environ={}, overrides={"mode": "live"})
+    session, _ = open_session([], login=True, host_aliases=settings.host_aliases, policy=settings.retry)
+    import pywikibot
+
+    (page,) = read_pages(session.site, [pywikibot.Page(session.site, title)], settings.retry)
+    # The human edits the same line after the bot has read it.
+    wiki.sandbox.edit(title, '[A](../Page/A.md "wikilink") 与 [C](../Page/C.md "wikilink")', user="Admin")
+    report = Scanner(session, settings, io.StringIO()).run([page])
+    assert report.edits == 1 and not report.failed
+    assert wiki.text(title) == "[[A]] 与 [[C]]"  # the human's 与 and C survive; B is gone as they wanted
+    users = [rev["user"] for rev in wiki.revisions(title)]
+    assert users[:2] == ["LinkBot", "Admin"]
+
+
+def test_wiki_down_then_back(private_wiki):
+    """The server stops before the run and comes back: the run retries, then completes; nothing twice."""
+    private_wiki.sandbox.edit("Down/a", '[A](../Page/A.md "wikilink")')
+    private_wiki.sandbox.edit("Down/b", '[B](../Page/B.md "wikilink")')
+    private_wiki.sandbox.stop()
+    restart = threading.Timer(3.0, private_wiki.sandbox.start)
+    restart.start()
+    try:
+        result = private_wiki.linkbot("-prefixindex:Down/", "--mode", "live")
+    finally:
+        restart.join()
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    assert "transient failure, retrying" in result.stderr
+    for name in "ab":
+        revisions = private_wiki.revisions(f"Down/{name}")
+        assert len(revisions) == 2 and revisions[0]["user"] == "LinkBot"
+
+
+def test_wiki_stays_down(private_wiki):
+    """Retries are bounded: the run stops, reports, and exits non-zero; no traceback."""
+    private_wiki.sandbox.edit("Gone/a", '[A](../Page/A.md "wikilink")')
+    private_wiki.sandbox.stop()
+    started = time.monotonic()
+    result = private_wiki.linkbot("-prefixindex:Gone/", "--mode", "live")
+    assert time.monotonic() - started < 120
+    assert result.returncode != EXIT_OK
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("linkbot:")]
+    assert lines, result.stderr
+    private_wiki.sandbox.start()
+    assert len(private_wiki.revisions("Gone/a")) == 1
