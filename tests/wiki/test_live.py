@@ -3,7 +3,9 @@ outages, bad credentials, XML dumps. Every assertion reads the wiki's own revisi
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -166,6 +168,55 @@ def test_wiki_down_then_back(private_wiki):
     for name in "ab":
         revisions = private_wiki.revisions(f"Down/{name}")
         assert len(revisions) == 2 and revisions[0]["user"] == "LinkBot"
+
+
+def _bot_revisions(sandbox) -> int:
+    database = sandbox.root / "data" / "wiki.sqlite"
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as connection:
+        return connection.execute(
+            "SELECT COUNT(*) FROM revision JOIN actor ON rev_actor = actor_id WHERE actor_name = 'LinkBot'"
+        ).fetchone()[0]
+
+
+def test_wiki_down_mid_run(private_wiki):
+    """The server stops right after the first save and comes back 3 s later: every page ends
+    with at most one bot revision, and each page is either saved or reported as not saved."""
+    sandbox = private_wiki.sandbox
+    titles = [f"Mid/{n:02d}" for n in range(20)]
+    for title in titles:
+        sandbox.edit(title, f'[{title}](../Page/{title}.md "wikilink")')
+    done = threading.Event()
+
+    def outage():
+        while not done.is_set():
+            try:
+                if _bot_revisions(sandbox) >= 1:
+                    break
+            except sqlite3.Error:
+                pass
+            time.sleep(0.02)
+        sandbox.stop()
+        time.sleep(3)
+        sandbox.start()
+
+    watcher = threading.Thread(target=outage)
+    watcher.start()
+    try:
+        result = private_wiki.linkbot("-prefixindex:Mid/", "--mode", "live")
+    finally:
+        done.set()
+        watcher.join()
+    assert result.returncode in (EXIT_OK, EXIT_PARTIAL), result.stdout + result.stderr
+    assert "transient failure, retrying" in result.stderr  # the outage really hit the run
+    assert "Traceback" not in result.stderr
+    not_saved = {line.split(": ")[1] for line in result.stdout.splitlines() if line.startswith("not saved: ")}
+    for title in titles:
+        bot_revisions = [rev for rev in private_wiki.revisions(title) if rev["user"] == "LinkBot"]
+        assert len(bot_revisions) <= 1, title  # nothing saved twice
+        if bot_revisions:
+            assert bot_revisions[0]["content"] == f"[[{title}]]"  # nothing partial
+        else:
+            assert title in not_saved or "stopped early" in result.stdout
 
 
 def test_wiki_stays_down(private_wiki):
