@@ -20,7 +20,7 @@ from bot.errors import StoppedError, WikiUnavailableError
 from bot.logs import get_logger
 from bot.report import Tally, colorize_diff, page_record, to_json_line
 from bot.settings import Settings
-from bot.wiki.save import SaveOutcome, save_page
+from bot.wiki.save import VERIFY_BATCH, SaveOutcome, save_page, verify_saved
 from bot.wiki.session import WikiSession
 from bot.wiki.shutoff import Shutoff
 from bot.wiki.sources import LivePage
@@ -31,6 +31,7 @@ class RunReport:
     tally: Tally = field(default_factory=Tally)
     outcomes: Counter = field(default_factory=Counter)  # saved, merged, refused, conflict, nothing
     excluded: list[tuple[str, str]] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     held: int = 0
     edits: int = 0
@@ -46,6 +47,7 @@ class RunReport:
         )
         lines += [f"excluded: {title}: {why}" for title, why in self.excluded]
         lines += [f"not saved: {title}: {why}" for title, why in self.failed]
+        lines += [f"merged: {title}: MediaWiki merged a concurrent edit into the saved revision" for title in self.merged]
         if self.stopped:
             lines.append(f"stopped early: {self.stopped}")
         return "\n".join(lines) + "\n"
@@ -59,6 +61,7 @@ class Scanner:
     color: bool = False
     json_output: bool = False
     report: RunReport = field(default_factory=RunReport)
+    unverified: list[SaveOutcome] = field(default_factory=list)
 
     def run(self, pages: Iterable[LivePage]) -> RunReport:
         """Process every page; stop at the emergency stop, the edit limit, or a wiki that stays down."""
@@ -77,7 +80,24 @@ class Scanner:
             if current is not None:
                 self.report.failed.append((current.title, str(error)))
             self.report.stopped = str(error)
+        self.verify()
         return self.report
+
+    def verify(self) -> None:
+        """Check the saved revisions against the intended texts (batched), and report merges."""
+        pending, self.unverified = self.unverified, []
+        if not pending:
+            return
+        try:
+            merged = verify_saved(self.session.site, pending, self.settings.retry)
+        except WikiUnavailableError as error:
+            get_logger().warning("saved revisions not verified", error=str(error), revisions=len(pending))
+            return
+        for outcome in merged:
+            self.report.outcomes["merged"] += 1
+            self.report.outcomes["saved"] -= 1
+            self.report.merged.append(outcome.title)
+            get_logger(page=outcome.title).warning("merged with a concurrent edit", new_revision=outcome.new_revision)
 
     def process(self, page: LivePage) -> None:
         log = get_logger(page=page.title, revision=page.revision_id)
@@ -122,8 +142,11 @@ class Scanner:
             page, accepted, self.accepted, self.summary, minor=self.settings.minor, policy=self.settings.retry
         )
         self.report.outcomes[outcome.status] += 1
-        if outcome.status in ("saved", "merged"):
+        if outcome.status == "saved":
             self.report.edits += 1
+            self.unverified.append(outcome)
+            if len(self.unverified) >= VERIFY_BATCH:
+                self.verify()
         if outcome.status in ("refused", "conflict"):
             self.report.failed.append((page.title, outcome.detail))
         return outcome

@@ -65,7 +65,7 @@ def with_retries(action: Callable[[], T], policy: RetryPolicy, what: str) -> T:
         retry=tenacity.retry_if_exception(is_transient),
         # initial, 2x, 4x ... up to max_wait, each plus up to initial_wait of jitter: a real floor
         # under the total wait, and no two bots hammering a recovering wiki in step.
-        wait=tenacity.wait_exponential_jitter(initial=policy.initial_wait, max=policy.max_wait, jitter=policy.initial_wait),
+        wait=tenacity.wait_exponential_jitter(multiplier=policy.initial_wait, max=policy.max_wait, jitter=policy.initial_wait),
         stop=tenacity.stop_after_attempt(policy.attempts) | tenacity.stop_after_delay(policy.total_seconds),
         before_sleep=before_sleep,
         reraise=True,

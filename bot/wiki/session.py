@@ -57,9 +57,10 @@ def open_session(
     from pywikibot.exceptions import Error as PywikibotError
 
     try:
-        # handle_args creates the site, which already asks the wiki who we are: retried too.
-        rest = with_retries(lambda: pywikibot.handle_args(list(args), do_help=False), policy, "connecting to the wiki")
-        site = pywikibot.Site()
+        # Creating the site already asks the wiki who we are (handle_args creates it too): retried.
+        args = list(args)
+        rest = with_retries(lambda: pywikibot.handle_args(args, do_help=False), policy, "connecting to the wiki") if args else []
+        site = with_retries(pywikibot.Site, policy, "connecting to the wiki")
     except PywikibotError as error:
         raise ConfigError(f"pywikibot: {describe(error)}") from None
     except SystemExit:  # pywikibot exits on an unknown family or site

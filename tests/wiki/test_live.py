@@ -152,6 +152,33 @@ def test_edit_conflict_is_recomputed_not_overwritten(wiki):
     assert users[:2] == ["LinkBot", "Admin"]
 
 
+def test_concurrent_edit_elsewhere_is_merged_and_reported(wiki):
+    """A human edits another line between analysis and save: MediaWiki merges both edits;
+    the bot notices that the saved revision is not its own text, and reports it."""
+    import io
+
+    import pywikibot
+
+    from bot.live import Scanner
+    from bot.settings import load_settings
+    from bot.wiki.session import open_session
+    from bot.wiki.sources import read_pages
+
+    title = "Merge/page"
+    lines = ['[A](../Page/A.md "wikilink")', "", "第二段。", "", "第三段。"]
+    wiki.sandbox.edit(title, "\n".join(lines))
+    settings = load_settings(str(wiki.config), environ={}, overrides={"mode": "live"})
+    session, _ = open_session([], login=True, host_aliases=settings.host_aliases, policy=settings.retry)
+    (page,) = read_pages(session.site, [pywikibot.Page(session.site, title)], settings.retry)
+    wiki.sandbox.edit(title, "\n".join(lines[:4] + ["第三段，改过。"]), user="Admin")
+    out = io.StringIO()
+    scanner = Scanner(session, settings, out)
+    report = scanner.run([page])
+    assert report.merged == [title]
+    assert wiki.text(title) == "[[A]]\n\n第二段。\n\n第三段，改过。"
+    assert f"merged: {title}" in report.render()
+
+
 def test_wiki_down_then_back(private_wiki):
     """The server stops before the run and comes back: the run retries, then completes; nothing twice."""
     private_wiki.sandbox.edit("Down/a", '[A](../Page/A.md "wikilink")')

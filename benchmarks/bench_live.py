@@ -1,0 +1,87 @@
+"""Benchmark: HTTP requests per page and per edit against a local MediaWiki, linkbot vs replace.py.
+
+Run:  bash scripts/bootstrap bench && .venv/bin/python benchmarks/bench_live.py [--pages 300]
+
+Creates a throwaway wiki (bot.sandbox), loads N pages (a third carry broken links, the rest
+are clean), then counts the requests in php's server log (one line per request) for:
+  - linkbot scan, dry run             (reads only)
+  - pywikibot replace.py -simulate     (same pages, an equivalent regex; reads only)
+  - linkbot scan --mode live           (reads + one edit per broken page)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.sandbox import Sandbox  # noqa: E402
+
+BROKEN = '见[{t}](../Page/{t}.md "wikilink")与[{t}2](https://zh.wikipedia.org/wiki/{t}2 "wikilink")。\n'
+CLEAN = "这是一个干净的页面，链接已经正确：[[{t}]]、[[{t}2|别名]]。\n"
+REGEX = r'\[([^\]\[]+)\]\((?:\.\./Page/([^)"]+)\.md|https://zh\.wikipedia\.org/wiki/([^)" ]+)) "wikilink"\)'
+CONFIG = '[wiki]\nhost_aliases = ["zh.wikipedia.org"]\nshutoff_page = ""\n'
+
+
+def run(command: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    return time.perf_counter() - started, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=300)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        sandbox = Sandbox.create(root / "wiki")
+        broken = 0
+        for n in range(args.pages):
+            title = f"页面{n:04d}"
+            if n % 3 == 0:
+                sandbox.edit(f"Bench/{n:04d}", (BROKEN * 5).format(t=title))
+                broken += 1
+            else:
+                sandbox.edit(f"Bench/{n:04d}", (CLEAN * 5).format(t=title))
+        pywikibot_dir = sandbox.write_pywikibot_config(root / "pywikibot")
+        (root / "linkbot.toml").write_text(CONFIG, encoding="utf-8")
+        sandbox.start()
+        env = dict(os.environ, PYWIKIBOT_DIR=str(pywikibot_dir))
+        python = sys.executable
+        linkbot = [python, "-m", "bot", "scan", "--config", str(root / "linkbot.toml"), "-prefixindex:Bench/", "--no-summary"]
+        replace = [
+            str(Path(python).with_name("pwb")), "replace", "-simulate", "-always", "-summary:benchmark",
+            "-prefixindex:Bench/", "-regex", REGEX, "[[\\2\\3|\\1]]",
+        ]  # fmt: skip
+        rows = []
+        for name, command, edits in (
+            ("linkbot dry run", linkbot, 0),
+            ("replace.py -simulate", replace, 0),
+            ("linkbot live", [*linkbot, "--mode", "live"], broken),
+        ):
+            before = len(sandbox.requests())
+            seconds, result = run(command, env)
+            if result.returncode != 0:
+                print(f"{name} failed ({result.returncode}):\n{result.stderr[-2000:]}", file=sys.stderr)
+            requests = len(sandbox.requests()) - before
+            rows.append((name, requests, seconds, edits))
+        sandbox.stop()
+    print(f"{args.pages} pages, {broken} with broken links")
+    print(f"{'run':<22} {'requests':>9} {'per page':>9} {'per edit':>9} {'seconds':>8}")
+    for name, requests, seconds, edits in rows:
+        per_edit = f"{(requests - rows[0][1]) / edits:.2f}" if edits else "-"
+        print(f"{name:<22} {requests:>9} {requests / args.pages:>9.3f} {per_edit:>9} {seconds:>8.1f}")
+    print("per edit = (live requests - dry-run requests) / edits")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
