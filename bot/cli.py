@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import itertools
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -162,7 +163,9 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     generator_args, dumps = split_source_args(rest)
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
     sources += [dump_candidates(session.site, dump, session.profile, settings.options) for dump in dumps]
-    pages = read_pages(session.site, itertools.chain.from_iterable(sources), settings.retry)
+    pages = read_pages(
+        session.site, itertools.chain.from_iterable(sources), settings.retry, namespaces=settings.namespaces
+    )
     scanner = Scanner(
         session, settings, streams.out, _use_color(settings, streams.out, environ), json_output=args.format == "json"
     )
@@ -193,6 +196,8 @@ def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:
         file=streams.out,
         flush=True,
     )
+    # SIGTERM (a service manager, a test) must stop the wiki too, not orphan php -S.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
     try:
         sandbox.process.wait()
     finally:

@@ -97,6 +97,13 @@ class Sandbox:
         """Save a revision directly (no HTTP request)."""
         self._maintenance("edit.php", "-u", user or self.admin[0], "-s", summary, title, stdin=text)
 
+    def block(self, name: str) -> None:
+        """Block an account (no autoblock: other accounts on 127.0.0.1 stay unblocked)."""
+        self._maintenance(
+            "blockUsers.php", "--performer", self.admin[0], "--disable-autoblock", "--disable-hardblock",
+            "--reason", "test", stdin=name + "\n",
+        )  # fmt: skip
+
     def protect(self, title: str) -> None:
         """Full protection: only administrators may edit."""
         self._maintenance("protect.php", "-u", self.admin[0], title)

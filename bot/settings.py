@@ -56,6 +56,7 @@ class Settings:
     shutoff_run_value: str = "run"
     minor: bool = False
     max_edits: int = 0  # 0: no limit
+    namespaces: tuple[int, ...] = (0,)  # wiki runs: namespaces to work in; () for all
     retry: RetryPolicy = RetryPolicy()
     summaries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     log_format: str = "text"  # text | json
@@ -125,6 +126,7 @@ def _read_config(path: Path) -> dict[str, Any]:
     _copy(wiki, "shutoff_run_value", values, "shutoff_run_value", str, path)
     _copy(wiki, "minor", values, "minor", bool, path)
     _copy(wiki, "max_edits", values, "max_edits", int, path)
+    _copy(wiki, "namespaces", values, "namespaces", list, path)
     retry = section("retry")
     if retry:
         try:
@@ -175,9 +177,13 @@ def _build(values: dict[str, Any]) -> Settings:
             raise ConfigError(f"{key} must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {values[key]!r}")
     if "max_edits" in values:
         values["max_edits"] = _non_negative(values["max_edits"], "max_edits")
-    for key in ("host_aliases",):
-        if key in values:
-            values[key] = tuple(str(item) for item in values[key])
+    if "host_aliases" in values:
+        values["host_aliases"] = tuple(str(item) for item in values["host_aliases"])
+    if "namespaces" in values:
+        try:
+            values["namespaces"] = tuple(int(item) for item in values["namespaces"])
+        except (TypeError, ValueError):
+            raise ConfigError(f"namespaces must be namespace numbers, not {values['namespaces']!r}") from None
     if "in_use_templates" in values:
         values["in_use_templates"] = frozenset(str(item) for item in values["in_use_templates"])
     known = {f.name for f in dataclasses.fields(Settings)}

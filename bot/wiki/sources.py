@@ -65,10 +65,19 @@ def dump_candidates(site, path: str, profile: SiteProfile, options: Options) -> 
             yield pywikibot.Page(site, dumped.title)
 
 
-def read_pages(site, pages: Iterable, policy: RetryPolicy, batch_size: int | None = None) -> Iterator[LivePage]:
-    """The current text and revision of each page, fetched in batches; missing pages are skipped."""
+def read_pages(
+    site,
+    pages: Iterable,
+    policy: RetryPolicy,
+    batch_size: int | None = None,
+    namespaces: tuple[int, ...] = (),
+) -> Iterator[LivePage]:
+    """The current text and revision of each page, fetched in batches; missing pages and pages
+    outside ``namespaces`` (when given) are skipped before any text is fetched."""
     size = batch_size or _batch_size(site)
     iterator = iter(pages)
+    if namespaces:
+        iterator = (page for page in iterator if page.namespace() in namespaces)
     while batch := list(islice(iterator, size)):
         loaded = with_retries(
             lambda batch=batch: list(site.preloadpages(batch, groupsize=len(batch), content=True)),

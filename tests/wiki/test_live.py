@@ -152,6 +152,56 @@ def test_edit_conflict_is_recomputed_not_overwritten(wiki):
     assert users[:2] == ["LinkBot", "Admin"]
 
 
+def test_blocked_account(wiki, tmp_path):
+    """No rights: every page is reported, the run exits non-zero, one line each, no traceback."""
+    wiki.sandbox.add_user("BlockedBot", "Blocked-pass-123", "--bot")
+    wiki.sandbox.block("BlockedBot")
+    folder = wiki.sandbox.write_pywikibot_config(tmp_path / "pwb", user=("BlockedBot", "Blocked-pass-123"))
+    wiki.sandbox.edit("Blocked/page", '[A](../Page/A.md "wikilink")')
+    result = wiki.linkbot("-prefixindex:Blocked/", "--mode", "live", pywikibot_dir=folder)
+    assert result.returncode in (EXIT_PARTIAL, EXIT_CONFIG), result.stdout + result.stderr
+    assert "blocked" in (result.stdout + result.stderr).lower()
+    assert "Traceback" not in result.stderr
+    assert len(wiki.revisions("Blocked/page")) == 1
+
+
+def test_json_logs_and_namespaces(wiki):
+    wiki.sandbox.edit("Logs/page", '[A](../Page/A.md "wikilink")')
+    wiki.sandbox.edit("User:Someone/Logs", '[A](../Page/A.md "wikilink")')
+    result = wiki.linkbot("-prefixindex:Logs/", "-page:User:Someone/Logs", "--log-format", "json")
+    assert result.returncode == EXIT_OK, result.stderr
+    events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    pages = [event for event in events if event["event"] == "page done"]
+    assert [event["page"] for event in pages] == ["Logs/page"]  # the User page is outside namespace 0
+    assert pages[0]["rules"] == {"md-mirror": 1} and pages[0]["result"] == "dry-run"
+    assert {"timestamp", "level", "revision", "elapsed"} <= set(pages[0])
+
+
+def test_sandbox_command(tmp_path):
+    """`linkbot sandbox` gives anyone a throwaway wiki with the seed pages."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "sandbox", "--dir", str(tmp_path / "box")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=dict(os.environ),
+    )  # fmt: skip
+    try:
+        first = process.stdout.readline()
+        assert first.startswith("A local wiki is running at http://127.0.0.1:"), first + process.stderr.read()
+        url = first.split(" at ", 1)[1].split("/index.php", 1)[0]
+        query = "/api.php?action=query&list=allpages&apprefix=Sandbox/&format=json"
+        with urllib.request.urlopen(url + query, timeout=10) as answer:
+            pages = json.load(answer)["query"]["allpages"]
+        assert len(pages) == 2
+        assert (tmp_path / "box" / "pywikibot" / "user-config.py").is_file()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def test_concurrent_edit_elsewhere_is_merged_and_reported(wiki):
     """A human edits another line between analysis and save: MediaWiki merges both edits;
     the bot notices that the saved revision is not its own text, and reports it."""
