@@ -112,15 +112,7 @@ def main(
     try:
         settings = load_settings(args.config, environ, _overrides(args))
         configure_logging(args.verbose, streams.err, settings.log_format, wiki=bool(wiki_args))
-        if args.command == "scan" and wiki_args:
-            return cmd_scan_wiki(args, wiki_args, settings, streams, environ)
-        if args.command == "sandbox":
-            return cmd_sandbox(args, settings, streams, environ)
-        if args.command == "scan" and not args.paths:
-            print("linkbot: scan needs files, folders or wiki page arguments (see linkbot scan --help)", file=streams.err)
-            return EXIT_USAGE
-        command = {"fix": cmd_fix, "scan": cmd_scan}[args.command]
-        return command(args, settings, settings.profile(), streams, environ)
+        return _dispatch(args, wiki_args, settings, streams, environ)
     except ConfigError as error:
         print(f"linkbot: configuration error: {error}", file=streams.err)
         return EXIT_CONFIG
@@ -134,6 +126,18 @@ def main(
         # The reader went away (| head): stop quietly, and keep Python from complaining at exit.
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+
+
+def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
+    if args.command == "scan" and wiki_args:
+        return cmd_scan_wiki(args, wiki_args, settings, streams, environ)
+    if args.command == "sandbox":
+        return cmd_sandbox(args, settings, streams, environ)
+    if args.command == "scan" and not args.paths:
+        print("linkbot: scan needs files, folders or wiki page arguments (see linkbot scan --help)", file=streams.err)
+        return EXIT_USAGE
+    command = {"fix": cmd_fix, "scan": cmd_scan}[args.command]
+    return command(args, settings, settings.profile(), streams, environ)
 
 
 def _overrides(args) -> dict:

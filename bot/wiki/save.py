@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ def save_page(
             return SaveOutcome("nothing", page.title, page.revision_id, detail="nothing left to change")
         summary = summary_for(result)
         try:
-            with_retries(lambda: _save_once(page, result.new_text, summary, minor), policy, f"saving {page.title}")
+            with_retries(functools.partial(_save_once, page, result.new_text, summary, minor), policy, f"saving {page.title}")
         except EditConflictError:
             page = reread(page, policy)
             result = recompute(page)

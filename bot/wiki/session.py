@@ -11,6 +11,7 @@ from bot.errors import AuthError, ConfigError
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
+DEFAULT_POLICY = RetryPolicy()
 SITEINFO_PROPS = "general|namespaces|namespacealiases|interwikimap"
 
 
@@ -48,7 +49,7 @@ def open_session(
     *,
     login: bool,
     host_aliases: Iterable[str] = (),
-    policy: RetryPolicy = RetryPolicy(),
+    policy: RetryPolicy = DEFAULT_POLICY,
     verbose: bool = False,
 ) -> tuple[WikiSession, list[str]]:
     """Connect to the wiki pywikibot is configured for; pywikibot's global arguments

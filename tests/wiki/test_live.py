@@ -10,7 +10,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 
 from bot.cli import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED
 
@@ -35,7 +34,7 @@ def golden(title: str) -> str:
 def test_dry_run_writes_nothing(wiki):
     titles = load_seeds(wiki, "Dry")
     before = {title: len(wiki.revisions(title)) for title in titles}
-    result = wiki.linkbot(f"-prefixindex:Dry/")
+    result = wiki.linkbot("-prefixindex:Dry/")
     assert result.returncode == EXIT_OK, result.stderr
     assert {title: len(wiki.revisions(title)) for title in titles} == before
     assert result.stdout.count("+++ b/Dry/") == 2
@@ -128,7 +127,6 @@ def test_wrong_password(wiki, tmp_path):
 
 def test_edit_conflict_is_recomputed_not_overwritten(wiki):
     """Someone edits between analysis and save: their edit survives and the bot works on their text."""
-    from bot.core import analyze, select_changes
     from bot.live import Scanner
     from bot.settings import load_settings
     from bot.wiki.session import open_session
