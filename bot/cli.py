@@ -158,7 +158,7 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     from bot.wiki.sources import dump_candidates, generator_pages, read_pages, split_source_args
 
     session, rest = open_session(
-        wiki_args,
+        [*settings.pywikibot_args, *wiki_args],
         login=settings.mode == "live",
         host_aliases=settings.host_aliases,
         policy=settings.retry,

@@ -50,6 +50,8 @@ class Settings:
     config_path: str = ""
     # Live wiki (pywikibot) runs.
     mode: str = "dry-run"  # dry-run | live
+    family: str = ""  # pywikibot family of the wiki ("" = user-config.py's)
+    code: str = ""  # pywikibot site code ("" = user-config.py's mylang)
     host_aliases: tuple[str, ...] = ()
     in_use_templates: frozenset[str] = frozenset(DEFAULT_IN_USE)
     shutoff_page: str = ""
@@ -60,6 +62,12 @@ class Settings:
     retry: RetryPolicy = RetryPolicy()
     summaries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     log_format: str = "text"  # text | json
+
+    @property
+    def pywikibot_args(self) -> list[str]:
+        """pywikibot global arguments selecting the configured wiki (the command line may add its own)."""
+        args = [f"-family:{self.family}"] if self.family else []
+        return args + ([f"-lang:{self.code}"] if self.code else [])
 
     @property
     def options(self) -> Options:
@@ -120,6 +128,8 @@ def _read_config(path: Path) -> dict[str, Any]:
     _copy(output, "log_format", values, "log_format", str, path)
     wiki = section("wiki")
     _copy(wiki, "mode", values, "mode", str, path)
+    _copy(wiki, "family", values, "family", str, path)
+    _copy(wiki, "code", values, "code", str, path)
     _copy(wiki, "host_aliases", values, "host_aliases", list, path)
     _copy(wiki, "in_use_templates", values, "in_use_templates", list, path)
     _copy(wiki, "shutoff_page", values, "shutoff_page", str, path)
@@ -163,6 +173,8 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         "MODE": "mode",
         "SHUTOFF_PAGE": "shutoff_page",
         "LOG_FORMAT": "log_format",
+        "FAMILY": "family",
+        "CODE": "code",
     }
     return {name: environ[ENV_PREFIX + key] for key, name in names.items() if environ.get(ENV_PREFIX + key)}
 

@@ -94,3 +94,12 @@ def test_shipped_config_is_valid():
     shipped = Path(__file__).resolve().parents[1] / "config" / "linkbot.toml"
     settings = load_settings(str(shipped), environ={})
     assert settings.site == "zh.wikipedia.org" and settings.rules == frozenset(Rule)
+
+
+def test_wiki_selection_becomes_pywikibot_arguments(tmp_path):
+    path = tmp_path / "w.toml"
+    path.write_text('[wiki]\nfamily = "wikipedia"\ncode = "zh"\nnamespaces = [0, 14]\n', encoding="utf-8")
+    settings = load_settings(str(path), environ={})
+    assert settings.pywikibot_args == ["-family:wikipedia", "-lang:zh"]
+    assert settings.namespaces == (0, 14)
+    assert load_settings(environ={"LINKBOT_CONFIG": str(path), "LINKBOT_CODE": "en"}).pywikibot_args[1] == "-lang:en"

@@ -81,6 +81,18 @@ def test_excluded_and_protected_pages(wiki):
     assert "Traceback" not in result.stderr
 
 
+def test_minor_only_when_configured(wiki, tmp_path):
+    wiki.sandbox.edit("Minor/a", '[A](../Page/A.md "wikilink")')
+    wiki.sandbox.edit("Minor/b", '[B](../Page/B.md "wikilink")')
+    assert wiki.linkbot("-page:Minor/a", "--mode", "live").returncode == EXIT_OK
+    minor = tmp_path / "minor.toml"
+    minor.write_text(wiki.config.read_text(encoding="utf-8").replace("[wiki]", "[wiki]\nminor = true"), encoding="utf-8")
+    assert wiki.linkbot("--config", str(minor), "-page:Minor/b", "--mode", "live").returncode == EXIT_OK
+    changes = wiki.api(action="query", list="recentchanges", rcprop="title|flags|user", rclimit=50)["query"]["recentchanges"]
+    flags = {c["title"]: c["minor"] for c in changes if c["user"] == "LinkBot" and c["title"].startswith("Minor/")}
+    assert flags == {"Minor/a": False, "Minor/b": True}
+
+
 def test_emergency_stop(wiki):
     wiki.sandbox.edit("Stop/page", '[A](../Page/A.md "wikilink")')
     wiki.sandbox.edit("User:LinkBot/Run", "stop")
