@@ -86,6 +86,30 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--max-edits", type=int, help="wiki pages: stop after this many edits")
     scan.add_argument("--log-format", choices=("text", "json"), help="log lines on stderr as text or JSON")
 
+    scan.add_argument("--auto-approve", help="rules approved without review ('all' or ids); never needs-review changes")
+
+    queue_options = argparse.ArgumentParser(add_help=False)
+    queue_options.add_argument("--queue", help="the review queue file (default: $LINKBOT_QUEUE or the user's state folder)")
+    scan.add_argument("--queue", help="the review queue file (wiki scans record their proposals there)")
+    listing = commands.add_parser("list", parents=[common, queue_options], help="queued proposals, one line each")
+    listing.add_argument("--status", choices=("pending", "approved", "rejected", "applied", "stale", "superseded", "failed"))
+    listing.add_argument("--rule", help="only proposals with a change of this rule")
+    listing.add_argument("--page", help="only proposals for this page")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    show = commands.add_parser("show", parents=[common, queue_options], help="one proposal: diff, numbered changes, decisions")
+    show.add_argument("id", type=int)
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    for verb in ("approve", "reject"):
+        decide = commands.add_parser(verb, parents=[common, queue_options], help=f"{verb} a proposal's changes (all, or --change N ...)")
+        decide.add_argument("id", type=int)
+        decide.add_argument("--change", type=int, nargs="+", metavar="N", help="change numbers (see linkbot show)")
+        decide.add_argument("--reason", help="why (kept in the audit trail)")
+        decide.add_argument("--reviewer", help="your name in the audit trail (default: config, then $USER)")
+    apply = commands.add_parser("apply", parents=[common, queue_options], help="save the approved changes of queued proposals")
+    apply.add_argument("--mode", choices=("dry-run", "live"), help="save (live) or only show (default: dry-run)")
+    apply.add_argument("--max-edits", type=int, help="stop after this many edits")
+    apply.add_argument("--log-format", choices=("text", "json"), help="log lines on stderr as text or JSON")
+
     sandbox = commands.add_parser("sandbox", parents=[common], help="run a throwaway local wiki loaded with the seeds")
     sandbox.add_argument("--dir", required=True, help="folder for the wiki (created; must be empty or new)")
     sandbox.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
@@ -129,6 +153,8 @@ def main(
 
 
 def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
+    if args.command in ("list", "show", "approve", "reject", "apply"):
+        return cmd_queue(args, settings, streams, environ)
     if args.command == "scan" and wiki_args:
         return cmd_scan_wiki(args, wiki_args, settings, streams, environ)
     if args.command == "sandbox":
@@ -140,8 +166,66 @@ def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, 
     return command(args, settings, settings.profile(), streams, environ)
 
 
+def open_queue(args, settings: Settings, environ):
+    from bot.queue.proposals import Queue
+    from bot.queue.store import Database, queue_path
+
+    return Queue(Database(queue_path(getattr(args, "queue", None), environ, settings.queue_path)))
+
+
+def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
+    """list, show, approve, reject (the queue only) and apply (the queue and the wiki)."""
+    from bot import queue_commands
+
+    queue = open_queue(args, settings, environ)
+    try:
+        if args.command == "list":
+            return queue_commands.cmd_list(args, queue, streams.out)
+        if args.command == "show":
+            return queue_commands.cmd_show(args, queue, streams.out, _use_color(settings, streams.out, environ))
+        if args.command in ("approve", "reject"):
+            who = queue_commands.reviewer_name(args, settings, environ)
+            return queue_commands.cmd_decide(args, queue, streams.out, who, args.command + "d")
+        return cmd_apply(args, settings, queue, streams, environ)
+    finally:
+        queue.db.close()
+
+
+def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int:
+    from bot.apply import apply_approved
+    from bot.wiki.session import open_session
+
+    session, _ = open_session(
+        settings.pywikibot_args,
+        login=settings.mode == "live",
+        host_aliases=settings.host_aliases,
+        policy=settings.retry,
+        verbose=args.verbose >= 2,
+    )
+    color = _use_color(settings, streams.out, environ)
+    report = apply_approved(session, settings, queue, streams.out, color, run_id=_run_id())
+    streams.out.write("\n" + report.render())
+    return _run_exit_code(report, check=False)
+
+
+def _run_id() -> str:
+    import datetime
+    import uuid
+
+    return f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+def _run_exit_code(report, check: bool) -> int:
+    if report.stopped_by_shutoff:
+        return EXIT_STOPPED
+    if report.failed or report.stopped and not report.stopped.startswith("--max-edits"):
+        return EXIT_PARTIAL
+    return EXIT_CHANGES if check and report.tally.changed else EXIT_OK
+
+
 def _overrides(args) -> dict:
     return {
+        "auto_approve": getattr(args, "auto_approve", None),
         "site": args.site,
         "rules": args.rules,
         "color": args.color,
@@ -170,19 +254,25 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     pages = read_pages(
         session.site, itertools.chain.from_iterable(sources), settings.retry, namespaces=settings.namespaces
     )
+    queue = open_queue(args, settings, environ)
     scanner = Scanner(
-        session, settings, streams.out, _use_color(settings, streams.out, environ), json_output=args.format == "json"
+        session,
+        settings,
+        queue,
+        streams.out,
+        run_id=_run_id(),
+        color=_use_color(settings, streams.out, environ),
+        json_output=args.format == "json",
     )
-    report = scanner.run(pages)
+    try:
+        report = scanner.run(pages)
+    finally:
+        queue.db.close()
     summary_stream = streams.err if args.format == "json" else streams.out
     if not args.no_summary:
         summary_stream.write("\n" + report.render())
     streams.out.flush()
-    if report.stopped_by_shutoff:
-        return EXIT_STOPPED
-    if report.failed or report.stopped and not report.stopped.startswith("--max-edits"):
-        return EXIT_PARTIAL
-    return EXIT_CHANGES if args.check and report.tally.changed else EXIT_OK
+    return _run_exit_code(report, args.check)
 
 
 def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:

@@ -5,7 +5,8 @@
     LinkbotError                  root; the CLI turns any of these into one line and an exit code
     ├── ConfigError               bad or missing configuration (exit 3)
     │   ├── UnknownSiteError      no profile for the requested wiki host
-    │   └── AuthError             login failed, or the account lacks a needed right (exit 3)
+    │   ├── AuthError             login failed, or the account lacks a needed right (exit 3)
+    │   └── QueueError            the review queue file cannot be used: foreign, corrupt, read-only (exit 3)
     ├── InputError                one input (file, page) cannot be processed (exit 4; others go on)
     │   ├── UnreadableInputError  missing, a folder, no permission, I/O failure
     │   ├── BinaryInputError      NUL bytes: not a wiki page
@@ -78,3 +79,7 @@ class StoppedError(LinkbotError):
 
 class SandboxError(LinkbotError):
     """The local wiki cannot be created or started."""
+
+
+class QueueError(ConfigError):
+    """The review queue file cannot be used (foreign, corrupt, newer, unreadable, read-only)."""

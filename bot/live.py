@@ -1,8 +1,10 @@
-"""Scan pages of a live wiki: analyze each, print what would be saved, and in live mode save it.
+"""Scan pages of a live wiki: analyze each, record the proposal in the review queue, and in live
+mode save the approved changes.
 
-The loop is the same in both modes, so a dry run shows exactly what a live run would save:
-the diff of the accepted changes and the edit summary. Changes that need review are held
-back (listed, never saved) until the review queue approves them.
+A change reaches the wiki only when it is approved: by an editor (``linkbot approve``/``review``),
+carried over from an earlier decision on the identical change, or by an auto-approval rule
+(never for changes that need review). Both modes print each page's proposed diff, the edit
+summary of what a live run saves now, and where the proposal stands in the queue.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.errors import StoppedError, WikiUnavailableError
 from bot.logs import get_logger
 from bot.report import Tally, colorize_diff, page_record, to_json_line
 from bot.settings import Settings
+from bot.queue.proposals import Queue
 from bot.wiki.save import VERIFY_BATCH, SaveOutcome, save_page, verify_saved
 from bot.wiki.session import WikiSession
 from bot.wiki.shutoff import Shutoff
@@ -33,7 +36,7 @@ class RunReport:
     excluded: list[tuple[str, str]] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-    held: int = 0
+    held: int = 0  # changes waiting for a decision
     edits: int = 0
     stopped: str = ""  # why the run stopped early
     stopped_by_shutoff: bool = False
@@ -42,7 +45,7 @@ class RunReport:
         lines = [self.tally.render().rstrip("\n")]
         lines.append(
             f"edits: {self.edits} saved ({self.outcomes['merged']} merged with a concurrent edit), "
-            f"{self.held} change(s) held for review, {len(self.excluded)} page(s) excluded, "
+            f"{self.held} change(s) waiting for review, {len(self.excluded)} page(s) excluded, "
             f"{len(self.failed)} page(s) not saved"
         )
         lines += [f"excluded: {title}: {why}" for title, why in self.excluded]
@@ -57,11 +60,14 @@ class RunReport:
 class Scanner:
     session: WikiSession
     settings: Settings
+    queue: Queue
     out: TextIO
+    run_id: str = ""
     color: bool = False
     json_output: bool = False
     report: RunReport = field(default_factory=RunReport)
     unverified: list[SaveOutcome] = field(default_factory=list)
+    last_proposal: int | None = None
 
     def run(self, pages: Iterable[LivePage]) -> RunReport:
         """Process every page; stop at the emergency stop, the edit limit, or a wiki that stays down."""
@@ -109,12 +115,15 @@ class Scanner:
             return
         full = self.analyze(page)
         self.report.tally.add(full)
-        accepted = select_changes(full, lambda change: not change.needs_review)
+        proposal_id, accepted = self.record(page, full)
         self.report.held += len(full.changes) - len(accepted.changes)
-        self.show(page, full, accepted)
+        self.show(page, full, accepted, proposal_id)
         outcome = None
         if self.settings.mode == "live" and accepted.changes:
             outcome = self.save(page, accepted)
+            if outcome.status == "saved" and self.last_proposal is not None:
+                # After a conflict this is the proposal recorded for the revision actually saved on.
+                self.queue.mark(self.last_proposal, "applied", saved_revid=outcome.new_revision)
         log.info(
             "page done",
             changes=len(full.changes),
@@ -128,18 +137,28 @@ class Scanner:
     def analyze(self, page: LivePage) -> PageResult:
         return analyze(page.text, self.session.profile, self.settings.options, title=page.title)
 
+    def record(self, page: LivePage, full: PageResult) -> tuple[int | None, PageResult]:
+        """Queue the proposal; the accepted result holds exactly its approved changes."""
+        recorded = self.queue.record(self.session.wiki_id, page.revision_id, full, self.run_id, self.settings.auto_approve)
+        self.last_proposal = recorded.id
+        if recorded.id is None:
+            return None, full
+        approved = {item.change.id for item in self.queue.get(recorded.id).approved()}
+        return recorded.id, select_changes(full, lambda change: change.id in approved)
+
     def accepted(self, page: LivePage) -> PageResult:
-        return select_changes(self.analyze(page), lambda change: not change.needs_review)
+        """After an edit conflict: analyze the new revision, queue it, keep what is approved."""
+        return self.record(page, self.analyze(page))[1]
 
     def summary(self, result: PageResult) -> str:
         return edit_summary(result.changes, self.session.language, self._summary_texts())
 
-    def save(self, page: LivePage, accepted: PageResult) -> SaveOutcome:
+    def save(self, page: LivePage, accepted: PageResult, recompute=None) -> SaveOutcome:
         Shutoff(self.settings.shutoff_page, self.settings.shutoff_run_value).check(
             self.session.site, self.settings.retry
         )
         outcome = save_page(
-            page, accepted, self.accepted, self.summary, minor=self.settings.minor, policy=self.settings.retry
+            page, accepted, recompute or self.accepted, self.summary, minor=self.settings.minor, policy=self.settings.retry
         )
         self.report.outcomes[outcome.status] += 1
         if outcome.status == "saved":
@@ -151,19 +170,27 @@ class Scanner:
             self.report.failed.append((page.title, outcome.detail))
         return outcome
 
-    def show(self, page: LivePage, full: PageResult, accepted: PageResult) -> None:
+    def show(self, page: LivePage, full: PageResult, accepted: PageResult, proposal_id: int | None) -> None:
+        approved = {change.id for change in accepted.changes}
         if self.json_output:
-            record = page_record(page.title, accepted)
-            record.update(revision=page.revision_id, summary=self.summary(accepted) if accepted.changes else "")
-            record["held_for_review"] = [c.id for c in full.changes if c.needs_review]
+            record = page_record(page.title, full)
+            record.update(
+                revision=page.revision_id,
+                proposal=proposal_id,
+                approved=sorted(approved),
+                summary=self.summary(accepted) if accepted.changes else "",
+            )
             self.out.write(to_json_line(record) + "\n")
             return
+        if not full.changes:
+            return
+        self.out.write(colorize_diff(full.diff, self.color))
         if accepted.changes:
-            self.out.write(colorize_diff(accepted.diff, self.color))
             self.out.write(f"summary: {self.summary(accepted)}\n")
-        for change in full.changes:
-            if change.needs_review:
-                self.out.write(f"{page.title}: held for review [{change.rule}] {change.old!r} -> {change.new!r}\n")
+        waiting = len(full.changes) - len(accepted.changes)
+        self.out.write(
+            f"queued: proposal {proposal_id}, {len(accepted.changes)} change(s) approved, {waiting} waiting for review\n"
+        )
 
     def _summary_texts(self):
         texts = dict(SUMMARIES)

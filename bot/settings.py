@@ -62,6 +62,10 @@ class Settings:
     retry: RetryPolicy = RetryPolicy()
     summaries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     log_format: str = "text"  # text | json
+    # The review queue.
+    queue_path: str = ""  # "" = $LINKBOT_QUEUE or the user's state folder
+    auto_approve: frozenset[Rule] = frozenset()  # rules approved without a person (never needs-review changes)
+    reviewer: str = ""  # the name recorded with decisions ("" = the login user)
 
     @property
     def pywikibot_args(self) -> list[str]:
@@ -143,6 +147,10 @@ def _read_config(path: Path) -> dict[str, Any]:
             values["retry"] = RetryPolicy(**retry)
         except TypeError as error:
             raise ConfigError(f"{path}: [retry]: {error}") from None
+    queue = section("queue")
+    _copy(queue, "path", values, "queue_path", str, path)
+    _copy(queue, "auto_approve", values, "auto_approve", (str, list), path)
+    _copy(queue, "reviewer", values, "reviewer", str, path)
     if "summary" in data:
         values["summaries"] = section("summary")
     if "sites" in data:
@@ -175,6 +183,8 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         "LOG_FORMAT": "log_format",
         "FAMILY": "family",
         "CODE": "code",
+        "AUTO_APPROVE": "auto_approve",
+        "REVIEWER": "reviewer",
     }
     return {name: environ[ENV_PREFIX + key] for key, name in names.items() if environ.get(ENV_PREFIX + key)}
 
@@ -182,6 +192,8 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
 def _build(values: dict[str, Any]) -> Settings:
     if "rules" in values:
         values["rules"] = parse_rules(values["rules"], "rules")
+    if "auto_approve" in values:
+        values["auto_approve"] = parse_rules(values["auto_approve"], "auto-approve rules", allow_empty=True)
     if "review_rules" in values:
         values["review_rules"] = parse_rules(values["review_rules"], "review rules", allow_empty=True)
     for key, allowed in (("color", ("auto", "always", "never")), ("mode", ("dry-run", "live")), ("log_format", ("text", "json"))):

@@ -24,8 +24,13 @@ def isolated_configuration(tmp_path_factory):
     pywikibot_dir = tmp_path_factory.mktemp("pywikibot")
     patch.setenv("PYWIKIBOT_DIR", str(pywikibot_dir))
     patch.setenv("PYWIKIBOT_NO_USER_CONFIG", "2")
-    for name in ("LINKBOT_CONFIG", "LINKBOT_SITE", "LINKBOT_RULES", "LINKBOT_REVIEW_RULES", "LINKBOT_COLOR"):
+    import os as _os
+
+    for name in [name for name in _os.environ if name.startswith("LINKBOT_")]:
         patch.delenv(name, raising=False)
+    # Like pre-commit's store fixture: the default queue location cannot be created, so no test
+    # can write a queue into a real state folder by accident.
+    patch.setenv("XDG_STATE_HOME", "/proc/linkbot-tests-must-not-use-the-default-queue")
     yield pywikibot_dir
     patch.undo()
 

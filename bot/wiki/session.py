@@ -22,6 +22,11 @@ class WikiSession:
     user: str
     language: str
 
+    @property
+    def wiki_id(self) -> str:
+        """How the queue names this wiki: pywikibot's family and site code."""
+        return f"{self.site.family.name}:{self.site.code}"
+
 
 def load_pywikibot(verbose: bool = False):
     """Import pywikibot with linkbot's single retry layer in place of pywikibot's own.

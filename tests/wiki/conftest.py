@@ -24,6 +24,8 @@ TEST_CONFIG = """
 [wiki]
 host_aliases = ["zh.wikipedia.org"]
 shutoff_page = "User:LinkBot/Run"
+[queue]
+auto_approve = "all"
 [retry]
 attempts = 5
 total_seconds = 40
@@ -37,6 +39,7 @@ class Wiki:
     sandbox: Sandbox
     pywikibot_dir: Path
     config: Path
+    queue: Path
 
     def api(self, **params) -> dict:
         query = urllib.parse.urlencode({**params, "format": "json", "formatversion": 2})
@@ -60,10 +63,14 @@ class Wiki:
         answer = self.api(action="query", list="recentchanges", rcshow="bot", rcprop="title|ids|user|comment", rclimit=500)
         return answer["query"]["recentchanges"]
 
-    def linkbot(self, *args: str, pywikibot_dir: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-        env = dict(os.environ, PYWIKIBOT_DIR=str(pywikibot_dir or self.pywikibot_dir), NO_COLOR="1")
+    def linkbot(
+        self, *args: str, pywikibot_dir: Path | None = None, timeout: float = 300, command: str = "scan"
+    ) -> subprocess.CompletedProcess:
+        env = dict(
+            os.environ, PYWIKIBOT_DIR=str(pywikibot_dir or self.pywikibot_dir), NO_COLOR="1", LINKBOT_QUEUE=str(self.queue)
+        )
         return subprocess.run(
-            [sys.executable, "-m", "bot", "scan", "--config", str(self.config), *args],
+            [sys.executable, "-m", "bot", command, "--config", str(self.config), *args],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -84,7 +91,7 @@ def _make_wiki(root: Path, pywikibot_dir: Path) -> Wiki:
     config = root / "linkbot.toml"
     config.write_text(TEST_CONFIG, encoding="utf-8")
     sandbox.start()
-    return Wiki(sandbox, pywikibot_dir, config)
+    return Wiki(sandbox, pywikibot_dir, config, root / "queue.sqlite3")
 
 
 @pytest.fixture(scope="session")

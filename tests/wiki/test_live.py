@@ -18,6 +18,13 @@ SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 GOLDEN = ROOT / "tests" / "data" / "golden"
 
 
+def _queue(wiki):
+    from bot.queue.proposals import Queue
+    from bot.queue.store import Database
+
+    return Queue(Database(wiki.queue))
+
+
 def load_seeds(wiki, prefix: str) -> list[str]:
     titles = []
     for seed in SEEDS:
@@ -155,7 +162,7 @@ def test_edit_conflict_is_recomputed_not_overwritten(wiki):
     (page,) = read_pages(session.site, [pywikibot.Page(session.site, title)], settings.retry)
     # The human edits the same line after the bot has read it.
     wiki.sandbox.edit(title, '[A](../Page/A.md "wikilink") 与 [C](../Page/C.md "wikilink")', user="Admin")
-    report = Scanner(session, settings, io.StringIO()).run([page])
+    report = Scanner(session, settings, _queue(wiki), io.StringIO()).run([page])
     assert report.edits == 1 and not report.failed
     assert wiki.text(title) == "[[A]] 与 [[C]]"  # the human's 与 and C survive; B is gone as they wanted
     users = [rev["user"] for rev in wiki.revisions(title)]
@@ -232,7 +239,7 @@ def test_concurrent_edit_elsewhere_is_merged_and_reported(wiki):
     (page,) = read_pages(session.site, [pywikibot.Page(session.site, title)], settings.retry)
     wiki.sandbox.edit(title, "\n".join(lines[:4] + ["第三段，改过。"]), user="Admin")
     out = io.StringIO()
-    scanner = Scanner(session, settings, out)
+    scanner = Scanner(session, settings, _queue(wiki), out)
     report = scanner.run([page])
     assert report.merged == [title]
     assert wiki.text(title) == "[[A]]\n\n第二段。\n\n第三段，改过。"

@@ -1,0 +1,274 @@
+"""Proposals in the queue: record a scan, decide on changes, list, and follow a proposal's lifecycle.
+
+A proposal is one page at one base revision. Its changes carry stable ids (bot.core.model);
+a decision is a row in the append-only ``decision`` table, so a change's current decision is
+its latest row and the whole history stays readable. Scanning the same base again records
+nothing; scanning a newer base supersedes the page's open proposals and carries their
+decisions over to the changes that are still identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.core.model import Change, Display, PageResult, Rule
+from bot.errors import InputError
+from bot.queue.store import Database
+
+OPEN = ("pending", "approved", "rejected")
+AUTO = "auto-approve"
+
+
+@dataclass(frozen=True)
+class QueuedChange:
+    number: int
+    change: Change
+    decision: str  # pending | approved | rejected
+    decided_by: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    wiki: str
+    title: str
+    base_revid: int
+    base_sha1: str
+    base_text: str
+    diff: str
+    status: str
+    created_at: str
+    run_id: str
+    saved_revid: int | None
+    error: str | None
+    changes: tuple[QueuedChange, ...]
+
+    def approved(self) -> tuple[QueuedChange, ...]:
+        return tuple(item for item in self.changes if item.decision == "approved")
+
+
+@dataclass(frozen=True)
+class Decision:
+    number: int
+    decision: str
+    who: str
+    at: str
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Recorded:
+    id: int | None  # None: the page has nothing to change
+    created: bool
+    superseded: tuple[int, ...] = ()
+    carried: int = 0
+    auto_approved: int = 0
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class Queue:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    def record(
+        self, wiki: str, base_revid: int, result: PageResult, run_id: str, auto_approve: frozenset[Rule] = frozenset()
+    ) -> Recorded:
+        """Record a scan of one page (``result.text`` is the base text); idempotent per base."""
+        base_sha1 = sha1(result.text)
+        with self.db.transaction() as sql:
+            row = sql.execute(
+                "SELECT id FROM proposal WHERE wiki = ? AND title = ? AND base_sha1 = ?", (wiki, result.title, base_sha1)
+            ).fetchone()
+            if row is not None:
+                return Recorded(row["id"], created=False)
+            older = [r["id"] for r in sql.execute(
+                f"SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status IN {OPEN} ORDER BY id", (wiki, result.title)
+            )]  # fmt: skip
+            for proposal_id in older:
+                _set_status(sql, proposal_id, "superseded")
+            if not result.changes:
+                return Recorded(None, created=False, superseded=tuple(older))
+            proposal_id = _insert(sql, wiki, base_revid, base_sha1, result, run_id)
+            carried = _carry_over(sql, older, proposal_id)
+            auto = _auto_approve(sql, proposal_id, auto_approve)
+            _refresh_status(sql, proposal_id)
+        return Recorded(proposal_id, True, tuple(older), carried, auto)
+
+    def decide(
+        self,
+        proposal_id: int,
+        numbers: Sequence[int] | None,
+        decision: str,
+        who: str,
+        reason: str = "",
+        source: str = "cli",
+    ) -> Proposal:
+        """Approve or reject some changes (``numbers``) or all of them (None) of an open proposal."""
+        with self.db.transaction() as sql:
+            status = _status(sql, proposal_id)
+            if status not in OPEN:
+                raise InputError(f"proposal {proposal_id}", f"is {status}; decisions are for open proposals")
+            known = {r["number"] for r in sql.execute("SELECT number FROM change WHERE proposal_id = ?", (proposal_id,))}
+            chosen = sorted(known) if numbers is None else list(numbers)
+            unknown = [number for number in chosen if number not in known]
+            if unknown:
+                raise InputError(f"proposal {proposal_id}", f"has no change {unknown[0]} (it has 1 to {len(known)})")
+            stamp = now()
+            sql.executemany(
+                "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(proposal_id, number, decision, who, stamp, reason, source) for number in chosen],
+            )
+            _refresh_status(sql, proposal_id)
+        return self.get(proposal_id)
+
+    def get(self, proposal_id: int) -> Proposal:
+        rows = self.db.query("SELECT * FROM proposal WHERE id = ?", (proposal_id,))
+        if not rows:
+            raise InputError(f"proposal {proposal_id}", "no such proposal in the queue")
+        return self._proposal(rows[0])
+
+    def list(self, status: str | None = None, rule: str | None = None, page: str | None = None) -> list[Proposal]:
+        clauses, parameters = [], []
+        if status:
+            clauses.append("status = ?")
+            parameters.append(status)
+        if page:
+            clauses.append("title = ?")
+            parameters.append(page)
+        if rule:
+            clauses.append("id IN (SELECT proposal_id FROM change WHERE rule = ?)")
+            parameters.append(rule)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return [self._proposal(row) for row in self.db.query(f"SELECT * FROM proposal {where} ORDER BY id", parameters)]
+
+    def audit(self, proposal_id: int) -> list[Decision]:
+        rows = self.db.query(
+            "SELECT number, decision, who, at, reason, source FROM decision WHERE proposal_id = ? ORDER BY id",
+            (proposal_id,),
+        )
+        return [Decision(**dict(row)) for row in rows]
+
+    def mark(self, proposal_id: int, status: str, saved_revid: int | None = None, error: str | None = None) -> None:
+        with self.db.transaction() as sql:
+            sql.execute(
+                "UPDATE proposal SET status = ?, saved_revid = coalesce(?, saved_revid), error = ?, updated_at = ? WHERE id = ?",
+                (status, saved_revid, error, now(), proposal_id),
+            )
+
+    def _proposal(self, row: sqlite3.Row) -> Proposal:
+        changes = self.db.query(
+            """
+            SELECT c.*, d.decision, d.who, d.reason FROM change c
+            LEFT JOIN decision d ON d.id = (
+                SELECT id FROM decision WHERE proposal_id = c.proposal_id AND number = c.number ORDER BY id DESC LIMIT 1)
+            WHERE c.proposal_id = ? ORDER BY c.number
+            """,
+            (row["id"],),
+        )
+        fields = {key: row[key] for key in row.keys() if key != "updated_at"}
+        return Proposal(**fields, changes=tuple(_queued(change) for change in changes))
+
+
+def _queued(row: sqlite3.Row) -> QueuedChange:
+    change = Change(
+        Rule(row["rule"]), row["start"], row["end"], row["old"], row["new"], bool(row["needs_review"]),
+        Display(row["display"]), row["note"], id=row["change_id"],
+    )  # fmt: skip
+    return QueuedChange(row["number"], change, row["decision"] or "pending", row["who"] or "", row["reason"] or "")
+
+
+def _insert(sql, wiki: str, base_revid: int, base_sha1: str, result: PageResult, run_id: str) -> int:
+    stamp = now()
+    cursor = sql.execute(
+        """INSERT INTO proposal (wiki, title, base_revid, base_sha1, base_text, diff, created_at, run_id, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (wiki, result.title, base_revid, base_sha1, result.text, result.diff, stamp, run_id, stamp),
+    )
+    proposal_id = cursor.lastrowid
+    sql.executemany(
+        """INSERT INTO change (proposal_id, number, change_id, rule, start, "end", old, new, needs_review, display, note)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (proposal_id, number, c.id, c.rule.value, c.start, c.end, c.old, c.new, int(c.needs_review), c.display.value, c.note)
+            for number, c in enumerate(result.changes, 1)
+        ],
+    )
+    return proposal_id
+
+
+def _carry_over(sql, older: list[int], proposal_id: int) -> int:
+    """Decisions on changes that are still identical (same stable id) move to the new proposal."""
+    if not older:
+        return 0
+    marks = ",".join("?" * len(older))
+    rows = sql.execute(
+        f"""SELECT n.number, d.decision, d.who, d.reason FROM decision d
+            JOIN change o ON o.proposal_id = d.proposal_id AND o.number = d.number
+            JOIN change n ON n.proposal_id = ? AND n.change_id = o.change_id
+            WHERE d.proposal_id IN ({marks}) ORDER BY d.id""",
+        (proposal_id, *older),
+    ).fetchall()
+    stamp = now()
+    sql.executemany(
+        "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, 'carried-over')",
+        [(proposal_id, r["number"], r["decision"], r["who"], stamp, r["reason"]) for r in rows],
+    )
+    return len({r["number"] for r in rows})
+
+
+def _auto_approve(sql, proposal_id: int, rules: frozenset[Rule]) -> int:
+    """Mechanical rules may be approved by configuration; changes that need review never are."""
+    if not rules:
+        return 0
+    rows = sql.execute(
+        """SELECT number, rule FROM change c WHERE proposal_id = ? AND needs_review = 0
+           AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.proposal_id = c.proposal_id AND d.number = c.number)""",
+        (proposal_id,),
+    ).fetchall()
+    chosen = [r for r in rows if Rule(r["rule"]) in rules]
+    stamp = now()
+    sql.executemany(
+        "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, 'approved', ?, ?, '', ?)",
+        [(proposal_id, r["number"], f"{AUTO}:{r['rule']}", stamp, AUTO) for r in chosen],
+    )
+    return len(chosen)
+
+
+def _status(sql, proposal_id: int) -> str:
+    row = sql.execute("SELECT status FROM proposal WHERE id = ?", (proposal_id,)).fetchone()
+    if row is None:
+        raise InputError(f"proposal {proposal_id}", "no such proposal in the queue")
+    return row["status"]
+
+
+def _set_status(sql, proposal_id: int, status: str) -> None:
+    sql.execute("UPDATE proposal SET status = ?, updated_at = ? WHERE id = ?", (status, now(), proposal_id))
+
+
+def _refresh_status(sql, proposal_id: int) -> None:
+    """pending while nothing is approved and something is undecided; approved once anything is; rejected when all are."""
+    row = sql.execute(
+        """SELECT count(*) AS total,
+                  sum(latest = 'approved') AS approved,
+                  sum(latest = 'rejected') AS rejected
+           FROM (SELECT (SELECT decision FROM decision d WHERE d.proposal_id = c.proposal_id AND d.number = c.number
+                         ORDER BY d.id DESC LIMIT 1) AS latest
+                 FROM change c WHERE c.proposal_id = ?)""",
+        (proposal_id,),
+    ).fetchone()
+    approved, rejected = row["approved"] or 0, row["rejected"] or 0
+    status = "approved" if approved else "rejected" if rejected == row["total"] else "pending"
+    _set_status(sql, proposal_id, status)

@@ -1,0 +1,68 @@
+"""The queue's schema, as numbered migrations applied in order inside one transaction.
+
+``PRAGMA user_version`` holds the number of migrations applied; ``PRAGMA application_id``
+marks the file as linkbot's, so a foreign SQLite file is never written to.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x4C4B4254  # "LKBT"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: proposals, their changes, and the append-only audit trail of decisions.
+    """
+    CREATE TABLE proposal (
+        id          INTEGER PRIMARY KEY,
+        wiki        TEXT NOT NULL,
+        title       TEXT NOT NULL,
+        base_revid  INTEGER NOT NULL,
+        base_sha1   TEXT NOT NULL,
+        base_text   TEXT NOT NULL,
+        diff        TEXT NOT NULL,
+        status      TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'approved', 'rejected', 'applied', 'stale', 'superseded', 'failed')),
+        created_at  TEXT NOT NULL,
+        run_id      TEXT NOT NULL,
+        saved_revid INTEGER,
+        error       TEXT,
+        updated_at  TEXT NOT NULL,
+        UNIQUE (wiki, title, base_sha1)
+    );
+    CREATE INDEX proposal_by_status ON proposal (status);
+    CREATE INDEX proposal_by_page ON proposal (wiki, title);
+
+    CREATE TABLE change (
+        proposal_id  INTEGER NOT NULL REFERENCES proposal (id),
+        number       INTEGER NOT NULL,
+        change_id    TEXT NOT NULL,
+        rule         TEXT NOT NULL,
+        start        INTEGER NOT NULL,
+        "end"        INTEGER NOT NULL,
+        old          TEXT NOT NULL,
+        new          TEXT NOT NULL,
+        needs_review INTEGER NOT NULL,
+        display      TEXT NOT NULL,
+        note         TEXT NOT NULL,
+        PRIMARY KEY (proposal_id, number)
+    );
+
+    CREATE TABLE decision (
+        id          INTEGER PRIMARY KEY,
+        proposal_id INTEGER NOT NULL REFERENCES proposal (id),
+        number      INTEGER NOT NULL,
+        decision    TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+        who         TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        reason      TEXT NOT NULL DEFAULT '',
+        source      TEXT NOT NULL,
+        FOREIGN KEY (proposal_id, number) REFERENCES change (proposal_id, number)
+    );
+    CREATE INDEX decision_by_change ON decision (proposal_id, number, id);
+
+    -- The audit trail is never rewritten.
+    CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER decision_no_delete BEFORE DELETE ON decision
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    """,
+)

@@ -1,0 +1,94 @@
+"""Commands on the review queue: list, show, approve, reject, apply. Each returns an exit code."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections import Counter
+
+from bot.queue.proposals import Proposal, Queue
+from bot.report import change_record, colorize_diff
+
+
+def reviewer_name(args, settings, environ) -> str:
+    name = getattr(args, "reviewer", None) or settings.reviewer or environ.get("USER") or environ.get("LOGNAME")
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = "unknown"
+    return name
+
+
+def proposal_line(proposal: Proposal) -> str:
+    decisions = Counter(item.decision for item in proposal.changes)
+    rules = Counter(item.change.rule.value for item in proposal.changes)
+    rule_text = ",".join(f"{rule}:{count}" for rule, count in sorted(rules.items()))
+    return (
+        f"{proposal.id:>5}  {proposal.status:<10}  {proposal.title}  r{proposal.base_revid}  "
+        f"{len(proposal.changes)} change(s): {decisions['approved']} approved, {decisions['rejected']} rejected, "
+        f"{decisions['pending']} pending  [{rule_text}]"
+    )
+
+
+def proposal_record(proposal: Proposal, queue: Queue, full: bool = False) -> dict:
+    record = {
+        "id": proposal.id,
+        "wiki": proposal.wiki,
+        "page": proposal.title,
+        "base_revid": proposal.base_revid,
+        "base_sha1": proposal.base_sha1,
+        "status": proposal.status,
+        "created_at": proposal.created_at,
+        "run_id": proposal.run_id,
+        "saved_revid": proposal.saved_revid,
+        "error": proposal.error,
+        "changes": [
+            {"number": item.number, **change_record(item.change), "decision": item.decision, "decided_by": item.decided_by}
+            for item in proposal.changes
+        ],
+    }
+    if full:
+        record["diff"] = proposal.diff
+        record["audit"] = [decision.__dict__ for decision in queue.audit(proposal.id)]
+    return record
+
+
+def cmd_list(args, queue: Queue, out) -> int:
+    proposals = queue.list(status=args.status, rule=args.rule, page=args.page)
+    for proposal in proposals:
+        if args.format == "json":
+            out.write(json.dumps(proposal_record(proposal, queue), ensure_ascii=False) + "\n")
+        else:
+            out.write(proposal_line(proposal) + "\n")
+    if args.format == "text" and not proposals:
+        out.write("no proposals\n")
+    return 0
+
+
+def cmd_show(args, queue: Queue, out, color: bool) -> int:
+    proposal = queue.get(args.id)
+    if args.format == "json":
+        out.write(json.dumps(proposal_record(proposal, queue, full=True), ensure_ascii=False) + "\n")
+        return 0
+    out.write(proposal_line(proposal) + "\n")
+    if proposal.error:
+        out.write(f"       {proposal.error}\n")
+    out.write(colorize_diff(proposal.diff, color))
+    for item in proposal.changes:
+        change = item.change
+        who = f" by {item.decided_by}" if item.decided_by else ""
+        flag = " (needs review)" if change.needs_review else ""
+        out.write(f"  [{item.number}] {item.decision}{who}  {change.rule}{flag}: {change.old!r} -> {change.new!r}\n")
+        if change.note:
+            out.write(f"        {change.note}\n")
+    for decision in queue.audit(proposal.id):
+        reason = f" ({decision.reason})" if decision.reason else ""
+        out.write(f"  audit: {decision.at} {decision.who} {decision.decision} [{decision.number}] via {decision.source}{reason}\n")
+    return 0
+
+
+def cmd_decide(args, queue: Queue, out, who: str, decision: str) -> int:
+    proposal = queue.decide(args.id, args.change or None, decision, who, args.reason or "", source="cli")
+    out.write(proposal_line(proposal) + "\n")
+    return 0
