@@ -185,7 +185,8 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
             return queue_commands.cmd_show(args, queue, streams.out, _use_color(settings, streams.out, environ))
         if args.command in ("approve", "reject"):
             who = queue_commands.reviewer_name(args, settings, environ)
-            return queue_commands.cmd_decide(args, queue, streams.out, who, args.command + "d")
+            decision = {"approve": "approved", "reject": "rejected"}[args.command]
+            return queue_commands.cmd_decide(args, queue, streams.out, who, decision)
         return cmd_apply(args, settings, queue, streams, environ)
     finally:
         queue.db.close()

@@ -63,6 +63,9 @@ class Database:
             raise QueueError(f"{self.path}: cannot write to the queue: {error}") from None
         try:
             yield self.connection
+        except sqlite3.DatabaseError as error:
+            self.connection.execute("ROLLBACK")
+            raise QueueError(f"{self.path}: the queue refused the change: {error}") from None
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise

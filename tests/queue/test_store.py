@@ -1,0 +1,205 @@
+"""The queue on a real SQLite file: schema, safety of foreign files, recording, decisions, concurrency."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sqlite3
+
+import pytest
+
+from bot.core import ZH_WIKIPEDIA, Rule, analyze
+from bot.errors import InputError, QueueError
+from bot.queue.proposals import Queue
+from bot.queue.schema import APPLICATION_ID, MIGRATIONS
+from bot.queue.store import Database, default_queue_path, queue_path
+
+PAGE = '[A](../Page/A.md "wikilink") [B](https://zh.wikipedia.org/wiki/B) [F](https://zh.wikipedia.org/wiki/File:F.jpg "fig:F")'
+
+
+@pytest.fixture
+def queue(tmp_path):
+    database = Database(tmp_path / "queue.sqlite3")
+    yield Queue(database)
+    database.close()
+
+
+def result(text: str = PAGE, title: str = "P"):
+    return analyze(text, ZH_WIKIPEDIA, title=title)
+
+
+def test_new_file_is_migrated_and_marked(tmp_path):
+    path = tmp_path / "deep" / "queue.sqlite3"
+    Database(path).close()
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    connection.close()
+    Database(path).close()  # opening again migrates nothing and fails nothing
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"hello, not a database", "not an SQLite database"),
+        (b"SQLite format 3\x00" + b"\x00" * 84 + b"garbage" * 100, "not a usable queue"),
+    ],
+)
+def test_corrupt_files_are_refused_and_untouched(tmp_path, content, message):
+    path = tmp_path / "queue.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(QueueError, match=message):
+        Database(path)
+    assert path.read_bytes() == content
+
+
+def test_foreign_database_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE accounts (id INTEGER)")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(QueueError, match="another program"):
+        Database(path)
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "queue.sqlite3"
+    Database(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    connection.close()
+    with pytest.raises(QueueError, match="newer linkbot"):
+        Database(path)
+
+
+def test_read_only_location():
+    """/proc is a read-only filesystem even for root: the queue cannot be created there."""
+    with pytest.raises(QueueError, match="cannot open the queue"):
+        Database(__import__("pathlib").Path("/proc/linkbot/queue.sqlite3"))
+
+
+def test_folder_as_queue(tmp_path):
+    with pytest.raises(QueueError, match="is a folder"):
+        Database(tmp_path)
+
+
+def test_locations():
+    assert str(default_queue_path({"XDG_STATE_HOME": "/s"})) == "/s/linkbot/queue.sqlite3"
+    assert str(default_queue_path({"HOME": "/h"})) == "/h/.local/state/linkbot/queue.sqlite3"
+    assert str(queue_path("/cli.db", {"LINKBOT_QUEUE": "/env.db"}, "/conf.db")) == "/cli.db"
+    assert str(queue_path(None, {"LINKBOT_QUEUE": "/env.db"}, "/conf.db")) == "/env.db"
+    assert str(queue_path(None, {"XDG_STATE_HOME": "/s"}, "/conf.db")) == "/conf.db"
+
+
+def test_default_location_is_guarded_in_tests():
+    with pytest.raises(QueueError):
+        Database(default_queue_path(os.environ))
+
+
+def test_record_is_idempotent_per_base(queue):
+    first = queue.record("zh", 10, result(), "run1")
+    again = queue.record("zh", 10, result(), "run2")
+    assert first.created and not again.created and first.id == again.id
+    assert len(queue.list()) == 1
+
+
+def test_auto_approval_never_takes_needs_review_changes(queue):
+    recorded = queue.record("zh", 10, result(), "run", auto_approve=frozenset(Rule))
+    proposal = queue.get(recorded.id)
+    decisions = {item.change.rule: item.decision for item in proposal.changes}
+    assert decisions == {Rule.MD_MIRROR: "approved", Rule.MD_URL: "approved", Rule.FILE: "pending"}
+    assert proposal.status == "approved"
+    assert {d.source for d in queue.audit(recorded.id)} == {"auto-approve"}
+
+
+def test_newer_revision_supersedes_and_carries_decisions_over(queue):
+    first = queue.record("zh", 10, result(), "run1")
+    queue.decide(first.id, [1], "approved", "alice", "looks right")
+    queue.decide(first.id, [2], "rejected", "bob")
+    newer = queue.record("zh", 11, result("新段落\n" + PAGE.replace("[B]", "[C]")), "run2")
+    assert newer.superseded == (first.id,)
+    assert queue.get(first.id).status == "superseded"
+    items = {item.change.old: item for item in queue.get(newer.id).changes}
+    assert items['[A](../Page/A.md "wikilink")'].decision == "approved"
+    assert items['[A](../Page/A.md "wikilink")'].decided_by == "alice"
+    assert items["[C](https://zh.wikipedia.org/wiki/B)"].decision == "pending"  # a different change now
+    assert [d.source for d in queue.audit(newer.id)] == ["carried-over"]
+
+
+def test_page_without_changes_supersedes_open_proposals(queue):
+    first = queue.record("zh", 10, result(), "run1")
+    clean = queue.record("zh", 11, result("[[A]]"), "run2")
+    assert clean.id is None and clean.superseded == (first.id,)
+
+
+def test_decisions_and_states(queue):
+    recorded = queue.record("zh", 10, result(), "run")
+    assert queue.get(recorded.id).status == "pending"
+    queue.decide(recorded.id, [2], "rejected", "alice")
+    assert queue.get(recorded.id).status == "pending"
+    queue.decide(recorded.id, None, "rejected", "bob", "no")
+    assert queue.get(recorded.id).status == "rejected"
+    queue.decide(recorded.id, [1], "approved", "carol")
+    assert queue.get(recorded.id).status == "approved"
+    assert [(d.who, d.number, d.decision) for d in queue.audit(recorded.id)] == [
+        ("alice", 2, "rejected"), ("bob", 1, "rejected"), ("bob", 2, "rejected"), ("bob", 3, "rejected"),
+        ("carol", 1, "approved"),
+    ]  # fmt: skip
+    with pytest.raises(InputError, match="has no change 9"):
+        queue.decide(recorded.id, [9], "approved", "dan")
+    with pytest.raises(InputError, match="no such proposal"):
+        queue.get(999)
+    queue.mark(recorded.id, "applied", saved_revid=12)
+    with pytest.raises(InputError, match="is applied"):
+        queue.decide(recorded.id, [1], "rejected", "erin")
+
+
+def test_audit_trail_is_append_only(queue):
+    recorded = queue.record("zh", 10, result(), "run")
+    queue.decide(recorded.id, [1], "approved", "alice")
+    for statement in ("UPDATE decision SET who = 'mallory'", "DELETE FROM decision"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            queue.db.connection.execute(statement)
+    assert [d.who for d in queue.audit(recorded.id)] == ["alice"]
+
+
+def _decide_many(path: str, who: str, decision: str, rounds: int) -> None:
+    database = Database(__import__("pathlib").Path(path))
+    queue = Queue(database)
+    for _ in range(rounds):
+        queue.decide(1, [1, 2], decision, who)
+    database.close()
+
+
+def test_two_processes_deciding_at_once(tmp_path):
+    path = tmp_path / "queue.sqlite3"
+    database = Database(path)
+    Queue(database).record("zh", 10, result(), "run")
+    database.close()
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_decide_many, args=(str(path), "alice", "approved", 40)),
+        context.Process(target=_decide_many, args=(str(path), "bob", "rejected", 40)),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    database = Database(path)
+    queue = Queue(database)
+    audit = queue.audit(1)
+    assert len(audit) == 160  # every decision of both kept
+    assert {d.who for d in audit} == {"alice", "bob"}
+    proposal = queue.get(1)
+    last = {d.number: d for d in audit}
+    assert {item.number: item.decision for item in proposal.changes if item.number in last} == {
+        number: d.decision for number, d in last.items()
+    }
+    expected = "approved" if any(d.decision == "approved" for d in last.values()) else "pending"
+    assert proposal.status == expected
+    database.close()

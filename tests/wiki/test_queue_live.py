@@ -1,0 +1,108 @@
+"""The review queue end to end: real MediaWiki, real SQLite file, linkbot as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from bot.cli import EXIT_OK
+from tests.wiki.test_live import _bot_revisions
+
+PAGE = '第一段 [A](../Page/A.md "wikilink")\n\n第二段 [B](../Page/B.md "wikilink")\n\n第三段 [C](../Page/C.md "wikilink")'
+
+
+def run(wiki, queue, command: str, *args: str):
+    result = wiki.linkbot("--queue", str(queue), *args, command=command)
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    return result
+
+
+def proposals(wiki, queue, *filters: str) -> list[dict]:
+    return [json.loads(line) for line in run(wiki, queue, "list", "--format", "json", *filters).stdout.splitlines()]
+
+
+def scan(wiki, queue, prefix: str):
+    return run(wiki, queue, "scan", f"-prefixindex:{prefix}", "--auto-approve", "none")
+
+
+def test_approve_some_reject_others_then_apply(wiki, tmp_path):
+    queue = tmp_path / "q.sqlite3"
+    wiki.sandbox.edit("Review/page", PAGE)
+    output = scan(wiki, queue, "Review/").stdout
+    assert "queued: proposal 1, 0 change(s) approved, 3 waiting for review" in output
+    (proposal,) = proposals(wiki, queue)
+    assert [c["decision"] for c in proposal["changes"]] == ["pending"] * 3
+    run(wiki, queue, "approve", "1", "--change", "1", "3", "--reviewer", "alice", "--reason", "checked")
+    run(wiki, queue, "reject", "1", "--change", "2", "--reviewer", "bob")
+    dry = run(wiki, queue, "apply")
+    assert len(wiki.revisions("Review/page")) == 1 and "+第一段 [[A]]" in dry.stdout
+    run(wiki, queue, "apply", "--mode", "live")
+    assert wiki.text("Review/page") == '第一段 [[A]]\n\n第二段 [B](../Page/B.md "wikilink")\n\n第三段 [[C]]'
+    shown = json.loads(run(wiki, queue, "show", "1", "--format", "json").stdout)
+    assert shown["status"] == "applied" and shown["saved_revid"] == wiki.revisions("Review/page")[0]["revid"]
+    assert [(d["who"], d["number"], d["decision"]) for d in shown["audit"]] == [
+        ("alice", 1, "approved"), ("alice", 3, "approved"), ("bob", 2, "rejected"),
+    ]  # fmt: skip
+    assert "checked" in run(wiki, queue, "show", "1").stdout
+    again = run(wiki, queue, "apply", "--mode", "live")
+    assert "edits: 0 saved" in again.stdout and len(wiki.revisions("Review/page")) == 2
+
+
+def test_edit_away_from_approved_spans_is_rebased(wiki, tmp_path):
+    queue = tmp_path / "q.sqlite3"
+    wiki.sandbox.edit("Rebase/page", PAGE)
+    scan(wiki, queue, "Rebase/")
+    run(wiki, queue, "approve", "1", "--change", "1")
+    wiki.sandbox.edit("Rebase/page", PAGE.replace("第三段", "第三段（人改）"), user="Admin")
+    run(wiki, queue, "apply", "--mode", "live")
+    assert wiki.text("Rebase/page") == PAGE.replace("第三段", "第三段（人改）").replace('[A](../Page/A.md "wikilink")', "[[A]]")
+    assert proposals(wiki, queue, "--status", "applied")[0]["id"] == 1
+
+
+def test_edit_on_an_approved_span_makes_the_proposal_stale(wiki, tmp_path):
+    queue = tmp_path / "q.sqlite3"
+    wiki.sandbox.edit("Stale/page", PAGE)
+    scan(wiki, queue, "Stale/")
+    run(wiki, queue, "approve", "1")
+    human = PAGE.replace("第一段 [A]", "第一段（人改） [A]")
+    wiki.sandbox.edit("Stale/page", human, user="Admin")
+    output = run(wiki, queue, "apply", "--mode", "live").stdout
+    assert "stale: proposal 1" in output
+    assert wiki.text("Stale/page") == human  # nothing saved
+    assert all(rev["user"] != "LinkBot" for rev in wiki.revisions("Stale/page"))
+    states = {p["id"]: p["status"] for p in proposals(wiki, queue)}
+    assert states == {1: "stale", 2: "pending"}  # a fresh proposal waits for review
+
+
+def test_kill_during_apply_saves_nothing_twice(wiki, tmp_path):
+    queue = tmp_path / "q.sqlite3"
+    titles = [f"Crash/{n:02d}" for n in range(12)]
+    for title in titles:
+        wiki.sandbox.edit(title, f'[{title}](../Page/{title}.md "wikilink")')
+    scan(wiki, queue, "Crash/")
+    for proposal in proposals(wiki, queue):
+        run(wiki, queue, "approve", str(proposal["id"]), "--reviewer", "alice")
+    decisions_before = sum(len(json.loads(run(wiki, queue, "show", str(n), "--format", "json").stdout)["audit"]) for n in range(1, 13))
+    already = _bot_revisions(wiki.sandbox)
+    env = dict(os.environ, PYWIKIBOT_DIR=str(wiki.pywikibot_dir), LINKBOT_QUEUE=str(queue))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "apply", "--config", str(wiki.config), "--mode", "live"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while _bot_revisions(wiki.sandbox) < already + 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    run(wiki, queue, "apply", "--mode", "live")
+    for title in titles:
+        bot = [rev for rev in wiki.revisions(title) if rev["user"] == "LinkBot"]
+        assert len(bot) == 1, title  # saved once, never twice
+        assert bot[0]["content"] == f"[[{title}]]"
+    assert {p["status"] for p in proposals(wiki, queue)} == {"applied"}
+    decisions_after = sum(len(json.loads(run(wiki, queue, "show", str(n), "--format", "json").stdout)["audit"]) for n in range(1, 13))
+    assert decisions_after == decisions_before  # no decision lost
