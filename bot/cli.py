@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--max-edits", type=int, help="stop after this many edits")
     apply.add_argument("--log-format", choices=("text", "json"), help="log lines on stderr as text or JSON")
 
+    report = commands.add_parser("report", parents=[common, queue_options], help="pending proposals as one HTML page")
+    report.add_argument("--html", required=True, metavar="FILE", help="where to write the page")
+
     sandbox = commands.add_parser("sandbox", parents=[common], help="run a throwaway local wiki loaded with the seeds")
     sandbox.add_argument("--dir", required=True, help="folder for the wiki (created; must be empty or new)")
     sandbox.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
@@ -153,7 +156,7 @@ def main(
 
 
 def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
-    if args.command in ("list", "show", "approve", "reject", "apply"):
+    if args.command in ("list", "show", "approve", "reject", "apply", "report"):
         return cmd_queue(args, settings, streams, environ)
     if args.command == "scan" and wiki_args:
         return cmd_scan_wiki(args, wiki_args, settings, streams, environ)
@@ -187,9 +190,25 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
             who = queue_commands.reviewer_name(args, settings, environ)
             decision = {"approve": "approved", "reject": "rejected"}[args.command]
             return queue_commands.cmd_decide(args, queue, streams.out, who, decision)
+        if args.command == "report":
+            return cmd_report(args, queue, streams)
         return cmd_apply(args, settings, queue, streams, environ)
     finally:
         queue.db.close()
+
+
+def cmd_report(args, queue, streams: Streams) -> int:
+    from bot.html_report import render_report
+    from bot.queue.proposals import now
+
+    pending = [p for p in queue.list() if p.status in ("pending", "approved") and any(i.decision == "pending" for i in p.changes)]
+    try:
+        Path(args.html).write_text(render_report(pending, now()), encoding="utf-8")
+    except OSError as error:
+        print(f"linkbot: {args.html}: cannot write the report: {error.strerror or error}", file=streams.err)
+        return EXIT_INPUT
+    print(f"linkbot: {len(pending)} proposal(s) written to {args.html}", file=streams.err)
+    return EXIT_OK
 
 
 def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int:

@@ -1,0 +1,66 @@
+"""The HTML report: self-contained, and it really renders (headless Chromium, screenshot)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from bot.cli import EXIT_OK, main
+from bot.core import ZH_WIKIPEDIA, analyze
+from bot.queue.proposals import Queue
+from bot.queue.store import Database
+
+PAGE = '见[魁北克](https://zh.wikipedia.org/wiki/魁北克城 "wikilink")与[F.jpg](https://zh.wikipedia.org/wiki/File:F.jpg "fig:一张<图>")'
+
+
+@pytest.fixture
+def queue_file(tmp_path):
+    path = tmp_path / "queue.sqlite3"
+    database = Database(path)
+    queue = Queue(database)
+    queue.record("wikipedia:zh", 7, analyze(PAGE, ZH_WIKIPEDIA, title="魁北克 <测试>"), "run")
+    queue.decide(1, [1], "approved", "alice")
+    queue.record("wikipedia:zh", 8, analyze("[[Done]]", ZH_WIKIPEDIA, title="Clean"), "run")
+    database.close()
+    return path
+
+
+def write_report(queue_file, target) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(["report", "--queue", str(queue_file), "--html", str(target)], stdout=io.StringIO(), stderr=err, environ={})
+    return code, err.getvalue()
+
+
+def test_report_is_self_contained_and_escaped(queue_file, tmp_path):
+    target = tmp_path / "report.html"
+    code, err = write_report(queue_file, target)
+    assert code == EXIT_OK and "1 proposal(s) written" in err
+    page = target.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img|iframe)\b|\b(src|href)=", page)  # nothing fetched from anywhere
+    assert "魁北克 &lt;测试&gt;" in page and "fig:一张<图>" not in page  # escaped
+    assert "needs review" in page and "md-url" in page and "approved" in page
+
+
+def test_report_renders_in_chromium(queue_file, tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("chromium is missing (bash scripts/test installs it)")
+    target = tmp_path / "report.html"
+    write_report(queue_file, target)
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900",
+    ]  # fmt: skip
+    screenshot = tmp_path / "report.png"
+    shot = subprocess.run(
+        [chromium, *flags, f"--screenshot={screenshot}", target.as_uri()], capture_output=True, timeout=120
+    )
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+    dom = subprocess.run([chromium, *flags, "--dump-dom", target.as_uri()], capture_output=True, timeout=120, text=True)
+    assert "#1 魁北克 &lt;测试&gt;" in dom.stdout and "proposals waiting for review" in dom.stdout
