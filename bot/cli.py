@@ -28,7 +28,7 @@ from typing import TextIO
 from bot import __version__
 from bot.core import analyze
 from bot.core.profile import SiteProfile
-from bot.errors import ConfigError, InputError, LinkbotError
+from bot.errors import ConfigError, InputError, LinkbotError, StoppedError
 from bot.files import STDIN, expand_paths, read_page
 from bot.logs import configure_logging, get_logger
 from bot.report import (
@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--max-edits", type=int, help="stop after this many edits")
     apply.add_argument("--log-format", choices=("text", "json"), help="log lines on stderr as text or JSON")
 
+    review = commands.add_parser("review", parents=[common, queue_options], help="decide on pending proposals in a terminal")
+    review.add_argument("--reviewer", help="your name in the audit trail (default: config, then $USER)")
+
     report = commands.add_parser("report", parents=[common, queue_options], help="pending proposals as one HTML page")
     report.add_argument("--html", required=True, metavar="FILE", help="where to write the page")
 
@@ -145,7 +148,7 @@ def main(
         return EXIT_CONFIG
     except LinkbotError as error:
         print(f"linkbot: {error}", file=streams.err)
-        return EXIT_PARTIAL
+        return _exit_code_for(error)
     except KeyboardInterrupt:
         print("linkbot: interrupted", file=streams.err)
         return EXIT_INTERRUPTED
@@ -155,8 +158,17 @@ def main(
         return EXIT_BROKEN_PIPE
 
 
+def _exit_code_for(error: LinkbotError) -> int:
+    """The documented exit code of an error that ends a command (ConfigError is handled before)."""
+    if isinstance(error, InputError):
+        return EXIT_INPUT
+    if isinstance(error, StoppedError):
+        return EXIT_STOPPED
+    return EXIT_PARTIAL  # WikiError and the rest: the run did not do all it should
+
+
 def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
-    if args.command in ("list", "show", "approve", "reject", "apply", "report"):
+    if args.command in ("list", "show", "approve", "reject", "apply", "report", "review"):
         return cmd_queue(args, settings, streams, environ)
     if args.command == "scan" and wiki_args:
         return cmd_scan_wiki(args, wiki_args, settings, streams, environ)
@@ -192,9 +204,31 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
             return queue_commands.cmd_decide(args, queue, streams.out, who, decision)
         if args.command == "report":
             return cmd_report(args, queue, streams)
+        if args.command == "review":
+            from bot.review import Review
+
+            who = queue_commands.reviewer_name(args, settings, environ)
+            color = _use_color(settings, streams.out, environ)
+            return Review(queue, who, _line_reader(streams), streams.out, color).run()
         return cmd_apply(args, settings, queue, streams, environ)
     finally:
         queue.db.close()
+
+
+def _line_reader(streams: Streams):
+    """input() when talking to a real terminal (line editing); a plain read otherwise."""
+    if streams.out is sys.stdout and sys.stdin.isatty():
+        return input
+
+    def read(prompt: str) -> str:
+        streams.out.write(prompt)
+        streams.out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line
+
+    return read
 
 
 def cmd_report(args, queue, streams: Streams) -> int:

@@ -172,3 +172,21 @@ def test_bad_config_file(tmp_path):
     config.write_text("[linkbot\nsite=", encoding="utf-8")
     code, _, err = run("scan", "--config", str(config), str(NEW_SEED))
     assert code == EXIT_CONFIG and "invalid TOML" in err and err.count("\n") == 1
+
+
+def test_queue_commands_on_a_corrupt_file(tmp_path):
+    bad = tmp_path / "queue.sqlite3"
+    bad.write_bytes(b"not a database at all")
+    for argv in (["list", "--queue", str(bad)], ["show", "1", "--queue", str(bad)], ["approve", "1", "--queue", str(bad)]):
+        code, out, err = run(*argv)
+        assert (code, out) == (EXIT_CONFIG, "")
+        assert err.count("\n") == 1 and "not an SQLite database" in err and "Traceback" not in err
+    assert bad.read_bytes() == b"not a database at all"
+
+
+def test_queue_commands_errors_are_one_line(tmp_path):
+    queue = str(tmp_path / "queue.sqlite3")
+    code, out, _ = run("list", "--queue", queue)
+    assert (code, out) == (EXIT_OK, "no proposals\n")
+    code, _, err = run("show", "7", "--queue", queue)
+    assert code == EXIT_INPUT and err == "linkbot: proposal 7: no such proposal in the queue\n"
