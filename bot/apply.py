@@ -13,7 +13,6 @@ import dataclasses
 from collections.abc import Iterator
 from typing import TextIO
 
-from bot.core import analyze
 from bot.core.model import PageResult
 from bot.core.rebase import rebase
 from bot.core.rewrite import apply_changes
@@ -21,6 +20,7 @@ from bot.errors import StoppedError, WikiUnavailableError
 from bot.live import RunReport, Scanner
 from bot.logs import get_logger
 from bot.queue.proposals import Proposal, Queue
+from bot.registries import for_page
 from bot.report import colorize_diff
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
@@ -28,9 +28,15 @@ from bot.wiki.sources import LivePage, read_pages
 
 
 def apply_approved(
-    session: WikiSession, settings: Settings, queue: Queue, out: TextIO, color: bool = False, run_id: str = ""
+    session: WikiSession,
+    settings: Settings,
+    queue: Queue,
+    out: TextIO,
+    color: bool = False,
+    run_id: str = "",
+    registries: list | None = None,
 ) -> RunReport:
-    scanner = Scanner(session, settings, queue, out, run_id=run_id, color=color)
+    scanner = Scanner(session, settings, queue, out, run_id=run_id, color=color, registries=registries or [])
     proposals = [p for p in queue.list(status="approved") if p.wiki == session.wiki_id]
     try:
         for proposal, page in _with_pages(session, settings, proposals):
@@ -70,7 +76,8 @@ def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> N
         queue.mark(proposal.id, "applied", saved_revid=page.revision_id)
         log.info("already applied", revision=page.revision_id)
         return
-    rebased = rebase(proposal.base_text, page.text, approved, profile, settings.options, title=page.title)
+    members = for_page(scanner.registries, page.title)
+    rebased = rebase(proposal.base_text, page.text, approved, profile, settings.options, page.title, members)
     if rebased.result is None:
         _stale(scanner, proposal, page, rebased.reason)
         return
@@ -80,7 +87,7 @@ def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> N
         return
 
     def recompute(fresh: LivePage) -> PageResult:
-        again = rebase(proposal.base_text, fresh.text, approved, profile, settings.options, title=fresh.title)
+        again = rebase(proposal.base_text, fresh.text, approved, profile, settings.options, fresh.title, members)
         return again.result or dataclasses.replace(rebased.result, changes=())
 
     scanner.last_proposal = None
@@ -96,7 +103,7 @@ def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> N
 
 def _stale(scanner: Scanner, proposal: Proposal, page: LivePage, reason: str) -> None:
     scanner.queue.mark(proposal.id, "stale", error=reason)
-    fresh = analyze(page.text, scanner.session.profile, scanner.settings.options, title=page.title)
+    fresh = scanner.analyze(page)
     recorded = scanner.queue.record(scanner.session.wiki_id, page.revision_id, fresh, scanner.run_id)
     scanner.out.write(f"stale: proposal {proposal.id} ({proposal.title}): {reason}; new proposal {recorded.id} queued\n")
     get_logger(proposal=proposal.id, page=proposal.title).info("stale", reason=reason, new_proposal=recorded.id)

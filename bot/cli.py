@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--check", action="store_true", help="print nothing; exit 1 if changes would be made")
     fix.add_argument("--diff", action="store_true", help="print a unified diff instead of the new text")
     fix.add_argument("-q", "--quiet", action="store_true", help="no summary line on standard error")
+    fix.add_argument("--list", dest="member_list", help="also update this member list (config/lists/NAME.toml)")
 
     scan = commands.add_parser(
         "scan",
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     scan.add_argument("--check", action="store_true", help="exit 1 if any page would change")
     scan.add_argument("--no-summary", action="store_true", help="leave out the summary table (text format)")
+    scan.add_argument("--list", dest="member_list", help="files: also update this member list (wiki pages: by title)")
     scan.add_argument("--mode", choices=("dry-run", "live"), help="wiki pages: save (live) or not (default: dry-run)")
     scan.add_argument("--max-edits", type=int, help="wiki pages: stop after this many edits")
     scan.add_argument("--log-format", choices=("text", "json"), help="log lines on stderr as text or JSON")
@@ -112,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     review = commands.add_parser("review", parents=[common, queue_options], help="decide on pending proposals in a terminal")
     review.add_argument("--reviewer", help="your name in the audit trail (default: config, then $USER)")
+
+    members = commands.add_parser("members", parents=[common], help="member-list registries")
+    members_commands = members.add_subparsers(dest="members_command", required=True, metavar="ACTION")
+    extract = members_commands.add_parser("extract", parents=[common], help="build a registry from a page or file")
+    extract.add_argument("source", metavar="PAGE_OR_FILE", help="a local file, or the title of a page on the wiki")
+    extract.add_argument("--list", dest="member_list", required=True, help="the registry's name")
+    extract.add_argument("--page", action="append", default=[], help="a page the registry manages (repeatable)")
+    extract.add_argument("--output", help="write the registry here (default: standard output)")
 
     report = commands.add_parser("report", parents=[common, queue_options], help="pending proposals as one HTML page")
     report.add_argument("--html", required=True, metavar="FILE", help="where to write the page")
@@ -174,6 +184,8 @@ def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, 
         return cmd_scan_wiki(args, wiki_args, settings, streams, environ)
     if args.command == "sandbox":
         return cmd_sandbox(args, settings, streams, environ)
+    if args.command == "members":
+        return cmd_members_extract(args, settings, streams)
     if args.command == "scan" and not args.paths:
         print("linkbot: scan needs files, folders or wiki page arguments (see linkbot scan --help)", file=streams.err)
         return EXIT_USAGE
@@ -257,7 +269,9 @@ def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int
         verbose=args.verbose >= 2,
     )
     color = _use_color(settings, streams.out, environ)
-    report = apply_approved(session, settings, queue, streams.out, color, run_id=_run_id())
+    report = apply_approved(
+        session, settings, queue, streams.out, color, run_id=_run_id(), registries=_registries(args, settings)
+    )
     streams.out.write("\n" + report.render())
     return _run_exit_code(report, check=False)
 
@@ -317,6 +331,7 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
         run_id=_run_id(),
         color=_use_color(settings, streams.out, environ),
         json_output=args.format == "json",
+        registries=_registries(args, settings),
     )
     try:
         report = scanner.run(pages)
@@ -353,6 +368,63 @@ def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:
     return EXIT_OK
 
 
+def _registries(args, settings: Settings) -> list:
+    from bot.registries import load_all, registry_folder
+
+    named = _member_list(args, settings)
+    return [named] if named is not None else load_all(registry_folder(settings.config_path))
+
+
+def _member_list(args, settings: Settings):
+    name = getattr(args, "member_list", None)
+    if not name:
+        return None
+    from bot.registries import load_named, registry_folder
+
+    return load_named(name, registry_folder(settings.config_path))
+
+
+def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
+    """A registry from a page revision (a local file, or a page read from the wiki)."""
+    from bot.core.members import extract_member_list
+    from bot.registries import dump_registry
+
+    if Path(args.source).is_file():
+        try:
+            text = read_page(args.source)
+        except InputError as error:
+            print(f"linkbot: {error}", file=streams.err)
+            return EXIT_INPUT
+        profile, pages = settings.profile(), args.page
+    else:
+        text, profile, pages = _live_page(args, settings)
+    try:
+        member_list = extract_member_list(text, profile, args.member_list, tuple(pages))
+    except ValueError as error:
+        print(f"linkbot: {args.source}: {error}", file=streams.err)
+        return EXIT_INPUT
+    content = dump_registry(member_list)
+    if args.output:
+        Path(args.output).write_text(content, encoding="utf-8")
+        total = sum(len(section.members) for section in member_list.sections)
+        print(f"linkbot: {len(member_list.sections)} section(s), {total} member(s) written to {args.output}", file=streams.err)
+    else:
+        streams.out.write(content)
+    return EXIT_OK
+
+
+def _live_page(args, settings: Settings):
+    from bot.wiki.session import open_session
+
+    session, _ = open_session(settings.pywikibot_args, login=False, host_aliases=settings.host_aliases, policy=settings.retry)
+    import pywikibot
+
+    page = pywikibot.Page(session.site, args.source)
+    if not page.exists():
+        raise InputError(args.source, "no such file, and no such page on the wiki")
+    return page.text, session.profile, args.page or [page.title()]
+
+
 def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:
     """Formatter style: the repaired page on stdout (or a diff, or nothing with --check)."""
     try:
@@ -361,7 +433,7 @@ def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, en
         print(f"linkbot: {error}", file=streams.err)
         return EXIT_INPUT
     name = "stdin" if args.file == STDIN else args.file
-    result = analyze(text, profile, settings.options, title=name)
+    result = analyze(text, profile, settings.options, title=name, members=_member_list(args, settings))
     if args.check:
         pass
     elif args.diff:
@@ -370,10 +442,12 @@ def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, en
         streams.out.write(result.new_text)
     if not args.quiet:
         verb = "would change" if args.check else "changed"
-        state = f"{verb} {len(result.changes)} link(s)" if result.changed else "nothing to change"
+        state = f"{verb} {len(result.changes)} change(s)" if result.changed else "nothing to change"
         print(f"linkbot: {name}: {state}, {len(result.skipped)} left alone", file=streams.err)
         for line in describe_skips(name, result):
             print(line, file=streams.err)
+        for warning in result.warnings:
+            print(f"linkbot: {name}: warning: {warning}", file=streams.err)
     return EXIT_CHANGES if args.check and result.changed else EXIT_OK
 
 
@@ -381,6 +455,7 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
     """Dry run over local files: a diff per changed page and a summary, or JSON lines."""
     log = get_logger()
     color = _use_color(settings, streams.out, environ)
+    members = _member_list(args, settings)
     tally = Tally()
     for source in expand_paths(args.paths):
         try:
@@ -391,7 +466,7 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
             if args.format == "json":
                 streams.out.write(to_json_line(error_record(source, error.message)) + "\n")
             continue
-        result = analyze(text, profile, settings.options, title=source)
+        result = analyze(text, profile, settings.options, title=source, members=members)
         tally.add(result)
         log.info("page scanned", page=source, changes=len(result.changes), left_alone=len(result.skipped))
         if args.format == "json":
@@ -400,6 +475,8 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
         streams.out.write(colorize_diff(result.diff, color))
         for line in describe_skips(source, result):
             streams.out.write(line + "\n")
+        for warning in result.warnings:
+            streams.out.write(f"{source}: warning: {warning}\n")
     if args.format == "text" and not args.no_summary:
         streams.out.write("\n" + tally.render())
     streams.out.flush()

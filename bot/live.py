@@ -23,6 +23,7 @@ from bot.logs import get_logger
 from bot.report import Tally, colorize_diff, page_record, to_json_line
 from bot.settings import Settings
 from bot.queue.proposals import Queue
+from bot.registries import for_page
 from bot.wiki.save import VERIFY_BATCH, SaveOutcome, save_page, verify_saved
 from bot.wiki.session import WikiSession
 from bot.wiki.shutoff import Shutoff
@@ -68,6 +69,7 @@ class Scanner:
     report: RunReport = field(default_factory=RunReport)
     unverified: list[SaveOutcome] = field(default_factory=list)
     last_proposal: int | None = None
+    registries: list = field(default_factory=list)  # member lists, matched to pages by title
 
     def run(self, pages: Iterable[LivePage]) -> RunReport:
         """Process every page; stop at the emergency stop, the edit limit, or a wiki that stays down."""
@@ -135,7 +137,8 @@ class Scanner:
         )
 
     def analyze(self, page: LivePage) -> PageResult:
-        return analyze(page.text, self.session.profile, self.settings.options, title=page.title)
+        members = for_page(self.registries, page.title)
+        return analyze(page.text, self.session.profile, self.settings.options, title=page.title, members=members)
 
     def record(self, page: LivePage, full: PageResult) -> tuple[int | None, PageResult]:
         """Queue the proposal; the accepted result holds exactly its approved changes."""
@@ -182,6 +185,8 @@ class Scanner:
             )
             self.out.write(to_json_line(record) + "\n")
             return
+        for warning in full.warnings:
+            self.out.write(f"{page.title}: warning: {warning}\n")
         if not full.changes:
             return
         self.out.write(colorize_diff(full.diff, self.color))

@@ -66,6 +66,7 @@ def page_record(source: str, result: PageResult) -> dict:
         "mixed_forms": result.mixed_forms,
         "changes": [change_record(change) for change in result.changes],
         "skipped": [skip_record(skip) for skip in result.skipped],
+        "warnings": list(result.warnings),
         "new_text": result.new_text,
         "diff": result.diff,
     }

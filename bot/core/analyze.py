@@ -18,7 +18,9 @@ from bot.core.detect import find_links
 from bot.core.diff import unified_diff
 from bot.core.labels import UnsafeLabel
 from bot.core.markup import Markup, read_markup
-from bot.core.model import Change, Occurrence, PageResult, Rule, Skip, SkipReason, Syntax
+from bot.core.members import member_changes
+from bot.core.model import MEMBER_RULES, Change, Occurrence, PageResult, Rule, Skip, SkipReason, Syntax
+from bot.core.registry import MemberList
 from bot.core.options import DEFAULT_OPTIONS, Options
 from bot.core.profile import SiteProfile
 from bot.core.rewrite import apply_changes
@@ -38,11 +40,19 @@ class Plan:
     skipped: tuple[Skip, ...]
     forms: Counter
     markup: Markup
+    warnings: tuple[str, ...] = ()
 
 
-def analyze(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS, title: str = "") -> PageResult:
-    """Find the broken links of one page and propose their canonical form."""
-    plan = plan_changes(text, profile, options)
+def analyze(
+    text: str,
+    profile: SiteProfile,
+    options: Options = DEFAULT_OPTIONS,
+    title: str = "",
+    members: MemberList | None = None,
+) -> PageResult:
+    """Find the broken links of one page and propose their canonical form; with a member-list
+    registry, also propose the member list's updates."""
+    plan = plan_changes(text, profile, options, members)
     changes: list[Change] = []
     skipped = list(plan.skipped)
     for change, old_visible in zip(plan.changes, plan.old_visible):
@@ -51,12 +61,13 @@ def analyze(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS,
             changes.append(change)
         else:
             skipped.append(_rejected(change, problem))
-    new_text, changes, new_spans = _checked_rewrite(text, changes, skipped, profile, options)
+    new_text, changes, new_spans = _checked_rewrite(text, changes, skipped, profile, options, members)
     changes = _with_ids(changes)
     old_spans = [(change.start, change.end) for change in changes]
     skipped.sort(key=lambda skip: skip.start)
     forms = {rule.value: plan.forms[rule] for rule in Rule if plan.forms[rule]}
     return PageResult(
+        warnings=plan.warnings,
         title=title,
         text=text,
         new_text=new_text,
@@ -89,7 +100,7 @@ def select_changes(result: PageResult, keep) -> PageResult:
     )
 
 
-def _checked_rewrite(text, changes, skipped, profile, options):
+def _checked_rewrite(text, changes, skipped, profile, options, members=None):
     """Apply the changes; drop (and report) any that fail a page-level check, then try again.
 
     Returns the new text, the changes kept and where each sits in the new text.
@@ -101,7 +112,7 @@ def _checked_rewrite(text, changes, skipped, profile, options):
         problem = invariants.outside_problem(text, new_text, changes, spans)
         if problem is not None:  # pragma: no cover - apply_changes guarantees it; kept as a net
             raise AssertionError(problem)
-        second = plan_changes(new_text, profile, options)
+        second = plan_changes(new_text, profile, options, members)
         problems = invariants.structure_problems(changes, spans, second.markup)
         problems.update(invariants.unstable_changes(spans, second.changes))
         if not problems:
@@ -126,8 +137,11 @@ def _with_ids(changes: list[Change]) -> list[Change]:
     return result
 
 
-def plan_changes(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS) -> Plan:
-    """Detect, resolve and canonicalize every link occurrence; no page-level checks yet."""
+def plan_changes(
+    text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS, members: MemberList | None = None
+) -> Plan:
+    """Detect, resolve and canonicalize every link occurrence (and member-list updates with a
+    registry); no page-level checks yet."""
     markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
     found = find_links(text, markup)
     forms: Counter = Counter()
@@ -159,7 +173,27 @@ def plan_changes(text: str, profile: SiteProfile, options: Options = DEFAULT_OPT
         else:
             changes.append(outcome)
             old_visible.append(_old_visible(occurrence))
-    return Plan(tuple(changes), tuple(old_visible), tuple(skipped), forms, markup)
+    warnings: tuple[str, ...] = ()
+    if members is not None:
+        changes, old_visible, warnings = _with_member_changes(text, members, profile, options, changes, old_visible, forms)
+    return Plan(tuple(changes), tuple(old_visible), tuple(skipped), forms, markup, warnings)
+
+
+def _with_member_changes(text, members, profile, options, changes, old_visible, forms):
+    """Merge member-list changes in; a line proposed for removal takes its link fixes with it."""
+    report = member_changes(text, members, profile)
+    chosen = [change for change in report.changes if change.rule in options.rules]
+    forms.update(change.rule for change in chosen)
+    removed = [(change.start, change.end) for change in chosen if change.start < change.end]
+    kept = [
+        (change, visible)
+        for change, visible in zip(changes, old_visible)
+        if not any(start <= change.start and change.end <= end for start, end in removed)
+    ]
+    merged = sorted(
+        [*kept, *((change, "") for change in chosen)], key=lambda pair: (pair[0].start, pair[0].end, pair[0].rule in MEMBER_RULES)
+    )
+    return [change for change, _ in merged], [visible for _, visible in merged], report.warnings
 
 
 def _resolve(occurrence: Occurrence, profile: SiteProfile) -> Resolved:

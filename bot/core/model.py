@@ -23,9 +23,15 @@ class Rule(enum.StrEnum):
     CATEGORY = "category"  # category links: closing-block tags or inline [[:Category:X]]
     FILE = "file"  # file links and pandoc figures
     MD_EXTERNAL = "md-external"  # [L](https://example.org), <https://example.org>
+    MEMBER_ADD = "member-add"  # a registry member missing from its section of a member list
+    MEMBER_REMOVE = "member-remove"  # a listed member the registry does not have (needs review)
+    MEMBER_DUPLICATE = "member-duplicate"  # a member listed twice in one section (needs review)
+    MEMBER_SECTION = "member-section"  # a member listed under the wrong section (needs review)
 
 
 ALL_RULES: frozenset[Rule] = frozenset(Rule)
+MEMBER_RULES: frozenset[Rule] = frozenset({Rule.MEMBER_ADD, Rule.MEMBER_REMOVE, Rule.MEMBER_DUPLICATE, Rule.MEMBER_SECTION})
+LINK_RULES: frozenset[Rule] = ALL_RULES - MEMBER_RULES
 
 
 class Syntax(enum.StrEnum):
@@ -48,6 +54,7 @@ class Display(enum.StrEnum):
     CATEGORY_TAG = "category-tag"  # inline text becomes an invisible category tag
     IMAGE = "image"  # a link becomes an embedded image
     NUMBERED = "numbered"  # [https://.../wiki/T] showed "[1]", now shows the title
+    MEMBER = "member-list"  # a member-list item added or removed (its text is the point)
 
 
 class SkipReason(enum.StrEnum):
@@ -126,6 +133,7 @@ class PageResult:
     skipped: tuple[Skip, ...]
     forms: dict[str, int]  # rule id -> occurrences found (changed or not)
     diff: str
+    warnings: tuple[str, ...] = ()  # things a person should know that no change can fix (member lists)
 
     @property
     def changed(self) -> bool:
@@ -134,5 +142,5 @@ class PageResult:
     @property
     def mixed_forms(self) -> bool:
         """True when the page carries more than one broken link form."""
-        return sum(1 for count in self.forms.values() if count) > 1
+        return sum(1 for rule, count in self.forms.items() if count and not rule.startswith("member-")) > 1
 

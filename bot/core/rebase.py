@@ -17,6 +17,7 @@ from bot.core.analyze import analyze, select_changes
 from bot.core.model import Change, PageResult
 from bot.core.options import Options
 from bot.core.profile import SiteProfile
+from bot.core.registry import MemberList
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,9 @@ def rebase(
     profile: SiteProfile,
     options: Options,
     title: str = "",
+    members: MemberList | None = None,
 ) -> Rebased:
-    fresh = analyze(current_text, profile, options, title=title)
+    fresh = analyze(current_text, profile, options, title=title, members=members)
     mapping = _line_mapping(base_text, current_text)
     wanted: set[tuple[int, str, str]] = set()
     for change in approved:

@@ -19,6 +19,9 @@ class SummaryText:
     separator: str
     detail: str  # with {label} and {count}
     labels: Mapping[str, str]
+    members: str = "member list {items}"  # member-list changes: {items} = "+南京（文學之都）、..."
+    item_separator: str = ", "
+    part_separator: str = "; "
 
 
 SUMMARIES: dict[str, SummaryText] = {
@@ -35,6 +38,9 @@ SUMMARIES: dict[str, SummaryText] = {
             "file": "文件",
             "md-external": "外部链接",
         },
+        members="成员列表 {items}",
+        item_separator="、",
+        part_separator="；",
     ),
     "en": SummaryText(
         "Bot: fixed {count} links ({details})",
@@ -53,13 +59,24 @@ SUMMARIES: dict[str, SummaryText] = {
 }
 
 
+_MEMBER_SIGNS = {Rule.MEMBER_ADD: "+", Rule.MEMBER_REMOVE: "−", Rule.MEMBER_DUPLICATE: "−", Rule.MEMBER_SECTION: "−"}
+
+
 def edit_summary(changes: Iterable[Change], language: str, texts: Mapping[str, SummaryText] = SUMMARIES) -> str:
-    """The summary for one edit holding ``changes``; rules in their fixed order, most common first on ties."""
-    counts = Counter(change.rule for change in changes)
+    """The summary for one edit holding ``changes``: link fixes counted per rule (most common first),
+    then member-list changes named one by one (``成员列表 +南京（文學之都）``)."""
+    changes = list(changes)
     text = texts.get(language) or texts.get(language.split("-")[0]) or texts["en"]
-    order = list(Rule)
-    details = text.separator.join(
-        text.detail.format(label=text.labels.get(rule.value, rule.value), count=count)
-        for rule, count in sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
-    )
-    return text.template.format(count=sum(counts.values()), details=details)
+    parts = []
+    counts = Counter(change.rule for change in changes if change.rule not in _MEMBER_SIGNS)
+    if counts:
+        order = list(Rule)
+        details = text.separator.join(
+            text.detail.format(label=text.labels.get(rule.value, rule.value), count=count)
+            for rule, count in sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
+        )
+        parts.append(text.template.format(count=sum(counts.values()), details=details))
+    members = [_MEMBER_SIGNS[c.rule] + c.note.split(": ", 1)[0] for c in changes if c.rule in _MEMBER_SIGNS]
+    if members:
+        parts.append(text.members.format(items=text.item_separator.join(members)))
+    return text.part_separator.join(parts)

@@ -178,7 +178,8 @@ class Queue:
             """,
             (row["id"],),
         )
-        fields = {key: row[key] for key in row.keys() if key != "updated_at"}
+        fields = dict(row)
+        del fields["updated_at"]
         return Proposal(**fields, changes=tuple(_queued(change) for change in changes))
 
 

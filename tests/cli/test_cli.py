@@ -37,7 +37,7 @@ def test_fix_prints_the_repaired_page():
     code, out, err = run("fix", str(NEW_SEED))
     assert code == EXIT_OK
     assert out == (GOLDEN / "001_7e93bf9fd9f8118a.expected.txt").read_text(encoding="utf-8")
-    assert "changed 311 link(s), 0 left alone" in err
+    assert "changed 311 change(s), 0 left alone" in err
 
 
 def test_fix_check_exit_codes(tmp_path):
@@ -91,7 +91,7 @@ def test_scan_json_schema(bad_inputs):
     assert code == EXIT_INPUT
     records = [json.loads(line) for line in out.splitlines()]
     page, failed = records
-    assert set(page) == {"schema", "page", "status", "forms", "mixed_forms", "changes", "skipped", "new_text", "diff"}
+    assert set(page) == {"schema", "page", "status", "forms", "mixed_forms", "changes", "skipped", "warnings", "new_text", "diff"}
     assert page["schema"] == 1 and page["status"] == "changed" and page["mixed_forms"] is True
     change = page["changes"][0]
     assert set(change) == {"id", "rule", "start", "end", "old", "new", "needs_review", "display", "note"}

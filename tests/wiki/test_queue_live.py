@@ -106,3 +106,44 @@ def test_kill_during_apply_saves_nothing_twice(wiki, tmp_path):
     assert {p["status"] for p in proposals(wiki, queue)} == {"applied"}
     decisions_after = sum(len(json.loads(run(wiki, queue, "show", str(n), "--format", "json").stdout)["audit"]) for n in range(1, 13))
     assert decisions_after == decisions_before  # no decision lost
+
+
+def test_member_additions_reviewed_then_applied(wiki, tmp_path):
+    """The older snapshot on the wiki: the scan proposes the two additions; an editor approves
+    南京 and rejects 扬州; apply saves exactly the approved one (and nothing else)."""
+    from pathlib import Path
+
+    from bot.core.registry import member_list_to_dict
+    from bot.registries import dump_registry, load_registry
+
+    root = Path(__file__).resolve().parents[2]
+    old = (root / "seeds" / "000_d4b9c68d3e383551.txt").read_text(encoding="utf-8")
+    title = "Members/UCCN"
+    wiki.sandbox.edit(title, old)
+    config_dir = tmp_path / "config"
+    (config_dir / "lists").mkdir(parents=True)
+    config = config_dir / "linkbot.toml"
+    config.write_text(wiki.config.read_text(encoding="utf-8"), encoding="utf-8")
+    registry = load_registry(root / "config" / "lists" / "uccn.toml")
+    data = member_list_to_dict(registry)
+    data["pages"] = [title]
+    from bot.core.registry import member_list_from_dict
+
+    (config_dir / "lists" / "uccn.toml").write_text(dump_registry(member_list_from_dict(data)), encoding="utf-8")
+    queue = tmp_path / "q.sqlite3"
+    scanned = run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "none").stdout
+    assert "warning: uccn: the page states 116 members" in scanned
+    (proposal,) = proposals(wiki, queue)
+    numbers = {c["note"].split(": ")[0]: c["number"] for c in proposal["changes"] if c["rule"] == "member-add"}
+    assert set(numbers) == {"南京（文學之都）", "扬州（美食之都）"}
+    run(wiki, queue, "approve", str(proposal["id"]), "--change", str(numbers["南京（文學之都）"]), "--reviewer", "editor")
+    run(wiki, queue, "reject", str(proposal["id"]), "--change", str(numbers["扬州（美食之都）"]), "--reviewer", "editor")
+    run(wiki, queue, "apply", "--config", str(config), "--mode", "live")
+    saved = wiki.revisions(title)[0]
+    assert saved["user"] == "LinkBot" and saved["comment"] == "成员列表 +南京（文學之都）"
+    expected = old.replace(
+        '  - [米兰](../Page/米兰.md "wikilink")-[意大利](../Page/意大利.md "wikilink")\n',
+        '  - [米兰](../Page/米兰.md "wikilink")-[意大利](../Page/意大利.md "wikilink")\n  - [[南京]]-[[中国]]\n',
+    )
+    assert saved["content"] == expected.rstrip()
+    assert "扬州" not in saved["content"]

@@ -1,0 +1,121 @@
+"""Member lists: golden test on the seeds, and table-driven cases for styles, variants, targets,
+duplicates, wrong sections, sorted sections, missing sections and stated totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core import ZH_WIKIPEDIA, Rule, analyze, edit_summary
+from bot.core.members import extract_member_list, member_changes
+from bot.core.registry import Member, MemberList, Section
+from bot.registries import load_registry
+
+ROOT = Path(__file__).resolve().parents[2]
+OLD = (ROOT / "seeds" / "000_d4b9c68d3e383551.txt").read_text(encoding="utf-8")
+NEW = (ROOT / "seeds" / "001_7e93bf9fd9f8118a.txt").read_text(encoding="utf-8")
+UCCN = load_registry(ROOT / "config" / "lists" / "uccn.toml")
+
+
+def test_older_snapshot_gets_exactly_the_two_new_members():
+    result = analyze(OLD, ZH_WIKIPEDIA, members=UCCN)
+    members = [c for c in result.changes if c.rule.value.startswith("member-")]
+    assert [(c.rule, c.old, c.new) for c in members] == [
+        (Rule.MEMBER_ADD, "", "  - [[南京]]-[[中国]]\n"),
+        (Rule.MEMBER_ADD, "", "  - [[扬州]]-[[中国]]\n"),
+    ]
+    lines = result.new_text.splitlines()
+    assert lines[lines.index("  - [[南京]]-[[中国]]") - 1] == "  - [[米兰]]-[[意大利]]"  # end of 文學之都
+    assert lines[lines.index("  - [[扬州]]-[[中国]]") - 1] == "  - [[巴拿马城]]-[[巴拿马]]"  # end of 美食之都
+    assert not any(c.needs_review for c in members)
+    assert result.warnings == ("uccn: the page states 116 members ('该网络由116个城市') but lists 150; not changed automatically",)
+    assert edit_summary(members, "zh") == "成员列表 +南京（文學之都）、+扬州（美食之都）"
+
+
+def test_newer_snapshot_is_complete_and_everything_is_idempotent():
+    assert [c for c in analyze(NEW, ZH_WIKIPEDIA, members=UCCN).changes if c.rule.value.startswith("member-")] == []
+    once = analyze(OLD, ZH_WIKIPEDIA, members=UCCN)
+    assert analyze(once.new_text, ZH_WIKIPEDIA, members=UCCN).changes == ()
+
+
+def test_shipped_registry_is_the_newer_snapshot():
+    extracted = extract_member_list(NEW, ZH_WIKIPEDIA, "uccn")
+    assert [(s.name, [m.target for m in s.members]) for s in extracted.sections] == [
+        (s.name, [m.target for m in s.members]) for s in UCCN.sections
+    ]
+    assert sum(len(s.members) for s in UCCN.sections) == 152
+    assert UCCN.section("文學之都").members[-1] == Member("南京", country_target="中国", year=2019, source=UCCN.section("文學之都").members[-1].source)
+
+
+def registry(*members: Member, section: str = "文學之都", others: tuple[Section, ...] = ()) -> MemberList:
+    return MemberList("t", (), (Section(section, (section,), members), *others))
+
+
+A, B, C = Member("甲城", country_target="甲国"), Member("乙城", country_target="乙国"), Member("丙城", country_target="丙国")
+
+CASES = [
+    # (name, page, registry, expected new page)
+    ("markdown_style_copied", '### 文學之都\n\n  - [甲城](../Page/甲城.md "wikilink")-[甲国](../Page/甲国.md "wikilink")\n\n### 下一节\n',
+     registry(A, B), '### 文學之都\n\n  - [[甲城]]-[[甲国]]\n  - [[乙城]]-[[乙国]]\n\n### 下一节\n'),
+    ("wikitext_style_copied", "=== 文學之都 ===\n* [[甲城]] – [[甲国]]\n=== 下一节 ===\n",
+     registry(A, B), "=== 文學之都 ===\n* [[甲城]] – [[甲国]]\n* [[乙城]] – [[乙国]]\n=== 下一节 ===\n"),
+    ("heading_in_other_script", "=== 文学之都 ===\n* [[甲城]]-[[甲国]]\n",
+     registry(A, B), "=== 文学之都 ===\n* [[甲城]]-[[甲国]]\n* [[乙城]]-[[乙国]]\n"),
+    ("member_in_other_script", "=== 文學之都 ===\n* [[揚州]]-[[中國]]\n",
+     registry(Member("扬州", country_target="中国")), "=== 文學之都 ===\n* [[揚州]]-[[中國]]\n"),
+    ("renamed_target_matches_by_label", "=== 文學之都 ===\n* [[魁北克|魁北克]]-[[加拿大]]\n",
+     registry(Member("魁北克城", "魁北克", "加拿大")), "=== 文學之都 ===\n* [[魁北克|魁北克]]-[[加拿大]]\n"),
+    ("piped_links", "=== 文學之都 ===\n* [[甲城 (省)|甲城]]-[[甲国]]\n",
+     registry(A), "=== 文學之都 ===\n* [[甲城 (省)|甲城]]-[[甲国]]\n"),
+    ("template_items", "=== 文學之都 ===\n* {{link-en|甲城|Jia}}-{{flag|甲国}}\n",
+     registry(A), "=== 文學之都 ===\n* {{link-en|甲城|Jia}}-{{flag|甲国}}\n"),
+    ("sorted_section", "=== 文學之都 ===\n* [[A城]]\n* [[C城]]\n* [[D城]]\n",
+     registry(Member("A城"), Member("B城"), Member("C城"), Member("D城")), "=== 文學之都 ===\n* [[A城]]\n* [[B城]]\n* [[C城]]\n* [[D城]]\n"),
+    ("unsorted_section_appends", "=== 文學之都 ===\n* [[D城]]\n* [[A城]]\n* [[C城]]\n",
+     registry(Member("A城"), Member("B城"), Member("C城"), Member("D城")), "=== 文學之都 ===\n* [[D城]]\n* [[A城]]\n* [[C城]]\n* [[B城]]\n"),
+    ("other_lists_untouched", "=== 外部連結 ===\n* [https://example.org 官网]\n=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n",
+     registry(A), "=== 外部連結 ===\n* [https://example.org 官网]\n=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n"),
+    ("missing_section_proposes_nothing", "=== 别的 ===\n* [[甲城]]\n", registry(A, B), "=== 别的 ===\n* [[甲城]]\n"),
+    ("unparseable_item_proposes_nothing", "=== 文學之都 ===\n* 甲城（没有链接）\n", registry(A, B), "=== 文學之都 ===\n* 甲城（没有链接）\n"),
+    ("empty_section_uses_the_registry_format", "=== 文學之都 ===\n=== 下一节 ===\n",
+     registry(A), "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n=== 下一节 ===\n"),
+    ("last_line_without_newline", "=== 文學之都 ===\n* [[甲城]]-[[甲国]]", registry(A, B), "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n* [[乙城]]-[[乙国]]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, page, members, expected", CASES, ids=[case[0] for case in CASES])
+def test_member_cases(name, page, members, expected):
+    result = analyze(page, ZH_WIKIPEDIA, members=members)
+    assert result.new_text == expected
+    assert analyze(result.new_text, ZH_WIKIPEDIA, members=members).changes == ()
+
+
+def test_missing_section_and_unparseable_items_are_warnings():
+    assert "section 文學之都 not found" in analyze("=== 别的 ===\n", ZH_WIKIPEDIA, members=registry(A)).warnings[0]
+    warning = analyze("=== 文學之都 ===\n* 甲城\n", ZH_WIKIPEDIA, members=registry(A)).warnings[0]
+    assert "without a link" in warning and "nothing proposed" in warning
+
+
+@pytest.mark.parametrize(
+    "page, rule",
+    [
+        ("=== 文學之都 ===\n* [[甲城]]\n* [[戊城]]\n", Rule.MEMBER_REMOVE),
+        ("=== 文學之都 ===\n* [[甲城]]\n* [[甲城]]\n", Rule.MEMBER_DUPLICATE),
+        ("=== 文學之都 ===\n* [[甲城]]\n* [[丙城]]\n=== 音樂之都 ===\n* [[丙城]]\n", Rule.MEMBER_SECTION),
+    ],
+)
+def test_removals_need_review(page, rule):
+    members = registry(A, others=(Section("音樂之都", ("音樂之都",), (C,)),))
+    report = member_changes(page, members, ZH_WIKIPEDIA)
+    (change,) = [c for c in report.changes if c.rule is rule]
+    assert change.needs_review and change.new == "" and change.old.endswith("\n")
+    result = analyze(page, ZH_WIKIPEDIA, members=members)
+    assert result.new_text.count("\n") == page.count("\n") - 1
+
+
+def test_removed_line_takes_its_link_fixes_with_it():
+    page = '### 文學之都\n\n  - [戊城](../Page/戊城.md "wikilink")\n  - [甲城](../Page/甲城.md "wikilink")\n'
+    result = analyze(page, ZH_WIKIPEDIA, members=registry(A))
+    rules = [change.rule for change in result.changes]
+    assert rules == [Rule.MEMBER_REMOVE, Rule.MD_MIRROR]
