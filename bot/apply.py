@@ -77,7 +77,8 @@ def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> N
         log.info("already applied", revision=page.revision_id)
         return
     members = for_page(scanner.registries, page.title)
-    rebased = rebase(proposal.base_text, page.text, approved, profile, settings.options, page.title, members)
+    redirects = scanner.redirects(page, members) if members is not None else None
+    rebased = rebase(proposal.base_text, page.text, approved, profile, settings.options, page.title, members, redirects)
     if rebased.result is None:
         _stale(scanner, proposal, page, rebased.reason)
         return
@@ -87,7 +88,7 @@ def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> N
         return
 
     def recompute(fresh: LivePage) -> PageResult:
-        again = rebase(proposal.base_text, fresh.text, approved, profile, settings.options, fresh.title, members)
+        again = rebase(proposal.base_text, fresh.text, approved, profile, settings.options, fresh.title, members, redirects)
         return again.result or dataclasses.replace(rebased.result, changes=())
 
     scanner.last_proposal = None

@@ -52,12 +52,7 @@ class Streams:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="configuration file (default: $LINKBOT_CONFIG or config/linkbot.toml)")
-    common.add_argument("--site", help="wiki host, e.g. zh.wikipedia.org (default from config)")
-    common.add_argument("--rules", help="comma-separated rule ids to apply, or 'all'")
-    common.add_argument("--color", choices=("auto", "always", "never"), help="color diffs (default: auto)")
-    common.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeat for debug)")
+    common = _common_options()
 
     parser = argparse.ArgumentParser(
         prog="linkbot", description="Repair broken link markup on MediaWiki pages.", allow_abbrev=False
@@ -117,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     members = commands.add_parser("members", parents=[common], help="member-list registries")
     members_commands = members.add_subparsers(dest="members_command", required=True, metavar="ACTION")
-    extract = members_commands.add_parser("extract", parents=[common], help="build a registry from a page or file")
+    # Nested under "members": its copies of the common options must not reset what was given before.
+    nested = _common_options(default=argparse.SUPPRESS)
+    extract = members_commands.add_parser("extract", parents=[nested], help="build a registry from a page or file")
     extract.add_argument("source", metavar="PAGE_OR_FILE", help="a local file, or the title of a page on the wiki")
     extract.add_argument("--list", dest="member_list", required=True, help="the registry's name")
     extract.add_argument("--page", action="append", default=[], help="a page the registry manages (repeatable)")
@@ -130,6 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--dir", required=True, help="folder for the wiki (created; must be empty or new)")
     sandbox.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
     return parser
+
+
+def _common_options(default=None) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=default, help="configuration file (default: $LINKBOT_CONFIG or config/linkbot.toml)")
+    common.add_argument("--site", default=default, help="wiki host, e.g. zh.wikipedia.org (default from config)")
+    common.add_argument("--rules", default=default, help="comma-separated rule ids to apply, or 'all'")
+    common.add_argument("--color", default=default, choices=("auto", "always", "never"), help="color diffs (default: auto)")
+    common.add_argument(
+        "-v", "--verbose", action="count", default=0 if default is None else default, help="log more (repeat for debug)"
+    )
+    return common
 
 
 def main(

@@ -23,7 +23,9 @@ from bot.logs import get_logger
 from bot.report import Tally, colorize_diff, page_record, to_json_line
 from bot.settings import Settings
 from bot.queue.proposals import Queue
+from bot.core.members import item_targets
 from bot.registries import for_page
+from bot.wiki.sources import resolve_redirects
 from bot.wiki.save import VERIFY_BATCH, SaveOutcome, save_page, verify_saved
 from bot.wiki.session import WikiSession
 from bot.wiki.shutoff import Shutoff
@@ -138,7 +140,15 @@ class Scanner:
 
     def analyze(self, page: LivePage) -> PageResult:
         members = for_page(self.registries, page.title)
-        return analyze(page.text, self.session.profile, self.settings.options, title=page.title, members=members)
+        redirects = self.redirects(page, members) if members is not None else None
+        return analyze(
+            page.text, self.session.profile, self.settings.options, page.title, members=members, redirects=redirects
+        )
+
+    def redirects(self, page: LivePage, members) -> dict[str, str]:
+        """Where the member list's links redirect to (one batched query per managed page)."""
+        targets = item_targets(page.text, members, self.session.profile)
+        return resolve_redirects(self.session.site, targets, self.settings.retry) if targets else {}
 
     def record(self, page: LivePage, full: PageResult) -> tuple[int | None, PageResult]:
         """Queue the proposal; the accepted result holds exactly its approved changes."""

@@ -10,6 +10,7 @@ import dataclasses
 import html
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core import invariants
@@ -49,10 +50,11 @@ def analyze(
     options: Options = DEFAULT_OPTIONS,
     title: str = "",
     members: MemberList | None = None,
+    redirects: Mapping[str, str] | None = None,
 ) -> PageResult:
     """Find the broken links of one page and propose their canonical form; with a member-list
-    registry, also propose the member list's updates."""
-    plan = plan_changes(text, profile, options, members)
+    registry, also propose the member list's updates (``redirects``: see bot.core.members)."""
+    plan = plan_changes(text, profile, options, members, redirects)
     changes: list[Change] = []
     skipped = list(plan.skipped)
     for change, old_visible in zip(plan.changes, plan.old_visible):
@@ -61,7 +63,7 @@ def analyze(
             changes.append(change)
         else:
             skipped.append(_rejected(change, problem))
-    new_text, changes, new_spans = _checked_rewrite(text, changes, skipped, profile, options, members)
+    new_text, changes, new_spans = _checked_rewrite(text, changes, skipped, profile, options, members, redirects)
     changes = _with_ids(changes)
     old_spans = [(change.start, change.end) for change in changes]
     skipped.sort(key=lambda skip: skip.start)
@@ -100,7 +102,7 @@ def select_changes(result: PageResult, keep) -> PageResult:
     )
 
 
-def _checked_rewrite(text, changes, skipped, profile, options, members=None):
+def _checked_rewrite(text, changes, skipped, profile, options, members=None, redirects=None):
     """Apply the changes; drop (and report) any that fail a page-level check, then try again.
 
     Returns the new text, the changes kept and where each sits in the new text.
@@ -112,7 +114,7 @@ def _checked_rewrite(text, changes, skipped, profile, options, members=None):
         problem = invariants.outside_problem(text, new_text, changes, spans)
         if problem is not None:  # pragma: no cover - apply_changes guarantees it; kept as a net
             raise AssertionError(problem)
-        second = plan_changes(new_text, profile, options, members)
+        second = plan_changes(new_text, profile, options, members, redirects)
         problems = invariants.structure_problems(changes, spans, second.markup)
         problems.update(invariants.unstable_changes(spans, second.changes))
         if not problems:
@@ -138,7 +140,11 @@ def _with_ids(changes: list[Change]) -> list[Change]:
 
 
 def plan_changes(
-    text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS, members: MemberList | None = None
+    text: str,
+    profile: SiteProfile,
+    options: Options = DEFAULT_OPTIONS,
+    members: MemberList | None = None,
+    redirects: Mapping[str, str] | None = None,
 ) -> Plan:
     """Detect, resolve and canonicalize every link occurrence (and member-list updates with a
     registry); no page-level checks yet."""
@@ -175,13 +181,15 @@ def plan_changes(
             old_visible.append(_old_visible(occurrence))
     warnings: tuple[str, ...] = ()
     if members is not None:
-        changes, old_visible, warnings = _with_member_changes(text, members, profile, options, changes, old_visible, forms)
+        changes, old_visible, warnings = _with_member_changes(
+            text, members, profile, options, changes, old_visible, forms, redirects
+        )
     return Plan(tuple(changes), tuple(old_visible), tuple(skipped), forms, markup, warnings)
 
 
-def _with_member_changes(text, members, profile, options, changes, old_visible, forms):
+def _with_member_changes(text, members, profile, options, changes, old_visible, forms, redirects):
     """Merge member-list changes in; a line proposed for removal takes its link fixes with it."""
-    report = member_changes(text, members, profile)
+    report = member_changes(text, members, profile, redirects)
     chosen = [change for change in report.changes if change.rule in options.rules]
     forms.update(change.rule for change in chosen)
     removed = [(change.start, change.end) for change in chosen if change.start < change.end]

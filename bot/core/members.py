@@ -15,6 +15,7 @@ Members match across simplified/traditional script and by link target as well as
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import mwparserfromhell
@@ -70,7 +71,11 @@ class MemberReport:
     listed: int  # items found in the registry's sections
 
 
-def member_changes(text: str, registry: MemberList, profile: SiteProfile) -> MemberReport:
+def member_changes(
+    text: str, registry: MemberList, profile: SiteProfile, redirects: Mapping[str, str] | None = None
+) -> MemberReport:
+    """``redirects`` maps link targets to the pages they redirect to (from a live wiki), so a
+    member linked through a redirect is still the same member."""
     sections, warnings = find_sections(text, registry, profile)
     owner = _owners(registry, profile)
     changes: list[Change] = []
@@ -81,7 +86,7 @@ def member_changes(text: str, registry: MemberList, profile: SiteProfile) -> Mem
                 f"(e.g. {section.unparsed[0].strip()[:40]!r}); nothing proposed for this section"
             )
             continue
-        changes += _section_changes(text, section, registry, owner, profile)
+        changes += _section_changes(text, section, registry, owner, profile, redirects or {})
     listed = sum(len(section.items) for section in sections)
     warnings += _total_warning(text, registry, listed)
     return MemberReport(tuple(sorted(changes, key=lambda c: (c.start, c.end))), tuple(warnings), listed)
@@ -166,9 +171,18 @@ def member_keys(member: Member, profile: SiteProfile) -> set[str]:
     return {_key(name, profile) for name in (member.target, member.label, *member.aliases) if name}
 
 
-def _item_keys(item: Item, profile: SiteProfile) -> set[str]:
+def _item_keys(item: Item, profile: SiteProfile, redirects: Mapping[str, str]) -> set[str]:
     city = item.city
-    return {_key(city.target, profile), _key(city.label, profile)} - {""} if city else set()
+    if city is None:
+        return set()
+    names = {city.target, city.label, redirects.get(city.target, "")}
+    return {_key(name, profile) for name in names if name}
+
+
+def item_targets(text: str, registry: MemberList, profile: SiteProfile) -> list[str]:
+    """The link targets of the items in the registry's sections (to look up redirects for)."""
+    sections, _ = find_sections(text, registry, profile)
+    return sorted({item.city.target for section in sections for item in section.items if item.city})
 
 
 def _owners(registry: MemberList, profile: SiteProfile) -> dict[str, tuple[str, Member]]:
@@ -181,11 +195,11 @@ def _owners(registry: MemberList, profile: SiteProfile) -> dict[str, tuple[str, 
     return table
 
 
-def _section_changes(text, section: PageSection, registry, owner, profile) -> list[Change]:
+def _section_changes(text, section: PageSection, registry, owner, profile, redirects) -> list[Change]:
     changes: list[Change] = []
     seen: set[str] = set()
     for item in section.items:
-        keys = _item_keys(item, profile)
+        keys = _item_keys(item, profile, redirects)
         entry = next((owner[key] for key in keys if key in owner), None)
         name = item.city.label if item.city else item.line.strip()
         if entry is None:

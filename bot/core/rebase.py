@@ -34,8 +34,9 @@ def rebase(
     options: Options,
     title: str = "",
     members: MemberList | None = None,
+    redirects=None,
 ) -> Rebased:
-    fresh = analyze(current_text, profile, options, title=title, members=members)
+    fresh = analyze(current_text, profile, options, title=title, members=members, redirects=redirects)
     mapping = _line_mapping(base_text, current_text)
     wanted: set[tuple[int, str, str]] = set()
     for change in approved:

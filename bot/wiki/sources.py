@@ -104,3 +104,16 @@ def reread(page: LivePage, policy: RetryPolicy) -> LivePage:
 def _batch_size(site) -> int:
     # Page texts come 50 to a request, 500 with apihighlimits (bots, admins).
     return 500 if site.has_right("apihighlimits") else 50
+
+
+def resolve_redirects(site, titles: list[str], policy: RetryPolicy, batch: int = 50) -> dict[str, str]:
+    """title -> the page it redirects to, for the titles that are redirects (50 titles a request)."""
+    result: dict[str, str] = {}
+    for start in range(0, len(titles), batch):
+        chunk = titles[start : start + batch]
+        request = site.simple_request(action="query", titles="|".join(chunk), redirects=1, formatversion=2)
+        answer = with_retries(request.submit, policy, f"resolving {len(chunk)} redirect(s)")["query"]
+        normalized = {entry["to"]: entry["from"] for entry in answer.get("normalized", [])}
+        for entry in answer.get("redirects", []):
+            result[normalized.get(entry["from"], entry["from"])] = entry["to"]
+    return result

@@ -119,3 +119,11 @@ def test_removed_line_takes_its_link_fixes_with_it():
     result = analyze(page, ZH_WIKIPEDIA, members=registry(A))
     rules = [change.rule for change in result.changes]
     assert rules == [Rule.MEMBER_REMOVE, Rule.MD_MIRROR]
+
+
+def test_redirects_make_a_renamed_target_the_same_member():
+    page = "=== 文學之都 ===\n* [[魁北克]]-[[加拿大]]\n"
+    members = registry(Member("魁北克城", country_target="加拿大"))
+    without = {c.rule for c in analyze(page, ZH_WIKIPEDIA, members=members).changes}
+    assert without == {Rule.MEMBER_REMOVE, Rule.MEMBER_ADD}
+    assert analyze(page, ZH_WIKIPEDIA, members=members, redirects={"魁北克": "魁北克城"}).changes == ()

@@ -147,3 +147,36 @@ def test_member_additions_reviewed_then_applied(wiki, tmp_path):
     )
     assert saved["content"] == expected.rstrip()
     assert "扬州" not in saved["content"]
+
+
+def test_member_linked_through_a_redirect_is_the_same_member(wiki, tmp_path):
+    from bot.core.registry import Member, MemberList, Section
+    from bot.registries import dump_registry
+
+    wiki.sandbox.edit("Redirect City", "#REDIRECT [[Real City]]")
+    wiki.sandbox.edit("Real City", "a city")
+    wiki.sandbox.edit("Members/Redirected", "=== 文學之都 ===\n* [[Redirect City]]\n")
+    config_dir = tmp_path / "config"
+    (config_dir / "lists").mkdir(parents=True)
+    config = config_dir / "linkbot.toml"
+    config.write_text(wiki.config.read_text(encoding="utf-8"), encoding="utf-8")
+    registry = MemberList("r", ("Members/Redirected",), (Section("文學之都", ("文學之都",), (Member("Real City"),)),))
+    (config_dir / "lists" / "r.toml").write_text(dump_registry(registry), encoding="utf-8")
+    queue = tmp_path / "q.sqlite3"
+    output = run(wiki, queue, "scan", "--config", str(config), "-page:Members/Redirected").stdout
+    assert "+++ b/" not in output and proposals(wiki, queue) == []
+
+
+def test_members_extract_from_a_wiki_page(wiki, tmp_path):
+    from pathlib import Path
+
+    from bot.registries import load_registry
+
+    root = Path(__file__).resolve().parents[2]
+    wiki.sandbox.edit("Members/Newer", (root / "seeds" / "001_7e93bf9fd9f8118a.txt").read_text(encoding="utf-8"))
+    output = tmp_path / "extracted.toml"
+    result = wiki.linkbot("extract", "Members/Newer", "--list", "newer", "--output", str(output), command="members")
+    assert result.returncode == EXIT_OK, result.stderr
+    extracted = load_registry(output)
+    assert extracted.pages == ("Members/Newer",)
+    assert sum(len(section.members) for section in extracted.sections) == 152
