@@ -130,7 +130,22 @@ def _read_config(path: Path) -> dict[str, Any]:
     _copy(protect, "ref_citation_urls", values, "protect_ref_urls", bool, path)
     _copy(output, "color", values, "color", str, path)
     _copy(output, "log_format", values, "log_format", str, path)
-    wiki = section("wiki")
+    values.update(_wiki_and_queue_values(section("wiki"), section("queue"), path))
+    retry = section("retry")
+    if retry:
+        try:
+            values["retry"] = RetryPolicy(**retry)
+        except TypeError as error:
+            raise ConfigError(f"{path}: [retry]: {error}") from None
+    if "summary" in data:
+        values["summaries"] = section("summary")
+    if "sites" in data:
+        values["sites"] = {host.lower(): table for host, table in section("sites").items()}
+    return values
+
+
+def _wiki_and_queue_values(wiki: dict, queue: dict, path: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     _copy(wiki, "mode", values, "mode", str, path)
     _copy(wiki, "family", values, "family", str, path)
     _copy(wiki, "code", values, "code", str, path)
@@ -141,20 +156,9 @@ def _read_config(path: Path) -> dict[str, Any]:
     _copy(wiki, "minor", values, "minor", bool, path)
     _copy(wiki, "max_edits", values, "max_edits", int, path)
     _copy(wiki, "namespaces", values, "namespaces", list, path)
-    retry = section("retry")
-    if retry:
-        try:
-            values["retry"] = RetryPolicy(**retry)
-        except TypeError as error:
-            raise ConfigError(f"{path}: [retry]: {error}") from None
-    queue = section("queue")
     _copy(queue, "path", values, "queue_path", str, path)
     _copy(queue, "auto_approve", values, "auto_approve", (str, list), path)
     _copy(queue, "reviewer", values, "reviewer", str, path)
-    if "summary" in data:
-        values["summaries"] = section("summary")
-    if "sites" in data:
-        values["sites"] = {host.lower(): table for host, table in section("sites").items()}
     return values
 
 

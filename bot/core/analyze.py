@@ -149,24 +149,8 @@ def plan_changes(
     """Detect, resolve and canonicalize every link occurrence (and member-list updates with a
     registry); no page-level checks yet."""
     markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
-    found = find_links(text, markup)
     forms: Counter = Counter()
-    skipped: list[Skip] = []
-    resolved_links: list[tuple[Occurrence, Resolved, Rule]] = []
-    for occurrence in found.occurrences:
-        resolved = _resolve(occurrence, profile)
-        rule = rule_for(occurrence, resolved)
-        if rule is not None:
-            forms[rule] += 1
-            resolved_links.append((occurrence, resolved, rule))
-    for occurrence, region in found.protected:
-        resolved = _resolve(occurrence, profile)
-        rule = rule_for(occurrence, resolved)
-        if rule is not None:
-            forms[rule] += 1
-            skipped.append(
-                Skip(occurrence.start, occurrence.end, occurrence.raw, SkipReason.PROTECTED, f"inside {region.reason}", rule)
-            )
+    resolved_links, skipped = _classified(find_links(text, markup), profile, forms)
     closing_start = _closing_block_start(text, resolved_links, profile)
     changes: list[Change] = []
     old_visible: list[str] = []
@@ -185,6 +169,25 @@ def plan_changes(
             text, members, profile, options, changes, old_visible, forms, redirects
         )
     return Plan(tuple(changes), tuple(old_visible), tuple(skipped), forms, markup, warnings)
+
+
+def _classified(found, profile: SiteProfile, forms: Counter):
+    """(occurrence, resolved, rule) of each link that is a finding, and skips for protected ones; counts forms."""
+    resolved_links: list[tuple[Occurrence, Resolved, Rule]] = []
+    skipped: list[Skip] = []
+    for occurrence in found.occurrences:
+        resolved = _resolve(occurrence, profile)
+        rule = rule_for(occurrence, resolved)
+        if rule is not None:
+            forms[rule] += 1
+            resolved_links.append((occurrence, resolved, rule))
+    for occurrence, region in found.protected:
+        rule = rule_for(occurrence, _resolve(occurrence, profile))
+        if rule is not None:
+            forms[rule] += 1
+            reason = f"inside {region.reason}"
+            skipped.append(Skip(occurrence.start, occurrence.end, occurrence.raw, SkipReason.PROTECTED, reason, rule))
+    return resolved_links, skipped
 
 
 def _with_member_changes(text, members, profile, options, changes, old_visible, forms, redirects):

@@ -1,13 +1,81 @@
-"""Commands on the review queue: list, show, approve, reject, apply. Each returns an exit code."""
+"""Commands on the review queue: list, show, approve, reject, review, report (apply is in commands.wiki)."""
 
 from __future__ import annotations
 
 import getpass
 import json
+import sys
 from collections import Counter
+from pathlib import Path
 
+from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams, use_color
 from bot.queue.proposals import Proposal, Queue
 from bot.report import change_record, colorize_diff
+from bot.settings import Settings
+
+
+def open_queue(args, settings: Settings, environ):
+    from bot.queue.proposals import Queue
+    from bot.queue.store import Database, queue_path
+
+    return Queue(Database(queue_path(getattr(args, "queue", None), environ, settings.queue_path)))
+
+
+def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
+    """list, show, approve, reject (the queue only) and apply (the queue and the wiki)."""
+    queue = open_queue(args, settings, environ)
+    try:
+        if args.command == "list":
+            return cmd_list(args, queue, streams.out)
+        if args.command == "show":
+            return cmd_show(args, queue, streams.out, use_color(settings, streams.out, environ))
+        if args.command in ("approve", "reject"):
+            who = reviewer_name(args, settings, environ)
+            decision = {"approve": "approved", "reject": "rejected"}[args.command]
+            return cmd_decide(args, queue, streams.out, who, decision)
+        if args.command == "report":
+            return cmd_report(args, queue, streams)
+        if args.command == "review":
+            from bot.review import Review
+
+            who = reviewer_name(args, settings, environ)
+            color = use_color(settings, streams.out, environ)
+            return Review(queue, who, _line_reader(streams), streams.out, color).run()
+        from bot.commands.wiki import cmd_apply
+
+        return cmd_apply(args, settings, queue, streams, environ)
+    finally:
+        queue.db.close()
+
+
+def _line_reader(streams: Streams):
+    """input() when talking to a real terminal (line editing); a plain read otherwise."""
+    if streams.out is sys.stdout and sys.stdin.isatty():
+        return input
+
+    def read(prompt: str) -> str:
+        streams.out.write(prompt)
+        streams.out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line
+
+    return read
+
+
+def cmd_report(args, queue: Queue, streams: Streams) -> int:
+    from bot.html_report import render_report
+    from bot.queue.proposals import now
+
+    pending = [p for p in queue.list() if p.status in ("pending", "approved") and any(i.decision == "pending" for i in p.changes)]
+    try:
+        Path(args.html).write_text(render_report(pending, now()), encoding="utf-8")
+    except OSError as error:
+        print(f"linkbot: {args.html}: cannot write the report: {error.strerror or error}", file=streams.err)
+        return EXIT_INPUT
+    print(f"linkbot: {len(pending)} proposal(s) written to {args.html}", file=streams.err)
+    return EXIT_OK
 
 
 def reviewer_name(args, settings, environ) -> str:

@@ -1,0 +1,67 @@
+"""What every command shares: output streams, exit codes, colors, run ids, member-list registries.
+
+Exit codes (also in README.md):
+    0   success (for ``--check``: nothing would change)
+    1   ``--check``: changes would be made
+    2   usage error (bad arguments)
+    3   configuration or authentication error; an unusable queue file
+    4   some inputs could not be processed (the others were); an unknown proposal or change
+    5   wiki run: some pages were not saved (refused, conflicting, or the wiki stayed down)
+    6   wiki run: stopped by the emergency-stop page
+    130 interrupted
+    141 the output pipe was closed early (e.g. ``| head``)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.settings import Settings
+
+EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_CONFIG, EXIT_INPUT, EXIT_PARTIAL, EXIT_STOPPED = 0, 1, 2, 3, 4, 5, 6
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+
+
+@dataclass(frozen=True)
+class Streams:
+    out: TextIO
+    err: TextIO
+
+
+def use_color(settings: Settings, stream: TextIO, environ: Mapping[str, str]) -> bool:
+    if settings.color != "auto":
+        return settings.color == "always"
+    return hasattr(stream, "isatty") and stream.isatty() and not environ.get("NO_COLOR")
+
+
+def run_id() -> str:
+    import datetime
+    import uuid
+
+    return f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+def run_exit_code(report, check: bool) -> int:
+    if report.stopped_by_shutoff:
+        return EXIT_STOPPED
+    if report.failed or report.stopped and not report.stopped.startswith("--max-edits"):
+        return EXIT_PARTIAL
+    return EXIT_CHANGES if check and report.tally.changed else EXIT_OK
+
+
+def registries(args, settings: Settings) -> list:
+    from bot.registries import load_all, registry_folder
+
+    named = member_list(args, settings)
+    return [named] if named is not None else load_all(registry_folder(settings.config_path))
+
+
+def member_list(args, settings: Settings):
+    name = getattr(args, "member_list", None)
+    if not name:
+        return None
+    from bot.registries import load_named, registry_folder
+
+    return load_named(name, registry_folder(settings.config_path))

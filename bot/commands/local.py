@@ -1,0 +1,72 @@
+"""Commands on local files: ``fix`` (formatter style) and ``scan`` of files and folders (a dry run)."""
+
+from __future__ import annotations
+
+from bot.commands.common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, Streams, member_list, use_color
+from bot.core import analyze
+from bot.core.profile import SiteProfile
+from bot.errors import InputError
+from bot.files import STDIN, expand_paths, read_page
+from bot.logs import get_logger
+from bot.report import Tally, colorize_diff, describe_skips, error_record, page_record, to_json_line
+from bot.settings import Settings
+
+
+def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:
+    """Formatter style: the repaired page on stdout (or a diff, or nothing with --check)."""
+    try:
+        text = read_page(args.file)
+    except InputError as error:
+        print(f"linkbot: {error}", file=streams.err)
+        return EXIT_INPUT
+    name = "stdin" if args.file == STDIN else args.file
+    result = analyze(text, profile, settings.options, title=name, members=member_list(args, settings))
+    if args.check:
+        pass
+    elif args.diff:
+        streams.out.write(colorize_diff(result.diff, use_color(settings, streams.out, environ)))
+    else:
+        streams.out.write(result.new_text)
+    if not args.quiet:
+        verb = "would change" if args.check else "changed"
+        state = f"{verb} {len(result.changes)} change(s)" if result.changed else "nothing to change"
+        print(f"linkbot: {name}: {state}, {len(result.skipped)} left alone", file=streams.err)
+        for line in describe_skips(name, result):
+            print(line, file=streams.err)
+        for warning in result.warnings:
+            print(f"linkbot: {name}: warning: {warning}", file=streams.err)
+    return EXIT_CHANGES if args.check and result.changed else EXIT_OK
+
+
+def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:
+    """Dry run over local files: a diff per changed page and a summary, or JSON lines."""
+    log = get_logger()
+    color = use_color(settings, streams.out, environ)
+    members = member_list(args, settings)
+    tally = Tally()
+    for source in expand_paths(args.paths):
+        try:
+            text = read_page(source)
+        except InputError as error:
+            tally.add_error()
+            print(f"linkbot: {error}", file=streams.err)
+            if args.format == "json":
+                streams.out.write(to_json_line(error_record(source, error.message)) + "\n")
+            continue
+        result = analyze(text, profile, settings.options, title=source, members=members)
+        tally.add(result)
+        log.info("page scanned", page=source, changes=len(result.changes), left_alone=len(result.skipped))
+        if args.format == "json":
+            streams.out.write(to_json_line(page_record(source, result)) + "\n")
+            continue
+        streams.out.write(colorize_diff(result.diff, color))
+        for line in describe_skips(source, result):
+            streams.out.write(line + "\n")
+        for warning in result.warnings:
+            streams.out.write(f"{source}: warning: {warning}\n")
+    if args.format == "text" and not args.no_summary:
+        streams.out.write("\n" + tally.render())
+    streams.out.flush()
+    if tally.errors:
+        return EXIT_INPUT
+    return EXIT_CHANGES if args.check and tally.changed else EXIT_OK

@@ -1,0 +1,51 @@
+"""``linkbot members extract``: a member-list registry built from a page revision (file or wiki page)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams
+from bot.errors import InputError
+from bot.files import read_page
+from bot.settings import Settings
+
+
+def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
+    """A registry from a page revision (a local file, or a page read from the wiki)."""
+    from bot.core.members import extract_member_list
+    from bot.registries import dump_registry
+
+    if Path(args.source).is_file():
+        try:
+            text = read_page(args.source)
+        except InputError as error:
+            print(f"linkbot: {error}", file=streams.err)
+            return EXIT_INPUT
+        profile, pages = settings.profile(), args.page
+    else:
+        text, profile, pages = _live_page(args, settings)
+    try:
+        member_list = extract_member_list(text, profile, args.member_list, tuple(pages))
+    except ValueError as error:
+        print(f"linkbot: {args.source}: {error}", file=streams.err)
+        return EXIT_INPUT
+    content = dump_registry(member_list)
+    if args.output:
+        Path(args.output).write_text(content, encoding="utf-8")
+        total = sum(len(section.members) for section in member_list.sections)
+        print(f"linkbot: {len(member_list.sections)} section(s), {total} member(s) written to {args.output}", file=streams.err)
+    else:
+        streams.out.write(content)
+    return EXIT_OK
+
+
+def _live_page(args, settings: Settings):
+    from bot.wiki.session import open_session
+
+    session, _ = open_session(settings.pywikibot_args, login=False, host_aliases=settings.host_aliases, policy=settings.retry)
+    import pywikibot
+
+    page = pywikibot.Page(session.site, args.source)
+    if not page.exists():
+        raise InputError(args.source, "no such file, and no such page on the wiki")
+    return page.text, session.profile, args.page or [page.title()]

@@ -1,0 +1,96 @@
+"""Commands that talk to a wiki: ``scan`` of wiki pages, ``apply``, and ``sandbox`` (a local test wiki)."""
+
+from __future__ import annotations
+
+import itertools
+import signal
+import sys
+from pathlib import Path
+
+from bot.commands.common import EXIT_OK, Streams, registries, run_exit_code, run_id, use_color
+from bot.commands.queue import open_queue
+from bot.settings import Settings
+
+
+def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
+    """Pages of a live wiki: dry run by default, saves with --mode live."""
+    from bot.live import Scanner
+    from bot.wiki.session import open_session
+    from bot.wiki.sources import dump_candidates, generator_pages, read_pages, split_source_args
+
+    session, rest = open_session(
+        [*settings.pywikibot_args, *wiki_args],
+        login=settings.mode == "live",
+        host_aliases=settings.host_aliases,
+        policy=settings.retry,
+        verbose=args.verbose >= 2,
+    )
+    generator_args, dumps = split_source_args(rest)
+    sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
+    sources += [dump_candidates(session.site, dump, session.profile, settings.options) for dump in dumps]
+    pages = read_pages(
+        session.site, itertools.chain.from_iterable(sources), settings.retry, namespaces=settings.namespaces
+    )
+    queue = open_queue(args, settings, environ)
+    scanner = Scanner(
+        session,
+        settings,
+        queue,
+        streams.out,
+        run_id=run_id(),
+        color=use_color(settings, streams.out, environ),
+        json_output=args.format == "json",
+        registries=registries(args, settings),
+    )
+    try:
+        report = scanner.run(pages)
+    finally:
+        queue.db.close()
+    summary_stream = streams.err if args.format == "json" else streams.out
+    if not args.no_summary:
+        summary_stream.write("\n" + report.render())
+    streams.out.flush()
+    return run_exit_code(report, args.check)
+
+
+def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int:
+    from bot.apply import apply_approved
+    from bot.wiki.session import open_session
+
+    session, _ = open_session(
+        settings.pywikibot_args,
+        login=settings.mode == "live",
+        host_aliases=settings.host_aliases,
+        policy=settings.retry,
+        verbose=args.verbose >= 2,
+    )
+    color = use_color(settings, streams.out, environ)
+    report = apply_approved(
+        session, settings, queue, streams.out, color, run_id=run_id(), registries=registries(args, settings)
+    )
+    streams.out.write("\n" + report.render())
+    return run_exit_code(report, check=False)
+
+
+def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:
+    """Create a local wiki with the seed pages and serve it until interrupted."""
+    from bot.sandbox import prepare_sandbox
+
+    sandbox = prepare_sandbox(Path(args.dir), port=args.port or None)
+    folder = Path(args.dir).resolve()
+    print(
+        f"A local wiki is running at {sandbox.url}/index.php (Ctrl-C stops it).\n"
+        f"The seed pages are under Sandbox/; the bot account is {sandbox.bot[0]}.\n"
+        "Try:\n"
+        f"  PYWIKIBOT_DIR={folder}/pywikibot linkbot scan --config {folder}/linkbot.toml -prefixindex:Sandbox/\n"
+        f"  PYWIKIBOT_DIR={folder}/pywikibot linkbot scan --config {folder}/linkbot.toml -prefixindex:Sandbox/ --mode live",
+        file=streams.out,
+        flush=True,
+    )
+    # SIGTERM (a service manager, a test) must stop the wiki too, not orphan php -S.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+    try:
+        sandbox.process.wait()
+    finally:
+        sandbox.stop()
+    return EXIT_OK
