@@ -69,6 +69,7 @@ class Recorded:
     superseded: tuple[int, ...] = ()
     carried: int = 0
     auto_approved: int = 0
+    reverted: int = 0  # changes applied before and undone since: they wait for a person
 
 
 def now() -> str:
@@ -86,11 +87,13 @@ class Queue:
     def record(
         self, wiki: str, base_revid: int, result: PageResult, run_id: str, auto_approve: frozenset[Rule] = frozenset()
     ) -> Recorded:
-        """Record a scan of one page (``result.text`` is the base text); idempotent per base."""
+        """Record a scan of one page (``result.text`` is the base text); idempotent per base revision."""
         base_sha1 = sha1(result.text)
         with self.db.transaction() as sql:
+            # A revert brings back an old text under a new revision: that is a new proposal.
             row = sql.execute(
-                "SELECT id FROM proposal WHERE wiki = ? AND title = ? AND base_sha1 = ?", (wiki, result.title, base_sha1)
+                "SELECT id FROM proposal WHERE wiki = ? AND title = ? AND base_revid = ? AND base_sha1 = ?",
+                (wiki, result.title, base_revid, base_sha1),
             ).fetchone()
             if row is not None:
                 return Recorded(row["id"], created=False)
@@ -102,10 +105,11 @@ class Queue:
             if not result.changes:
                 return Recorded(None, created=False, superseded=tuple(older))
             proposal_id = _insert(sql, wiki, base_revid, base_sha1, result, run_id)
-            carried = _carry_over(sql, older, proposal_id)
-            auto = _auto_approve(sql, proposal_id, auto_approve)
+            reverted = _reverted(sql, wiki, result.title, proposal_id)
+            carried = _carry_over(sql, older, proposal_id, reverted)
+            auto = _auto_approve(sql, proposal_id, auto_approve, reverted)
             _refresh_status(sql, proposal_id)
-        return Recorded(proposal_id, True, tuple(older), carried, auto)
+        return Recorded(proposal_id, True, tuple(older), carried, auto, len(reverted))
 
     def decide(
         self,
@@ -210,7 +214,26 @@ def _insert(sql, wiki: str, base_revid: int, base_sha1: str, result: PageResult,
     return proposal_id
 
 
-def _carry_over(sql, older: list[int], proposal_id: int) -> int:
+def _reverted(sql, wiki: str, title: str, proposal_id: int) -> set[int]:
+    """Numbers of the new proposal's changes that an earlier run already saved on this page.
+
+    Being proposed again means someone undid them: they wait for a person's fresh decision
+    (no carry-over, no auto-approval), so the bot never re-applies a reverted change by itself.
+    """
+    rows = sql.execute(
+        """SELECT n.number FROM change n
+           JOIN change o ON o.change_id = n.change_id
+           JOIN proposal p ON p.id = o.proposal_id
+           JOIN decision d ON d.proposal_id = o.proposal_id AND d.number = o.number
+           WHERE n.proposal_id = ? AND p.wiki = ? AND p.title = ? AND p.status = 'applied' AND p.id != ?
+             AND d.id = (SELECT max(id) FROM decision WHERE proposal_id = o.proposal_id AND number = o.number)
+             AND d.decision = 'approved'""",
+        (proposal_id, wiki, title, proposal_id),
+    ).fetchall()
+    return {row["number"] for row in rows}
+
+
+def _carry_over(sql, older: list[int], proposal_id: int, reverted: set[int] = frozenset()) -> int:
     """Decisions on changes that are still identical (same stable id) move to the new proposal."""
     if not older:
         return 0
@@ -222,6 +245,7 @@ def _carry_over(sql, older: list[int], proposal_id: int) -> int:
             WHERE d.proposal_id IN ({marks}) ORDER BY d.id""",
         (proposal_id, *older),
     ).fetchall()
+    rows = [r for r in rows if r["number"] not in reverted]
     stamp = now()
     sql.executemany(
         "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, 'carried-over')",
@@ -230,7 +254,7 @@ def _carry_over(sql, older: list[int], proposal_id: int) -> int:
     return len({r["number"] for r in rows})
 
 
-def _auto_approve(sql, proposal_id: int, rules: frozenset[Rule]) -> int:
+def _auto_approve(sql, proposal_id: int, rules: frozenset[Rule], reverted: set[int] = frozenset()) -> int:
     """Mechanical rules may be approved by configuration; changes that need review never are."""
     if not rules:
         return 0
@@ -239,7 +263,7 @@ def _auto_approve(sql, proposal_id: int, rules: frozenset[Rule]) -> int:
            AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.proposal_id = c.proposal_id AND d.number = c.number)""",
         (proposal_id,),
     ).fetchall()
-    chosen = [r for r in rows if Rule(r["rule"]) in rules]
+    chosen = [r for r in rows if Rule(r["rule"]) in rules and r["number"] not in reverted]
     stamp = now()
     sql.executemany(
         "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, 'approved', ?, ?, '', ?)",
@@ -273,3 +297,29 @@ def _refresh_status(sql, proposal_id: int) -> None:
     approved, rejected = row["approved"] or 0, row["rejected"] or 0
     status = "approved" if approved else "rejected" if rejected == row["total"] else "pending"
     _set_status(sql, proposal_id, status)
+
+
+class RunState:
+    """What scheduled runs remember between runs (in the queue file): keys, and pages' last-seen revisions."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    def get(self, key: str, default: str = "") -> str:
+        rows = self.db.query("SELECT value FROM run_state WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else default
+
+    def set(self, key: str, value: str) -> None:
+        with self.db.transaction() as sql:
+            sql.execute("INSERT INTO run_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def seen(self, wiki: str, title: str) -> int:
+        rows = self.db.query("SELECT revid FROM page_seen WHERE wiki = ? AND title = ?", (wiki, title))
+        return rows[0]["revid"] if rows else 0
+
+    def mark_seen(self, wiki: str, title: str, revid: int) -> None:
+        with self.db.transaction() as sql:
+            sql.execute(
+                "INSERT INTO page_seen (wiki, title, revid) VALUES (?, ?, ?) ON CONFLICT(wiki, title) DO UPDATE SET revid = excluded.revid",
+                (wiki, title, revid),
+            )

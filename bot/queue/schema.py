@@ -26,7 +26,7 @@ MIGRATIONS: tuple[str, ...] = (
         saved_revid INTEGER,
         error       TEXT,
         updated_at  TEXT NOT NULL,
-        UNIQUE (wiki, title, base_sha1)
+        UNIQUE (wiki, title, base_revid, base_sha1)
     );
     CREATE INDEX proposal_by_status ON proposal (status);
     CREATE INDEX proposal_by_page ON proposal (wiki, title);
@@ -64,5 +64,18 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     CREATE TRIGGER decision_no_delete BEFORE DELETE ON decision
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    """,
+    # 2: state that scheduled runs keep between runs.
+    """
+    CREATE TABLE run_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE page_seen (
+        wiki  TEXT NOT NULL,
+        title TEXT NOT NULL,
+        revid INTEGER NOT NULL,
+        PRIMARY KEY (wiki, title)
+    );
     """,
 )

@@ -203,3 +203,46 @@ def test_two_processes_deciding_at_once(tmp_path):
     expected = "approved" if any(d.decision == "approved" for d in last.values()) else "pending"
     assert proposal.status == expected
     database.close()
+
+
+def test_reverted_change_waits_for_a_person(queue):
+    """A change saved once and proposed again (someone undid it) is neither auto-approved nor carried over."""
+    first = queue.record("zh", 10, result(), "run1", auto_approve=frozenset({Rule.MD_MIRROR, Rule.MD_URL}))
+    queue.mark(first.id, "applied", saved_revid=11)
+    again = queue.record("zh", 12, result(), "run2", auto_approve=frozenset({Rule.MD_MIRROR, Rule.MD_URL}))
+    assert again.reverted == 2 and again.auto_approved == 0
+    assert {item.decision for item in queue.get(again.id).changes} == {"pending"}
+    queue.decide(again.id, [1], "approved", "alice", "re-approved after the revert")
+    assert queue.get(again.id).status == "approved"
+
+
+def test_run_state_survives_reopening(tmp_path):
+    from bot.queue.proposals import RunState
+
+    path = tmp_path / "queue.sqlite3"
+    database = Database(path)
+    state = RunState(database)
+    state.set("recentchanges", "2026-11-23T00:00:00Z")
+    state.mark_seen("zh", "P", 5)
+    state.mark_seen("zh", "P", 7)
+    database.close()
+    state = RunState(Database(path))
+    assert state.get("recentchanges") == "2026-11-23T00:00:00Z" and state.seen("zh", "P") == 7 and state.seen("zh", "Q") == 0
+
+
+def test_version_1_file_is_migrated(tmp_path):
+    """A queue made before migration 2 gains the run-state tables and keeps its proposals."""
+    from bot.queue import schema
+
+    path = tmp_path / "queue.sqlite3"
+    connection = sqlite3.connect(path)
+    for statement in __import__("bot.queue.store", fromlist=["_statements"])._statements(schema.MIGRATIONS[0]):
+        connection.execute(statement)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute("PRAGMA user_version = 1")
+    connection.commit()
+    connection.close()
+    database = Database(path)
+    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 2
+    assert database.query("SELECT count(*) FROM run_state")[0][0] == 0
+    database.close()

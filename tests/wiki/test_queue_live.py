@@ -180,3 +180,19 @@ def test_members_extract_from_a_wiki_page(wiki, tmp_path):
     extracted = load_registry(output)
     assert extracted.pages == ("Members/Newer",)
     assert sum(len(section.members) for section in extracted.sections) == 152
+
+
+def test_reverted_edit_is_not_reapplied_without_a_person(wiki, tmp_path):
+    queue = tmp_path / "q.sqlite3"
+    original = '[A](../Page/A.md "wikilink")'
+    wiki.sandbox.edit("Revert/page", original)
+    run(wiki, queue, "scan", "-prefixindex:Revert/", "--mode", "live", "--auto-approve", "all")
+    assert wiki.text("Revert/page") == "[[A]]"
+    wiki.sandbox.edit("Revert/page", original, user="Admin", summary="revert the bot")
+    again = run(wiki, queue, "scan", "-prefixindex:Revert/", "--mode", "live", "--auto-approve", "all")
+    assert "edits: 0 saved" in again.stdout and wiki.text("Revert/page") == original
+    newest = proposals(wiki, queue, "--status", "pending")[-1]
+    run(wiki, queue, "approve", str(newest["id"]), "--reviewer", "alice", "--reason", "the revert was a mistake")
+    run(wiki, queue, "apply", "--mode", "live")
+    assert wiki.text("Revert/page") == "[[A]]"
+    assert [rev["user"] for rev in wiki.revisions("Revert/page")][:3] == ["LinkBot", "Admin", "LinkBot"]
