@@ -19,18 +19,21 @@ from bot.commands.common import (
     EXIT_CONFIG,
     EXIT_INPUT,
     EXIT_INTERRUPTED,
+    EXIT_LOCKED,
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_STOPPED,
     EXIT_USAGE,
     Streams,
 )
-from bot.errors import ConfigError, InputError, LinkbotError, StoppedError
+from bot.errors import ConfigError, InputError, LinkbotError, LockBusyError, StoppedError
 from bot.files import STDIN
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
 
-__all__ = ["EXIT_CHANGES", "EXIT_CONFIG", "EXIT_INPUT", "EXIT_OK", "EXIT_PARTIAL", "EXIT_STOPPED", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_CHANGES", "EXIT_CONFIG", "EXIT_INPUT", "EXIT_LOCKED", "EXIT_OK", "EXIT_PARTIAL", "EXIT_STOPPED", "EXIT_USAGE", "main",
+]  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue_options = argparse.ArgumentParser(add_help=False)
     queue_options.add_argument("--queue", help="the review queue file (default: $LINKBOT_QUEUE or the user's state folder)")
     _add_queue_commands(commands, common, queue_options)
+    _add_run_command(commands, common, queue_options)
     _add_other_commands(commands, common)
     return parser
 
@@ -107,6 +111,16 @@ def _add_queue_commands(commands, common, queue_options) -> None:
 
 
 
+def _add_run_command(commands, common, queue_options) -> None:
+    run = commands.add_parser(
+        "run", parents=[common, queue_options], help="one scheduled run (for cron): scan, record, apply, summary"
+    )
+    run.add_argument("--mode", choices=("dry-run", "live"), help="save (live) or not (default: the config's, else dry-run)")
+    run.add_argument("--max-edits", type=int, help="stop saving after this many edits")
+    run.add_argument("--log-format", choices=("text", "json"), help="log lines on stderr as text or JSON")
+    run.add_argument("--acknowledge-talk", action="store_true", help="the talk page was read: saving may resume")
+
+
 def _add_other_commands(commands, common) -> None:
     members = commands.add_parser("members", parents=[common], help="member-list registries")
     members_commands = members.add_subparsers(dest="members_command", required=True, metavar="ACTION")
@@ -154,7 +168,15 @@ def main(
         return int(exit_.code or 0)
     try:
         settings = load_settings(args.config, environ, _overrides(args))
-        configure_logging(args.verbose, streams.err, settings.log_format, wiki=bool(wiki_args))
+        configure_logging(
+            args.verbose,
+            streams.err,
+            settings.log_format,
+            wiki=bool(wiki_args) or args.command in ("run", "apply"),
+            log_file=settings.run.log_file if args.command == "run" else "",
+            max_bytes=settings.run.log_max_bytes,
+            backups=settings.run.log_backups,
+        )
         return _dispatch(args, wiki_args, settings, streams, environ)
     except ConfigError as error:
         print(f"linkbot: configuration error: {error}", file=streams.err)
@@ -177,6 +199,8 @@ def _exit_code_for(error: LinkbotError) -> int:
         return EXIT_INPUT
     if isinstance(error, StoppedError):
         return EXIT_STOPPED
+    if isinstance(error, LockBusyError):
+        return EXIT_LOCKED
     return EXIT_PARTIAL  # WikiError and the rest: the run did not do all it should
 
 
@@ -191,6 +215,8 @@ def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, 
         return wiki.cmd_sandbox(args, settings, streams, environ)
     if args.command == "members":
         return members.cmd_members_extract(args, settings, streams)
+    if args.command == "run":
+        return wiki.cmd_run(args, settings, streams, environ)
     if args.command == "scan" and not args.paths:
         print("linkbot: scan needs files, folders or wiki page arguments (see linkbot scan --help)", file=streams.err)
         return EXIT_USAGE

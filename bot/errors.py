@@ -13,8 +13,10 @@
     │   ├── EncodingInputError    not valid UTF-8
     │   └── EmptyInputError       nothing but white space
     ├── WikiError                 the wiki failed in a way retrying did not fix (exit 5)
-    │   └── WikiUnavailableError  down, timing out or read-only after the retries: the run stops
-    ├── StoppedError              the emergency-stop page says stop (exit 6)
+    │   ├── WikiUnavailableError  down, timing out or read-only after the retries: the run stops
+    │   └── CircuitBreakerError   too many saves failed in a row, or too large a share of them
+    ├── StoppedError              the emergency-stop page says stop, or the talk page has a new message (exit 6)
+    ├── LockBusyError             another run holds the lock (exit 7)
     └── SandboxError              the local test wiki cannot be created or started
 
 Normal outcomes (a link left alone, a change dropped by a check) are values in the
@@ -83,3 +85,11 @@ class SandboxError(LinkbotError):
 
 class QueueError(ConfigError):
     """The review queue file cannot be used (foreign, corrupt, newer, unreadable, read-only)."""
+
+
+class CircuitBreakerError(WikiError):
+    """Saving stopped: too many failures in a row, or too large a share of the run's saves."""
+
+
+class LockBusyError(LinkbotError):
+    """Another scheduled run holds the lock."""

@@ -18,7 +18,7 @@ from typing import TextIO
 from bot.core import analyze, edit_summary, exclusion_reason, select_changes
 from bot.core.model import PageResult
 from bot.core.summary import SUMMARIES, SummaryText
-from bot.errors import StoppedError, WikiUnavailableError
+from bot.errors import CircuitBreakerError, StoppedError, WikiError, WikiUnavailableError
 from bot.logs import get_logger
 from bot.report import Tally, colorize_diff, page_record, to_json_line
 from bot.settings import Settings
@@ -72,6 +72,11 @@ class Scanner:
     unverified: list[SaveOutcome] = field(default_factory=list)
     last_proposal: int | None = None
     registries: list = field(default_factory=list)  # member lists, matched to pages by title
+    deadline: float | None = None  # time.monotonic() after which no new page is started
+    after_page: object = None  # called with each page once it is fully processed
+    save_attempts: int = 0
+    save_failures: int = 0
+    failures_in_a_row: int = 0
 
     def run(self, pages: Iterable[LivePage]) -> RunReport:
         """Process every page; stop at the emergency stop, the edit limit, or a wiki that stays down."""
@@ -81,13 +86,18 @@ class Scanner:
                 if self.settings.max_edits and self.report.edits >= self.settings.max_edits:
                     self.report.stopped = f"--max-edits {self.settings.max_edits} reached"
                     break
+                if self.deadline is not None and time.monotonic() > self.deadline:
+                    self.report.stopped = f"max_minutes {self.settings.run.max_minutes:g} reached"
+                    break
                 self.process(current)
+                if self.after_page is not None:
+                    self.after_page(current)
                 current = None
         except StoppedError as error:
             self.report.stopped, self.report.stopped_by_shutoff = str(error), True
-        except WikiUnavailableError as error:
-            # Nothing was saved for this page; the next run picks it up again.
-            if current is not None:
+        except WikiError as error:
+            # Nothing was saved for this page (or the breaker opened): the next run picks it up again.
+            if current is not None and isinstance(error, WikiUnavailableError):
                 self.report.failed.append((current.title, str(error)))
             self.report.stopped = str(error)
         self.verify()
@@ -181,7 +191,22 @@ class Scanner:
                 self.verify()
         if outcome.status in ("refused", "conflict"):
             self.report.failed.append((page.title, outcome.detail))
+        self._breaker(outcome.status in ("refused", "conflict"))
         return outcome
+
+    def _breaker(self, failed: bool) -> None:
+        """Stop saving after N failures in a row, or when the share of failed saves passes the threshold."""
+        run = self.settings.run
+        self.save_attempts += 1
+        self.save_failures += failed
+        self.failures_in_a_row = self.failures_in_a_row + 1 if failed else 0
+        if run.breaker_failures and self.failures_in_a_row >= run.breaker_failures:
+            raise CircuitBreakerError(f"circuit breaker: {self.failures_in_a_row} saves failed in a row")
+        share = self.save_failures / self.save_attempts
+        if self.save_attempts >= run.breaker_minimum and share > run.breaker_rate:
+            raise CircuitBreakerError(
+                f"circuit breaker: {self.save_failures} of {self.save_attempts} saves failed ({share:.0%})"
+            )
 
     def show(self, page: LivePage, full: PageResult, accepted: PageResult, proposal_id: int | None) -> None:
         approved = {change.id for change in accepted.changes}

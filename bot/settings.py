@@ -35,6 +35,24 @@ class RetryPolicy:
     max_wait: float = 60.0
 
 
+@dataclass(frozen=True)
+class RunSettings:
+    """``linkbot run``: what a scheduled run scans, and the limits an operator sets."""
+
+    sources: tuple[str, ...] = ()  # page generator arguments, e.g. "-cat:需要整理链接的页面"
+    recent_changes: bool = False  # also scan pages changed since the last run
+    first_run_hours: int = 24  # how far back recent changes go on the very first run
+    max_minutes: float = 0  # 0: no limit
+    breaker_failures: int = 5  # stop saving after this many failed saves in a row
+    breaker_rate: float = 0.5  # ... or when this share of the run's saves failed
+    breaker_minimum: int = 10  # ... once at least this many saves were tried
+    talk_page: str = ""  # stop saving when this page has a new message ("" = no check)
+    log_file: str = ""  # JSON lines, rotated; "" = standard error only
+    log_max_bytes: int = 10 * 1024 * 1024
+    log_backups: int = 5
+    lock_file: str = ""  # "" = the queue file's name + ".lock"
+
+
 DEFAULT_IN_USE = ("Inuse", "In use", "In-use", "正在修改", "编辑中", "編輯中", "修改中", "施工中")
 
 
@@ -66,6 +84,7 @@ class Settings:
     queue_path: str = ""  # "" = $LINKBOT_QUEUE or the user's state folder
     auto_approve: frozenset[Rule] = frozenset()  # rules approved without a person (never needs-review changes)
     reviewer: str = ""  # the name recorded with decisions ("" = the login user)
+    run: RunSettings = RunSettings()
 
     @property
     def pywikibot_args(self) -> list[str]:
@@ -139,6 +158,13 @@ def _read_config(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: [retry]: {error}") from None
     if "summary" in data:
         values["summaries"] = section("summary")
+    run = section("run")
+    if run:
+        try:
+            run = {key: tuple(value) if isinstance(value, list) else value for key, value in run.items()}
+            values["run"] = RunSettings(**run)
+        except TypeError as error:
+            raise ConfigError(f"{path}: [run]: {error}") from None
     if "sites" in data:
         values["sites"] = {host.lower(): table for host, table in section("sites").items()}
     return values

@@ -7,7 +7,8 @@ Exit codes (also in README.md):
     3   configuration or authentication error; an unusable queue file
     4   some inputs could not be processed (the others were); an unknown proposal or change
     5   wiki run: some pages were not saved (refused, conflicting, or the wiki stayed down)
-    6   wiki run: stopped by the emergency-stop page
+    6   wiki run: stopped by the emergency-stop page (``linkbot run``: or a new talk-page message)
+    7   ``linkbot run``: another run holds the lock
     130 interrupted
     141 the output pipe was closed early (e.g. ``| head``)
 """
@@ -21,6 +22,7 @@ from typing import TextIO
 from bot.settings import Settings
 
 EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_CONFIG, EXIT_INPUT, EXIT_PARTIAL, EXIT_STOPPED = 0, 1, 2, 3, 4, 5, 6
+EXIT_LOCKED = 7
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 

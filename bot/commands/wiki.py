@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.commands.common import EXIT_OK, Streams, registries, run_exit_code, run_id, use_color
+from bot.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED, Streams, registries, run_exit_code, run_id, use_color
 from bot.commands.queue import open_queue
 from bot.settings import Settings
 
@@ -93,4 +93,34 @@ def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:
         sandbox.process.wait()
     finally:
         sandbox.stop()
+    return EXIT_OK
+
+
+
+def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
+    """One scheduled run (see bot.runner); prints one JSON summary line."""
+    from bot.lock import RunLock
+    from bot.queue.store import queue_path
+    from bot.runner import lock_path, scheduled_run, summary_line
+    from bot.wiki.session import open_session
+
+    queue_file = queue_path(getattr(args, "queue", None), environ, settings.queue_path)
+    with RunLock(lock_path(settings, queue_file)):
+        session, _ = open_session(
+            settings.pywikibot_args,
+            login=settings.mode == "live",
+            host_aliases=settings.host_aliases,
+            policy=settings.retry,
+            verbose=args.verbose >= 2,
+        )
+        queue = open_queue(args, settings, environ)
+        try:
+            summary = scheduled_run(session, settings, queue, registries(args, settings), run_id(), args.acknowledge_talk)
+        finally:
+            queue.db.close()
+    streams.out.write(summary_line(summary) + "\n")
+    if summary["stopped"].startswith(("emergency stop", "the talk page")):
+        return EXIT_STOPPED
+    if summary["failed"] or (summary["stopped"] and not summary["stopped"].startswith(("--max-edits", "max_minutes"))):
+        return EXIT_PARTIAL
     return EXIT_OK

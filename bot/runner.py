@@ -1,0 +1,176 @@
+"""``linkbot run``: one scheduled run, as cron or a systemd timer calls it.
+
+Lock (a second run exits at once) -> connect -> emergency stop -> talk page -> scan the
+configured sources, the pages changed since the last run and the member lists' pages (pages
+already analysed at their current revision are skipped) -> record proposals -> save what is
+approved, in the configured mode -> apply older approved proposals -> one JSON summary line.
+State (last recent-changes time, last-seen revisions) lives in the queue file, so a run killed
+at any point resumes on the next one; saves are idempotent and proposals are keyed by revision,
+so nothing is saved twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import io
+import itertools
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from bot.apply import apply_approved
+from bot.errors import StoppedError
+from bot.live import RunReport, Scanner
+from bot.logs import get_logger
+from bot.queue.proposals import Queue, RunState
+from bot.settings import Settings
+from bot.wiki.session import WikiSession
+from bot.wiki.shutoff import Shutoff
+from bot.wiki.sources import generator_pages, read_pages
+
+
+def lock_path(settings: Settings, queue_file: Path) -> Path:
+    return Path(settings.run.lock_file) if settings.run.lock_file else queue_file.with_name(queue_file.name + ".lock")
+
+
+def scheduled_run(session: WikiSession, settings: Settings, queue: Queue, registries: list, run_id: str, acknowledge_talk: bool = False) -> dict:
+    """One run after the lock is taken; returns the summary (also the JSON line printed)."""
+    started, clock = _now(), time.monotonic()
+    state = RunState(queue.db)
+    log = get_logger(run=run_id)
+    mode = settings.mode
+    report = RunReport()
+    try:
+        Shutoff(settings.shutoff_page, settings.shutoff_run_value).check(session.site, settings.retry)
+        talk = _talk_page_message(session, settings, state, acknowledge_talk)
+        if talk:
+            mode = "dry-run"  # a new message on the talk page: keep recording, stop saving
+            report.stopped = talk
+        run_settings = dataclasses.replace(settings, mode=mode)
+        deadline = clock + settings.run.max_minutes * 60 if settings.run.max_minutes else None
+        scanner = Scanner(
+            session, run_settings, queue, io.StringIO(), run_id=run_id, registries=registries, deadline=deadline,
+            after_page=lambda page: state.mark_seen(session.wiki_id, page.title, page.revision_id),
+        )  # fmt: skip
+        pages = _unseen(read_pages(session.site, _sources(session, settings, state, registries), settings.retry,
+                                   namespaces=settings.namespaces), session, state)  # fmt: skip
+        scanned = scanner.run(pages)
+        report = _merge(report, scanned)
+        if not scanned.stopped:
+            state.set(_rc_key(session), started)
+            applied = apply_approved(session, run_settings, queue, io.StringIO(), run_id=run_id, registries=registries)
+            report = _merge(report, applied)
+    except StoppedError as error:
+        report.stopped, report.stopped_by_shutoff = str(error), True
+    summary = _summary(report, mode, started, time.monotonic() - clock, run_id)
+    log.info("run done", **{key: value for key, value in summary.items() if key != "event"})
+    return summary
+
+
+def _sources(session: WikiSession, settings: Settings, state: RunState, registries: list) -> Iterator:
+    import pywikibot
+
+    sources = []
+    if settings.run.sources:
+        sources.append(generator_pages(session.site, list(settings.run.sources)))
+    if settings.run.recent_changes:
+        sources.append(_recent_changes(session, settings, state))
+    titles = sorted({title for registry in registries for title in registry.pages})
+    sources.append(pywikibot.Page(session.site, title) for title in titles)
+    seen: set[str] = set()
+    for page in itertools.chain.from_iterable(sources):
+        if page.title() not in seen:
+            seen.add(page.title())
+            yield page
+
+
+def _recent_changes(session: WikiSession, settings: Settings, state: RunState) -> Iterator:
+    since = state.get(_rc_key(session))
+    start = since or (_utcnow() - datetime.timedelta(hours=settings.run.first_run_hours)).isoformat(timespec="seconds")
+    import pywikibot
+
+    changes = session.site.recentchanges(
+        start=pywikibot.Timestamp.fromISOformat(start.replace("+00:00", "Z")),
+        reverse=True,
+        changetype="edit|new",
+        namespaces=list(settings.namespaces) or None,
+    )
+    for change in changes:
+        if change.get("user") != session.user:
+            yield pywikibot.Page(session.site, change["title"])
+
+
+def _unseen(pages, session: WikiSession, state: RunState):
+    """Skip pages whose current revision a run has already analysed (its proposal is in the queue)."""
+    for page in pages:
+        if state.seen(session.wiki_id, page.title) != page.revision_id:
+            yield page
+
+
+def _talk_page_message(session: WikiSession, settings: Settings, state: RunState, acknowledge: bool) -> str:
+    """Why saving stops ("" if it does not): a message on the talk page since the operator last looked."""
+    title = settings.run.talk_page
+    if not title:
+        return ""
+    import pywikibot
+
+    page = pywikibot.Page(session.site, title)
+    revision = page.latest_revision_id if page.exists() else 0
+    key = f"talk:{session.wiki_id}"
+    known = int(state.get(key, "0") or 0)
+    if acknowledge or not known or revision == known or (revision and page.latest_revision.user == session.user):
+        state.set(key, str(revision or known))
+        return ""
+    return f"the talk page {title} has a new message (revision {revision}); saving stops until `linkbot run --acknowledge-talk`"
+
+
+def _merge(first: RunReport, second: RunReport) -> RunReport:
+    merged = RunReport()
+    merged.tally = second.tally if second.tally.pages else first.tally
+    merged.outcomes = first.outcomes + second.outcomes
+    merged.excluded = first.excluded + second.excluded
+    merged.failed = first.failed + second.failed
+    merged.merged = first.merged + second.merged
+    merged.held = first.held + second.held
+    merged.edits = first.edits + second.edits
+    merged.stopped = first.stopped or second.stopped
+    merged.stopped_by_shutoff = first.stopped_by_shutoff or second.stopped_by_shutoff
+    return merged
+
+
+def _summary(report: RunReport, mode: str, started: str, seconds: float, run_id: str) -> dict:
+    skipped = Counter(reason.split(" ", 1)[0] for _, reason in report.excluded)
+    return {
+        "event": "linkbot run",
+        "run": run_id,
+        "mode": mode,
+        "started": started,
+        "duration_s": round(seconds, 2),
+        "pages_read": report.tally.pages,
+        "proposals": report.tally.changed,
+        "waiting_for_review": report.held,
+        "saved": report.edits,
+        "merged": len(report.merged),
+        "skipped": dict(skipped),
+        "failed": [{"page": title, "error": why} for title, why in report.failed],
+        "stopped": report.stopped,
+    }
+
+
+def summary_line(summary: dict) -> str:
+    return json.dumps(summary, ensure_ascii=False)
+
+
+def _rc_key(session: WikiSession) -> str:
+    return f"recentchanges:{session.wiki_id}"
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _now() -> str:
+    return _utcnow().isoformat(timespec="seconds")

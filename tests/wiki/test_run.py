@@ -1,0 +1,119 @@
+"""``linkbot run`` end to end on a wiki of each test's own: lock, stops, limits, state between runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.commands.common import EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED
+from bot.lock import RunLock
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKEN = '[{0}](../Page/{0}.md "wikilink")'
+
+
+@pytest.fixture
+def runner(private_wiki, tmp_path):
+    """(wiki, run(*args, extra_config="") -> (exit code, summary dict, stderr))."""
+    queue = tmp_path / "queue.sqlite3"
+    base = private_wiki.config.read_text(encoding="utf-8")
+
+    def run(*args: str, extra: str = ""):
+        config = tmp_path / "run.toml"
+        config.write_text(
+            base.replace('[queue]\nauto_approve = "all"', '[queue]\nauto_approve = ["md-mirror"]')
+            + '\n[run]\nsources = ["-prefixindex:Run/"]\ntalk_page = "User talk:LinkBot"\n'
+            + f'log_file = "{tmp_path / "logs" / "run.jsonl"}"\n' + extra,
+            encoding="utf-8",
+        )
+        env = dict(os.environ, PYWIKIBOT_DIR=str(private_wiki.pywikibot_dir), LINKBOT_QUEUE=str(queue))
+        process = subprocess.run(
+            [sys.executable, "-m", "bot", "run", "--config", str(config), *args],
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
+        return process.returncode, json.loads(lines[-1]) if lines else {}, process.stderr
+
+    return private_wiki, run
+
+
+def bot_revisions(wiki, title: str) -> int:
+    return sum(rev["user"] == "LinkBot" for rev in wiki.revisions(title))
+
+
+def test_cycle_records_then_saves_and_keeps_state(runner, tmp_path):
+    wiki, run = runner
+    wiki.sandbox.edit("Run/a", BROKEN.format("A"))
+    code, summary, _ = run()
+    assert code == EXIT_OK and summary["mode"] == "dry-run" and summary["pages_read"] == 1 and summary["saved"] == 0
+    assert {"pages_read", "proposals", "saved", "skipped", "failed", "duration_s", "stopped"} <= set(summary)
+    code, summary, _ = run("--mode", "live")
+    assert code == EXIT_OK and summary["saved"] == 1 and summary["pages_read"] == 0  # revision already analysed
+    assert wiki.text("Run/a") == "[[A]]"
+    code, summary, _ = run("--mode", "live")
+    assert (code, summary["saved"]) == (EXIT_OK, 0)
+    log = (tmp_path / "logs" / "run.jsonl").read_text(encoding="utf-8").splitlines()
+    assert any(json.loads(line)["event"] == "run done" for line in log)
+
+
+def test_recent_changes_since_the_last_run(runner):
+    wiki, run = runner
+    extra = "recent_changes = true\n"
+    run(extra=extra)
+    wiki.sandbox.edit("Elsewhere/new", BROKEN.format("N"))  # not under the configured sources
+    code, summary, _ = run("--mode", "live", extra=extra)
+    assert code == EXIT_OK and wiki.text("Elsewhere/new") == "[[N]]"
+
+
+def test_lock_busy(runner, tmp_path):
+    wiki, run = runner
+    with RunLock(tmp_path / "queue.sqlite3.lock"):
+        code, summary, stderr = run("--mode", "live")
+    assert code == EXIT_LOCKED and summary == {}
+    assert "another linkbot run holds" in stderr and "Traceback" not in stderr
+
+
+def test_emergency_stop(runner):
+    wiki, run = runner
+    wiki.sandbox.edit("Run/s", BROKEN.format("S"))
+    wiki.sandbox.edit("User:LinkBot/Run", "stop")
+    code, summary, _ = run("--mode", "live")
+    assert code == EXIT_STOPPED and summary["stopped"].startswith("emergency stop")
+    assert bot_revisions(wiki, "Run/s") == 0
+
+
+def test_talk_page_message_stops_saving_until_acknowledged(runner):
+    wiki, run = runner
+    wiki.sandbox.edit("User talk:LinkBot", "欢迎")
+    run()  # the operator has seen what is there now
+    wiki.sandbox.edit("Run/t", BROKEN.format("T"))
+    wiki.sandbox.edit("User talk:LinkBot", "欢迎\n== 请停一下 ==\n你改错了。", user="Admin")
+    code, summary, _ = run("--mode", "live")
+    assert code == EXIT_STOPPED and "talk page" in summary["stopped"] and summary["saved"] == 0
+    assert bot_revisions(wiki, "Run/t") == 0
+    code, summary, _ = run("--mode", "live", "--acknowledge-talk")
+    assert code == EXIT_OK and wiki.text("Run/t") == "[[T]]"
+
+
+def test_edit_limit(runner):
+    wiki, run = runner
+    for name in "abc":
+        wiki.sandbox.edit(f"Run/{name}", BROKEN.format(name.upper()))
+    code, summary, _ = run("--mode", "live", "--max-edits", "1")
+    assert code == EXIT_OK and summary["saved"] == 1 and "max-edits" in summary["stopped"]
+
+
+def test_circuit_breaker(runner):
+    wiki, run = runner
+    for name in "abcd":
+        wiki.sandbox.edit(f"Run/{name}", BROKEN.format(name.upper()))
+        wiki.sandbox.protect(f"Run/{name}")
+    code, summary, _ = run("--mode", "live", extra="breaker_failures = 2\n")
+    assert code == EXIT_PARTIAL
+    assert summary["stopped"] == "circuit breaker: 2 saves failed in a row"
+    assert len(summary["failed"]) == 2 and summary["saved"] == 0
