@@ -119,6 +119,7 @@ def _add_run_command(commands, common, queue_options) -> None:
     run.add_argument("--max-edits", type=int, help="stop saving after this many edits")
     run.add_argument("--log-format", choices=("text", "json"), help="log lines on stderr as text or JSON")
     run.add_argument("--acknowledge-talk", action="store_true", help="the talk page was read: saving may resume")
+    run.add_argument("--auto-approve", help="rules approved without review ('all', 'none' or ids); never needs-review changes")
 
 
 def _add_other_commands(commands, common) -> None:

@@ -43,8 +43,10 @@ def scheduled_run(session: WikiSession, settings: Settings, queue: Queue, regist
     log = get_logger(run=run_id)
     mode = settings.mode
     report = RunReport()
+    review: dict = {}
     try:
         Shutoff(settings.shutoff_page, settings.shutoff_run_value).check(session.site, settings.retry)
+        review = _take_wiki_decisions(session, settings, queue, state)
         talk = _talk_page_message(session, settings, state, acknowledge_talk)
         if talk:
             mode = "dry-run"  # a new message on the talk page: keep recording, stop saving
@@ -63,11 +65,53 @@ def scheduled_run(session: WikiSession, settings: Settings, queue: Queue, regist
             state.set(_rc_key(session), started)
             applied = apply_approved(session, run_settings, queue, io.StringIO(), run_id=run_id, registries=registries)
             report = _merge(report, applied)
+        review.update(_publish(session, run_settings, queue, state, review.get("base_revision", 0)))
     except StoppedError as error:
         report.stopped, report.stopped_by_shutoff = str(error), True
     summary = _summary(report, mode, started, time.monotonic() - clock, run_id)
+    summary["review_page"] = {key: value for key, value in review.items() if key != "base_revision"}
     log.info("run done", **{key: value for key, value in summary.items() if key != "event"})
     return summary
+
+
+def _take_wiki_decisions(session: WikiSession, settings: Settings, queue: Queue, state: RunState) -> dict:
+    """Decisions editors made on the review page since the bot last published it, into the queue."""
+    title = settings.run.review_page
+    if not title:
+        return {}
+    from bot.errors import InputError
+    from bot.wiki.reviewpage import read_decisions
+
+    key = f"review:{session.wiki_id}"
+    decisions, latest = read_decisions(
+        session.site, title, int(state.get(key, "0") or 0), frozenset(settings.run.review_groups),
+        frozenset(settings.run.review_users), session.user, settings.retry,
+    )  # fmt: skip
+    accepted, ignored = 0, []
+    for decision in decisions:
+        if not decision.accepted:
+            ignored.append({"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}", "why": decision.why})
+            continue
+        try:
+            queue.decide(decision.proposal_id, [decision.number], decision.decision, decision.user,
+                         f"on-wiki decision, revision {decision.revision}", source="wiki")  # fmt: skip
+            accepted += 1
+        except InputError as error:
+            ignored.append({"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}", "why": str(error)})
+    return {"accepted": accepted, "ignored": ignored, "base_revision": latest}
+
+
+def _publish(session: WikiSession, settings: Settings, queue: Queue, state: RunState, base_revision: int) -> dict:
+    title = settings.run.review_page
+    if not title or settings.mode != "live":
+        return {}
+    from bot.wiki.reviewpage import publish
+
+    open_proposals = [p for p in queue.list() if p.wiki == session.wiki_id and p.status in ("pending", "approved")]
+    revision, why = publish(session.site, title, open_proposals, session.user, base_revision, settings.retry)
+    if revision:
+        state.set(f"review:{session.wiki_id}", str(revision))
+    return {"published_revision": revision, "not_published": why} if why else {"published_revision": revision}
 
 
 def _sources(session: WikiSession, settings: Settings, state: RunState, registries: list) -> Iterator:

@@ -51,6 +51,9 @@ class RunSettings:
     log_max_bytes: int = 10 * 1024 * 1024
     log_backups: int = 5
     lock_file: str = ""  # "" = the queue file's name + ".lock"
+    review_page: str = ""  # the on-wiki review page, e.g. "User:LinkBot/Review" ("" = none)
+    review_groups: tuple[str, ...] = ("autoconfirmed",)  # users in these groups may decide on the page
+    review_users: tuple[str, ...] = ()  # ... and these users, whatever their groups
 
 
 DEFAULT_IN_USE = ("Inuse", "In use", "In-use", "正在修改", "编辑中", "編輯中", "修改中", "施工中")

@@ -117,3 +117,30 @@ def test_circuit_breaker(runner):
     assert code == EXIT_PARTIAL
     assert summary["stopped"] == "circuit breaker: 2 saves failed in a row"
     assert len(summary["failed"]) == 2 and summary["saved"] == 0
+
+
+def test_on_wiki_review_cycle(runner):
+    """Run 1 records and publishes; an allowed editor approves one change on the page, a new user
+    approves another; run 2 saves only the first, lists the ignored decision, updates the page."""
+    wiki, run = runner
+    sandbox = wiki.sandbox
+    sandbox.add_user("Editor", "Editor-pass-123", "--sysop")
+    sandbox.add_user("Newbie", "Newbie-pass-123")
+    sandbox.edit("Run/r", BROKEN.format("A") + " 和 " + BROKEN.format("B"))
+    review = 'review_page = "User:LinkBot/Review"\nreview_groups = ["sysop"]\n'
+    code, summary, _ = run("--mode", "live", "--auto-approve", "none", extra=review)
+    assert code == EXIT_OK and summary["saved"] == 0
+    page = wiki.text("User:LinkBot/Review")
+    assert "{{linkbot change|id=1.1|status=pending}}" in page and "{{linkbot change|id=1.2|status=pending}}" in page
+    sandbox.edit("User:LinkBot/Review", "编辑者的说明：请尽快处理。\n\n" + page.replace("id=1.1|status=pending", "id=1.1|status=approve"), user="Editor")
+    page = wiki.text("User:LinkBot/Review")
+    sandbox.edit("User:LinkBot/Review", page.replace("id=1.2|status=pending", "id=1.2|status=approve"), user="Newbie")
+    code, summary, _ = run("--mode", "live", "--auto-approve", "none", extra=review)
+    assert code == EXIT_OK, summary
+    assert wiki.text("Run/r") == "[[A]] 和 " + BROKEN.format("B")
+    assert summary["review_page"]["accepted"] == 1
+    assert [(i["user"], i["change"]) for i in summary["review_page"]["ignored"]] == [("Newbie", "1.2")]
+    updated = wiki.text("User:LinkBot/Review")
+    assert updated.startswith("编辑者的说明：请尽快处理。")  # the editors' text outside the markers stays
+    assert "id=1.1" not in updated and "id=1.2" not in updated  # proposal 1 is applied
+    assert wiki.revisions("User:LinkBot/Review")[0]["user"] == "LinkBot"
