@@ -40,6 +40,7 @@ class RunReport:
     merged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     held: int = 0  # changes waiting for a decision
+    saved_changes: int = 0  # approved changes that went into saved edits
     edits: int = 0
     stopped: str = ""  # why the run stopped early
     stopped_by_shutoff: bool = False
@@ -186,6 +187,7 @@ class Scanner:
         self.report.outcomes[outcome.status] += 1
         if outcome.status == "saved":
             self.report.edits += 1
+            self.report.saved_changes += outcome.changes
             self.unverified.append(outcome)
             if len(self.unverified) >= VERIFY_BATCH:
                 self.verify()

@@ -180,6 +180,7 @@ def _merge(first: RunReport, second: RunReport) -> RunReport:
     merged.merged = first.merged + second.merged
     merged.held = first.held + second.held
     merged.edits = first.edits + second.edits
+    merged.saved_changes = first.saved_changes + second.saved_changes
     merged.stopped = first.stopped or second.stopped
     merged.stopped_by_shutoff = first.stopped_by_shutoff or second.stopped_by_shutoff
     return merged
@@ -197,6 +198,7 @@ def _summary(report: RunReport, mode: str, started: str, seconds: float, run_id:
         "proposals": report.tally.changed,
         "waiting_for_review": report.held,
         "saved": report.edits,
+        "approved_changes_saved": report.saved_changes,
         "merged": len(report.merged),
         "skipped": dict(skipped),
         "failed": [{"page": title, "error": why} for title, why in report.failed],

@@ -144,3 +144,27 @@ def test_on_wiki_review_cycle(runner):
     assert updated.startswith("编辑者的说明：请尽快处理。")  # the editors' text outside the markers stays
     assert "id=1.1" not in updated and "id=1.2" not in updated  # proposal 1 is applied
     assert wiki.revisions("User:LinkBot/Review")[0]["user"] == "LinkBot"
+
+
+def test_two_runs_started_together(runner, tmp_path):
+    wiki, run = runner
+    wiki.sandbox.edit("Run/x", BROKEN.format("X"))
+    run()  # writes the config file
+    env = dict(os.environ, PYWIKIBOT_DIR=str(wiki.pywikibot_dir), LINKBOT_QUEUE=str(tmp_path / "queue.sqlite3"))
+    command = [sys.executable, "-m", "bot", "run", "--config", str(tmp_path / "run.toml"), "--mode", "live"]
+    processes = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [process.communicate(timeout=300) for process in processes]
+    codes = sorted(process.returncode for process in processes)
+    assert codes == [EXIT_OK, EXIT_LOCKED], results
+    assert bot_revisions(wiki, "Run/x") == 1
+
+
+def test_time_limit(runner):
+    wiki, run = runner
+    for name in "abc":
+        wiki.sandbox.edit(f"Run/{name}", BROKEN.format(name.upper()))
+    code, summary, _ = run("--mode", "live", extra="max_minutes = 0.0001\n")
+    assert code == EXIT_OK and summary["stopped"].startswith("max_minutes") and summary["pages_read"] < 3
