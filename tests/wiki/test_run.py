@@ -168,3 +168,59 @@ def test_time_limit(runner):
         wiki.sandbox.edit(f"Run/{name}", BROKEN.format(name.upper()))
     code, summary, _ = run("--mode", "live", extra="max_minutes = 0.0001\n")
     assert code == EXIT_OK and summary["stopped"].startswith("max_minutes") and summary["pages_read"] < 3
+
+
+def test_run_killed_mid_apply_then_rerun(runner, tmp_path):
+    import signal
+    import time
+
+    from bot.queue.proposals import Queue
+    from bot.queue.store import Database
+    from tests.wiki.test_live import _bot_revisions
+
+    wiki, run = runner
+    titles = [f"Run/k{n:02d}" for n in range(12)]
+    for title in titles:
+        wiki.sandbox.edit(title, BROKEN.format(title))
+    run("--auto-approve", "none")  # records the proposals
+    database = Database(tmp_path / "queue.sqlite3")
+    queue = Queue(database)
+    for proposal in queue.list():
+        queue.decide(proposal.id, None, "approved", "alice")
+    decisions = sum(len(queue.audit(p.id)) for p in queue.list())
+    database.close()
+    already = _bot_revisions(wiki.sandbox)
+    env = dict(os.environ, PYWIKIBOT_DIR=str(wiki.pywikibot_dir), LINKBOT_QUEUE=str(tmp_path / "queue.sqlite3"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--config", str(tmp_path / "run.toml"), "--mode", "live", "--auto-approve", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while _bot_revisions(wiki.sandbox) < already + 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    code, summary, _ = run("--mode", "live", "--auto-approve", "none")
+    assert code == EXIT_OK, summary
+    for title in titles:
+        assert bot_revisions(wiki, title) == 1, title
+    database = Database(tmp_path / "queue.sqlite3")
+    queue = Queue(database)
+    assert sum(len(queue.audit(p.id)) for p in queue.list()) == decisions
+    database.close()
+
+
+def test_circuit_breaker_error_rate(wiki):
+    """More than breaker_rate of the saves failed, once breaker_minimum saves were tried."""
+    import io
+
+    from bot.errors import CircuitBreakerError
+    from bot.live import Scanner
+    from bot.settings import RunSettings, Settings
+
+    settings = Settings(run=RunSettings(breaker_failures=0, breaker_minimum=4, breaker_rate=0.5))
+    scanner = Scanner(session=None, settings=settings, queue=None, out=io.StringIO())
+    for failed in (False, True, True, False):  # 2 of 4: not more than half
+        scanner._breaker(failed)
+    with pytest.raises(CircuitBreakerError, match="3 of 5 saves failed"):
+        scanner._breaker(True)
