@@ -42,3 +42,24 @@ def test_change_ids_are_stable_across_offsets(zh):
     assert first.id == moved.id and first.start != moved.start
     twice = analyze('[A](../Page/A.md "wikilink") [A](../Page/A.md "wikilink")', zh).changes
     assert twice[0].id == first.id and twice[1].id != first.id
+
+
+def test_prefilter_on_the_seeds_and_clean_pages(zh):
+    from pathlib import Path
+
+    from bot.core.prefilter import might_change
+
+    for seed in sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt")):
+        assert might_change(seed.read_text(encoding="utf-8"), zh)
+    clean = "正文[[北京]]与[[上海|沪]]。{{cite web|url=https://example.org}} [https://example.org 外部] <ref>书</ref>"
+    assert not might_change(clean, zh)
+    for text in (
+        "[https://ZH.M.WIKIPEDIA.ORG/wiki/X x]",
+        "[//en.wikipedia.org/wiki/X]",
+        "[https://en.m.wikipedia.org/wiki/X x]",
+        "[https://zh.wikipedia.org./wiki/X x]",
+        "[https://zh.wikipedia.org:443/wiki/X x]",
+        "[https://zh.wiktionary.org/wiki/x x]",
+    ):
+        assert analyze(text, zh).changes, text  # each is a finding...
+        assert might_change(text, zh), text  # ...so the prefilter must let it through

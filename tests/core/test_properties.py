@@ -28,6 +28,10 @@ TITLE_CHARS = CJK + LATIN + " _()-"
 LABEL_CHARS = CJK + LATIN + " ()-.,:;!?*_[]|'~{}#`\\"
 SAFE_FILLER = CJK + LATIN + " ，。、\n-:()"
 CHAOS = CJK + LATIN + " \n\t[](){}<>|!#*_`'\"\\/:.=~&;-" + "\u3000"
+HOST_VARIANTS = (
+    "https://ZH.M.WIKIPEDIA.ORG", "//zh.wikipedia.org", "http://zh.wikipedia.org.", "https://zh.wikipedia.org:443",
+    "https://en.m.wikipedia.org", "https://zh.wiktionary.org", "https://commons.m.wikimedia.org", "https://example.org",
+)  # fmt: skip
 MD_ESCAPE = re.compile(r"([\\`*_\[\]{}()#+\-.!|<>~'])")
 
 titles = st.text(TITLE_CHARS, min_size=1, max_size=10).map(lambda t: " ".join(t.replace("_", " ").split())).filter(
@@ -55,7 +59,7 @@ def _url_title(title: str) -> str:
 def link_piece(draw) -> Piece:
     title = draw(titles)
     label = draw(labels)
-    form = draw(st.sampled_from(["mirror", "url", "html", "ext", "interwiki", "external", "autolink"]))
+    form = draw(st.sampled_from(["mirror", "url", "html", "ext", "ext-host", "interwiki", "external", "autolink"]))
     md_label = _md_label(label)
     if form == "mirror":
         return Piece(f'[{md_label}](../Page/{_url_title(title)}.md "wikilink")', label)
@@ -67,6 +71,10 @@ def link_piece(draw) -> Piece:
     if form == "ext":
         plain = re.sub(r"[^" + CJK + LATIN + " ]", "", label).strip() or "x"
         return Piece(f"[https://zh.wikipedia.org/wiki/{title.replace(' ', '_')} {plain}]", plain)
+    if form == "ext-host":
+        host = draw(st.sampled_from(HOST_VARIANTS))
+        plain = re.sub(r"[^" + CJK + LATIN + " ]", "", label).strip() or "x"
+        return Piece(f"[{host}/wiki/{title.replace(' ', '_')} {plain}]", plain)
     if form == "interwiki":
         return Piece(f"[{md_label}](https://en.wikipedia.org/wiki/{_url_title(title)})", label)
     if form == "external":
@@ -173,3 +181,12 @@ def test_chaotic_pages_never_break_the_invariants(page_pieces):
 def test_any_text_is_handled(text):
     result = analyze(text, PROFILE)
     assert analyze(result.new_text, PROFILE).changes == ()
+
+
+@given(st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=12).map(lambda s: Piece(s, None))), max_size=20))
+def test_prefilter_never_hides_a_change(page_pieces):
+    from bot.core.prefilter import might_change
+
+    text = "".join(piece.markup for piece in page_pieces)
+    if not might_change(text, PROFILE):
+        assert analyze(text, PROFILE).changes == ()
