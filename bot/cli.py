@@ -78,6 +78,7 @@ def _add_file_and_scan_commands(commands, common) -> None:
     scan.add_argument("--max-edits", type=int, help="wiki pages: stop after this many edits")
     scan.add_argument("--log-format", choices=("text", "json"), help="log lines on stderr as text or JSON")
 
+    scan.add_argument("--workers", type=int, help="XML dumps: worker processes (default: all cores)")
     scan.add_argument("--auto-approve", help="rules approved without review ('all' or ids); never needs-review changes")
     scan.add_argument("--queue", help="the review queue file (wiki scans record their proposals there)")
 

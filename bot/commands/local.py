@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.commands.common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, Streams, member_list, use_color
 from bot.core import analyze
+from bot.dumpscan import DumpStats, is_dump, scan_dump
 from bot.core.profile import SiteProfile
 from bot.errors import InputError
 from bot.files import STDIN, expand_paths, read_page
@@ -45,6 +46,9 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
     members = member_list(args, settings)
     tally = Tally()
     for source in expand_paths(args.paths):
+        if is_dump(source):
+            _scan_dump(source, args, settings, profile, streams, tally, color)
+            continue
         try:
             text = read_page(source)
         except InputError as error:
@@ -54,19 +58,39 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
                 streams.out.write(to_json_line(error_record(source, error.message)) + "\n")
             continue
         result = analyze(text, profile, settings.options, title=source, members=members)
-        tally.add(result)
         log.info("page scanned", page=source, changes=len(result.changes), left_alone=len(result.skipped))
-        if args.format == "json":
-            streams.out.write(to_json_line(page_record(source, result)) + "\n")
-            continue
-        streams.out.write(colorize_diff(result.diff, color))
-        for line in describe_skips(source, result):
-            streams.out.write(line + "\n")
-        for warning in result.warnings:
-            streams.out.write(f"{source}: warning: {warning}\n")
+        _show(result, args, streams, tally, color, source, every_page=True)
     if args.format == "text" and not args.no_summary:
         streams.out.write("\n" + tally.render())
     streams.out.flush()
     if tally.errors:
         return EXIT_INPUT
     return EXIT_CHANGES if args.check and tally.changed else EXIT_OK
+
+
+
+def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: Streams, tally, color: bool) -> None:
+    """Every page of an XML dump (plain, .bz2, .gz), prefiltered, analysed on all cores."""
+    stats = DumpStats()
+    try:
+        for result in scan_dump(source, profile, settings.options, getattr(args, "workers", None), stats):
+            _show(result, args, streams, tally, color, f"{source}#{result.title}", every_page=False)
+    except InputError as error:
+        tally.add_error()
+        print(f"linkbot: {error}", file=streams.err)
+        return
+    tally.pages += stats.pages - stats.candidates  # pages the prefilter cleared: read, nothing to change
+
+
+def _show(result, args, streams: Streams, tally, color: bool, name: str, every_page: bool) -> None:
+    """One page's output: a JSON record (dumps: only pages with something to say), or diff and notes."""
+    tally.add(result)
+    if args.format == "json":
+        if every_page or result.changed or result.skipped or result.warnings:
+            streams.out.write(to_json_line(page_record(name, result)) + "\n")
+        return
+    streams.out.write(colorize_diff(result.diff, color))
+    for line in describe_skips(name, result):
+        streams.out.write(line + "\n")
+    for warning in result.warnings:
+        streams.out.write(f"{name}: warning: {warning}\n")

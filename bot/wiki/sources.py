@@ -11,9 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from bot.core import SiteProfile, analyze
+from bot.core import SiteProfile
 from bot.core.options import Options
-from bot.dump import iter_dump
 from bot.errors import ConfigError
 from bot.settings import RetryPolicy
 from bot.wiki.retry import with_retries
@@ -57,12 +56,14 @@ def generator_pages(site, generator_args: list[str]) -> Iterator:
 
 
 def dump_candidates(site, path: str, profile: SiteProfile, options: Options) -> Iterator:
-    """Pages of the dump whose dumped text has something to change (the cheap preselection)."""
+    """Pages of the dump whose dumped text has something to change (prefiltered, analysed on all cores)."""
     import pywikibot
 
-    for dumped in iter_dump(path):
-        if analyze(dumped.text, profile, options, title=dumped.title).changes:
-            yield pywikibot.Page(site, dumped.title)
+    from bot.dumpscan import scan_dump
+
+    for result in scan_dump(path, profile, options):
+        if result.changes:
+            yield pywikibot.Page(site, result.title)
 
 
 def read_pages(

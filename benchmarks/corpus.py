@@ -1,0 +1,110 @@
+"""A deterministic synthetic zh corpus: an XML dump (.xml and .bz2) and a folder of the same pages.
+
+A share of the pages carries the broken link forms (each placed link is exactly one change);
+the rest are clean articles. Pages carry decoys that must not change: cite-web URLs to the wiki,
+links to other sites and other wikis, valid wikilinks, templates; the broken pages and 5% of the
+clean ones also carry decoys that look broken but are protected (nowiki, pre, comments). A few pages are
+500 KB with 5,000 links. ``expected_changes`` is what a correct scan proposes.
+"""
+
+from __future__ import annotations
+
+import bz2
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+FORMS = (
+    '[{t}](../Page/{t}.md "wikilink")',
+    '[{t}](https://zh.wikipedia.org/wiki/{t} "wikilink")',
+    "[https://zh.wikipedia.org/wiki/{t} {t}]",
+    '[{t}系统](../Page/{t}.md "wikilink")',
+    '<a href="../Page/{t}.md" title="wikilink">{t}</a>',
+    "[{t}](https://en.wikipedia.org/wiki/{t})",
+    "[外部](https://example.org/{t})",
+)
+# Decoys a clean article has: none of them may change, and none looks like a broken form.
+CLEAN_DECOYS = (
+    "<ref>{{{{cite web|url=https://zh.wikipedia.org/wiki/{t}|title={t}}}}}</ref>",
+    "[https://example.org/{t} 外部网站]",
+    "[[{t}]]与[[{t}市|{t}]]",
+    "[[:en:{t}|{t}]]",
+    "{{{{lang|en|{t}}}}}",
+)
+# Decoys that look like broken forms but are protected: on the broken pages and a few clean ones.
+TRICKY_DECOYS = (
+    '<nowiki>[{t}](../Page/{t}.md "wikilink")</nowiki>',
+    '<!-- [{t}](../Page/{t}.md "wikilink") -->',
+    "<pre>[https://zh.wikipedia.org/wiki/{t} {t}]</pre>",
+)
+FILLER = (
+    "联合国教科文组织创意城市网络创立于二零零四年，致力于促进将创意视为可持续发展战略因素的城市之间的合作。"
+    "各成员城市积极分享最佳实践，发展包括公私部门及公民社会在内的各类合作伙伴关系。"
+)
+CHARS = "城市网络文学音乐电影设计美食媒体艺术创意之都北京上海"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    xml: Path
+    bz2: Path
+    folder: Path
+    pages: int
+    expected_changes: int
+    xml_bytes: int
+
+
+def _title(rng: random.Random) -> str:
+    return "".join(rng.choice(CHARS) for _ in range(rng.randint(2, 5)))
+
+
+def _page(rng: random.Random, broken_links: int, size: int, tricky: bool) -> str:
+    parts, length, placed = [], 0, 0
+    decoys = CLEAN_DECOYS + TRICKY_DECOYS if tricky else CLEAN_DECOYS
+    while length < size or placed < broken_links:
+        title = _title(rng)
+        if placed < broken_links and rng.random() < 0.5:
+            piece = rng.choice(FORMS).format(t=title)
+            placed += 1
+        else:
+            piece = rng.choice(decoys).format(t=title)
+        line = f"{FILLER[: rng.randint(20, len(FILLER))]}{piece}。\n\n"
+        parts.append(line)
+        length += len(line)
+    return "".join(parts)
+
+
+def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float = 0.3,
+             big_pages: int = 3, page_size: int = 4_000, folder: bool = True) -> Corpus:  # fmt: skip
+    """Write the corpus into ``out`` (dump.xml, dump.xml.bz2, pages/) and say what a scan must find."""
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    pages_dir = out / "pages"
+    if folder:
+        pages_dir.mkdir(exist_ok=True)
+    xml_path, bz2_path = out / "dump.xml", out / "dump.xml.bz2"
+    expected = 0
+    with xml_path.open("w", encoding="utf-8") as xml:
+        xml.write('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10" xml:lang="zh">\n')
+        xml.write("  <siteinfo><sitename>Wikipedia</sitename><dbname>zhwiki</dbname></siteinfo>\n")
+        for number in range(1, pages + 1):
+            big = number <= big_pages
+            links = 5_000 if big else (rng.randint(1, 12) if rng.random() < broken_share else 0)
+            tricky = links > 0 or rng.random() < 0.05
+            text = _page(rng, links, 500_000 if big else rng.randint(page_size // 2, page_size * 2), tricky)
+            expected += links
+            title = f"页面{number:06d}"
+            xml.write(
+                f"  <page>\n    <title>{title}</title>\n    <ns>0</ns>\n    <id>{number}</id>\n"
+                f"    <revision>\n      <id>{number}</id>\n"
+                f'      <text bytes="{len(text.encode())}" xml:space="preserve">{escape(text)}</text>\n'
+                "    </revision>\n  </page>\n"
+            )
+            if folder:
+                (pages_dir / f"{title}.txt").write_text(text, encoding="utf-8")
+        xml.write("</mediawiki>\n")
+    with xml_path.open("rb") as source, bz2.open(bz2_path, "wb", compresslevel=6) as target:
+        while chunk := source.read(1 << 20):
+            target.write(chunk)
+    return Corpus(xml_path, bz2_path, pages_dir, pages, expected, xml_path.stat().st_size)
