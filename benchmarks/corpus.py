@@ -76,7 +76,7 @@ def _page(rng: random.Random, broken_links: int, size: int, tricky: bool) -> str
 
 
 def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float = 0.3,
-             big_pages: int = 3, page_size: int = 4_000, folder: bool = True) -> Corpus:  # fmt: skip
+             big_pages: int = 3, page_size: int = 2_000, folder: bool = True) -> Corpus:  # fmt: skip
     """Write the corpus into ``out`` (dump.xml, dump.xml.bz2, pages/) and say what a scan must find."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)

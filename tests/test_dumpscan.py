@@ -58,3 +58,35 @@ def test_memory_stays_flat_on_a_large_dump(tmp_path):
     code, records, peak_kb = map(int, process.stdout.split())
     assert (code, records) == (EXIT_OK, 27), process.stderr[-2000:]
     assert peak_kb / 1024 < 200, peak_kb
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_only(tmp_path):
+    corpus = generate(tmp_path, pages=40, big_pages=0, page_size=800, folder=False)
+    terminal = _Terminal()
+    assert main(["scan", "--workers", "1", str(corpus.xml)], stdout=io.StringIO(), stderr=terminal, environ={}) == EXIT_OK
+    assert terminal.getvalue().endswith("\n")  # the status line is closed at the end
+    quiet = _Terminal()
+    main(["scan", "--format", "json", str(corpus.xml)], stdout=io.StringIO(), stderr=quiet, environ={})
+    assert quiet.getvalue() == ""  # JSON mode: no progress line
+
+
+def test_progress_line(tmp_path):
+    from bot.commands.local import Progress
+    from bot.dumpscan import DumpStats
+    from bot.report import Tally
+
+    dump = tmp_path / "d.xml"
+    dump.write_bytes(b"x" * 10_000_000)
+    stats = DumpStats(pages=120, candidates=30, bytes=2_000_000)
+    terminal = _Terminal()
+    progress = Progress(terminal, str(dump), stats, every=0)
+    tally = Tally()
+    tally.changes["md-url"] = 7
+    progress.update(tally)
+    line = terminal.getvalue()
+    assert line.startswith("\r120 pages, ") and "MB/s, 7 changes, ETA " in line

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from bot.commands.common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, Streams, member_list, use_color
+import time
+from pathlib import Path
+
+from bot.commands.common import (
+    EXIT_CHANGES,
+    EXIT_INPUT,
+    EXIT_OK,
+    Streams,
+    member_list,
+    use_color,
+)
 from bot.core import analyze
-from bot.dumpscan import DumpStats, is_dump, scan_dump
 from bot.core.profile import SiteProfile
+from bot.dumpscan import DumpStats, is_dump, scan_dump
 from bot.errors import InputError
 from bot.files import STDIN, expand_paths, read_page
 from bot.logs import get_logger
-from bot.report import Tally, colorize_diff, describe_skips, error_record, page_record, to_json_line
+from bot.report import (
+    Tally,
+    colorize_diff,
+    describe_skips,
+    error_record,
+    page_record,
+    to_json_line,
+)
 from bot.settings import Settings
 
 
@@ -72,14 +89,51 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
 def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: Streams, tally, color: bool) -> None:
     """Every page of an XML dump (plain, .bz2, .gz), prefiltered, analysed on all cores."""
     stats = DumpStats()
+    progress = Progress(streams.err, source, stats) if args.format == "text" and _is_terminal(streams.err) else None
     try:
         for result in scan_dump(source, profile, settings.options, getattr(args, "workers", None), stats):
             _show(result, args, streams, tally, color, f"{source}#{result.title}", every_page=False)
+            if progress is not None:
+                progress.update(tally)
     except InputError as error:
         tally.add_error()
         print(f"linkbot: {error}", file=streams.err)
         return
+    finally:
+        if progress is not None:
+            progress.done()
     tally.pages += stats.pages - stats.candidates  # pages the prefilter cleared: read, nothing to change
+
+
+def _is_terminal(stream) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+class Progress:
+    """One status line on a terminal: pages, MB/s, changes so far, ETA when the dump's size is known."""
+
+    def __init__(self, stream, source: str, stats: DumpStats, every: float = 0.5) -> None:
+        self.stream, self.stats, self.every = stream, stats, every
+        self.started = self.shown = time.monotonic()
+        # A plain dump's size is about its text's size; compressed sizes tell nothing useful here.
+        self.size = Path(source).stat().st_size if source.endswith(".xml") else 0
+
+    def update(self, tally) -> None:
+        now = time.monotonic()
+        if now - self.shown < self.every:
+            return
+        self.shown = now
+        rate = self.stats.bytes / max(now - self.started, 1e-6) / 1e6
+        eta = ""
+        if self.size and rate > 0:
+            eta = f", ETA {max(self.size / 1e6 - self.stats.bytes / 1e6, 0) / rate:.0f} s"
+        changes = sum(tally.changes.values())
+        self.stream.write(f"\r{self.stats.pages} pages, {rate:.1f} MB/s, {changes} changes{eta}   ")
+        self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
 
 
 def _show(result, args, streams: Streams, tally, color: bool, name: str, every_page: bool) -> None:
