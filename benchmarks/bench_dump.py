@@ -10,8 +10,6 @@ benchmarks/out/ (seeded, so a cached corpus is the same one).
 from __future__ import annotations
 
 import argparse
-import json
-import resource
 import subprocess
 import sys
 import time
@@ -23,19 +21,29 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.corpus import generate  # noqa: E402
 
 
+# Run each scan under a fresh wrapper: its children's peak RSS is this scan's (workers included) alone.
+WRAPPER = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+scan = subprocess.run([sys.executable, "-m", "bot", "scan", "--format", "json", "--no-summary",
+                       "--workers", sys.argv[2], sys.argv[1]], capture_output=True, text=True)
+seconds = time.perf_counter() - started
+if scan.returncode:
+    sys.exit(scan.stderr[-2000:])
+changes = sum(len(json.loads(line)["changes"]) for line in scan.stdout.splitlines())
+print(seconds, changes, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+"""
+
+
 def scan(path: Path, workers: int) -> tuple[float, int, int]:
     """(seconds, changes found, peak RSS in MB of the scan process and its workers)."""
-    started = time.perf_counter()
     process = subprocess.run(
-        [sys.executable, "-m", "bot", "scan", "--format", "json", "--no-summary", "--workers", str(workers), str(path)],
-        capture_output=True, text=True, cwd=ROOT,
-    )  # fmt: skip
-    seconds = time.perf_counter() - started
+        [sys.executable, "-c", WRAPPER, str(path), str(workers)], capture_output=True, text=True, cwd=ROOT
+    )
     if process.returncode != 0:
         raise SystemExit(f"scan failed: {process.stderr[-2000:]}")
-    changes = sum(len(json.loads(line)["changes"]) for line in process.stdout.splitlines())
-    # This script starts only scan processes, one after the other: the children's peak is theirs.
-    return seconds, changes, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    seconds, changes, peak = process.stdout.split()
+    return float(seconds), int(changes), int(peak)
 
 
 def main() -> int:
