@@ -18,17 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.corpus import FORMS  # noqa: E402  (the same broken forms as the dump corpus)
 from bot.core import ZH_WIKIPEDIA, analyze  # noqa: E402
 
-FORMS = (
-    '[{t}](../Page/{t}.md "wikilink")',
-    '[{t}](https://zh.wikipedia.org/wiki/{t} "wikilink")',
-    "[https://zh.wikipedia.org/wiki/{t} {t}]",
-    '[{t}系统](../Page/{t}.md "wikilink")',
-    '<a href="../Page/{t}.md" title="wikilink">{t}</a>',
-    "[{t}](https://en.wikipedia.org/wiki/{t})",
-    "[外部](https://example.org/{t})",
-)
 DECOYS = (
     '<nowiki>[{t}](../Page/{t}.md "wikilink")</nowiki>',
     "{{{{cite web|url=https://zh.wikipedia.org/wiki/{t}|title={t}}}}}",

@@ -40,9 +40,9 @@ def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
 
 
 def _live_page(args, settings: Settings):
-    from bot.wiki.session import open_session
+    from bot.commands.wiki import connect
 
-    session, _ = open_session(settings.pywikibot_args, login=False, host_aliases=settings.host_aliases, policy=settings.retry)
+    session, _ = connect(settings, args, login=False)
     import pywikibot
 
     page = pywikibot.Page(session.site, args.source)

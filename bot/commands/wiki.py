@@ -12,19 +12,28 @@ from bot.commands.queue import open_queue
 from bot.settings import Settings
 
 
+def connect(settings: Settings, args, extra_args: list[str] = (), login: bool | None = None):
+    """The wiki session for a command: pywikibot's site with linkbot's profile and retry layer.
+
+    Logs in only when the command may write (live mode) unless told otherwise.
+    """
+    from bot.wiki.session import open_session
+
+    return open_session(
+        [*settings.pywikibot_args, *extra_args],
+        login=settings.mode == "live" if login is None else login,
+        host_aliases=settings.host_aliases,
+        policy=settings.retry,
+        verbose=getattr(args, "verbose", 0) >= 2,
+    )
+
+
 def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
     """Pages of a live wiki: dry run by default, saves with --mode live."""
     from bot.live import Scanner
-    from bot.wiki.session import open_session
     from bot.wiki.sources import dump_candidates, generator_pages, read_pages, split_source_args
 
-    session, rest = open_session(
-        [*settings.pywikibot_args, *wiki_args],
-        login=settings.mode == "live",
-        host_aliases=settings.host_aliases,
-        policy=settings.retry,
-        verbose=args.verbose >= 2,
-    )
+    session, rest = connect(settings, args, wiki_args)
     generator_args, dumps = split_source_args(rest)
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
     sources += [dump_candidates(session.site, dump, session.profile, settings.options) for dump in dumps]
@@ -55,15 +64,7 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
 
 def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int:
     from bot.apply import apply_approved
-    from bot.wiki.session import open_session
-
-    session, _ = open_session(
-        settings.pywikibot_args,
-        login=settings.mode == "live",
-        host_aliases=settings.host_aliases,
-        policy=settings.retry,
-        verbose=args.verbose >= 2,
-    )
+    session, _ = connect(settings, args)
     color = use_color(settings, streams.out, environ)
     report = apply_approved(
         session, settings, queue, streams.out, color, run_id=run_id(), registries=registries(args, settings)
@@ -102,17 +103,10 @@ def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
     from bot.lock import RunLock
     from bot.queue.store import queue_path
     from bot.runner import lock_path, scheduled_run, summary_line
-    from bot.wiki.session import open_session
 
     queue_file = queue_path(getattr(args, "queue", None), environ, settings.queue_path)
     with RunLock(lock_path(settings, queue_file)):
-        session, _ = open_session(
-            settings.pywikibot_args,
-            login=settings.mode == "live",
-            host_aliases=settings.host_aliases,
-            policy=settings.retry,
-            verbose=args.verbose >= 2,
-        )
+        session, _ = connect(settings, args)
         queue = open_queue(args, settings, environ)
         try:
             summary = scheduled_run(session, settings, queue, registries(args, settings), run_id(), args.acknowledge_talk)

@@ -272,6 +272,17 @@ def _bot_revisions(sandbox) -> int:
         ).fetchone()[0]
 
 
+def kill_after_saves(sandbox, process, saves: int, timeout: float = 60) -> None:
+    """SIGKILL ``process`` as soon as the bot has ``saves`` revisions on the wiki (or it ended)."""
+    import signal
+
+    deadline = time.monotonic() + timeout
+    while _bot_revisions(sandbox) < saves and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
 def test_wiki_down_mid_run(private_wiki):
     """The server stops right after the first save and comes back 3 s later: every page ends
     with at most one bot revision, and each page is either saved or reported as not saved."""

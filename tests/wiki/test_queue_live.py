@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 from bot.cli import EXIT_OK
-from tests.wiki.test_live import _bot_revisions
+from tests.wiki.test_live import _bot_revisions, kill_after_saves
 
 PAGE = '第一段 [A](../Page/A.md "wikilink")\n\n第二段 [B](../Page/B.md "wikilink")\n\n第三段 [C](../Page/C.md "wikilink")'
 
@@ -93,11 +91,7 @@ def test_kill_during_apply_saves_nothing_twice(wiki, tmp_path):
         [sys.executable, "-m", "bot", "apply", "--config", str(wiki.config), "--mode", "live"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while _bot_revisions(wiki.sandbox) < already + 2 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_after_saves(wiki.sandbox, process, already + 2)
     run(wiki, queue, "apply", "--mode", "live")
     for title in titles:
         bot = [rev for rev in wiki.revisions(title) if rev["user"] == "LinkBot"]

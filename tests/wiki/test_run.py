@@ -171,12 +171,10 @@ def test_time_limit(runner):
 
 
 def test_run_killed_mid_apply_then_rerun(runner, tmp_path):
-    import signal
-    import time
 
     from bot.queue.proposals import Queue
     from bot.queue.store import Database
-    from tests.wiki.test_live import _bot_revisions
+    from tests.wiki.test_live import _bot_revisions, kill_after_saves
 
     wiki, run = runner
     titles = [f"Run/k{n:02d}" for n in range(12)]
@@ -195,11 +193,7 @@ def test_run_killed_mid_apply_then_rerun(runner, tmp_path):
         [sys.executable, "-m", "bot", "run", "--config", str(tmp_path / "run.toml"), "--mode", "live", "--auto-approve", "none"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while _bot_revisions(wiki.sandbox) < already + 2 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_after_saves(wiki.sandbox, process, already + 2)
     code, summary, _ = run("--mode", "live", "--auto-approve", "none")
     assert code == EXIT_OK, summary
     for title in titles:
