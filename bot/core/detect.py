@@ -40,6 +40,8 @@ def find_links(text: str, markup: Markup) -> Found:
     found.extend(_ext_link_occurrences(text, markup))
     inside: list[tuple[Occurrence, Region]] = []
     for region in markup.protected:
+        if not _may_hold_links(text, region):
+            continue
         for occurrence in scanner.scan(region.start, region.end, ()):
             inside.append((occurrence, region))
     outside: list[Occurrence] = []
@@ -54,6 +56,16 @@ def find_links(text: str, markup: Markup) -> Found:
             inside.append((occurrence, region))
     inside.sort(key=lambda pair: pair[0].start)
     return Found(tuple(outside), tuple(inside))
+
+
+_SCANNABLE = re.compile(r"\]\(|<(?:a[\s>]|https?:|ftp:)", re.IGNORECASE)
+
+
+def _may_hold_links(text: str, region: Region) -> bool:
+    """Whether the scanner could find anything in ``region``: every form it matches contains one of
+    ``](`` (Markdown), ``<a`` (HTML) or ``<http``/``<ftp`` (autolinks). Most regions are wikilinks,
+    templates and tag markup without any."""
+    return _SCANNABLE.search(text, region.start, region.end) is not None
 
 
 def _outermost(occurrences: list[Occurrence]) -> list[Occurrence]:
