@@ -64,13 +64,6 @@ class Markup:
     ext_links: tuple[ExtLink, ...]
     wikilinks: tuple[tuple[int, int], ...]
 
-    def protection(self, start: int, end: int) -> Region | None:
-        """The protected region overlapping ``start:end``, if any (O(log n))."""
-        index = bisect.bisect_left(self.protected, end, key=lambda region: region.start) - 1
-        if index >= 0 and self.protected[index].end > start:
-            return self.protected[index]
-        return None
-
     def blocking(self, start: int, end: int, verbatim: tuple[int, int] | None = None) -> Region | None:
         """The protected region that forbids touching ``start:end``, if any.
 

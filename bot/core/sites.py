@@ -149,7 +149,6 @@ PREFIX_ALIASES: dict[str, str] = {
     "wikispecies": "species",
     "wikidata": "d",
     "mediawikiwiki": "mw",
-    "w": "w",
 }
 
 
