@@ -1,10 +1,15 @@
 """Read a page's wikitext structure with mwparserfromhell: where the bot may not touch, and its links.
 
-mwparserfromhell nodes carry no offsets, so the walk adds them up: a node's text is
-exactly its slice of the page (``str(parse(text)) == text``). The result names the
-protected regions (nowiki, pre, code, comments, templates, existing wikilinks, ...),
-the wikitext external links (for the ``[https://own.wiki/wiki/T label]`` forms) and
-the spans of wikilinks (used by the structure check after rewriting).
+The result names the protected regions (nowiki, pre, code, comments, templates, existing
+wikilinks, table and list syntax, ...), the wikitext external links (for the
+``[https://own.wiki/wiki/T label]`` forms) and the spans of wikilinks (used by the
+structure check after rewriting).
+
+It reads mwparserfromhell's token stream (its C tokenizer) rather than the node tree:
+nodes carry no offsets anyway, and building the tree in Python cost four times the
+tokenizing. Each token's source text is what mwparserfromhell's own nodes print for it
+(``str(parse(text)) == text``), so offsets add up; ``tokens.py`` in this package
+renders them. If they ever did not add up to the page, the page is left alone whole.
 """
 
 from __future__ import annotations
@@ -13,20 +18,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-import mwparserfromhell
-from mwparserfromhell.nodes import (
-    Argument,
-    Comment,
-    ExternalLink,
-    Heading,
-    Node,
-    Tag,
-    Template,
-    Wikilink,
-)
-from mwparserfromhell.wikicode import Wikicode
-
 from bot.core.profile import SiteProfile
+from mwparserfromhell.parser import tokens
+
+from bot.core.tokens import token_offsets
 
 # Tags whose content is not wikitext, or is code shown as written.
 PROTECTED_TAGS = frozenset(
@@ -95,91 +90,174 @@ def _merge(regions: list[Region]) -> tuple[Region, ...]:
 
 
 def read_markup(text: str, profile: SiteProfile, *, protect_ref_urls: bool = True) -> Markup:
-    """Walk the parse tree of ``text`` once and collect offsets."""
-    walker = _Walker(profile, protect_ref_urls)
-    walker.walk(mwparserfromhell.parse(text, skip_style_tags=True), 0)
-    return Markup(_merge(walker.protected), tuple(walker.ext_links), tuple(walker.wikilinks))
+    """Read the token stream of ``text`` once and collect offsets."""
+    read = token_offsets(text)
+    if read is None:  # the C tokenizer stops at a NUL character; nothing else seen
+        return Markup((Region(0, len(text), "markup linkbot could not map to offsets"),), (), ())
+    token_list, offsets = read
+    reader = _Reader(text, profile, protect_ref_urls)
+    text_kind = tokens.Text
+    for index, token in enumerate(token_list):
+        if type(token) is text_kind:
+            if reader.frames and reader.frames[-1].name_parts is not None:
+                reader.frames[-1].name_parts.append(token["text"])
+        else:
+            reader.feed(token, offsets[index], offsets[index + 1])
+    return Markup(_merge(reader.protected), tuple(reader.ext_links), tuple(reader.wikilinks))
 
 
-class _Walker:
-    def __init__(self, profile: SiteProfile, protect_ref_urls: bool) -> None:
+class _Frame:
+    """An open construct: where it started and what its closing needs."""
+
+    __slots__ = ("start", "opaque", "name", "name_parts", "inner", "closer", "separator", "wiki", "marks")
+
+    def __init__(self, start: int, opaque: bool = False) -> None:
+        self.start = start
+        self.opaque = opaque  # protected whole: nothing inside is recorded
+        self.name = ""
+        self.name_parts: list[str] | None = None
+        self.inner = -1  # end of a tag's opening markup; start of a link's caption or title
+        self.closer = -1  # start of a tag's closing markup
+        self.separator = -1  # a link's ``|`` or the space after an external link's URL
+        self.wiki = False
+        self.marks = (0, 0)  # how many external links and wikilinks were recorded before it
+
+
+_OPAQUE_OPEN = (tokens.TemplateOpen, tokens.ArgumentOpen, tokens.CommentStart)
+_OPAQUE_CLOSE = {tokens.TemplateClose: "template", tokens.ArgumentClose: "template", tokens.CommentEnd: "comment"}
+_TAG_TOKENS = frozenset(
+    {
+        tokens.TagOpenOpen, tokens.TagAttrStart, tokens.TagCloseOpen, tokens.TagCloseSelfclose,
+        tokens.TagOpenClose, tokens.TagCloseClose,
+    }
+)  # fmt: skip
+
+
+class _Reader:
+    def __init__(self, text: str, profile: SiteProfile, protect_ref_urls: bool) -> None:
+        self.text = text
         self.profile = profile
         self.protect_ref_urls = protect_ref_urls
         self.protected: list[Region] = []
         self.ext_links: list[ExtLink] = []
         self.wikilinks: list[tuple[int, int]] = []
+        self.frames: list[_Frame] = []
+        self.opaque = 0  # open frames that are protected whole
 
-    def walk(self, code: Wikicode, base: int) -> None:
-        position = base
-        for node in code.nodes:
-            text = str(node)
-            self.visit(node, text, position)
-            position += len(text)
+    def feed(self, token, start: int, end: int) -> None:
+        kind = type(token)
+        if kind in _OPAQUE_OPEN:
+            self.push(_Frame(start, opaque=True))
+        elif kind in _OPAQUE_CLOSE:
+            frame = self.pop()
+            self.protect(frame.start, end, _OPAQUE_CLOSE[kind])
+        elif kind is tokens.WikilinkOpen:
+            self.push(_Frame(start, opaque=True))  # until its title says it is a file link with a caption
+        elif kind is tokens.WikilinkSeparator:
+            self.wikilink_separator(start, end)
+        elif kind is tokens.WikilinkClose:
+            self.close_wikilink(end)
+        elif kind is tokens.ExternalLinkOpen:
+            frame = _Frame(start)
+            frame.wiki = bool(token.get("brackets"))  # for an external link: whether it has brackets
+            self.push(frame)
+        elif kind is tokens.ExternalLinkSeparator:
+            self.frames[-1].separator, self.frames[-1].inner = start, end
+        elif kind is tokens.ExternalLinkClose:
+            self.close_ext_link(start, end)
+        elif kind in _TAG_TOKENS:
+            self.tag_token(token, kind, start, end)
 
-    def visit(self, node: Node, text: str, start: int) -> None:
-        end = start + len(text)
-        if isinstance(node, Comment):
-            self.protect(start, end, "comment")
-        elif isinstance(node, (Template, Argument)):
-            self.protect(start, end, "template")
-        elif isinstance(node, Tag):
-            self.visit_tag(node, text, start)
-        elif isinstance(node, Wikilink):
-            self.visit_wikilink(node, text, start)
-        elif isinstance(node, ExternalLink):
-            self.visit_ext_link(node, text, start)
-        elif isinstance(node, Heading):
-            self.walk(node.title, start + node.level)
+    def push(self, frame: _Frame) -> None:
+        frame.marks = (len(self.ext_links), len(self.wikilinks))
+        self.frames.append(frame)
+        if frame.opaque:
+            self.opaque += 1
+
+    def pop(self) -> _Frame:
+        frame = self.frames.pop()
+        if frame.opaque:
+            self.opaque -= 1
+        return frame
 
     def protect(self, start: int, end: int, reason: str) -> None:
-        if end > start:
+        if end > start and not self.opaque:  # inside a protected construct it is covered already
             self.protected.append(Region(start, end, reason))
 
-    def visit_tag(self, node: Tag, text: str, start: int) -> None:
-        end = start + len(text)
-        name = str(node.tag).strip().lower()
-        if name in PROTECTED_TAGS:
-            self.protect(start, end, f"<{name}>")
+    def wikilink_separator(self, start: int, end: int) -> None:
+        frame = self.frames[-1]
+        if frame.separator >= 0:
             return
-        contents = str(node.contents) if node.contents is not None else ""
-        if name == "ref" and self.protect_ref_urls and _BARE_URL_REF.match(contents):
-            self.protect(start, end, "<ref> citation URL")
+        frame.separator = start
+        title = self.text[frame.start + 2 : start]
+        prefix = title.strip().split(":", 1)[0] if ":" in title else ""
+        namespace = self.profile.namespace(prefix) if prefix else None
+        if namespace is not None and namespace.id == 6 and self.opaque == 1:
+            # A file link: the caption is prose, but the name and options (link=, alt=...) are not.
+            frame.opaque = False
+            self.opaque -= 1
+            frame.inner = end
+            self.protect(frame.start, end, "file link")
+
+    def close_wikilink(self, end: int) -> None:
+        frame = self.pop()
+        if self.opaque:
             return
-        closing = text.rfind("</")
-        inner_start = start + closing - len(contents)
-        if node.self_closing or closing < 0 or text[closing - len(contents) : closing] != contents:
+        self.wikilinks.append((frame.start, end))
+        if frame.opaque:
+            self.protect(frame.start, end, "wikilink")
+            return
+        self.protect(end - 2, end, "file link")
+        caption_start = frame.inner
+        for match in _LINK_PARAM.finditer(self.text[caption_start : end - 2]):
+            self.protect(caption_start + match.start(), caption_start + match.end(), "file link= parameter")
+
+    def close_ext_link(self, start: int, end: int) -> None:
+        frame = self.pop()
+        if not frame.wiki or self.opaque:
+            return
+        has_title = frame.separator >= 0
+        url = self.text[frame.start + 1 : frame.separator if has_title else start]
+        title = self.text[frame.inner : start] if has_title else None
+        self.ext_links.append(ExtLink(frame.start, end, url, title))
+
+    def tag_token(self, token, kind, start: int, end: int) -> None:
+        if kind is tokens.TagOpenOpen:
+            frame = _Frame(start)
+            frame.wiki = bool(token.get("wiki_markup"))
+            frame.name_parts = []
+            self.push(frame)
+            return
+        frame = self.frames[-1]
+        if frame.name_parts is not None:  # the name ends where attributes or the closing begin
+            frame.name = "".join(frame.name_parts).strip().lower()
+            frame.name_parts = None
+            if frame.name in PROTECTED_TAGS:
+                frame.opaque = True
+                self.opaque += 1
+        if kind is tokens.TagCloseOpen:
+            frame.inner = end
+        elif kind is tokens.TagOpenClose:
+            frame.closer = start
+        elif kind is tokens.TagCloseClose or kind is tokens.TagCloseSelfclose:
+            self.close_tag(self.pop(), end)
+
+    def close_tag(self, frame: _Frame, end: int) -> None:
+        name = frame.name
+        if frame.opaque:
+            self.protect(frame.start, end, f"<{name}>")
+            return
+        reason = f"<{name}> wikitext syntax" if frame.wiki else f"<{name}> markup"
+        if frame.closer < 0:  # self-closing
             if name != "a":
-                self.protect(start, end, f"<{name}> markup")
+                self.protect(frame.start, end, reason)
+            return
+        contents = self.text[frame.inner : frame.closer]
+        if name == "ref" and self.protect_ref_urls and _BARE_URL_REF.match(contents):
+            del self.ext_links[frame.marks[0] :], self.wikilinks[frame.marks[1] :]
+            self.protect(frame.start, end, "<ref> citation URL")
             return
         if name != "a":
             # The tag's own markup (attributes included) is not link text.
-            self.protect(start, inner_start, f"<{name}> markup")
-            self.protect(start + closing, end, f"<{name}> markup")
-        self.walk(node.contents, inner_start)
-
-    def visit_wikilink(self, node: Wikilink, text: str, start: int) -> None:
-        end = start + len(text)
-        self.wikilinks.append((start, end))
-        title = str(node.title)
-        prefix = title.strip().split(":", 1)[0] if ":" in title else ""
-        namespace = self.profile.namespace(prefix) if prefix else None
-        if node.text is None or namespace is None or namespace.id != 6:
-            self.protect(start, end, "wikilink")
-            return
-        # A file link: the caption is prose, but the name and options (link=, alt=...) are not.
-        text_start = start + 2 + len(title) + 1
-        caption = str(node.text)
-        self.protect(start, text_start, "file link")
-        self.protect(end - 2, end, "file link")
-        for match in _LINK_PARAM.finditer(caption):
-            self.protect(text_start + match.start(), text_start + match.end(), "file link= parameter")
-        self.walk(node.text, text_start)
-
-    def visit_ext_link(self, node: ExternalLink, text: str, start: int) -> None:
-        if not node.brackets:
-            return
-        end = start + len(text)
-        title = None if node.title is None else str(node.title)
-        self.ext_links.append(ExtLink(start, end, str(node.url), title))
-        if node.title is not None:
-            self.walk(node.title, end - 1 - len(title))
+            self.protect(frame.start, frame.inner, reason)
+            self.protect(frame.closer, end, reason)

@@ -5,6 +5,10 @@ character sequences (``](`` for Markdown, ``<a`` for HTML links, ``<http``/``<ft
 ``[`` + the URL of this wiki or one it has interwikis for). A page with none of them has no
 finding; a page with one is analysed in full. The property tests check that a page this filter
 rejects never has a change.
+
+Speed matters here more than anywhere (it reads every page of a dump): each pattern starts with
+a literal character, which lets the regex engine skip ahead at memchr speed, and the hosts are
+looked up in a set rather than tried as a regex alternation of hundreds of names.
 """
 
 from __future__ import annotations
@@ -14,19 +18,48 @@ from functools import lru_cache
 
 from bot.core.profile import SiteProfile, mobile_host
 
+_MARKDOWN = re.compile(r"\]\s*\(")
+_ANGLE = re.compile(r"<(?:[aA][\s>]|(?i:https?|ftp)://)")
+# ``[`` + optional scheme + ``//`` and the run of characters a host is read from.
+_BRACKETED_URL = re.compile(r"\[\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//([^\s/\]]*)")
+_HOST_END = re.compile(r"[:?#]")
+
 
 @lru_cache(maxsize=8)
-def _pattern(profile: SiteProfile) -> re.Pattern[str]:
+def _host_test(profile: SiteProfile):
+    """A cached ``run -> bool`` for this profile's hosts: a dump names the same few thousand hosts
+    over and over."""
     # Mobile hosts resolve to their desktop wiki (zh.m.wikipedia.org, en.m.wikipedia.org): list both.
     desktop = profile.hosts | set(profile.interwiki_by_host)
-    hosts = sorted(desktop | {mobile_host(host) for host in desktop} - {""}, key=len, reverse=True)
-    host_part = "|".join(re.escape(host) for host in hosts)
-    return re.compile(
-        r"\]\s*\(|<a[\s>]|<(?:https?|ftp)://|\[\s*(?:[a-z][a-z0-9+.-]*:)?//(?:[^\s/\]]*\.)?(?:" + host_part + r")\.?(?=[:/\s\]?#]|$)",
-        re.IGNORECASE,
-    )
+    hosts = frozenset(host.lower() for host in desktop | {mobile_host(host) for host in desktop} - {""})
+
+    @lru_cache(maxsize=16384)
+    def names_host(run: str) -> bool:
+        return _names_host(run, hosts)
+
+    return names_host
 
 
 def might_change(text: str, profile: SiteProfile) -> bool:
     """False only when ``analyze(text, profile)`` certainly proposes no link change."""
-    return _pattern(profile).search(text) is not None
+    if _MARKDOWN.search(text) or _ANGLE.search(text):
+        return True
+    names_host = _host_test(profile)
+    return any(names_host(match.group(1)) for match in _BRACKETED_URL.finditer(text))
+
+
+def _names_host(run: str, hosts: frozenset[str]) -> bool:
+    """Whether ``run`` (what follows ``//`` up to a space, ``/`` or ``]``) is one of ``hosts`` or a
+    subdomain of one, followed by the end, a port, a query or a fragment (a trailing dot allowed)."""
+    run = run.lower()
+    start = 0
+    while start <= len(run):
+        end = _HOST_END.search(run, start)
+        name = run[start : end.start() if end else len(run)]
+        if name in hosts or (name.endswith(".") and name[:-1] in hosts):
+            return True
+        dot = run.find(".", start)
+        if dot < 0:
+            return False
+        start = dot + 1
+    return False

@@ -54,6 +54,19 @@ class SiteProfile:
     interwikis: tuple[InterwikiTarget, ...] = ()
     variant_fold: str = ""  # "zh": compare simplified and traditional script as equal
 
+    def __hash__(self) -> int:
+        # Profiles key caches that are hit once per page or link; hashing hundreds of
+        # interwikis each time cost more than the lookups saved. Computed once per value.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(dataclasses.astuple(self))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:
+        # str hashes differ between processes: a worker computes its own.
+        return {key: value for key, value in self.__dict__.items() if key != "_hash"}
+
     @cached_property
     def namespace_by_name(self) -> dict[str, Namespace]:
         """Lower-cased, underscore-free namespace name -> namespace."""
