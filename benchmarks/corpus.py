@@ -49,6 +49,7 @@ CHARS = "城市网络文学音乐电影设计美食媒体艺术创意之都北�
 class Corpus:
     xml: Path
     bz2: Path
+    multistream: Path  # Wikimedia's layout: the header, then streams of 100 pages, then the closing tag
     folder: Path
     pages: int
     expected_changes: int
@@ -107,4 +108,26 @@ def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float 
     with xml_path.open("rb") as source, bz2.open(bz2_path, "wb", compresslevel=6) as target:
         while chunk := source.read(1 << 20):
             target.write(chunk)
-    return Corpus(xml_path, bz2_path, pages_dir, pages, expected, xml_path.stat().st_size)
+    multistream_path = out / "dump-multistream.xml.bz2"
+    write_multistream(xml_path, multistream_path)
+    return Corpus(xml_path, bz2_path, multistream_path, pages_dir, pages, expected, xml_path.stat().st_size)
+
+
+def write_multistream(xml_path: Path, target: Path, pages_per_stream: int = 100) -> None:
+    """Compress like Wikimedia's multistream dumps: the header in a stream of its own, then one
+    bzip2 stream per 100 pages, then the closing tag."""
+    with xml_path.open("rb") as source, target.open("wb") as out:
+        group: list[bytes] = []
+        pages_in_group, header_done = 0, False
+        for line in source:
+            if not header_done and line.lstrip().startswith(b"<page>"):
+                out.write(bz2.compress(b"".join(group), 6))
+                group, header_done = [], True
+            group.append(line)
+            if line.strip() == b"</page>":
+                pages_in_group += 1
+                if pages_in_group == pages_per_stream:
+                    out.write(bz2.compress(b"".join(group), 6))
+                    group, pages_in_group = [], 0
+        if group:
+            out.write(bz2.compress(b"".join(group), 6))

@@ -1,15 +1,31 @@
-"""Stream pages out of a MediaWiki XML export (plain, .bz2 or .gz) in constant memory."""
+"""Read a MediaWiki XML export (plain, .gz, .bz2 or multistream .bz2) as chunks of whole pages.
+
+The dump is cut into chunks of a few MB, each ending at a ``</page>``, so that worker
+processes can parse and analyse chunks side by side and memory stays flat whatever the
+dump's size. Cutting on bytes is exact: ``<page>`` and ``</page>`` cannot occur inside a
+page's escaped text. A multistream .bz2 (what Wikimedia publishes: streams of 100 pages)
+is split at its stream headers so that the streams are decompressed in parallel too.
+"""
 
 from __future__ import annotations
 
 import bz2
 import gzip
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import InputError
+
+CHUNK_BYTES = 4 << 20  # XML per chunk: big enough to amortise a task, small enough for flat memory
+READ_BYTES = 1 << 20
+STREAM_GROUP_BYTES = 1 << 20  # compressed bytes decompressed by one task
+# A bzip2 stream header ("BZh" + block size) followed by the first block's magic (pi in BCD):
+# streams are byte-aligned, blocks within a stream are not, so this finds stream starts only.
+_BZ2_STREAM_MAGIC = b"1AY&SY"
+_BLOCK_SIZES = frozenset(str(size).encode() for size in range(1, 10))
+_PAGE_OPEN, _PAGE_CLOSE = b"<page>", b"</page>"
 
 
 @dataclass(frozen=True)
@@ -20,49 +36,127 @@ class DumpPage:
     text: str
 
 
-def open_dump(path: str):
-    if path.endswith(".bz2"):
-        return bz2.open(path, "rb")
-    if path.endswith(".gz"):
-        return gzip.open(path, "rb")
-    return Path(path).open("rb")
+class DumpFormatError(ValueError):
+    """The XML is not a MediaWiki export (raised in workers: a plain exception pickles)."""
 
 
-def iter_dump(path: str) -> Iterator[DumpPage]:
-    """Each page's latest revision in the dump; elements are cleared as soon as they are read."""
+def xml_blocks(path: str) -> Iterator[bytes]:
+    """The dump's uncompressed XML, a block at a time, read in this process."""
+    opener = bz2.open if path.endswith(".bz2") else gzip.open if path.endswith(".gz") else open
     try:
-        with open_dump(path) as stream:
-            yield from _pages(stream)
+        with opener(path, "rb") as stream:
+            while block := stream.read(READ_BYTES):
+                yield block
     except FileNotFoundError:
         raise InputError(path, "no such dump file") from None
-    except (OSError, EOFError, ElementTree.ParseError) as error:
-        raise InputError(path, f"cannot read the XML dump: {error}") from None
+    except (OSError, EOFError) as error:
+        raise InputError(path, f"cannot read the dump: {error}") from None
 
 
-def _pages(stream) -> Iterator[DumpPage]:
-    root = None
-    page: dict = {}
-    inside: list[str] = []  # open elements below <page>: revision, contributor
-    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
-        tag = element.tag.rpartition("}")[2]
-        if event == "start":
-            if root is None:
-                root = element
-            elif tag in ("revision", "contributor"):
-                inside.append(tag)
-            elif tag == "page":
-                page = {}
+def is_multistream(path: str) -> bool:
+    """Whether a .bz2 file holds several streams (looked for in its first 32 MB)."""
+    starts = _bz2_stream_starts(path, limit=32 << 20)
+    return next(starts, None) == 0 and next(starts, None) is not None
+
+
+def bz2_stream_groups(path: str) -> Iterator[tuple[int, int]]:
+    """(offset, length) ranges of whole bzip2 streams, about ``STREAM_GROUP_BYTES`` each."""
+    size = Path(path).stat().st_size
+    group_start = 0
+    for start in _bz2_stream_starts(path):
+        if start - group_start >= STREAM_GROUP_BYTES:
+            yield group_start, start - group_start
+            group_start = start
+    yield group_start, size - group_start
+
+
+def _bz2_stream_starts(path: str, limit: int | None = None) -> Iterator[int]:
+    overlap = len(_BZ2_STREAM_MAGIC) + 4
+    try:
+        with open(path, "rb") as stream:
+            base, tail = 0, b""
+            while (limit is None or base < limit) and (block := stream.read(READ_BYTES * 8)):
+                data = tail + block
+                position = data.find(_BZ2_STREAM_MAGIC)
+                while position >= 0:
+                    header = data[position - 4 : position]
+                    # A match wholly inside the tail was found in the previous block already.
+                    fresh = position + len(_BZ2_STREAM_MAGIC) > len(tail)
+                    if fresh and position >= 4 and header[:3] == b"BZh" and header[3:] in _BLOCK_SIZES:
+                        yield base - len(tail) + position - 4
+                    position = data.find(_BZ2_STREAM_MAGIC, position + 1)
+                tail = data[-overlap:]
+                base += len(block)
+    except FileNotFoundError:
+        raise InputError(path, "no such dump file") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read the dump: {error}") from None
+
+
+def decompress_streams(path: str, offset: int, length: int) -> bytes:
+    """One group of whole bzip2 streams, decompressed (run in a worker)."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        return bz2.decompress(stream.read(length))
+
+
+def page_chunks(blocks: Iterable[bytes], source: str, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The XML of whole ``<page>`` elements, about ``size`` bytes at a time (the header and the
+    closing tag are dropped: they hold no page)."""
+    pending = bytearray()
+    seen_page = False
+    for block in blocks:
+        pending += block
+        if not seen_page:
+            first = pending.find(_PAGE_OPEN)
+            if first < 0:
+                del pending[: max(len(pending) - len(_PAGE_OPEN), 0)]  # keep a tag cut in two
+                continue
+            del pending[:first]
+            seen_page = True
+        if len(pending) >= size and (end := pending.rfind(_PAGE_CLOSE)) >= 0:
+            end += len(_PAGE_CLOSE)
+            yield bytes(pending[:end])
+            del pending[:end]
+    end = pending.rfind(_PAGE_CLOSE)
+    if end >= 0:
+        end += len(_PAGE_CLOSE)
+        yield bytes(pending[:end])
+        del pending[:end]
+    if _PAGE_OPEN in pending:
+        raise InputError(source, "the dump ends inside a page (truncated?)")
+
+
+def parse_chunk(chunk: bytes) -> list[DumpPage]:
+    """The pages of one chunk, each with its last revision's text."""
+    try:
+        root = ElementTree.fromstring(b"<pages>" + chunk + b"</pages>")
+    except ElementTree.ParseError as error:
+        raise DumpFormatError(f"cannot read the XML dump: {error}") from None
+    pages = []
+    for page in root:
+        if _local(page.tag) != "page":
             continue
-        if tag in ("revision", "contributor"):
-            inside.pop()
-        elif tag == "title":
-            page["title"] = element.text or ""
-        elif tag == "ns":
-            page["namespace"] = int(element.text or 0)
-        elif tag == "id" and inside == ["revision"]:
-            page["revision_id"] = int(element.text or 0)
-        elif tag == "text" and inside == ["revision"]:
-            page["text"] = element.text or ""
-        elif tag == "page":
-            yield DumpPage(page.get("title", ""), page.get("namespace", 0), page.get("revision_id", 0), page.get("text", ""))
-            root.clear()  # drop finished pages: memory stays flat whatever the dump size
+        title, namespace, revision = "", 0, None
+        for child in page:
+            tag = _local(child.tag)
+            if tag == "title":
+                title = child.text or ""
+            elif tag == "ns":
+                namespace = int(child.text or 0)
+            elif tag == "revision":
+                revision = child  # the last one is the latest (full-history dumps list them oldest first)
+        revision_id, text = 0, ""
+        if revision is not None:
+            for child in revision:
+                tag = _local(child.tag)
+                if tag == "id":
+                    revision_id = int(child.text or 0)
+                elif tag == "text":
+                    text = child.text or ""
+        pages.append(DumpPage(title, namespace, revision_id, text))
+    return pages
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]

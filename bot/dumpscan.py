@@ -1,33 +1,56 @@
-"""Scan an XML dump: stream its pages, prefilter every page cheaply, analyse candidates on all cores.
+"""Scan an XML dump on all cores: cut it into chunks of whole pages; in worker processes parse
+each chunk, prefilter every page and analyse the candidates.
 
-The reader (expat via iterparse) and the prefilter run in this process; the full analysis runs
-in a pool of worker processes, fed in bounded batches so memory stays flat whatever the dump's
-size. Results come back in dump order, so the output is the same as scanning page by page.
+This process only reads and cuts (and decompresses a single-stream .bz2 or a .gz, which
+cannot be split); the streams of a multistream .bz2 are decompressed by the workers too.
+Chunks are handed out a few at a time, so memory stays flat whatever the dump's size, and
+their results come back in dump order, so the output is the same as scanning page by page.
+What a worker sends back for a page is whatever ``keep`` makes of its analysis (a line of
+output, a title): pages are big, what is said about them is small.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from functools import partial
+from typing import TypeVar
 
 from bot.core import analyze
 from bot.core.model import PageResult
 from bot.core.options import Options
 from bot.core.prefilter import might_change
 from bot.core.profile import SiteProfile
-from bot.dump import DumpPage, iter_dump
+from bot.dump import (
+    DumpFormatError,
+    bz2_stream_groups,
+    decompress_streams,
+    is_multistream,
+    page_chunks,
+    parse_chunk,
+    xml_blocks,
+)
+from bot.errors import InputError
 
-BATCH = 256  # pages handed to the pool at a time: bounds memory, keeps both cores busy
+T = TypeVar("T")
+TASKS_PER_WORKER = 2  # chunks in flight per worker: keeps every core busy, bounds memory
 
 
 @dataclass
 class DumpStats:
     pages: int = 0
     candidates: int = 0
-    bytes: int = 0  # UTF-8 size of the page texts read
+    bytes: int = 0  # uncompressed XML read so far
+
+
+@dataclass(frozen=True)
+class _ChunkResult:
+    pages: int
+    candidates: int
+    kept: list
 
 
 def is_dump(path: str) -> bool:
@@ -35,40 +58,93 @@ def is_dump(path: str) -> bool:
 
 
 def scan_dump(
-    path: str, profile: SiteProfile, options: Options, workers: int | None = None, stats: DumpStats | None = None
-) -> Iterator[PageResult]:
-    """The analysis of every candidate page of the dump (pages the prefilter rejects have none)."""
+    path: str,
+    profile: SiteProfile,
+    options: Options,
+    workers: int | None = None,
+    stats: DumpStats | None = None,
+    keep: Callable[[PageResult], T | None] | None = None,
+) -> Iterator[T]:
+    """``keep(analysis)`` of every candidate page of the dump, in dump order (None is dropped;
+    pages the prefilter rejects have nothing to change and are only counted)."""
     stats = stats if stats is not None else DumpStats()
-    candidates = _candidates(iter_dump(path), profile, stats)
+    keep = keep or _whole
     workers = workers or os.cpu_count() or 1
     if workers <= 1:
-        for page in candidates:
-            yield analyze(page.text, profile, options, title=page.title)
+        for chunk in _counted(page_chunks(xml_blocks(path), path), stats):
+            yield from _kept(_run(partial(_scan_chunk_with, profile, options, keep), chunk, path), stats)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(profile, options)) as pool:
-        while batch := list(islice(candidates, BATCH)):
-            yield from pool.imap(_analyze, [(page.title, page.text) for page in batch], chunksize=1)
+    with context.Pool(workers, initializer=_init_worker, initargs=(profile, options, keep)) as pool:
+        window = workers * TASKS_PER_WORKER
+        if path.endswith(".bz2") and is_multistream(path):
+            groups = bz2_stream_groups(path)
+            blocks = _ordered(pool, partial(decompress_streams, path), groups, window, path, star=True)
+        else:
+            blocks = xml_blocks(path)
+        chunks = _counted(page_chunks(blocks, path), stats)
+        for result in _ordered(pool, _scan_chunk, chunks, window, path):
+            yield from _kept(result, stats)
 
 
-def _candidates(pages: Iterator[DumpPage], profile: SiteProfile, stats: DumpStats) -> Iterator[DumpPage]:
-    for page in pages:
-        stats.pages += 1
-        stats.bytes += len(page.text.encode("utf-8"))
-        if might_change(page.text, profile):
-            stats.candidates += 1
-            yield page
+def _counted(chunks: Iterable[bytes], stats: DumpStats) -> Iterator[bytes]:
+    for chunk in chunks:
+        stats.bytes += len(chunk)
+        yield chunk
 
 
-_worker: tuple[SiteProfile, Options] | None = None
+def _kept(result: _ChunkResult, stats: DumpStats) -> Iterator:
+    stats.pages += result.pages
+    stats.candidates += result.candidates
+    yield from (item for item in result.kept if item is not None)
 
 
-def _init_worker(profile: SiteProfile, options: Options) -> None:
-    global _worker  # one per worker process: the pool's initializer is the way to hand it over
-    _worker = (profile, options)
+def _ordered(pool, function, items: Iterable, window: int, path: str, star: bool = False) -> Iterator:
+    """``function`` over ``items`` in the pool, results in order, at most ``window`` in flight.
+    (``Pool.imap`` would pull every item at once: the whole dump.)"""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.apply_async(function, item if star else (item,)))
+        if len(pending) >= window:
+            yield _result(pending.popleft(), path)
+    while pending:
+        yield _result(pending.popleft(), path)
 
 
-def _analyze(item: tuple[str, str]) -> PageResult:
+def _result(task, path: str):
+    try:
+        return task.get()
+    except (DumpFormatError, OSError, EOFError) as error:  # unreadable XML, bad or truncated .bz2
+        raise InputError(path, str(error)) from None
+
+
+def _run(function, item, path: str):
+    try:
+        return function(item)
+    except (DumpFormatError, OSError, EOFError) as error:  # unreadable XML, bad or truncated .bz2
+        raise InputError(path, str(error)) from None
+
+
+def _whole(result: PageResult) -> PageResult:
+    return result
+
+
+_worker: tuple | None = None
+
+
+def _init_worker(profile: SiteProfile, options: Options, keep) -> None:
+    global _worker  # one per worker process: the pool's initializer is the way to hand it over (forked, not pickled)
+    _worker = (profile, options, keep)
+
+
+def _scan_chunk(chunk: bytes) -> _ChunkResult:
     assert _worker is not None
-    title, text = item
-    return analyze(text, _worker[0], _worker[1], title=title)
+    return _scan_chunk_with(*_worker, chunk)
+
+
+def _scan_chunk_with(profile: SiteProfile, options: Options, keep, chunk: bytes) -> _ChunkResult:
+    """Parse one chunk, prefilter its pages, analyse the candidates."""
+    pages = parse_chunk(chunk)
+    candidates = [page for page in pages if might_change(page.text, profile)]
+    kept = [keep(analyze(page.text, profile, options, title=page.title)) for page in candidates]
+    return _ChunkResult(len(pages), len(candidates), kept)

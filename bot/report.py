@@ -57,8 +57,10 @@ def skip_record(skip: Skip) -> dict:
     }
 
 
-def page_record(source: str, result: PageResult) -> dict:
-    return {
+def page_record(source: str, result: PageResult, with_text: bool = True) -> dict:
+    """A page's JSON record; ``with_text=False`` leaves out the new text (dump scans: the diff
+    says it, and a dump's pages would add up to gigabytes)."""
+    record = {
         "schema": SCHEMA_VERSION,
         "page": source,
         "status": "changed" if result.changed else "unchanged",
@@ -70,6 +72,9 @@ def page_record(source: str, result: PageResult) -> dict:
         "new_text": result.new_text,
         "diff": result.diff,
     }
+    if not with_text:
+        del record["new_text"]
+    return record
 
 
 def error_record(source: str, message: str) -> dict:
@@ -78,6 +83,27 @@ def error_record(source: str, message: str) -> dict:
 
 def to_json_line(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=False)
+
+
+@dataclass(frozen=True)
+class PageCounts:
+    """What the summary table counts of one page: small enough to send back from a worker."""
+
+    changed: bool
+    mixed: bool
+    forms: dict[str, int]
+    changes: tuple[tuple[str, bool], ...]  # (rule, needs review)
+    skipped: tuple[tuple[str, str], ...]  # (rule or "-", reason)
+
+    @classmethod
+    def of(cls, result: PageResult) -> PageCounts:
+        return cls(
+            result.changed,
+            result.mixed_forms,
+            result.forms,
+            tuple((change.rule.value, change.needs_review) for change in result.changes),
+            tuple((skip.rule.value if skip.rule else "-", skip.reason.value) for skip in result.skipped),
+        )
 
 
 @dataclass
@@ -94,17 +120,18 @@ class Tally:
     left_alone: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)
 
-    def add(self, result: PageResult) -> None:
+    def add(self, result: PageResult | PageCounts) -> None:
+        counts = result if isinstance(result, PageCounts) else PageCounts.of(result)
         self.pages += 1
-        self.changed += result.changed
-        self.mixed += result.mixed_forms
-        self.found.update(result.forms)
-        for change in result.changes:
-            self.changes[change.rule.value] += 1
-            self.review[change.rule.value] += change.needs_review
-        for skip in result.skipped:
-            self.left_alone[skip.rule.value if skip.rule else "-"] += 1
-            self.reasons[skip.reason.value] += 1
+        self.changed += counts.changed
+        self.mixed += counts.mixed
+        self.found.update(counts.forms)
+        for rule, needs_review in counts.changes:
+            self.changes[rule] += 1
+            self.review[rule] += needs_review
+        for rule, reason in counts.skipped:
+            self.left_alone[rule] += 1
+            self.reasons[reason] += 1
 
     def add_error(self) -> None:
         self.pages += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
 import json
@@ -11,7 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from benchmarks.corpus import generate
-from bot.cli import EXIT_OK, main
+from bot.cli import EXIT_INPUT, EXIT_OK, main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,9 +30,43 @@ def test_dump_gives_the_same_proposals_as_the_pages(tmp_path):
     gz.write_bytes(gzip.compress(corpus.xml.read_bytes()))
     from_pages = scan_json(str(corpus.folder))
     assert sum(len(changes) for changes in from_pages.values()) == corpus.expected_changes
-    for dump in (corpus.xml, corpus.bz2, gz):
+    for dump in (corpus.xml, corpus.bz2, corpus.multistream, gz):
         assert scan_json("--workers", "2", str(dump)) == from_pages, dump.name
     assert scan_json("--workers", "1", str(corpus.xml)) == from_pages
+
+
+def test_multistream_is_split_at_its_streams(tmp_path):
+    from bot.dump import bz2_stream_groups, is_multistream
+
+    corpus = generate(tmp_path, pages=250, big_pages=0, page_size=1500, folder=False)
+    assert is_multistream(str(corpus.multistream)) and not is_multistream(str(corpus.bz2))
+    groups = list(bz2_stream_groups(str(corpus.multistream)))
+    # Contiguous and whole: together they are the file, and each decompresses on its own.
+    assert groups[0][0] == 0 and sum(length for _, length in groups) == corpus.multistream.stat().st_size
+    assert all(a + la == b for (a, la), (b, _) in zip(groups, groups[1:]))
+    data = corpus.multistream.read_bytes()
+    assert b"".join(bz2.decompress(data[a : a + la]) for a, la in groups) == corpus.xml.read_bytes()
+
+
+def test_a_truncated_or_corrupt_dump_is_one_error_line(tmp_path):
+    corpus = generate(tmp_path, pages=30, big_pages=0, page_size=800, folder=False)
+    xml = corpus.xml.read_bytes()
+    truncated = tmp_path / "truncated.xml"
+    truncated.write_bytes(xml[: xml.rindex(b"<page>") + 40])
+    corrupt = tmp_path / "corrupt.xml.bz2"
+    corrupt.write_bytes(corpus.bz2.read_bytes()[:4000] + b"garbage" * 100)
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(xml.replace(b"</title>", b"</titel>", 1))
+    for dump, message in ((truncated, "ends inside a page"), (corrupt, "cannot read the dump"), (broken, "cannot read the XML dump")):
+        for workers in ("1", "2"):
+            out, err = io.StringIO(), io.StringIO()
+            code = main(["scan", "--format", "json", "--no-summary", "--workers", workers, str(dump), str(corpus.xml)], stdout=out, stderr=err, environ={})
+            assert code == EXIT_INPUT, (dump.name, err.getvalue())
+            lines = err.getvalue().splitlines()
+            assert len(lines) == 1 and lines[0].startswith(f"linkbot: {dump}: ") and message in lines[0], lines
+            assert "Traceback" not in err.getvalue()
+            # The other dump on the command line is still scanned in full.
+            assert sum(len(json.loads(line)["changes"]) for line in out.getvalue().splitlines() if str(corpus.xml) in line) == corpus.expected_changes
 
 
 def test_memory_stays_flat_on_a_large_dump(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 from bot.commands.common import (
@@ -20,6 +21,7 @@ from bot.errors import InputError
 from bot.files import STDIN, expand_paths, read_page
 from bot.logs import get_logger
 from bot.report import (
+    PageCounts,
     Tally,
     colorize_diff,
     describe_skips,
@@ -76,7 +78,8 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
             continue
         result = analyze(text, profile, settings.options, title=source, members=members)
         log.info("page scanned", page=source, changes=len(result.changes), left_alone=len(result.skipped))
-        _show(result, args, streams, tally, color, source, every_page=True)
+        tally.add(result)
+        streams.out.write(page_output(result, args.format, color, source))
     if args.format == "text" and not args.no_summary:
         streams.out.write("\n" + tally.render())
     streams.out.flush()
@@ -90,9 +93,11 @@ def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: 
     """Every page of an XML dump (plain, .bz2, .gz), prefiltered, analysed on all cores."""
     stats = DumpStats()
     progress = Progress(streams.err, source, stats) if args.format == "text" and _is_terminal(streams.err) else None
+    keep = partial(_dump_output, args.format, color, source)
     try:
-        for result in scan_dump(source, profile, settings.options, getattr(args, "workers", None), stats):
-            _show(result, args, streams, tally, color, f"{source}#{result.title}", every_page=False)
+        for output, counts in scan_dump(source, profile, settings.options, getattr(args, "workers", None), stats, keep):
+            tally.add(counts)
+            streams.out.write(output)
             if progress is not None:
                 progress.update(tally)
     except InputError as error:
@@ -136,15 +141,20 @@ class Progress:
         self.stream.flush()
 
 
-def _show(result, args, streams: Streams, tally, color: bool, name: str, every_page: bool) -> None:
-    """One page's output: a JSON record (dumps: only pages with something to say), or diff and notes."""
-    tally.add(result)
-    if args.format == "json":
+def page_output(result, fmt: str, color: bool, name: str, every_page: bool = True, with_text: bool = True) -> str:
+    """One page's output: a JSON record, or its diff, skips and warnings."""
+    if fmt == "json":
         if every_page or result.changed or result.skipped or result.warnings:
-            streams.out.write(to_json_line(page_record(name, result)) + "\n")
-        return
-    streams.out.write(colorize_diff(result.diff, color))
-    for line in describe_skips(name, result):
-        streams.out.write(line + "\n")
-    for warning in result.warnings:
-        streams.out.write(f"{name}: warning: {warning}\n")
+            return to_json_line(page_record(name, result, with_text)) + "\n"
+        return ""
+    lines = [colorize_diff(result.diff, color)]
+    lines += [line + "\n" for line in describe_skips(name, result)]
+    lines += [f"{name}: warning: {warning}\n" for warning in result.warnings]
+    return "".join(lines)
+
+
+def _dump_output(fmt: str, color: bool, source: str, result) -> tuple[str, PageCounts]:
+    """What a dump worker sends back for a candidate page (JSON records only for pages with
+    something to say, without their new text)."""
+    name = f"{source}#{result.title}"
+    return page_output(result, fmt, color, name, every_page=False, with_text=False), PageCounts.of(result)

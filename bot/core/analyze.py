@@ -114,7 +114,7 @@ def _checked_rewrite(text, changes, skipped, profile, options, members=None, red
         problem = invariants.outside_problem(text, new_text, changes, spans)
         if problem is not None:  # pragma: no cover - apply_changes guarantees it; kept as a net
             raise AssertionError(problem)
-        second = plan_changes(new_text, profile, options, members, redirects)
+        second = plan_changes(new_text, profile, options, members, redirects, report_protected=False)
         problems = invariants.structure_problems(changes, spans, second.markup)
         problems.update(invariants.unstable_changes(spans, second.changes))
         if not problems:
@@ -145,12 +145,16 @@ def plan_changes(
     options: Options = DEFAULT_OPTIONS,
     members: MemberList | None = None,
     redirects: Mapping[str, str] | None = None,
+    *,
+    report_protected: bool = True,
 ) -> Plan:
     """Detect, resolve and canonicalize every link occurrence (and member-list updates with a
-    registry); no page-level checks yet."""
+    registry); no page-level checks yet. Without ``report_protected``, links wholly inside
+    protected regions are not looked for (the check pass needs only what it could change)."""
     markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
     forms: Counter = Counter()
-    resolved_links, skipped = _classified(find_links(text, markup), profile, forms)
+    found = find_links(text, markup, look_inside=report_protected)
+    resolved_links, skipped = _classified(found, profile, forms)
     closing_start = _closing_block_start(text, resolved_links, profile)
     changes: list[Change] = []
     old_visible: list[str] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core import labels
 from bot.core.labels import Label, UnsafeLabel
@@ -91,6 +92,7 @@ def canonicalize(
     )
 
 
+@lru_cache(maxsize=64)  # the page pipeline reads each label twice: to render it, then to check it
 def read_label(occurrence: Occurrence) -> Label:
     if occurrence.syntax is Syntax.MARKDOWN:
         return labels.from_markdown(occurrence.label)

@@ -23,6 +23,7 @@ _A_OPEN = re.compile(r"<a\s[^<>]*>", re.I)
 _A_CLOSE = re.compile(r"</a\s*>", re.I)
 _ATTRIBUTE = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
 _WRAPPED_DEST = re.compile(r"([^\s()\"<>]+(?:[ \t]*\n[ \t]*[^\s()\"<>]+)+)[ \t]*\n?[ \t]*\"([^\"\n]*)\"[ \t]*\)")
+_PLAIN_DEST = re.compile(r"[^\s()\\\x00-\x1f]+")
 _MAX_DEST = 4096
 _MAX_TITLE = 1024
 _MAX_LABEL = 2048
@@ -34,12 +35,14 @@ class Found:
     protected: tuple[tuple[Occurrence, Region], ...]  # inside protected regions
 
 
-def find_links(text: str, markup: Markup) -> Found:
+def find_links(text: str, markup: Markup, *, look_inside: bool = True) -> Found:
+    """The link occurrences of ``text``; with ``look_inside``, also those wholly inside protected
+    regions (to report them; the check pass after rewriting needs only what it could change)."""
     scanner = _Scanner(text)
     found = scanner.scan(0, len(text), markup.protected)
     found.extend(_ext_link_occurrences(text, markup))
     inside: list[tuple[Occurrence, Region]] = []
-    for region in markup.protected:
+    for region in markup.protected if look_inside else ():
         if not _may_hold_links(text, region):
             continue
         for occurrence in scanner.scan(region.start, region.end, ()):
@@ -190,6 +193,10 @@ def _destination(text: str, at: int, hi: int) -> tuple[str, str, int] | None:
         if close < 0 or "\n" in text[i + 1 : close]:
             return None
         dest, i = text[i + 1 : close], close + 1
+    elif (plain := _PLAIN_DEST.match(text, i, min(hi, i + _MAX_DEST))) is not None and (
+        plain.end() >= hi or text[plain.end()] not in "(\\"
+    ):
+        dest, i = plain.group(), plain.end()  # no escapes, no parentheses: what mirrors write
     else:
         start, depth = i, 0
         while i < hi and i - start < _MAX_DEST:
@@ -213,9 +220,12 @@ def _destination(text: str, at: int, hi: int) -> tuple[str, str, int] | None:
     title = ""
     if j < hi and text[j] in "\"'(" and j > i:
         closer = ")" if text[j] == "(" else text[j]
-        k, limit = j + 1, min(hi, j + _MAX_TITLE)
-        while k < limit and text[k] != closer:
-            k += 2 if text[k] == "\\" else 1
+        limit = min(hi, j + _MAX_TITLE)
+        k = text.find(closer, j + 1, limit)
+        if k < 0 or "\\" in text[j + 1 : k]:  # escapes: walk them one by one
+            k = j + 1
+            while k < limit and text[k] != closer:
+                k += 2 if text[k] == "\\" else 1
         if k >= limit:
             return None
         title, j = text[j + 1 : k], _skip_space(text, k + 1, hi)

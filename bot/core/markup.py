@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.core.profile import SiteProfile
 from mwparserfromhell.parser import tokens
@@ -36,15 +37,15 @@ _BARE_URL_REF = re.compile(r"^\s*\[?\s*(?:https?:)?//[^\s\]]+\s*\]?\s*$", re.I)
 _LINK_PARAM = re.compile(r"(?:^|\|)\s*link\s*=[^|]*")
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
+    """A span the bot may not touch. (A named tuple, not a dataclass: pages have thousands.)"""
+
     start: int
     end: int
     reason: str
 
 
-@dataclass(frozen=True)
-class ExtLink:
+class ExtLink(NamedTuple):
     """A bracketed wikitext external link: ``[url title]`` or ``[url]``."""
 
     start: int

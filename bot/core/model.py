@@ -7,7 +7,6 @@ into the page text the value was computed from (Python ``str`` indices, i.e. cod
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import hashlib
 from dataclasses import dataclass, field
@@ -107,7 +106,7 @@ class Change:
         digest = hashlib.sha1(
             f"{self.rule.value}\x1f{self.old}\x1f{self.new}\x1f{ordinal}".encode()
         ).hexdigest()[:12]
-        return dataclasses.replace(self, id=digest)
+        return Change(self.rule, self.start, self.end, self.old, self.new, self.needs_review, self.display, self.note, digest)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote_to_bytes
 
 from bot.core.profile import SiteProfile, mobile_to_desktop
@@ -54,6 +55,7 @@ class _Undecodable(ValueError):
     pass
 
 
+@lru_cache(maxsize=8192)  # pure, and a page (or a dump) links the same titles over and over
 def resolve(href: str, profile: SiteProfile, *, wikilink_hint: bool = False, figure: bool = False) -> Resolved:
     """Say what ``href`` (already free of Markdown escapes and HTML entities) points at.
 

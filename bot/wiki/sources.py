@@ -61,9 +61,12 @@ def dump_candidates(site, path: str, profile: SiteProfile, options: Options) -> 
 
     from bot.dumpscan import scan_dump
 
-    for result in scan_dump(path, profile, options):
-        if result.changes:
-            yield pywikibot.Page(site, result.title)
+    for title in scan_dump(path, profile, options, keep=_title_if_changed):
+        yield pywikibot.Page(site, title)
+
+
+def _title_if_changed(result) -> str | None:
+    return result.title if result.changes else None
 
 
 def read_pages(
