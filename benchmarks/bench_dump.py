@@ -1,25 +1,33 @@
-"""Benchmark: scanning a synthetic XML dump (plain and .bz2) with linkbot, checked against the generator.
+"""Benchmark: scanning a synthetic XML dump with linkbot, beside pywikibot's replace.py -xml.
 
-Run:  .venv/bin/python benchmarks/bench_dump.py [--pages 20000] [--workers 2]
+Run:  bash scripts/bootstrap bench && .venv/bin/python benchmarks/bench_dump.py [--pages 20000] [--workers 2] [--no-replace]
 
-Prints, per input: MB/s of uncompressed XML, pages/s, peak memory of the scan process, changes
-found, and whether that equals the generator's expected count. The corpus is cached in
-benchmarks/out/ (seeded, so a cached corpus is the same one).
+Prints, per input (.xml, single-stream .bz2, multistream .bz2): MB/s of uncompressed XML,
+pages/s, peak memory of the scan process and its workers, changes found and whether that
+equals the generator's expected count. For reference it also times reading the XML with the
+standard library (iterparse) and decompressing the .bz2 in one stream (Python's bz2, what
+bzcat does), and runs pywikibot's replace.py -xml with equivalent regexes on the same dump
+(against a throwaway local wiki, bot.sandbox: replace.py needs a site; the pages it would
+change do not exist there, so its page loads are a few batched requests). The corpus is
+cached in benchmarks/out/ (seeded: a cached corpus is the same one).
 """
 
 from __future__ import annotations
 
 import argparse
+import bz2
+import os
 import subprocess
 import sys
+import tempfile
 import time
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import generate  # noqa: E402
-
+from benchmarks.corpus import cached  # noqa: E402
 
 # Run each scan under a fresh wrapper: its children's peak RSS is this scan's (workers included) alone.
 WRAPPER = """
@@ -33,6 +41,17 @@ if scan.returncode:
 changes = sum(len(json.loads(line)["changes"]) for line in scan.stdout.splitlines())
 print(seconds, changes, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
 """
+# The corpus's broken forms as replace.py regexes (what an operator would write), with its
+# exceptions for the protected places linkbot also leaves alone.
+REPLACEMENTS = (
+    (r'\[([^\]\[]+)\]\(\.\./Page/([^)"]+)\.md "wikilink"\)', r"[[\2|\1]]"),
+    (r'\[([^\]\[]+)\]\(https://zh\.wikipedia\.org/wiki/([^)" ]+) "wikilink"\)', r"[[\2|\1]]"),
+    (r"\[https://zh\.wikipedia\.org/wiki/([^\] ]+) ([^\]]+)\]", r"[[\1|\2]]"),
+    (r'<a href="\.\./Page/([^"]+)\.md" title="wikilink">([^<]+)</a>', r"[[\1|\2]]"),
+    (r"\[([^\]\[]+)\]\(https://en\.wikipedia\.org/wiki/([^)\s]+)\)", r"[[:en:\2|\1]]"),
+    (r"\[([^\]\[]+)\]\((https?://[^)\s]+)\)", r"[\2 \1]"),
+)
+EXCEPTIONS = ("nowiki", "pre", "comment", "template")
 
 
 def scan(path: Path, workers: int) -> tuple[float, int, int]:
@@ -46,24 +65,77 @@ def scan(path: Path, workers: int) -> tuple[float, int, int]:
     return float(seconds), int(changes), int(peak)
 
 
+def reference_speeds(corpus) -> tuple[float, float]:
+    """(seconds to iterparse the XML, seconds to decompress the single-stream .bz2)."""
+    started = time.perf_counter()
+    for _, element in ElementTree.iterparse(corpus.xml):
+        element.clear()
+    parse = time.perf_counter() - started
+    started = time.perf_counter()
+    with bz2.open(corpus.bz2, "rb") as stream:
+        while stream.read(1 << 20):
+            pass
+    return parse, time.perf_counter() - started
+
+
+def replace_py(corpus, root: Path) -> tuple[float, int] | None:
+    """(seconds, pages replace.py would change) for replace.py -xml on the plain dump."""
+    from bot.sandbox import Sandbox
+
+    pwb = Path(sys.executable).with_name("pwb")
+    if not pwb.exists():
+        print("replace.py: not installed (bash scripts/bootstrap bench)")
+        return None
+    sandbox = Sandbox.create(root / "wiki")
+    env = dict(os.environ, PYWIKIBOT_DIR=str(sandbox.write_pywikibot_config(root / "pywikibot")))
+    sandbox.start()
+    try:
+        command = [str(pwb), "replace", f"-xml:{corpus.xml}", "-simulate", "-always", "-summary:benchmark", "-regex"]
+        command += [f"-exceptinsidetag:{tag}" for tag in EXCEPTIONS]
+        command += [part for pair in REPLACEMENTS for part in pair]
+        started = time.perf_counter()
+        result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=root, stdin=subprocess.DEVNULL)
+        seconds = time.perf_counter() - started
+    finally:
+        sandbox.stop()
+    if result.returncode != 0:
+        print(f"replace.py failed ({result.returncode}): {result.stderr[-1500:]}")
+        return None
+    would_change = result.stderr.count("does not exist") + result.stdout.count("does not exist")
+    return seconds, would_change
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-replace", action="store_true", help="skip the replace.py comparison")
     args = parser.parse_args()
-    out = ROOT / "benchmarks" / "out" / f"corpus-{args.pages}"
     started = time.perf_counter()
-    corpus = generate(out, pages=args.pages, folder=False)
-    print(f"corpus: {corpus.pages} pages, {corpus.xml_bytes / 1e6:.0f} MB XML, "
-          f"{corpus.bz2.stat().st_size / 1e6:.0f} MB .bz2, {corpus.expected_changes} expected changes "
-          f"(generated in {time.perf_counter() - started:.0f} s)")  # fmt: skip
-    for path in (corpus.xml, corpus.bz2):
+    corpus = cached(ROOT / "benchmarks" / "out" / f"corpus-{args.pages}", pages=args.pages, folder=False)
+    mb = corpus.xml_bytes / 1e6
+    print(f"corpus: {corpus.pages} pages, {mb:.0f} MB XML, {corpus.bz2.stat().st_size / 1e6:.0f} MB .bz2, "
+          f"{corpus.expected_changes} expected changes (ready in {time.perf_counter() - started:.0f} s)")  # fmt: skip
+    parse, decompress = reference_speeds(corpus)
+    print(f"reference: iterparse {mb / parse:.0f} MB/s, bz2 decompression (one stream) {mb / decompress:.0f} MB/s")
+    speeds = {}
+    for path in (corpus.xml, corpus.bz2, corpus.multistream):
         seconds, changes, peak = scan(path, args.workers)
+        speeds[path.name] = mb / seconds
         verdict = "ok" if changes == corpus.expected_changes else f"MISMATCH (expected {corpus.expected_changes})"
         print(
-            f"{path.name:<14} {corpus.xml_bytes / 1e6 / seconds:6.1f} MB/s  {corpus.pages / seconds:7.0f} pages/s  "
+            f"linkbot {path.name:<26} {mb / seconds:6.1f} MB/s  {corpus.pages / seconds:7.0f} pages/s  "
             f"peak {peak} MB  {changes} changes: {verdict}"
         )
+    print(f"single-stream .bz2 at {100 * speeds['dump.xml.bz2'] / (mb / decompress):.0f}% of decompression speed")
+    if not args.no_replace:
+        with tempfile.TemporaryDirectory() as folder:
+            measured = replace_py(corpus, Path(folder))
+        if measured is not None:
+            seconds, pages = measured
+            print(f"replace.py -xml {'dump.xml':<18} {mb / seconds:6.1f} MB/s  {corpus.pages / seconds:7.0f} pages/s  "
+                  f"{pages} pages it would change")  # fmt: skip
+            print(f"linkbot / replace.py on dump.xml: {speeds['dump.xml'] / (mb / seconds):.1f}x")
     return 0
 
 

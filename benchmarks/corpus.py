@@ -10,6 +10,7 @@ clean ones also carry decoys that look broken but are protected (nowiki, pre, co
 from __future__ import annotations
 
 import bz2
+import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,9 +77,25 @@ def _page(rng: random.Random, broken_links: int, size: int, tricky: bool) -> str
     return "".join(parts)
 
 
+def cached(out: Path, **parameters) -> Corpus:
+    """The corpus in ``out`` if it was generated with these parameters, else a fresh one."""
+    stamp = out / "corpus.json"
+    wanted = {"version": 3, **parameters}
+    if stamp.exists():
+        saved = json.loads(stamp.read_text())
+        if saved["parameters"] == wanted:
+            xml = out / "dump.xml"
+            return Corpus(xml, out / "dump.xml.bz2", out / "dump-multistream.xml.bz2", out / "pages",
+                          saved["pages"], saved["expected_changes"], xml.stat().st_size)  # fmt: skip
+    corpus = generate(out, **parameters)
+    stamp.write_text(json.dumps({"parameters": wanted, "pages": corpus.pages, "expected_changes": corpus.expected_changes}))
+    return corpus
+
+
 def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float = 0.3,
              big_pages: int = 3, page_size: int = 2_000, folder: bool = True) -> Corpus:  # fmt: skip
     """Write the corpus into ``out`` (dump.xml, dump.xml.bz2, pages/) and say what a scan must find."""
+    (out / "corpus.json").unlink(missing_ok=True)
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     pages_dir = out / "pages"
@@ -98,7 +115,8 @@ def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float 
             title = f"页面{number:06d}"
             xml.write(
                 f"  <page>\n    <title>{title}</title>\n    <ns>0</ns>\n    <id>{number}</id>\n"
-                f"    <revision>\n      <id>{number}</id>\n"
+                f"    <revision>\n      <id>{number}</id>\n      <timestamp>2024-01-01T00:00:00Z</timestamp>\n"
+                "      <contributor>\n        <username>Corpus</username>\n        <id>1</id>\n      </contributor>\n"
                 f'      <text bytes="{len(text.encode())}" xml:space="preserve">{escape(text)}</text>\n'
                 "    </revision>\n  </page>\n"
             )

@@ -20,7 +20,7 @@ from bot.errors import InputError
 
 CHUNK_BYTES = 4 << 20  # XML per chunk: big enough to amortise a task, small enough for flat memory
 READ_BYTES = 1 << 20
-STREAM_GROUP_BYTES = 1 << 20  # compressed bytes decompressed by one task
+STREAM_GROUP_BYTES = 256 << 10  # compressed bytes per task: a few MB of XML
 # A bzip2 stream header ("BZh" + block size) followed by the first block's magic (pi in BCD):
 # streams are byte-aligned, blocks within a stream are not, so this finds stream starts only.
 _BZ2_STREAM_MAGIC = b"1AY&SY"
@@ -98,6 +98,18 @@ def decompress_streams(path: str, offset: int, length: int) -> bytes:
     with open(path, "rb") as stream:
         stream.seek(offset)
         return bz2.decompress(stream.read(length))
+
+
+def split_pages(xml: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """(head, whole pages, tail) of a piece of XML cut anywhere: the head and the tail are the
+    parts of pages (or the header) that continue in the neighbouring pieces; None when the piece
+    holds no whole page."""
+    first = xml.find(_PAGE_OPEN)
+    last = xml.rfind(_PAGE_CLOSE)
+    if first < 0 or last < first:
+        return None
+    last += len(_PAGE_CLOSE)
+    return xml[:first], xml[first:last], xml[last:]
 
 
 def page_chunks(blocks: Iterable[bytes], source: str, size: int = CHUNK_BYTES) -> Iterator[bytes]:

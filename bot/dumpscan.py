@@ -31,6 +31,7 @@ from bot.dump import (
     is_multistream,
     page_chunks,
     parse_chunk,
+    split_pages,
     xml_blocks,
 )
 from bot.errors import InputError
@@ -51,6 +52,14 @@ class _ChunkResult:
     pages: int
     candidates: int
     kept: list
+
+
+@dataclass(frozen=True)
+class _StreamsResult:
+    bytes: int  # XML decompressed
+    head: bytes  # the end of a page begun in the previous group (or the dump's header)
+    pages: _ChunkResult | None  # the group's whole pages, analysed
+    tail: bytes  # the start of a page that ends in the next group
 
 
 def is_dump(path: str) -> bool:
@@ -78,13 +87,32 @@ def scan_dump(
     with context.Pool(workers, initializer=_init_worker, initargs=(profile, options, keep)) as pool:
         window = workers * TASKS_PER_WORKER
         if path.endswith(".bz2") and is_multistream(path):
-            groups = bz2_stream_groups(path)
-            blocks = _ordered(pool, partial(decompress_streams, path), groups, window, path, star=True)
-        else:
-            blocks = xml_blocks(path)
-        chunks = _counted(page_chunks(blocks, path), stats)
+            tasks = _ordered(pool, partial(_scan_streams, path), bz2_stream_groups(path), window, path, star=True)
+            yield from _joined(tasks, partial(_scan_chunk_with, profile, options, keep), stats, path)
+            return
+        chunks = _counted(page_chunks(xml_blocks(path), path), stats)
         for result in _ordered(pool, _scan_chunk, chunks, window, path):
             yield from _kept(result, stats)
+
+
+def _joined(results: Iterable[_StreamsResult], scan_chunk, stats: DumpStats, path: str) -> Iterator:
+    """The results of groups of streams in order, with the pages cut across two groups (none in
+    Wikimedia's dumps, whose streams hold whole pages) put together and analysed here."""
+    carry = bytearray()
+    for result in results:
+        stats.bytes += result.bytes
+        carry += result.head
+        if result.pages is None:  # no whole page: all of it continues
+            continue
+        yield from _carried(bytes(carry), scan_chunk, stats, path)
+        yield from _kept(result.pages, stats)
+        carry = bytearray(result.tail)
+    yield from _carried(bytes(carry), scan_chunk, stats, path)
+
+
+def _carried(xml: bytes, scan_chunk, stats: DumpStats, path: str) -> Iterator:
+    for chunk in page_chunks([xml], path):
+        yield from _kept(_run(scan_chunk, chunk, path), stats)
 
 
 def _counted(chunks: Iterable[bytes], stats: DumpStats) -> Iterator[bytes]:
@@ -140,6 +168,16 @@ def _init_worker(profile: SiteProfile, options: Options, keep) -> None:
 def _scan_chunk(chunk: bytes) -> _ChunkResult:
     assert _worker is not None
     return _scan_chunk_with(*_worker, chunk)
+
+
+def _scan_streams(path: str, offset: int, length: int) -> _StreamsResult:
+    """Decompress one group of bzip2 streams and scan its whole pages (runs in a worker)."""
+    xml = decompress_streams(path, offset, length)
+    parts = split_pages(xml)
+    if parts is None:
+        return _StreamsResult(len(xml), xml, None, b"")
+    head, pages, tail = parts
+    return _StreamsResult(len(xml), head, _scan_chunk(pages), tail)
 
 
 def _scan_chunk_with(profile: SiteProfile, options: Options, keep, chunk: bytes) -> _ChunkResult:
