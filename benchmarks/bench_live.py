@@ -39,6 +39,7 @@ def run(command: list[str], env: dict) -> tuple[float, subprocess.CompletedProce
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--show-requests", action="store_true", help="list each run's requests")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -54,7 +55,8 @@ def main() -> int:
         pywikibot_dir = sandbox.write_pywikibot_config(root / "pywikibot")
         (root / "linkbot.toml").write_text(CONFIG, encoding="utf-8")
         sandbox.start()
-        env = dict(os.environ, PYWIKIBOT_DIR=str(pywikibot_dir))
+        # The queue, run state and logs go to the throwaway folder, never the user's own.
+        env = dict(os.environ, PYWIKIBOT_DIR=str(pywikibot_dir), XDG_STATE_HOME=str(root / "state"))
         python = sys.executable
         linkbot = [python, "-m", "bot", "scan", "--config", str(root / "linkbot.toml"), "-prefixindex:Bench/", "--no-summary"]
         replace = [
@@ -65,14 +67,19 @@ def main() -> int:
         for name, command, edits in (
             ("linkbot dry run", linkbot, 0),
             ("replace.py -simulate", replace, 0),
-            ("linkbot live", [*linkbot, "--mode", "live"], broken),
+            ("linkbot live", [*linkbot, "--mode", "live", "--auto-approve", "all"], broken),
         ):
-            before = len(sandbox.requests())
+            before, api_before = len(sandbox.requests()), len(sandbox.api_requests())
             seconds, result = run(command, env)
             if result.returncode != 0:
                 print(f"{name} failed ({result.returncode}):\n{result.stderr[-2000:]}", file=sys.stderr)
-            requests = len(sandbox.requests()) - before
+            if os.environ.get("BENCH_DEBUG"):
+                print(name, result.returncode, result.stdout[-1500:], result.stderr[-1500:])
+            logged = sandbox.requests()[before:]
+            requests = len(logged)
             rows.append((name, requests, seconds, edits))
+            if args.show_requests:
+                print(f"{name}:", *_summary(sandbox.api_requests()[api_before:]), sep="\n  ")
         sandbox.stop()
     print(f"{args.pages} pages, {broken} with broken links")
     print(f"{'run':<22} {'requests':>9} {'per page':>9} {'per edit':>9} {'seconds':>8}")
@@ -81,6 +88,13 @@ def main() -> int:
         print(f"{name:<22} {requests:>9} {requests / args.pages:>9.3f} {per_edit:>9} {seconds:>8.1f}")
     print("per edit = (live requests - dry-run requests) / edits")
     return 0
+
+
+def _summary(logged: list[str]) -> list[str]:
+    """API requests grouped by what they ask."""
+    from collections import Counter
+
+    return [f"{count:5} {what}" for what, count in Counter(logged).most_common()]
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from bot.registries import for_page
 from bot.report import colorize_diff
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
+from bot.wiki.shutoff import Shutoff
 from bot.wiki.sources import LivePage, read_pages
 
 
@@ -35,11 +36,14 @@ def apply_approved(
     color: bool = False,
     run_id: str = "",
     registries: list | None = None,
+    shutoff: Shutoff | None = None,
 ) -> RunReport:
-    scanner = Scanner(session, settings, queue, out, run_id=run_id, color=color, registries=registries or [])
+    scanner = Scanner(
+        session, settings, queue, out, run_id=run_id, color=color, registries=registries or [], shutoff=shutoff
+    )
     proposals = [p for p in queue.list(status="approved") if p.wiki == session.wiki_id]
     try:
-        for proposal, page in _with_pages(session, settings, proposals):
+        for proposal, page in _with_pages(session, settings, proposals, scanner.reading()):
             if settings.max_edits and scanner.report.edits >= settings.max_edits:
                 scanner.report.stopped = f"--max-edits {settings.max_edits} reached"
                 break
@@ -52,12 +56,14 @@ def apply_approved(
     return scanner.report
 
 
-def _with_pages(session: WikiSession, settings: Settings, proposals: list[Proposal]) -> Iterator[tuple[Proposal, LivePage | None]]:
+def _with_pages(
+    session: WikiSession, settings: Settings, proposals: list[Proposal], shutoff: Shutoff | None
+) -> Iterator[tuple[Proposal, LivePage | None]]:
     import pywikibot
 
     by_title = {}
     pages = [pywikibot.Page(session.site, proposal.title) for proposal in proposals]
-    for page in read_pages(session.site, pages, settings.retry):
+    for page in read_pages(session.site, pages, settings.retry, shutoff=shutoff):
         by_title[page.title] = page
     for proposal in proposals:
         yield proposal, by_title.get(proposal.title.replace("_", " "), by_title.get(proposal.title))

@@ -60,6 +60,10 @@ class RunReport:
         return "\n".join(lines) + "\n"
 
 
+def shutoff_for(settings: Settings) -> Shutoff:
+    return Shutoff(settings.shutoff_page, settings.shutoff_run_value, settings.shutoff_max_age)
+
+
 @dataclass
 class Scanner:
     session: WikiSession
@@ -78,6 +82,15 @@ class Scanner:
     save_attempts: int = 0
     save_failures: int = 0
     failures_in_a_row: int = 0
+    shutoff: Shutoff | None = None  # the emergency stop; built from the settings unless given
+
+    def __post_init__(self) -> None:
+        if self.shutoff is None:
+            self.shutoff = shutoff_for(self.settings)
+
+    def reading(self) -> Shutoff | None:
+        """The stop to read along with each batch of pages: only a live run saves."""
+        return self.shutoff if self.settings.mode == "live" else None
 
     def run(self, pages: Iterable[LivePage]) -> RunReport:
         """Process every page; stop at the emergency stop, the edit limit, or a wiki that stays down."""
@@ -178,9 +191,7 @@ class Scanner:
         return edit_summary(result.changes, self.session.language, self._summary_texts())
 
     def save(self, page: LivePage, accepted: PageResult, recompute=None) -> SaveOutcome:
-        Shutoff(self.settings.shutoff_page, self.settings.shutoff_run_value).check(
-            self.session.site, self.settings.retry
-        )
+        self.shutoff.check(self.session.site, self.settings.retry)
         outcome = save_page(
             page, accepted, recompute or self.accepted, self.summary, minor=self.settings.minor, policy=self.settings.retry
         )

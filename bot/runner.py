@@ -23,12 +23,11 @@ from pathlib import Path
 
 from bot.apply import apply_approved
 from bot.errors import StoppedError
-from bot.live import RunReport, Scanner
+from bot.live import RunReport, Scanner, shutoff_for
 from bot.logs import get_logger
 from bot.queue.proposals import Queue, RunState
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
-from bot.wiki.shutoff import Shutoff
 from bot.wiki.sources import generator_pages, read_pages
 
 
@@ -45,7 +44,8 @@ def scheduled_run(session: WikiSession, settings: Settings, queue: Queue, regist
     report = RunReport()
     review: dict = {}
     try:
-        Shutoff(settings.shutoff_page, settings.shutoff_run_value).check(session.site, settings.retry)
+        shutoff = shutoff_for(settings)
+        shutoff.check(session.site, settings.retry)
         review = _take_wiki_decisions(session, settings, queue, state)
         talk = _talk_page_message(session, settings, state, acknowledge_talk)
         if talk:
@@ -55,15 +55,17 @@ def scheduled_run(session: WikiSession, settings: Settings, queue: Queue, regist
         deadline = clock + settings.run.max_minutes * 60 if settings.run.max_minutes else None
         scanner = Scanner(
             session, run_settings, queue, io.StringIO(), run_id=run_id, registries=registries, deadline=deadline,
-            after_page=lambda page: state.mark_seen(session.wiki_id, page.title, page.revision_id),
+            after_page=lambda page: state.mark_seen(session.wiki_id, page.title, page.revision_id), shutoff=shutoff,
         )  # fmt: skip
         pages = _unseen(read_pages(session.site, _sources(session, settings, state, registries), settings.retry,
-                                   namespaces=settings.namespaces), session, state)  # fmt: skip
+                                   namespaces=settings.namespaces, shutoff=scanner.reading()), session, state)  # fmt: skip
         scanned = scanner.run(pages)
         report = _merge(report, scanned)
         if not scanned.stopped:
             state.set(_rc_key(session), started)
-            applied = apply_approved(session, run_settings, queue, io.StringIO(), run_id=run_id, registries=registries)
+            applied = apply_approved(
+                session, run_settings, queue, io.StringIO(), run_id=run_id, registries=registries, shutoff=shutoff
+            )
             report = _merge(report, applied)
         review.update(_publish(session, run_settings, queue, state, review.get("base_revision", 0)))
     except StoppedError as error:

@@ -22,6 +22,20 @@ from bot.errors import SandboxError
 
 MEDIAWIKI = Path("/usr/share/mediawiki")
 APT_PACKAGES = ("mediawiki", "php-cli", "php-sqlite3", "php-intl", "php-mbstring", "php-xml")
+_API_LOG_PHP = """<?php
+// linkbot sandbox: log what each API request asks (method, modules, how many titles/ids).
+if (PHP_SAPI === 'cli-server' && substr($_SERVER['SCRIPT_NAME'] ?? '', -7) === 'api.php') {
+    $q = $_POST + $_GET;
+    $parts = [$_SERVER['REQUEST_METHOD']];
+    foreach (['action', 'list', 'prop', 'meta', 'generator', 'type'] as $key) {
+        if (isset($q[$key])) { $parts[] = "$key=" . $q[$key]; }
+    }
+    foreach (['titles', 'pageids', 'revids'] as $key) {
+        if (isset($q[$key])) { $parts[] = "$key#" . count(explode('|', $q[$key])); }
+    }
+    file_put_contents('LOG_PATH', implode(' ', $parts) . PHP_EOL, FILE_APPEND | LOCK_EX);
+}
+"""
 _REQUEST_LINE = re.compile(r"\[\d{3}\]: (GET|POST) (\S+)")
 
 
@@ -64,6 +78,10 @@ class Sandbox:
     @property
     def log(self) -> Path:
         return self.root / "server.log"
+
+    @property
+    def api_log(self) -> Path:
+        return self.root / "api.log"
 
     @classmethod
     def create(cls, root: Path, port: int | None = None, language: str = "zh") -> Sandbox:
@@ -117,8 +135,10 @@ class Sandbox:
     def start(self, timeout: float = 30.0) -> None:
         env = dict(os.environ, MW_CONFIG_FILE=str(self.config))
         log = self.log.open("ab")
+        prepend = self.root / "api-log.php"
+        prepend.write_text(_API_LOG_PHP.replace("LOG_PATH", str(self.api_log)), encoding="utf-8")
         self.process = subprocess.Popen(
-            ["php", "-S", f"127.0.0.1:{self.port}", "-t", str(MEDIAWIKI)],
+            ["php", "-d", f"auto_prepend_file={prepend}", "-S", f"127.0.0.1:{self.port}", "-t", str(MEDIAWIKI)],
             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=self.root,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
@@ -141,6 +161,14 @@ class Sandbox:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def api_requests(self) -> list[str]:
+        """What each API request asked, one line each: the method, then action/list/prop/meta/
+        generator/type values and how many titles, page ids or revision ids (POST bodies included,
+        which php's own log does not show)."""
+        if not self.api_log.exists():
+            return []
+        return self.api_log.read_text(encoding="utf-8").splitlines()
 
     def requests(self) -> list[tuple[str, str]]:
         """(method, path) of every request the server has logged."""

@@ -77,6 +77,7 @@ class Settings:
     in_use_templates: frozenset[str] = frozenset(DEFAULT_IN_USE)
     shutoff_page: str = ""
     shutoff_run_value: str = "run"
+    shutoff_max_age: float = 30.0  # seconds a reading of the stop page stays good for; 0: read before every save
     minor: bool = False
     max_edits: int = 0  # 0: no limit
     namespaces: tuple[int, ...] = (0,)  # wiki runs: namespaces to work in; () for all
@@ -182,6 +183,7 @@ def _wiki_and_queue_values(wiki: dict, queue: dict, path: Path) -> dict[str, Any
     _copy(wiki, "in_use_templates", values, "in_use_templates", list, path)
     _copy(wiki, "shutoff_page", values, "shutoff_page", str, path)
     _copy(wiki, "shutoff_run_value", values, "shutoff_run_value", str, path)
+    _copy(wiki, "shutoff_max_age", values, "shutoff_max_age", (int, float), path)
     _copy(wiki, "minor", values, "minor", bool, path)
     _copy(wiki, "max_edits", values, "max_edits", int, path)
     _copy(wiki, "namespaces", values, "namespaces", list, path)
@@ -234,6 +236,11 @@ def _build(values: dict[str, Any]) -> Settings:
             raise ConfigError(f"{key} must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {values[key]!r}")
     if "max_edits" in values:
         values["max_edits"] = _non_negative(values["max_edits"], "max_edits")
+    if "shutoff_max_age" in values:
+        age = values["shutoff_max_age"]
+        if isinstance(age, bool) or not isinstance(age, (int, float)) or age < 0:
+            raise ConfigError(f"shutoff_max_age must be a number of seconds, 0 or more, not {age!r}")
+        values["shutoff_max_age"] = float(age)
     if "host_aliases" in values:
         values["host_aliases"] = tuple(str(item) for item in values["host_aliases"])
     if "namespaces" in values:

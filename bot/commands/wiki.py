@@ -37,9 +37,6 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     generator_args, dumps = split_source_args(rest)
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
     sources += [dump_candidates(session.site, dump, session.profile, settings.options) for dump in dumps]
-    pages = read_pages(
-        session.site, itertools.chain.from_iterable(sources), settings.retry, namespaces=settings.namespaces
-    )
     queue = open_queue(args, settings, environ)
     scanner = Scanner(
         session,
@@ -51,6 +48,10 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
         json_output=args.format == "json",
         registries=registries(args, settings),
     )
+    pages = read_pages(
+        session.site, itertools.chain.from_iterable(sources), settings.retry, namespaces=settings.namespaces,
+        shutoff=scanner.reading(),
+    )  # fmt: skip
     try:
         report = scanner.run(pages)
     finally:

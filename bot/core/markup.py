@@ -95,28 +95,26 @@ def read_markup(text: str, profile: SiteProfile, *, protect_ref_urls: bool = Tru
     read = token_offsets(text)
     if read is None:  # the C tokenizer stops at a NUL character; nothing else seen
         return Markup((Region(0, len(text), "markup linkbot could not map to offsets"),), (), ())
-    token_list, offsets = read
-    reader = _Reader(text, profile, protect_ref_urls)
-    text_kind = tokens.Text
-    for index, token in enumerate(token_list):
-        if type(token) is text_kind:
-            if reader.frames and reader.frames[-1].name_parts is not None:
-                reader.frames[-1].name_parts.append(token["text"])
-        else:
-            reader.feed(token, offsets[index], offsets[index + 1])
+    token_list, offsets, structure = read
+    reader = _Reader(text, profile, protect_ref_urls, token_list)
+    handlers = reader.handlers()
+    for index in structure:
+        token = token_list[index]
+        handler = handlers.get(type(token))
+        if handler is not None:
+            handler(index, token, offsets[index], offsets[index + 1])
     return Markup(_merge(reader.protected), tuple(reader.ext_links), tuple(reader.wikilinks))
 
 
 class _Frame:
     """An open construct: where it started and what its closing needs."""
 
-    __slots__ = ("start", "opaque", "name", "name_parts", "inner", "closer", "separator", "wiki", "marks")
+    __slots__ = ("start", "opaque", "name", "inner", "closer", "separator", "wiki", "marks")
 
     def __init__(self, start: int, opaque: bool = False) -> None:
         self.start = start
         self.opaque = opaque  # protected whole: nothing inside is recorded
         self.name = ""
-        self.name_parts: list[str] | None = None
         self.inner = -1  # end of a tag's opening markup; start of a link's caption or title
         self.closer = -1  # start of a tag's closing markup
         self.separator = -1  # a link's ``|`` or the space after an external link's URL
@@ -135,8 +133,9 @@ _TAG_TOKENS = frozenset(
 
 
 class _Reader:
-    def __init__(self, text: str, profile: SiteProfile, protect_ref_urls: bool) -> None:
+    def __init__(self, text: str, profile: SiteProfile, protect_ref_urls: bool, token_list: list) -> None:
         self.text = text
+        self.tokens = token_list
         self.profile = profile
         self.protect_ref_urls = protect_ref_urls
         self.protected: list[Region] = []
@@ -145,29 +144,33 @@ class _Reader:
         self.frames: list[_Frame] = []
         self.opaque = 0  # open frames that are protected whole
 
-    def feed(self, token, start: int, end: int) -> None:
-        kind = type(token)
-        if kind in _OPAQUE_OPEN:
-            self.push(_Frame(start, opaque=True))
-        elif kind in _OPAQUE_CLOSE:
-            frame = self.pop()
-            self.protect(frame.start, end, _OPAQUE_CLOSE[kind])
-        elif kind is tokens.WikilinkOpen:
-            self.push(_Frame(start, opaque=True))  # until its title says it is a file link with a caption
-        elif kind is tokens.WikilinkSeparator:
-            self.wikilink_separator(start, end)
-        elif kind is tokens.WikilinkClose:
-            self.close_wikilink(end)
-        elif kind is tokens.ExternalLinkOpen:
-            frame = _Frame(start)
-            frame.wiki = bool(token.get("brackets"))  # for an external link: whether it has brackets
-            self.push(frame)
-        elif kind is tokens.ExternalLinkSeparator:
-            self.frames[-1].separator, self.frames[-1].inner = start, end
-        elif kind is tokens.ExternalLinkClose:
-            self.close_ext_link(start, end)
-        elif kind in _TAG_TOKENS:
-            self.tag_token(token, kind, start, end)
+    def handlers(self) -> dict:
+        """Token type -> what to do with it (plain text and entities need nothing)."""
+        table = {kind: self.open_opaque for kind in _OPAQUE_OPEN}
+        table.update({kind: self.close_opaque for kind in _OPAQUE_CLOSE})
+        table.update({kind: self.tag_token for kind in _TAG_TOKENS})
+        table[tokens.WikilinkOpen] = self.open_opaque  # until its title says it is a file link with a caption
+        table[tokens.WikilinkSeparator] = self.wikilink_separator
+        table[tokens.WikilinkClose] = self.close_wikilink
+        table[tokens.ExternalLinkOpen] = self.open_ext_link
+        table[tokens.ExternalLinkSeparator] = self.ext_link_separator
+        table[tokens.ExternalLinkClose] = self.close_ext_link
+        return table
+
+    def open_opaque(self, index: int, token, start: int, end: int) -> None:
+        self.push(_Frame(start, opaque=True))
+
+    def close_opaque(self, index: int, token, start: int, end: int) -> None:
+        frame = self.pop()
+        self.protect(frame.start, end, _OPAQUE_CLOSE[type(token)])
+
+    def open_ext_link(self, index: int, token, start: int, end: int) -> None:
+        frame = _Frame(start)
+        frame.wiki = bool(token.get("brackets"))  # for an external link: whether it has brackets
+        self.push(frame)
+
+    def ext_link_separator(self, index: int, token, start: int, end: int) -> None:
+        self.frames[-1].separator, self.frames[-1].inner = start, end
 
     def push(self, frame: _Frame) -> None:
         frame.marks = (len(self.ext_links), len(self.wikilinks))
@@ -185,7 +188,7 @@ class _Reader:
         if end > start and not self.opaque:  # inside a protected construct it is covered already
             self.protected.append(Region(start, end, reason))
 
-    def wikilink_separator(self, start: int, end: int) -> None:
+    def wikilink_separator(self, index: int, token, start: int, end: int) -> None:
         frame = self.frames[-1]
         if frame.separator >= 0:
             return
@@ -200,7 +203,7 @@ class _Reader:
             frame.inner = end
             self.protect(frame.start, end, "file link")
 
-    def close_wikilink(self, end: int) -> None:
+    def close_wikilink(self, index: int, token, start: int, end: int) -> None:
         frame = self.pop()
         if self.opaque:
             return
@@ -213,7 +216,7 @@ class _Reader:
         for match in _LINK_PARAM.finditer(self.text[caption_start : end - 2]):
             self.protect(caption_start + match.start(), caption_start + match.end(), "file link= parameter")
 
-    def close_ext_link(self, start: int, end: int) -> None:
+    def close_ext_link(self, index: int, token, start: int, end: int) -> None:
         frame = self.pop()
         if not frame.wiki or self.opaque:
             return
@@ -222,26 +225,30 @@ class _Reader:
         title = self.text[frame.inner : start] if has_title else None
         self.ext_links.append(ExtLink(frame.start, end, url, title))
 
-    def tag_token(self, token, kind, start: int, end: int) -> None:
+    def tag_token(self, index: int, token, start: int, end: int) -> None:
+        kind = type(token)
         if kind is tokens.TagOpenOpen:
             frame = _Frame(start)
             frame.wiki = bool(token.get("wiki_markup"))
-            frame.name_parts = []
+            frame.name = self.tag_name(index + 1)
+            frame.opaque = frame.name in PROTECTED_TAGS
             self.push(frame)
             return
         frame = self.frames[-1]
-        if frame.name_parts is not None:  # the name ends where attributes or the closing begin
-            frame.name = "".join(frame.name_parts).strip().lower()
-            frame.name_parts = None
-            if frame.name in PROTECTED_TAGS:
-                frame.opaque = True
-                self.opaque += 1
         if kind is tokens.TagCloseOpen:
             frame.inner = end
         elif kind is tokens.TagOpenClose:
             frame.closer = start
         elif kind is tokens.TagCloseClose or kind is tokens.TagCloseSelfclose:
             self.close_tag(self.pop(), end)
+
+    def tag_name(self, index: int) -> str:
+        """The name a tag's text tokens spell from ``index`` on (a wikitext tag's is not in the page)."""
+        parts = []
+        while index < len(self.tokens) and type(self.tokens[index]) is tokens.Text:
+            parts.append(self.tokens[index]["text"])
+            index += 1
+        return "".join(parts).strip().lower()
 
     def close_tag(self, frame: _Frame, end: int) -> None:
         name = frame.name

@@ -129,11 +129,13 @@ def _tag_piece(token, kind, tags: list[_Tag]) -> str:
     raise ValueError(f"unexpected token {token!r}")  # pragma: no cover - every token type is handled
 
 
-def token_offsets(text: str) -> tuple[list, list[int]] | None:
-    """The tokens of ``text`` and where each starts (one more offset at the end: ``len(text)``);
-    None if the tokens do not print ``text``."""
+def token_offsets(text: str) -> tuple[list, list[int], list[int]] | None:
+    """The tokens of ``text``, where each starts (one more offset at the end: ``len(text)``) and
+    the indices of the tokens that are not plain text; None if the tokens do not print ``text``."""
     tokens = tokenize(text)
     sources = render(tokens)
     if "".join(sources) != text:
         return None
-    return tokens, list(accumulate(map(len, sources), initial=0))
+    text_kind = t.Text
+    structure = [index for index, token in enumerate(tokens) if type(token) is not text_kind]
+    return tokens, list(accumulate(map(len, sources), initial=0)), structure

@@ -96,7 +96,14 @@ class Queue:
                 (wiki, result.title, base_revid, base_sha1),
             ).fetchone()
             if row is not None:
-                return Recorded(row["id"], created=False)
+                # Seen before (a dry run queued it): a run that auto-approves still approves its
+                # open changes that nobody decided on.
+                auto = 0
+                if auto_approve and _status(sql, row["id"]) in OPEN:
+                    reverted = _reverted(sql, wiki, result.title, row["id"])
+                    auto = _auto_approve(sql, row["id"], auto_approve, reverted)
+                    _refresh_status(sql, row["id"])
+                return Recorded(row["id"], created=False, auto_approved=auto)
             older = [r["id"] for r in sql.execute(
                 f"SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status IN {OPEN} ORDER BY id", (wiki, result.title)
             )]  # fmt: skip

@@ -41,6 +41,10 @@ def load_pywikibot(verbose: bool = False):
     except (ImportError, RuntimeError) as error:
         raise ConfigError(f"pywikibot cannot start: {str(error).splitlines()[0]}") from None
     config.max_retries = 0  # transient failures are retried by bot.wiki.retry, once
+    # {{bots}}/{{nobots}} and in-use templates are checked from the very text being edited
+    # (bot.core.exclusion); pywikibot's own check asks the wiki for each page's templates
+    # when the new text is set: one extra request per edit.
+    config.ignore_bot_templates = True
     from pywikibot.bot import init_handlers
 
     init_handlers()  # later calls keep the level set here

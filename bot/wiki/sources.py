@@ -16,6 +16,7 @@ from bot.core.options import Options
 from bot.errors import ConfigError
 from bot.settings import RetryPolicy
 from bot.wiki.retry import with_retries
+from bot.wiki.shutoff import Shutoff
 
 DUMP_PREFIX = "-xml:"
 
@@ -75,22 +76,38 @@ def read_pages(
     policy: RetryPolicy,
     batch_size: int | None = None,
     namespaces: tuple[int, ...] = (),
+    shutoff: Shutoff | None = None,
 ) -> Iterator[LivePage]:
     """The current text and revision of each page, fetched in batches; missing pages and pages
-    outside ``namespaces`` (when given) are skipped before any text is fetched."""
+    outside ``namespaces`` (when given) are skipped before any text is fetched. With ``shutoff``
+    (live runs), each batch also reads the emergency-stop page for it."""
     size = batch_size or _batch_size(site)
     iterator = iter(pages)
     if namespaces:
         iterator = (page for page in iterator if page.namespace() in namespaces)
-    while batch := list(islice(iterator, size)):
+    stop_page = _stop_page(site, shutoff)
+    while batch := list(islice(iterator, size - (stop_page is not None))):
+        if stop_page is not None and stop_page not in batch:
+            batch.append(stop_page)  # the emergency-stop page rides along: no request of its own
         loaded = with_retries(
             lambda batch=batch: list(site.preloadpages(batch, groupsize=len(batch), content=True)),
             policy,
             f"reading {len(batch)} page(s)",
         )
+        for page in loaded:  # the stop page first: it is for the saves of this very batch
+            if page == stop_page:
+                shutoff.note(page.text if page.exists() else None)
         for page in loaded:
-            if page.exists():
+            if page != stop_page and page.exists():
                 yield LivePage(page.title(), page.text, page.latest_revision_id, page)
+
+
+def _stop_page(site, shutoff):
+    if shutoff is None or not shutoff.page_title:
+        return None
+    import pywikibot
+
+    return pywikibot.Page(site, shutoff.page_title)
 
 
 def reread(page: LivePage, policy: RetryPolicy) -> LivePage:

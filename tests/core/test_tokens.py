@@ -74,8 +74,9 @@ def test_generated_wikitext_prints_back(text):
     assert _round_trip(text) == text
     offsets = token_offsets(text)
     assert offsets is not None
-    tokens, starts = offsets
+    tokens, starts, structure = offsets
     assert len(starts) == len(tokens) + 1 and starts[-1] == len(text)
+    assert all(type(tokens[index]).__name__ != "Text" for index in structure)
 
 
 @settings(max_examples=200) if "HYPOTHESIS_PROFILE" not in os.environ else (lambda f: f)

@@ -116,6 +116,16 @@ def test_auto_approval_never_takes_needs_review_changes(queue):
     assert {d.source for d in queue.audit(recorded.id)} == {"auto-approve"}
 
 
+def test_a_later_auto_approving_run_approves_an_earlier_pending_proposal(queue):
+    first = queue.record("zh", 10, result(), "dry-run")
+    queue.decide(first.id, [2], "rejected", "bob")
+    again = queue.record("zh", 10, result(), "live", auto_approve=frozenset({Rule.MD_MIRROR, Rule.MD_URL}))
+    assert again.id == first.id and not again.created and again.auto_approved == 1
+    decisions = {item.change.rule: item.decision for item in queue.get(first.id).changes}
+    # bob's rejection stands; the change that needs review still waits for a person.
+    assert decisions == {Rule.MD_MIRROR: "approved", Rule.MD_URL: "rejected", Rule.FILE: "pending"}
+
+
 def test_newer_revision_supersedes_and_carries_decisions_over(queue):
     first = queue.record("zh", 10, result(), "run1")
     queue.decide(first.id, [1], "approved", "alice", "looks right")
