@@ -7,12 +7,15 @@ are clean), then counts the requests in php's server log (one line per request) 
   - linkbot scan, dry run             (reads only)
   - pywikibot replace.py -simulate     (same pages, an equivalent regex; reads only)
   - linkbot scan --mode live           (reads + one edit per broken page)
+It counts API requests in the wiki's own log (``Sandbox.api_requests``: what each one asked),
+reads per page and writes per edit, and the linkbot process's CPU time per edit.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -27,13 +30,19 @@ from bot.sandbox import Sandbox  # noqa: E402
 BROKEN = '见[{t}](../Page/{t}.md "wikilink")与[{t}2](https://zh.wikipedia.org/wiki/{t}2 "wikilink")。\n'
 CLEAN = "这是一个干净的页面，链接已经正确：[[{t}]]、[[{t}2|别名]]。\n"
 REGEX = r'\[([^\]\[]+)\]\((?:\.\./Page/([^)"]+)\.md|https://zh\.wikipedia\.org/wiki/([^)" ]+)) "wikilink"\)'
-CONFIG = '[wiki]\nhost_aliases = ["zh.wikipedia.org"]\nshutoff_page = ""\n'
+CONFIG = '[wiki]\nhost_aliases = ["zh.wikipedia.org"]\nshutoff_page = "User:LinkBot/Run"\n'
 
 
-def run(command: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess]:
-    started = time.perf_counter()
+def run(command: list[str], env: dict) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(wall seconds, CPU seconds of the process, result)."""
+    started, cpu = time.perf_counter(), _children_cpu()
     result = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
-    return time.perf_counter() - started, result
+    return time.perf_counter() - started, _children_cpu() - cpu, result
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -45,6 +54,7 @@ def main() -> int:
         root = Path(folder)
         sandbox = Sandbox.create(root / "wiki")
         broken = 0
+        sandbox.edit("User:LinkBot/Run", "run")
         for n in range(args.pages):
             title = f"页面{n:04d}"
             if n % 3 == 0:
@@ -69,24 +79,26 @@ def main() -> int:
             ("replace.py -simulate", replace, 0),
             ("linkbot live", [*linkbot, "--mode", "live", "--auto-approve", "all"], broken),
         ):
-            before, api_before = len(sandbox.requests()), len(sandbox.api_requests())
-            seconds, result = run(command, env)
+            api_before = len(sandbox.api_requests())
+            seconds, cpu, result = run(command, env)
             if result.returncode != 0:
                 print(f"{name} failed ({result.returncode}):\n{result.stderr[-2000:]}", file=sys.stderr)
             if os.environ.get("BENCH_DEBUG"):
                 print(name, result.returncode, result.stdout[-1500:], result.stderr[-1500:])
-            logged = sandbox.requests()[before:]
-            requests = len(logged)
-            rows.append((name, requests, seconds, edits))
+            api = sandbox.api_requests()[api_before:]
+            writes = sum("action=edit" in line for line in api)
+            rows.append((name, len(api), len(api) - writes, writes, seconds, cpu, edits))
             if args.show_requests:
-                print(f"{name}:", *_summary(sandbox.api_requests()[api_before:]), sep="\n  ")
+                print(f"{name}:", *_summary(api), sep="\n  ")
         sandbox.stop()
-    print(f"{args.pages} pages, {broken} with broken links")
-    print(f"{'run':<22} {'requests':>9} {'per page':>9} {'per edit':>9} {'seconds':>8}")
-    for name, requests, seconds, edits in rows:
-        per_edit = f"{(requests - rows[0][1]) / edits:.2f}" if edits else "-"
-        print(f"{name:<22} {requests:>9} {requests / args.pages:>9.3f} {per_edit:>9} {seconds:>8.1f}")
-    print("per edit = (live requests - dry-run requests) / edits")
+    print(f"{args.pages} pages, {broken} with broken links (API requests, from the wiki's log)")
+    print(f"{'run':<22} {'requests':>8} {'reads/page':>10} {'writes/edit':>11} {'seconds':>8} {'CPU s':>6} {'CPU s/edit':>10}")
+    dry_cpu = rows[0][5]
+    for name, total, reads, writes, seconds, cpu, edits in rows:
+        per_edit = f"{writes / edits:.2f}" if edits else "-"
+        cpu_per_edit = f"{(cpu - dry_cpu) / edits:.3f}" if edits else "-"
+        print(f"{name:<22} {total:>8} {reads / args.pages:>10.3f} {per_edit:>11} {seconds:>8.1f} {cpu:>6.1f} {cpu_per_edit:>10}")
+    print("CPU s/edit: the live run's CPU time less the dry run's (same pages read and analysed), per edit")
     return 0
 
 

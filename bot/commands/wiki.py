@@ -15,13 +15,13 @@ from bot.settings import Settings
 def connect(settings: Settings, args, extra_args: list[str] = (), login: bool | None = None):
     """The wiki session for a command: pywikibot's site with linkbot's profile and retry layer.
 
-    Logs in only when the command may write (live mode) unless told otherwise.
+    Live mode must log in; a dry run logs in when an account is configured (bigger batches).
     """
     from bot.wiki.session import open_session
 
     return open_session(
         [*settings.pywikibot_args, *extra_args],
-        login=settings.mode == "live" if login is None else login,
+        login=(True if settings.mode == "live" else None) if login is None else login,
         host_aliases=settings.host_aliases,
         policy=settings.retry,
         verbose=getattr(args, "verbose", 0) >= 2,

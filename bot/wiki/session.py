@@ -56,13 +56,17 @@ def load_pywikibot(verbose: bool = False):
 def open_session(
     args: Iterable[str] = (),
     *,
-    login: bool,
+    login: bool | None,
     host_aliases: Iterable[str] = (),
     policy: RetryPolicy = DEFAULT_POLICY,
     verbose: bool = False,
 ) -> tuple[WikiSession, list[str]]:
     """Connect to the wiki pywikibot is configured for; pywikibot's global arguments
-    (``-family:``, ``-lang:``, ``-user:``) are taken from ``args``, the rest is returned."""
+    (``-family:``, ``-lang:``, ``-user:``) are taken from ``args``, the rest is returned.
+
+    ``login``: True logs in (or fails), None logs in when user-config.py names an account for
+    the wiki (a bot account reads 500 pages a request instead of 50), False reads anonymously.
+    """
     pywikibot = load_pywikibot(verbose)
     from pywikibot.exceptions import Error as PywikibotError
 
@@ -75,7 +79,7 @@ def open_session(
         raise ConfigError(f"pywikibot: {describe(error)}") from None
     except SystemExit:  # pywikibot exits on an unknown family or site
         raise ConfigError("pywikibot: unknown wiki (check family and mylang in user-config.py)") from None
-    if login:
+    if login or (login is None and site.username()):
         _login(site, policy)
     siteinfo = with_retries(
         lambda: site.simple_request(action="query", meta="siteinfo", siprop=SITEINFO_PROPS, formatversion=2).submit(),
