@@ -37,7 +37,10 @@ from bot.dump import (
 from bot.errors import InputError
 
 T = TypeVar("T")
-TASKS_PER_WORKER = 2  # chunks in flight per worker: keeps every core busy, bounds memory
+TASKS_PER_WORKER = 2  # unfinished chunks per worker: keeps every core busy, bounds memory
+BUFFERED = 4  # finished results kept waiting for an earlier, slower chunk: up to this many windows
+POLL_SECONDS = 0.02
+_END = object()
 
 
 @dataclass
@@ -128,15 +131,29 @@ def _kept(result: _ChunkResult, stats: DumpStats) -> Iterator:
 
 
 def _ordered(pool, function, items: Iterable, window: int, path: str, star: bool = False) -> Iterator:
-    """``function`` over ``items`` in the pool, results in order, at most ``window`` in flight.
-    (``Pool.imap`` would pull every item at once: the whole dump.)"""
+    """``function`` over ``items`` in the pool, results in order, with ``window`` tasks unfinished
+    at most. Finished results wait for their turn (up to ``BUFFERED`` windows' worth), so one slow
+    task (a chunk of 500 KB pages) does not leave the other workers idle. (``Pool.imap`` would pull
+    every item at once: the whole dump.)"""
     pending: deque = deque()
-    for item in items:
-        pending.append(pool.apply_async(function, item if star else (item,)))
-        if len(pending) >= window:
+    items = iter(items)
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) < window * BUFFERED and _unfinished(pending) < window:
+            item = next(items, _END)
+            if item is _END:
+                exhausted = True
+                break
+            pending.append(pool.apply_async(function, item if star else (item,)))
+        if not pending:
+            return
+        pending[0].wait(POLL_SECONDS)  # then top up again: a later task may have finished meanwhile
+        if pending[0].ready():
             yield _result(pending.popleft(), path)
-    while pending:
-        yield _result(pending.popleft(), path)
+
+
+def _unfinished(tasks: deque) -> int:
+    return sum(1 for task in tasks if not task.ready())
 
 
 def _result(task, path: str):
