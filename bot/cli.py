@@ -26,7 +26,13 @@ from bot.commands.common import (
     EXIT_USAGE,
     Streams,
 )
-from bot.errors import ConfigError, InputError, LinkbotError, LockBusyError, StoppedError
+from bot.errors import (
+    ConfigError,
+    InputError,
+    LinkbotError,
+    LockBusyError,
+    StoppedError,
+)
 from bot.files import STDIN
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings

@@ -16,20 +16,24 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from bot.core import analyze, edit_summary, exclusion_reason, select_changes
+from bot.core.members import item_targets
 from bot.core.model import PageResult
 from bot.core.summary import SUMMARIES, SummaryText
-from bot.errors import CircuitBreakerError, StoppedError, WikiError, WikiUnavailableError
+from bot.errors import (
+    CircuitBreakerError,
+    StoppedError,
+    WikiError,
+    WikiUnavailableError,
+)
 from bot.logs import get_logger
+from bot.queue.proposals import Queue
+from bot.registries import for_page
 from bot.report import Tally, colorize_diff, page_record, to_json_line
 from bot.settings import Settings
-from bot.queue.proposals import Queue
-from bot.core.members import item_targets
-from bot.registries import for_page
-from bot.wiki.sources import resolve_redirects
 from bot.wiki.save import VERIFY_BATCH, SaveOutcome, save_page, verify_saved
 from bot.wiki.session import WikiSession
 from bot.wiki.shutoff import Shutoff
-from bot.wiki.sources import LivePage
+from bot.wiki.sources import LivePage, resolve_redirects
 
 
 @dataclass

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import tomli_w
 
-from bot.core.registry import MemberList, RegistryError, member_list_from_dict, member_list_to_dict
+from bot.core.registry import (
+    MemberList,
+    RegistryError,
+    member_list_from_dict,
+    member_list_to_dict,
+)
 from bot.errors import ConfigError
 
 DEFAULT_FOLDER = Path("config") / "lists"

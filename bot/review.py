@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.commands.queue import proposal_line
 from bot.errors import InputError
 from bot.queue.proposals import Proposal, Queue
-from bot.commands.queue import proposal_line
 from bot.report import colorize_diff
 
 HELP = "[a] approve all  [r] reject all  [N y] approve N  [N n] reject N  [s] skip  [o] open page  [q] quit  [?] help"

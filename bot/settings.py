@@ -16,7 +16,13 @@ from typing import Any
 
 from bot.core.model import ALL_RULES, Rule
 from bot.core.options import Options
-from bot.core.profile import FIRST_LETTER, InterwikiTarget, Namespace, SiteProfile, mobile_host
+from bot.core.profile import (
+    FIRST_LETTER,
+    InterwikiTarget,
+    Namespace,
+    SiteProfile,
+    mobile_host,
+)
 from bot.core.sites import CANONICAL_NAMESPACES, profile_for_host, wikimedia_interwikis
 from bot.errors import ConfigError, UnknownSiteError
 

@@ -7,7 +7,16 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED, Streams, registries, run_exit_code, run_id, use_color
+from bot.commands.common import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_STOPPED,
+    Streams,
+    registries,
+    run_exit_code,
+    run_id,
+    use_color,
+)
 from bot.commands.queue import open_queue
 from bot.settings import Settings
 
@@ -31,7 +40,12 @@ def connect(settings: Settings, args, extra_args: list[str] = (), login: bool | 
 def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
     """Pages of a live wiki: dry run by default, saves with --mode live."""
     from bot.live import Scanner
-    from bot.wiki.sources import dump_candidates, generator_pages, read_pages, split_source_args
+    from bot.wiki.sources import (
+        dump_candidates,
+        generator_pages,
+        read_pages,
+        split_source_args,
+    )
 
     session, rest = connect(settings, args, wiki_args)
     generator_args, dumps = split_source_args(rest)

@@ -9,7 +9,6 @@ No pywikibot, no network, no disk. Everything a caller needs::
 
 from bot.core.analyze import analyze, plan_changes, select_changes
 from bot.core.exclusion import exclusion_reason
-from bot.core.summary import edit_summary
 from bot.core.model import (
     ALL_RULES,
     Change,
@@ -23,6 +22,7 @@ from bot.core.model import (
 from bot.core.options import DEFAULT_OPTIONS, Options
 from bot.core.profile import SiteProfile, profile_from_siteinfo
 from bot.core.sites import ZH_WIKIPEDIA, profile_for_host, wikipedia_profile
+from bot.core.summary import edit_summary
 
 __all__ = [
     "ALL_RULES",

@@ -20,10 +20,19 @@ from bot.core.diff import unified_diff
 from bot.core.labels import UnsafeLabel
 from bot.core.markup import Markup, read_markup
 from bot.core.members import member_changes
-from bot.core.model import MEMBER_RULES, Change, Occurrence, PageResult, Rule, Skip, SkipReason, Syntax
-from bot.core.registry import MemberList
+from bot.core.model import (
+    MEMBER_RULES,
+    Change,
+    Occurrence,
+    PageResult,
+    Rule,
+    Skip,
+    SkipReason,
+    Syntax,
+)
 from bot.core.options import DEFAULT_OPTIONS, Options
 from bot.core.profile import SiteProfile
+from bot.core.registry import MemberList
 from bot.core.rewrite import apply_changes
 from bot.core.urls import Resolved, resolve
 

@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bot.core.profile import SiteProfile
 from mwparserfromhell.parser import tokens
 
+from bot.core.profile import SiteProfile
 from bot.core.tokens import token_offsets
 
 # Tags whose content is not wikitext, or is code shown as written.

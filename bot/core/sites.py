@@ -8,7 +8,6 @@ run replaces all of it with the wiki's own siteinfo.
 
 from __future__ import annotations
 
-from bot.errors import UnknownSiteError
 from bot.core.profile import (
     FIRST_LETTER,
     InterwikiTarget,
@@ -16,6 +15,7 @@ from bot.core.profile import (
     SiteProfile,
     mobile_host,
 )
+from bot.errors import UnknownSiteError
 
 # Every Wikipedia language edition (open, closed and renamed codes that still resolve),
 # taken from pywikibot's wikipedia family. Interlanguage prefixes and hosts both use them.

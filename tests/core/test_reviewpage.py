@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.core import ZH_WIKIPEDIA, analyze
-from bot.core.reviewpage import BEGIN, END, changed_statuses, render, replace_bot_part, statuses
+from bot.core.reviewpage import (
+    BEGIN,
+    END,
+    changed_statuses,
+    render,
+    replace_bot_part,
+    statuses,
+)
 from bot.queue.proposals import Proposal, QueuedChange
 
 

@@ -10,7 +10,6 @@ import threading
 import time
 from pathlib import Path
 
-
 from bot.cli import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,12 +145,12 @@ def test_wrong_password(wiki, tmp_path):
 
 def test_edit_conflict_is_recomputed_not_overwritten(wiki):
     """Someone edits between analysis and save: their edit survives and the bot works on their text."""
+    import io
+
     from bot.live import Scanner
     from bot.settings import load_settings
     from bot.wiki.session import open_session
     from bot.wiki.sources import read_pages
-
-    import io
 
     title = "Conflict/page"
     wiki.sandbox.edit(title, '[A](../Page/A.md "wikilink") 和 [B](../Page/B.md "wikilink")')
