@@ -97,12 +97,12 @@ def read_markup(text: str, profile: SiteProfile, *, protect_ref_urls: bool = Tru
         return Markup((Region(0, len(text), "markup linkbot could not map to offsets"),), (), ())
     token_list, offsets, structure = read
     reader = _Reader(text, profile, protect_ref_urls, token_list)
-    handlers = reader.handlers()
+    handlers = _HANDLERS
     for index in structure:
         token = token_list[index]
         handler = handlers.get(type(token))
         if handler is not None:
-            handler(index, token, offsets[index], offsets[index + 1])
+            handler(reader, index, token, offsets[index], offsets[index + 1])
     return Markup(_merge(reader.protected), tuple(reader.ext_links), tuple(reader.wikilinks))
 
 
@@ -143,19 +143,6 @@ class _Reader:
         self.wikilinks: list[tuple[int, int]] = []
         self.frames: list[_Frame] = []
         self.opaque = 0  # open frames that are protected whole
-
-    def handlers(self) -> dict:
-        """Token type -> what to do with it (plain text and entities need nothing)."""
-        table = {kind: self.open_opaque for kind in _OPAQUE_OPEN}
-        table.update({kind: self.close_opaque for kind in _OPAQUE_CLOSE})
-        table.update({kind: self.tag_token for kind in _TAG_TOKENS})
-        table[tokens.WikilinkOpen] = self.open_opaque  # until its title says it is a file link with a caption
-        table[tokens.WikilinkSeparator] = self.wikilink_separator
-        table[tokens.WikilinkClose] = self.close_wikilink
-        table[tokens.ExternalLinkOpen] = self.open_ext_link
-        table[tokens.ExternalLinkSeparator] = self.ext_link_separator
-        table[tokens.ExternalLinkClose] = self.close_ext_link
-        return table
 
     def open_opaque(self, index: int, token, start: int, end: int) -> None:
         self.push(_Frame(start, opaque=True))
@@ -269,3 +256,17 @@ class _Reader:
             # The tag's own markup (attributes included) is not link text.
             self.protect(frame.start, frame.inner, reason)
             self.protect(frame.closer, end, reason)
+
+
+# Token type -> what the reader does with it (plain text and entities need nothing).
+_HANDLERS = {
+    **{kind: _Reader.open_opaque for kind in _OPAQUE_OPEN},
+    **{kind: _Reader.close_opaque for kind in _OPAQUE_CLOSE},
+    **{kind: _Reader.tag_token for kind in _TAG_TOKENS},
+    tokens.WikilinkOpen: _Reader.open_opaque,  # until its title says it is a file link with a caption
+    tokens.WikilinkSeparator: _Reader.wikilink_separator,
+    tokens.WikilinkClose: _Reader.close_wikilink,
+    tokens.ExternalLinkOpen: _Reader.open_ext_link,
+    tokens.ExternalLinkSeparator: _Reader.ext_link_separator,
+    tokens.ExternalLinkClose: _Reader.close_ext_link,
+}
