@@ -12,7 +12,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,12 +40,19 @@ class DumpFormatError(ValueError):
     """The XML is not a MediaWiki export (raised in workers: a plain exception pickles)."""
 
 
-def xml_blocks(path: str) -> Iterator[bytes]:
-    """The dump's uncompressed XML, a block at a time, read in this process."""
-    opener = bz2.open if path.endswith(".bz2") else gzip.open if path.endswith(".gz") else open
+def xml_blocks(path: str, at: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """The dump's uncompressed XML, a block at a time, read in this process; ``at`` is told how far
+    into the dump file (compressed or not) each block ends."""
     try:
-        with opener(path, "rb") as stream:
+        with open(path, "rb") as raw:
+            stream = raw
+            if path.endswith(".bz2"):
+                stream = bz2.BZ2File(raw)
+            elif path.endswith(".gz"):
+                stream = gzip.GzipFile(fileobj=raw)
             while block := stream.read(READ_BYTES):
+                if at is not None:
+                    at(raw.tell())
                 yield block
     except FileNotFoundError:
         raise InputError(path, "no such dump file") from None

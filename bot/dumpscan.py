@@ -48,6 +48,10 @@ class DumpStats:
     pages: int = 0
     candidates: int = 0
     bytes: int = 0  # uncompressed XML read so far
+    position: int = 0  # how far into the dump file (compressed or not) that is
+
+    def at(self, position: int) -> None:
+        self.position = max(self.position, position)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class _ChunkResult:
 
 @dataclass(frozen=True)
 class _StreamsResult:
+    end: int  # where the group ends in the dump file
     bytes: int  # XML decompressed
     head: bytes  # the end of a page begun in the previous group (or the dump's header)
     pages: _ChunkResult | None  # the group's whole pages, analysed
@@ -83,7 +88,7 @@ def scan_dump(
     keep = keep or _whole
     workers = workers or os.cpu_count() or 1
     if workers <= 1:
-        for chunk in _counted(page_chunks(xml_blocks(path), path), stats):
+        for chunk in _counted(page_chunks(xml_blocks(path, stats.at), path), stats):
             yield from _kept(_run(partial(_scan_chunk_with, profile, options, keep), chunk, path), stats)
         return
     context = multiprocessing.get_context("fork")
@@ -93,7 +98,7 @@ def scan_dump(
             tasks = _ordered(pool, partial(_scan_streams, path), bz2_stream_groups(path), window, path, star=True)
             yield from _joined(tasks, partial(_scan_chunk_with, profile, options, keep), stats, path)
             return
-        chunks = _counted(page_chunks(xml_blocks(path), path), stats)
+        chunks = _counted(page_chunks(xml_blocks(path, stats.at), path), stats)
         for result in _ordered(pool, _scan_chunk, chunks, window, path):
             yield from _kept(result, stats)
 
@@ -104,6 +109,7 @@ def _joined(results: Iterable[_StreamsResult], scan_chunk, stats: DumpStats, pat
     carry = bytearray()
     for result in results:
         stats.bytes += result.bytes
+        stats.at(result.end)
         carry += result.head
         if result.pages is None:  # no whole page: all of it continues
             continue
@@ -192,9 +198,9 @@ def _scan_streams(path: str, offset: int, length: int) -> _StreamsResult:
     xml = decompress_streams(path, offset, length)
     parts = split_pages(xml)
     if parts is None:
-        return _StreamsResult(len(xml), xml, None, b"")
+        return _StreamsResult(offset + length, len(xml), xml, None, b"")
     head, pages, tail = parts
-    return _StreamsResult(len(xml), head, _scan_chunk(pages), tail)
+    return _StreamsResult(offset + length, len(xml), head, _scan_chunk(pages), tail)
 
 
 def _scan_chunk_with(profile: SiteProfile, options: Options, keep, chunk: bytes) -> _ChunkResult:

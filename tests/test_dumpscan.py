@@ -121,7 +121,7 @@ def test_progress_line(tmp_path):
 
     dump = tmp_path / "d.xml"
     dump.write_bytes(b"x" * 10_000_000)
-    stats = DumpStats(pages=120, candidates=30, bytes=2_000_000)
+    stats = DumpStats(pages=120, candidates=30, bytes=2_000_000, position=2_000_000)
     terminal = _Terminal()
     progress = Progress(terminal, str(dump), stats, every=0)
     tally = Tally()
@@ -129,3 +129,8 @@ def test_progress_line(tmp_path):
     progress.update(tally)
     line = terminal.getvalue()
     assert line.startswith("\r120 pages, ") and "MB/s, 7 changes, ETA " in line
+    # A fifth of the file in so much time: four times as long again.
+    started = progress.started
+    progress.started = started - 10
+    progress.update(tally)
+    assert terminal.getvalue().rstrip().endswith("ETA 40 s")

@@ -115,23 +115,24 @@ def _is_terminal(stream) -> bool:
 
 
 class Progress:
-    """One status line on a terminal: pages, MB/s, changes so far, ETA when the dump's size is known."""
+    """One status line on a terminal: pages, MB/s of XML, changes so far, and the ETA from how far
+    into the dump file (compressed or not) the scan is."""
 
     def __init__(self, stream, source: str, stats: DumpStats, every: float = 0.5) -> None:
         self.stream, self.stats, self.every = stream, stats, every
         self.started = self.shown = time.monotonic()
-        # A plain dump's size is about its text's size; compressed sizes tell nothing useful here.
-        self.size = Path(source).stat().st_size if source.endswith(".xml") else 0
+        self.size = Path(source).stat().st_size
 
     def update(self, tally) -> None:
         now = time.monotonic()
         if now - self.shown < self.every:
             return
         self.shown = now
-        rate = self.stats.bytes / max(now - self.started, 1e-6) / 1e6
+        elapsed = max(now - self.started, 1e-6)
+        rate = self.stats.bytes / elapsed / 1e6
         eta = ""
-        if self.size and rate > 0:
-            eta = f", ETA {max(self.size / 1e6 - self.stats.bytes / 1e6, 0) / rate:.0f} s"
+        if self.size and self.stats.position > 0:
+            eta = f", ETA {max(self.size - self.stats.position, 0) * elapsed / self.stats.position:.0f} s"
         changes = sum(tally.changes.values())
         self.stream.write(f"\r{self.stats.pages} pages, {rate:.1f} MB/s, {changes} changes{eta}   ")
         self.stream.flush()
