@@ -4,7 +4,8 @@ Run:  bash scripts/bootstrap bench && .venv/bin/python benchmarks/bench_dump.py 
 
 Prints, per input (.xml, single-stream .bz2, multistream .bz2): MB/s of uncompressed XML,
 pages/s, peak memory of the scan process and its workers, changes found and whether that
-equals the generator's expected count. For reference it also times reading the XML with the
+equals the generator's expected count; then the same for ``--format titles`` (the
+preselection: pages with something to change, without the final checks' second parse). For reference it also times reading the XML with the
 standard library (iterparse) and decompressing the .bz2 in one stream (Python's bz2, what
 bzcat does), and runs pywikibot's replace.py -xml with equivalent regexes on the same dump
 (against a throwaway local wiki, bot.sandbox: replace.py needs a site; the pages it would
@@ -33,12 +34,13 @@ from benchmarks.corpus import cached  # noqa: E402
 WRAPPER = """
 import json, resource, subprocess, sys, time
 started = time.perf_counter()
-scan = subprocess.run([sys.executable, "-m", "bot", "scan", "--format", "json", "--no-summary",
+scan = subprocess.run([sys.executable, "-m", "bot", "scan", "--format", sys.argv[3], "--no-summary",
                        "--workers", sys.argv[2], sys.argv[1]], capture_output=True, text=True)
 seconds = time.perf_counter() - started
 if scan.returncode:
     sys.exit(scan.stderr[-2000:])
-changes = sum(len(json.loads(line)["changes"]) for line in scan.stdout.splitlines())
+lines = scan.stdout.splitlines()
+changes = len(lines) if sys.argv[3] == "titles" else sum(len(json.loads(line)["changes"]) for line in lines)
 print(seconds, changes, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
 """
 # The corpus's broken forms as replace.py regexes (what an operator would write), with its
@@ -54,10 +56,10 @@ REPLACEMENTS = (
 EXCEPTIONS = ("nowiki", "pre", "comment", "template")
 
 
-def scan(path: Path, workers: int) -> tuple[float, int, int]:
-    """(seconds, changes found, peak RSS in MB of the scan process and its workers)."""
+def scan(path: Path, workers: int, fmt: str = "json") -> tuple[float, int, int]:
+    """(seconds, changes found (titles: pages), peak RSS in MB of the scan process and its workers)."""
     process = subprocess.run(
-        [sys.executable, "-c", WRAPPER, str(path), str(workers)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-c", WRAPPER, str(path), str(workers), fmt], capture_output=True, text=True, cwd=ROOT
     )
     if process.returncode != 0:
         raise SystemExit(f"scan failed: {process.stderr[-2000:]}")
@@ -128,6 +130,10 @@ def main() -> int:
             f"peak {peak} MB  {changes} changes: {verdict}"
         )
     print(f"single-stream .bz2 at {100 * speeds['dump.xml.bz2'] / (mb / decompress):.0f}% of decompression speed")
+    for path in (corpus.xml, corpus.multistream):
+        seconds, pages, peak = scan(path, args.workers, "titles")
+        verdict = "ok" if pages == corpus.expected_pages else f"MISMATCH (expected {corpus.expected_pages})"
+        print(f"linkbot --format titles {path.name:<26} {mb / seconds:6.1f} MB/s  peak {peak} MB  {pages} pages: {verdict}")
     if not args.no_replace:
         with tempfile.TemporaryDirectory() as folder:
             measured = replace_py(corpus, Path(folder))

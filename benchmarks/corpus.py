@@ -4,7 +4,8 @@ A share of the pages carries the broken link forms (each placed link is exactly 
 the rest are clean articles. Pages carry decoys that must not change: cite-web URLs to the wiki,
 links to other sites and other wikis, valid wikilinks, templates; the broken pages and 5% of the
 clean ones also carry decoys that look broken but are protected (nowiki, pre, comments). A few pages are
-500 KB with 5,000 links. ``expected_changes`` is what a correct scan proposes.
+500 KB with 5,000 links. ``expected_changes`` is what a correct scan proposes, on
+``expected_pages`` pages.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Corpus:
     pages: int
     expected_changes: int
     xml_bytes: int
+    expected_pages: int = 0
 
 
 def _title(rng: random.Random) -> str:
@@ -80,15 +82,16 @@ def _page(rng: random.Random, broken_links: int, size: int, tricky: bool) -> str
 def cached(out: Path, **parameters) -> Corpus:
     """The corpus in ``out`` if it was generated with these parameters, else a fresh one."""
     stamp = out / "corpus.json"
-    wanted = {"version": 3, **parameters}
+    wanted = {"version": 4, **parameters}
     if stamp.exists():
         saved = json.loads(stamp.read_text())
         if saved["parameters"] == wanted:
             xml = out / "dump.xml"
             return Corpus(xml, out / "dump.xml.bz2", out / "dump-multistream.xml.bz2", out / "pages",
-                          saved["pages"], saved["expected_changes"], xml.stat().st_size)  # fmt: skip
+                          saved["pages"], saved["expected_changes"], xml.stat().st_size, saved["expected_pages"])  # fmt: skip
     corpus = generate(out, **parameters)
-    stamp.write_text(json.dumps({"parameters": wanted, "pages": corpus.pages, "expected_changes": corpus.expected_changes}))
+    stamp.write_text(json.dumps({"parameters": wanted, "pages": corpus.pages, "expected_changes": corpus.expected_changes,
+                                 "expected_pages": corpus.expected_pages}))  # fmt: skip
     return corpus
 
 
@@ -102,7 +105,7 @@ def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float 
     if folder:
         pages_dir.mkdir(exist_ok=True)
     xml_path, bz2_path = out / "dump.xml", out / "dump.xml.bz2"
-    expected = 0
+    expected = changed_pages = 0
     with xml_path.open("w", encoding="utf-8") as xml:
         xml.write('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10" xml:lang="zh">\n')
         xml.write("  <siteinfo><sitename>Wikipedia</sitename><dbname>zhwiki</dbname></siteinfo>\n")
@@ -112,6 +115,7 @@ def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float 
             tricky = links > 0 or rng.random() < 0.05
             text = _page(rng, links, 500_000 if big else rng.randint(page_size // 2, page_size * 2), tricky)
             expected += links
+            changed_pages += links > 0
             title = f"页面{number:06d}"
             xml.write(
                 f"  <page>\n    <title>{title}</title>\n    <ns>0</ns>\n    <id>{number}</id>\n"
@@ -128,7 +132,7 @@ def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float 
             target.write(chunk)
     multistream_path = out / "dump-multistream.xml.bz2"
     write_multistream(xml_path, multistream_path)
-    return Corpus(xml_path, bz2_path, multistream_path, pages_dir, pages, expected, xml_path.stat().st_size)
+    return Corpus(xml_path, bz2_path, multistream_path, pages_dir, pages, expected, xml_path.stat().st_size, changed_pages)
 
 
 def write_multistream(xml_path: Path, target: Path, pages_per_stream: int = 100) -> None:

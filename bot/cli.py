@@ -76,7 +76,11 @@ def _add_file_and_scan_commands(commands, common) -> None:
         "-prefixindex:P, -search:Q, -ns:N, -limit:N, ...) or -xml:DUMP; -family:/-lang: pick the wiki.",
     )
     scan.add_argument("paths", nargs="*", metavar="PATH", help="page files or folders of them")
-    scan.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    scan.add_argument(
+        "--format", choices=("text", "json", "titles"), default="text",
+        help="output format (default: text); titles: only the pages with something to change, one a line "
+        "(dumps: a fast preselection for -file: in a live run)",
+    )  # fmt: skip
     scan.add_argument("--check", action="store_true", help="exit 1 if any page would change")
     scan.add_argument("--no-summary", action="store_true", help="leave out the summary table (text format)")
     scan.add_argument("--list", dest="member_list", help="files: also update this member list (wiki pages: by title)")

@@ -5,7 +5,7 @@ This process only reads and cuts (and decompresses a single-stream .bz2 or a .gz
 cannot be split); the streams of a multistream .bz2 are decompressed by the workers too.
 Chunks are handed out a few at a time, so memory stays flat whatever the dump's size, and
 their results come back in dump order, so the output is the same as scanning page by page.
-What a worker sends back for a page is whatever ``keep`` makes of its analysis (a line of
+What a worker sends back for a candidate page is whatever ``examine`` makes of it (a line of
 output, a title): pages are big, what is said about them is small.
 """
 
@@ -20,12 +20,14 @@ from functools import partial
 from typing import TypeVar
 
 from bot.core import analyze
+from bot.core.analyze import has_planned_change
 from bot.core.model import PageResult
 from bot.core.options import Options
 from bot.core.prefilter import might_change
 from bot.core.profile import SiteProfile
 from bot.dump import (
     DumpFormatError,
+    DumpPage,
     bz2_stream_groups,
     decompress_streams,
     is_multistream,
@@ -80,23 +82,24 @@ def scan_dump(
     options: Options,
     workers: int | None = None,
     stats: DumpStats | None = None,
-    keep: Callable[[PageResult], T | None] | None = None,
+    examine: Callable[[DumpPage, SiteProfile, Options], T | None] | None = None,
 ) -> Iterator[T]:
-    """``keep(analysis)`` of every candidate page of the dump, in dump order (None is dropped;
-    pages the prefilter rejects have nothing to change and are only counted)."""
+    """``examine(page, profile, options)`` of every candidate page of the dump, in dump order
+    (default: its full analysis; None is dropped; pages the prefilter rejects have nothing to
+    change and are only counted)."""
     stats = stats if stats is not None else DumpStats()
-    keep = keep or _whole
+    examine = examine or full_analysis
     workers = workers or os.cpu_count() or 1
     if workers <= 1:
         for chunk in _counted(page_chunks(xml_blocks(path, stats.at), path), stats):
-            yield from _kept(_run(partial(_scan_chunk_with, profile, options, keep), chunk, path), stats)
+            yield from _kept(_run(partial(_scan_chunk_with, profile, options, examine), chunk, path), stats)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(profile, options, keep)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(profile, options, examine)) as pool:
         window = workers * TASKS_PER_WORKER
         if path.endswith(".bz2") and is_multistream(path):
             tasks = _ordered(pool, partial(_scan_streams, path), bz2_stream_groups(path), window, path, star=True)
-            yield from _joined(tasks, partial(_scan_chunk_with, profile, options, keep), stats, path)
+            yield from _joined(tasks, partial(_scan_chunk_with, profile, options, examine), stats, path)
             return
         chunks = _counted(page_chunks(xml_blocks(path, stats.at), path), stats)
         for result in _ordered(pool, _scan_chunk, chunks, window, path):
@@ -176,16 +179,24 @@ def _run(function, item, path: str):
         raise InputError(path, str(error)) from None
 
 
-def _whole(result: PageResult) -> PageResult:
-    return result
+def full_analysis(page: DumpPage, profile: SiteProfile, options: Options) -> PageResult:
+    return analyze(page.text, profile, options, title=page.title)
+
+
+def title_if_changes_planned(page: DumpPage, profile: SiteProfile, options: Options) -> str | None:
+    """The page's title if its analysis plans a link change, before the final checks. The checks
+    only ever drop changes, so these titles are a superset of the pages a full analysis would
+    change (the same pages, in practice), found without the checks' second parse: a preselection
+    for a live run, which analyses each page in full again."""
+    return page.title if has_planned_change(page.text, profile, options) else None
 
 
 _worker: tuple | None = None
 
 
-def _init_worker(profile: SiteProfile, options: Options, keep) -> None:
+def _init_worker(profile: SiteProfile, options: Options, examine) -> None:
     global _worker  # one per worker process: the pool's initializer is the way to hand it over (forked, not pickled)
-    _worker = (profile, options, keep)
+    _worker = (profile, options, examine)
 
 
 def _scan_chunk(chunk: bytes) -> _ChunkResult:
@@ -203,9 +214,9 @@ def _scan_streams(path: str, offset: int, length: int) -> _StreamsResult:
     return _StreamsResult(offset + length, len(xml), head, _scan_chunk(pages), tail)
 
 
-def _scan_chunk_with(profile: SiteProfile, options: Options, keep, chunk: bytes) -> _ChunkResult:
-    """Parse one chunk, prefilter its pages, analyse the candidates."""
+def _scan_chunk_with(profile: SiteProfile, options: Options, examine, chunk: bytes) -> _ChunkResult:
+    """Parse one chunk, prefilter its pages, examine the candidates."""
     pages = parse_chunk(chunk)
     candidates = [page for page in pages if might_change(page.text, profile)]
-    kept = [keep(analyze(page.text, profile, options, title=page.title)) for page in candidates]
+    kept = [examine(page, profile, options) for page in candidates]
     return _ChunkResult(len(pages), len(candidates), kept)

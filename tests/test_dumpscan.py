@@ -134,3 +134,16 @@ def test_progress_line(tmp_path):
     progress.started = started - 10
     progress.update(tally)
     assert terminal.getvalue().rstrip().endswith("ETA 40 s")
+
+
+def test_titles_of_a_dump_are_the_pages_with_changes(tmp_path):
+    corpus = generate(tmp_path, pages=80, big_pages=0, page_size=1500)
+    changed = set(scan_json(str(corpus.folder)))
+    for dump, workers in ((corpus.xml, "2"), (corpus.multistream, "2"), (corpus.bz2, "1")):
+        out = io.StringIO()
+        assert main(["scan", "--format", "titles", "--workers", workers, str(dump)], stdout=out, stderr=io.StringIO(), environ={}) == EXIT_OK
+        assert set(out.getvalue().splitlines()) == changed
+    # Files: their paths, for the same pages.
+    out = io.StringIO()
+    main(["scan", "--format", "titles", str(corpus.folder)], stdout=out, stderr=io.StringIO(), environ={})
+    assert {Path(line).stem for line in out.getvalue().splitlines()} == changed

@@ -16,7 +16,7 @@ from bot.commands.common import (
 )
 from bot.core import analyze
 from bot.core.profile import SiteProfile
-from bot.dumpscan import DumpStats, is_dump, scan_dump
+from bot.dumpscan import DumpStats, is_dump, scan_dump, title_if_changes_planned
 from bot.errors import InputError
 from bot.files import STDIN, expand_paths, read_page
 from bot.logs import get_logger
@@ -59,7 +59,8 @@ def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, en
 
 
 def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:
-    """Dry run over local files: a diff per changed page and a summary, or JSON lines."""
+    """Dry run over local files: a diff per changed page and a summary, JSON lines, or the names
+    of the pages with something to change (``--format titles``)."""
     log = get_logger()
     color = use_color(settings, streams.out, environ)
     members = member_list(args, settings)
@@ -79,7 +80,10 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
         result = analyze(text, profile, settings.options, title=source, members=members)
         log.info("page scanned", page=source, changes=len(result.changes), left_alone=len(result.skipped))
         tally.add(result)
-        streams.out.write(page_output(result, args.format, color, source))
+        if args.format == "titles":
+            streams.out.write(f"{source}\n" if result.changes else "")
+        else:
+            streams.out.write(page_output(result, args.format, color, source))
     if args.format == "text" and not args.no_summary:
         streams.out.write("\n" + tally.render())
     streams.out.flush()
@@ -93,11 +97,17 @@ def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: 
     """Every page of an XML dump (plain, .bz2, .gz), prefiltered, analysed on all cores."""
     stats = DumpStats()
     progress = Progress(streams.err, source, stats) if args.format == "text" and _is_terminal(streams.err) else None
-    keep = partial(_dump_output, args.format, color, source)
+    titles = args.format == "titles"
+    examine = title_if_changes_planned if titles else partial(_dump_output, args.format, color, source)
     try:
-        for output, counts in scan_dump(source, profile, settings.options, getattr(args, "workers", None), stats, keep):
+        for output in scan_dump(source, profile, settings.options, getattr(args, "workers", None), stats, examine):
+            if titles:
+                tally.changed += 1  # a page with something to change (planned; the live run decides)
+                streams.out.write(output + "\n")
+                continue
+            text, counts = output
             tally.add(counts)
-            streams.out.write(output)
+            streams.out.write(text)
             if progress is not None:
                 progress.update(tally)
     except InputError as error:
@@ -154,8 +164,9 @@ def page_output(result, fmt: str, color: bool, name: str, every_page: bool = Tru
     return "".join(lines)
 
 
-def _dump_output(fmt: str, color: bool, source: str, result) -> tuple[str, PageCounts]:
-    """What a dump worker sends back for a candidate page (JSON records only for pages with
-    something to say, without their new text)."""
+def _dump_output(fmt: str, color: bool, source: str, page, profile: SiteProfile, options) -> tuple[str, PageCounts]:
+    """What a dump worker sends back for a candidate page: its output (JSON records only for pages
+    with something to say, without their new text) and its counts."""
+    result = analyze(page.text, profile, options, title=page.title)
     name = f"{source}#{result.title}"
     return page_output(result, fmt, color, name, every_page=False, with_text=False), PageCounts.of(result)

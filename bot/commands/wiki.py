@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.commands.common import (
     EXIT_OK,
+    EXIT_USAGE,
     EXIT_PARTIAL,
     EXIT_STOPPED,
     Streams,
@@ -47,6 +48,9 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
         split_source_args,
     )
 
+    if args.format == "titles":
+        print("linkbot: --format titles is for files and dumps; a wiki scan records its proposals", file=streams.err)
+        return EXIT_USAGE
     session, rest = connect(settings, args, wiki_args)
     generator_args, dumps = split_source_args(rest)
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []

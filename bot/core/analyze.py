@@ -164,13 +164,9 @@ def plan_changes(
     forms: Counter = Counter()
     found = find_links(text, markup, look_inside=report_protected)
     resolved_links, skipped = _classified(found, profile, forms)
-    closing_start = _closing_block_start(text, resolved_links, profile)
     changes: list[Change] = []
     old_visible: list[str] = []
-    for occurrence, resolved, rule in resolved_links:
-        following = text[occurrence.end : occurrence.end + 1]
-        context = Context(following, occurrence.start >= closing_start)
-        outcome = canonicalize(occurrence, resolved, rule, context, profile, options)
+    for occurrence, outcome in _canonicalized(text, resolved_links, profile, options):
         if isinstance(outcome, Skip):
             skipped.append(outcome)
         else:
@@ -182,6 +178,23 @@ def plan_changes(
             text, members, profile, options, changes, old_visible, forms, redirects
         )
     return Plan(tuple(changes), tuple(old_visible), tuple(skipped), forms, markup, warnings)
+
+
+def has_planned_change(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS) -> bool:
+    """Whether ``plan_changes`` would propose a link change, stopping at the first one. The final
+    checks only ever drop changes, so a page without one has nothing to change (a preselection)."""
+    markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
+    resolved_links, _ = _classified(find_links(text, markup, look_inside=False), profile, Counter())
+    outcomes = _canonicalized(text, resolved_links, profile, options)
+    return any(isinstance(outcome, Change) for _, outcome in outcomes)
+
+
+def _canonicalized(text: str, resolved_links, profile: SiteProfile, options: Options):
+    """(occurrence, its change or the reason to leave it) for each link, in order, lazily."""
+    closing_start = _closing_block_start(text, resolved_links, profile)
+    for occurrence, resolved, rule in resolved_links:
+        context = Context(text[occurrence.end : occurrence.end + 1], occurrence.start >= closing_start)
+        yield occurrence, canonicalize(occurrence, resolved, rule, context, profile, options)
 
 
 def _classified(found, profile: SiteProfile, forms: Counter):

@@ -60,14 +60,10 @@ def dump_candidates(site, path: str, profile: SiteProfile, options: Options) -> 
     """Pages of the dump whose dumped text has something to change (prefiltered, analysed on all cores)."""
     import pywikibot
 
-    from bot.dumpscan import scan_dump
+    from bot.dumpscan import scan_dump, title_if_changes_planned
 
-    for title in scan_dump(path, profile, options, keep=_title_if_changed):
+    for title in scan_dump(path, profile, options, examine=title_if_changes_planned):
         yield pywikibot.Page(site, title)
-
-
-def _title_if_changed(result) -> str | None:
-    return result.title if result.changes else None
 
 
 def read_pages(

@@ -190,3 +190,15 @@ def test_prefilter_never_hides_a_change(page_pieces):
     text = "".join(piece.markup for piece in page_pieces)
     if not might_change(text, PROFILE):
         assert analyze(text, PROFILE).changes == ()
+
+
+@given(st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=12).map(lambda s: Piece(s, None))), max_size=20))
+def test_the_preselection_never_drops_a_page_with_a_change(page_pieces):
+    from bot.core.analyze import has_planned_change
+
+    text = "".join(piece.markup for piece in page_pieces)
+    result = analyze(text, PROFILE)
+    if result.changes:
+        assert has_planned_change(text, PROFILE)
+    if not has_planned_change(text, PROFILE):
+        assert result.new_text == text
