@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bot.commands.common import (
     EXIT_OK,
-    EXIT_USAGE,
     EXIT_PARTIAL,
     EXIT_STOPPED,
+    EXIT_USAGE,
     Streams,
     registries,
     run_exit_code,
