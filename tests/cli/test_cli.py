@@ -190,3 +190,9 @@ def test_queue_commands_errors_are_one_line(tmp_path):
     assert (code, out) == (EXIT_OK, "no proposals\n")
     code, _, err = run("show", "7", "--queue", queue)
     assert code == EXIT_INPUT and err == "linkbot: proposal 7: no such proposal in the queue\n"
+
+
+def test_titles_format_is_for_files_and_dumps():
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["scan", "--format", "titles", "-page:X"], stdout=out, stderr=err, environ={}) == EXIT_USAGE
+    assert err.getvalue() == "linkbot: --format titles is for files and dumps; a wiki scan records its proposals\n"
