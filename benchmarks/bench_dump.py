@@ -132,6 +132,7 @@ def main() -> int:
     print(f"single-stream .bz2 at {100 * speeds['dump.xml.bz2'] / (mb / decompress):.0f}% of decompression speed")
     for path in (corpus.xml, corpus.multistream):
         seconds, pages, peak = scan(path, args.workers, "titles")
+        speeds[f"titles {path.name}"] = mb / seconds
         verdict = "ok" if pages == corpus.expected_pages else f"MISMATCH (expected {corpus.expected_pages})"
         print(f"linkbot --format titles {path.name:<26} {mb / seconds:6.1f} MB/s  peak {peak} MB  {pages} pages: {verdict}")
     if not args.no_replace:
@@ -141,7 +142,8 @@ def main() -> int:
             seconds, pages = measured
             print(f"replace.py -xml {'dump.xml':<18} {mb / seconds:6.1f} MB/s  {corpus.pages / seconds:7.0f} pages/s  "
                   f"{pages} pages it would change")  # fmt: skip
-            print(f"linkbot / replace.py on dump.xml: {speeds['dump.xml'] / (mb / seconds):.1f}x")
+            print(f"linkbot / replace.py on dump.xml: {speeds['dump.xml'] / (mb / seconds):.1f}x "
+                  f"(--format titles: {speeds['titles dump.xml'] / (mb / seconds):.1f}x)")  # fmt: skip
     return 0
 
 
