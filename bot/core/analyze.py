@@ -182,11 +182,21 @@ def plan_changes(
 
 def has_planned_change(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS) -> bool:
     """Whether ``plan_changes`` would propose a link change, stopping at the first one. The final
-    checks only ever drop changes, so a page without one has nothing to change (a preselection)."""
+    checks only ever drop changes, so a page without one has nothing to change (a preselection).
+
+    A link's context (the character after it, the closing block of category links) shapes the
+    wikitext a change writes, never whether there is one: any context will do here.
+    """
     markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
-    resolved_links, _ = _classified(find_links(text, markup, look_inside=False), profile, Counter())
-    outcomes = _canonicalized(text, resolved_links, profile, options)
-    return any(isinstance(outcome, Change) for _, outcome in outcomes)
+    for occurrence in find_links(text, markup, look_inside=False).occurrences:
+        resolved = _resolve(occurrence, profile)
+        rule = rule_for(occurrence, resolved)
+        if rule is not None and isinstance(canonicalize(occurrence, resolved, rule, _ANY_CONTEXT, profile, options), Change):
+            return True
+    return False
+
+
+_ANY_CONTEXT = Context("", False)
 
 
 def _canonicalized(text: str, resolved_links, profile: SiteProfile, options: Options):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import analyze, profile_for_host
+from bot.core import analyze, plan_changes, profile_for_host
+from bot.core.analyze import has_planned_change
 from tests.core.casefile import load_cases
 
 CASES = load_cases()
@@ -26,6 +27,8 @@ def test_case(case):
         assert rules == {case.rule}
     # Idempotence: the output is a fixed point.
     assert analyze(result.new_text, profile).changes == ()
+    # The dump preselection says "something to change" exactly when the plan has a change.
+    assert has_planned_change(case.input, profile) == bool(plan_changes(case.input, profile).changes)
 
 
 def test_every_link_rule_has_a_case_file():
