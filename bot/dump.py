@@ -146,35 +146,44 @@ def page_chunks(blocks: Iterable[bytes], source: str, size: int = CHUNK_BYTES) -
         raise InputError(source, "the dump ends inside a page (truncated?)")
 
 
-def parse_chunk(chunk: bytes) -> list[DumpPage]:
-    """The pages of one chunk, each with its last revision's text."""
+def page_elements(chunk: bytes) -> list[bytes]:
+    """The ``<page>...</page>`` elements of a chunk, as bytes."""
+    elements = []
+    start = chunk.find(_PAGE_OPEN)
+    while start >= 0:
+        end = chunk.find(_PAGE_CLOSE, start)
+        if end < 0:
+            raise DumpFormatError("cannot read the XML dump: a page is not closed")
+        end += len(_PAGE_CLOSE)
+        elements.append(chunk[start:end])
+        start = chunk.find(_PAGE_OPEN, end)
+    return elements
+
+
+def parse_page(element: bytes) -> DumpPage:
+    """One ``<page>`` element, with its last revision's text."""
     try:
-        root = ElementTree.fromstring(b"<pages>" + chunk + b"</pages>")
+        page = ElementTree.fromstring(element)
     except ElementTree.ParseError as error:
         raise DumpFormatError(f"cannot read the XML dump: {error}") from None
-    pages = []
-    for page in root:
-        if _local(page.tag) != "page":
-            continue
-        title, namespace, revision = "", 0, None
-        for child in page:
+    title, namespace, revision = "", 0, None
+    for child in page:
+        tag = _local(child.tag)
+        if tag == "title":
+            title = child.text or ""
+        elif tag == "ns":
+            namespace = int(child.text or 0)
+        elif tag == "revision":
+            revision = child  # the last one is the latest (full-history dumps list them oldest first)
+    revision_id, text = 0, ""
+    if revision is not None:
+        for child in revision:
             tag = _local(child.tag)
-            if tag == "title":
-                title = child.text or ""
-            elif tag == "ns":
-                namespace = int(child.text or 0)
-            elif tag == "revision":
-                revision = child  # the last one is the latest (full-history dumps list them oldest first)
-        revision_id, text = 0, ""
-        if revision is not None:
-            for child in revision:
-                tag = _local(child.tag)
-                if tag == "id":
-                    revision_id = int(child.text or 0)
-                elif tag == "text":
-                    text = child.text or ""
-        pages.append(DumpPage(title, namespace, revision_id, text))
-    return pages
+            if tag == "id":
+                revision_id = int(child.text or 0)
+            elif tag == "text":
+                text = child.text or ""
+    return DumpPage(title, namespace, revision_id, text)
 
 
 def _local(tag: str) -> str:

@@ -23,7 +23,7 @@ from bot.core import analyze
 from bot.core.analyze import has_planned_change
 from bot.core.model import PageResult
 from bot.core.options import Options
-from bot.core.prefilter import might_change
+from bot.core.prefilter import might_change, might_change_xml
 from bot.core.profile import SiteProfile
 from bot.dump import (
     DumpFormatError,
@@ -32,7 +32,8 @@ from bot.dump import (
     decompress_streams,
     is_multistream,
     page_chunks,
-    parse_chunk,
+    page_elements,
+    parse_page,
     split_pages,
     xml_blocks,
 )
@@ -215,8 +216,10 @@ def _scan_streams(path: str, offset: int, length: int) -> _StreamsResult:
 
 
 def _scan_chunk_with(profile: SiteProfile, options: Options, examine, chunk: bytes) -> _ChunkResult:
-    """Parse one chunk, prefilter its pages, examine the candidates."""
-    pages = parse_chunk(chunk)
-    candidates = [page for page in pages if might_change(page.text, profile)]
+    """Prefilter the pages of one chunk on their raw XML, parse and prefilter the text of those
+    that pass, examine the candidates."""
+    elements = page_elements(chunk)
+    parsed = [parse_page(element) for element in elements if might_change_xml(element, profile)]
+    candidates = [page for page in parsed if might_change(page.text, profile)]
     kept = [examine(page, profile, options) for page in candidates]
-    return _ChunkResult(len(pages), len(candidates), kept)
+    return _ChunkResult(len(elements), len(candidates), kept)

@@ -59,8 +59,9 @@ def test_a_truncated_or_corrupt_dump_is_one_error_line(tmp_path):
     truncated.write_bytes(xml[: xml.rindex(b"<page>") + 40])
     corrupt = tmp_path / "corrupt.xml.bz2"
     corrupt.write_bytes(corpus.bz2.read_bytes()[:4000] + b"garbage" * 100)
-    broken = tmp_path / "broken.xml"
-    broken.write_bytes(xml.replace(b"</title>", b"</titel>", 1))
+    broken = tmp_path / "broken.xml"  # a page that must be read (it has something to change) is malformed
+    candidate = next(page for page in xml.split(b"<page>")[1:] if b"](" in page)
+    broken.write_bytes(xml.replace(candidate, candidate.replace(b"</title>", b"</titel>"), 1))
     for dump, message in ((truncated, "ends inside a page"), (corrupt, "cannot read the dump"), (broken, "cannot read the XML dump")):
         for workers in ("1", "2"):
             out, err = io.StringIO(), io.StringIO()

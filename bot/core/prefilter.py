@@ -63,3 +63,27 @@ def _names_host(run: str, hosts: frozenset[str]) -> bool:
             return False
         start = dot + 1
     return False
+
+
+# The same tests on a page's raw XML in a MediaWiki export, so that a page with nothing to change
+# need not even be parsed. An export escapes only < > & in text (other writers may also escape
+# quotes, or write numeric references). Where the text tests allow white space, the raw tests also
+# allow any non-ASCII byte (Unicode spaces are multibyte); a numeric reference anywhere, or an
+# escape or a non-ASCII byte in a host, makes the page a candidate: it is then parsed and tested
+# as text. So these accept every page the text tests accept (a property test holds them to it).
+_XML_MARKDOWN = re.compile(rb"\](?:\s|[\x80-\xff])*\(")
+_XML_ANGLE = re.compile(rb"&lt;(?:[aA](?:\s|[\x80-\xff]|&gt;)|(?i:https?|ftp)://)")
+# (A host's run also stops at "<": in an export that is the markup after the text, never the text.)
+_XML_BRACKETED_URL = re.compile(rb"\[(?:\s|[\x80-\xff])*(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//([^\s/\]<]*)")
+
+
+def might_change_xml(raw: bytes, profile: SiteProfile) -> bool:
+    """False only when the page whose export XML is ``raw`` certainly has nothing to change."""
+    if b"&#" in raw or _XML_MARKDOWN.search(raw) or _XML_ANGLE.search(raw):
+        return True
+    names_host = _host_test(profile)
+    for match in _XML_BRACKETED_URL.finditer(raw):
+        run = match.group(1)
+        if not run.isascii() or b"&" in run or names_host(run.decode("ascii")):
+            return True
+    return False

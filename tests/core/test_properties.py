@@ -14,6 +14,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from xml.sax.saxutils import escape as xml_escape
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -202,3 +204,40 @@ def test_the_preselection_never_drops_a_page_with_a_change(page_pieces):
         assert has_planned_change(text, PROFILE)
     if not has_planned_change(text, PROFILE):
         assert result.new_text == text
+
+
+def _mediawiki_xml(text: str) -> bytes:
+    return f"<page><title>T</title><revision><text>{xml_escape(text)}</text></revision></page>".encode()
+
+
+def _quoting_xml(text: str) -> bytes:
+    return _mediawiki_xml(text).replace(b'"', b"&quot;").replace(b"'", b"&apos;")
+
+
+def _numeric_xml(text: str) -> bytes:
+    return xml_escape(text).encode("ascii", "xmlcharrefreplace")
+
+
+# Fragments around what the prefilters look at: brackets, angle brackets, white space of every
+# kind (Unicode spaces are several bytes in UTF-8), hosts with non-ASCII labels, escapes.
+PREFILTER_SOUP = (
+    "[", "]", "(", ")", "<", ">", "&", "a", "A", "a>", "//", "http:", "HTTPS:", "ftp:", ":", ".", "#", "?", "/",
+    " ", "\t", "\n", "\u3000", "\xa0", "\x85", "例", "zh.wikipedia.org", "ZH.M.WIKIPEDIA.ORG", "en.wikipedia.org",
+    "example.org", "例.", "&amp;", "&lt;", "\"", "'", "x", "](", "]\u3000(", "] \n(", "[\u3000//", "[ //", "<a\xa0",
+    "<a ", "[//", "[https://", "[//例.zh.wikipedia.org", "[//zh.wikipedia.org\u3000", "[//zh.wikipedia.org.",
+)
+
+
+@given(
+    st.one_of(
+        st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=12).map(lambda s: Piece(s, None))), max_size=20)
+        .map(lambda pieces: "".join(piece.markup for piece in pieces)),
+        st.lists(st.sampled_from(PREFILTER_SOUP), max_size=14).map("".join),
+    )
+)
+def test_the_raw_xml_prefilter_accepts_every_page_the_text_prefilter_accepts(text):
+    from bot.core.prefilter import might_change, might_change_xml
+
+    if might_change(text, PROFILE):
+        for write in (_mediawiki_xml, _quoting_xml, _numeric_xml):
+            assert might_change_xml(write(text), PROFILE), write.__name__
