@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.core import invariants
 from bot.core.canonicalize import Context, canonicalize, read_label, rule_for
-from bot.core.detect import find_links
+from bot.core.detect import find_links, unprotected_links
 from bot.core.diff import unified_diff
 from bot.core.labels import UnsafeLabel
 from bot.core.markup import Markup, read_markup
@@ -188,7 +188,7 @@ def has_planned_change(text: str, profile: SiteProfile, options: Options = DEFAU
     wikitext a change writes, never whether there is one: any context will do here.
     """
     markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
-    for occurrence in find_links(text, markup, look_inside=False).occurrences:
+    for occurrence in unprotected_links(text, markup):
         resolved = _resolve(occurrence, profile)
         rule = rule_for(occurrence, resolved)
         if rule is not None and isinstance(canonicalize(occurrence, resolved, rule, _ANY_CONTEXT, profile, options), Change):

@@ -11,7 +11,9 @@ links come from the parse tree.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.core.markup import Markup, Region
@@ -35,6 +37,29 @@ class Found:
     protected: tuple[tuple[Occurrence, Region], ...]  # inside protected regions
 
 
+def unprotected_links(text: str, markup: Markup) -> Iterator[Occurrence]:
+    """The occurrences outside protected regions, lazily, in page order: a superset of
+    ``find_links(...).occurrences`` (links nested in a longer one are not dropped), for a caller
+    that stops at the first one it cares about."""
+    scanner = _Scanner(text)
+    found = heapq.merge(
+        scanner.iter_scan(0, len(text), markup.protected), _ext_link_occurrences(text, markup), key=_start
+    )
+    for occurrence in found:
+        if markup.blocking(occurrence.start, occurrence.end, _verbatim(occurrence)) is None:
+            yield occurrence
+
+
+def _start(occurrence: Occurrence) -> int:
+    return occurrence.start
+
+
+def _verbatim(occurrence: Occurrence) -> tuple[int, int] | None:
+    if occurrence.verbatim_label_at < 0:
+        return None
+    return occurrence.verbatim_label_at, occurrence.verbatim_label_at + len(occurrence.label)
+
+
 def find_links(text: str, markup: Markup, *, look_inside: bool = True) -> Found:
     """The link occurrences of ``text``; with ``look_inside``, also those wholly inside protected
     regions (to report them; the check pass after rewriting needs only what it could change)."""
@@ -49,10 +74,7 @@ def find_links(text: str, markup: Markup, *, look_inside: bool = True) -> Found:
             inside.append((occurrence, region))
     outside: list[Occurrence] = []
     for occurrence in _outermost(found):
-        verbatim = None
-        if occurrence.verbatim_label_at >= 0:
-            verbatim = (occurrence.verbatim_label_at, occurrence.verbatim_label_at + len(occurrence.label))
-        region = markup.blocking(occurrence.start, occurrence.end, verbatim)
+        region = markup.blocking(occurrence.start, occurrence.end, _verbatim(occurrence))
         if region is None:
             outside.append(occurrence)
         else:
@@ -102,15 +124,17 @@ class _Scanner:
         self._closers: list[int] | None = None
 
     def scan(self, lo: int, hi: int, protected: tuple[Region, ...]) -> list[Occurrence]:
+        return list(self.iter_scan(lo, hi, protected))
+
+    def iter_scan(self, lo: int, hi: int, protected: tuple[Region, ...]) -> Iterator[Occurrence]:
         text = self.text
-        found: list[Occurrence] = []
         openers: list[int] = []
         region_index = 0
         position = lo
         while True:
             match = _TOKEN.search(text, position, hi)
             if match is None:
-                return found
+                return
             at = match.start()
             while region_index < len(protected) and protected[region_index].end <= at:
                 region_index += 1
@@ -125,13 +149,13 @@ class _Scanner:
             elif token == "]":
                 occurrence = self._close(openers, at, hi) if openers else None
                 if occurrence is not None:
-                    found.append(occurrence)
+                    yield occurrence
                     openers.clear()  # links cannot contain links: earlier openers are dead
                     position = occurrence.end
             elif token == "<":
                 occurrence = self._angle(at, hi)
                 if occurrence is not None:
-                    found.append(occurrence)
+                    yield occurrence
                     position = occurrence.end
             elif token.startswith("\n"):
                 openers.clear()  # a blank line ends the paragraph: no link spans it
