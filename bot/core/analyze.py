@@ -7,10 +7,12 @@ a string and a site profile in, a ``PageResult`` out; no network, no disk.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import html
 import re
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bot.core import invariants
@@ -63,6 +65,29 @@ def analyze(
 ) -> PageResult:
     """Find the broken links of one page and propose their canonical form; with a member-list
     registry, also propose the member list's updates (``redirects``: see bot.core.members)."""
+    with _no_cyclic_gc():
+        return _analyze(text, profile, options, title, members, redirects)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Hold off the cyclic garbage collector while a page is analysed.
+
+    A large page allocates hundreds of thousands of small objects (tokens, regions, links) that
+    live until the analysis ends; the collector, triggered every few hundred allocations, walks
+    them again and again (about a tenth of the time on a 500 KB page). They form no cycles;
+    memory is freed by reference counting as usual. (Mercurial's ``util.nogc`` does the same.)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyze(text, profile, options, title, members, redirects) -> PageResult:
     plan = plan_changes(text, profile, options, members, redirects)
     changes: list[Change] = []
     skipped = list(plan.skipped)
