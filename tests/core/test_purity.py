@@ -62,3 +62,19 @@ def test_core_modules_do_not_import_io_layers():
         source = path.read_text(encoding="utf-8")
         for forbidden in ("import pywikibot", "import requests", "import socket", "open(", "Path("):
             assert forbidden not in source, f"{path.name} uses {forbidden}"
+
+
+def test_analysis_leaves_the_garbage_collector_as_it_found_it(zh):
+    import gc
+
+    from bot.core import analyze
+
+    assert gc.isenabled()
+    analyze('[A](../Page/A.md "wikilink")', zh)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        analyze('[A](../Page/A.md "wikilink")', zh)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
