@@ -212,12 +212,14 @@ def has_planned_change(text: str, profile: SiteProfile, options: Options = DEFAU
     A link's context (the character after it, the closing block of category links) shapes the
     wikitext a change writes, never whether there is one: any context will do here.
     """
-    markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
-    for occurrence in unprotected_links(text, markup):
-        resolved = _resolve(occurrence, profile)
-        rule = rule_for(occurrence, resolved)
-        if rule is not None and isinstance(canonicalize(occurrence, resolved, rule, _ANY_CONTEXT, profile, options), Change):
-            return True
+    with _no_cyclic_gc():
+        markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
+        for occurrence in unprotected_links(text, markup):
+            resolved = _resolve(occurrence, profile)
+            rule = rule_for(occurrence, resolved)
+            outcome = None if rule is None else canonicalize(occurrence, resolved, rule, _ANY_CONTEXT, profile, options)
+            if isinstance(outcome, Change):
+                return True
     return False
 
 
