@@ -40,7 +40,10 @@ def connect(settings: Settings, args, extra_args: list[str] = (), login: bool | 
 
 def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
     """Pages of a live wiki: dry run by default, saves with --mode live."""
-    from bot.live import Scanner
+    if args.format == "titles":
+        print("linkbot: --format titles is for files and dumps; a wiki scan records its proposals", file=streams.err)
+        return EXIT_USAGE
+    from bot.live import Scanner  # (pywikibot is imported only when a wiki is used)
     from bot.wiki.sources import (
         dump_candidates,
         generator_pages,
@@ -48,9 +51,6 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
         split_source_args,
     )
 
-    if args.format == "titles":
-        print("linkbot: --format titles is for files and dumps; a wiki scan records its proposals", file=streams.err)
-        return EXIT_USAGE
     session, rest = connect(settings, args, wiki_args)
     generator_args, dumps = split_source_args(rest)
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
