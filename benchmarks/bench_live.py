@@ -52,54 +52,70 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        sandbox = Sandbox.create(root / "wiki")
-        broken = 0
-        sandbox.edit("User:LinkBot/Run", "run")
-        for n in range(args.pages):
-            title = f"页面{n:04d}"
-            if n % 3 == 0:
-                sandbox.edit(f"Bench/{n:04d}", (BROKEN * 5).format(t=title))
-                broken += 1
-            else:
-                sandbox.edit(f"Bench/{n:04d}", (CLEAN * 5).format(t=title))
-        pywikibot_dir = sandbox.write_pywikibot_config(root / "pywikibot")
-        (root / "linkbot.toml").write_text(CONFIG, encoding="utf-8")
+        sandbox, broken = _loaded_wiki(root, args.pages)
         sandbox.start()
-        # The queue, run state and logs go to the throwaway folder, never the user's own.
-        env = dict(os.environ, PYWIKIBOT_DIR=str(pywikibot_dir), XDG_STATE_HOME=str(root / "state"))
-        python = sys.executable
-        linkbot = [python, "-m", "bot", "scan", "--config", str(root / "linkbot.toml"), "-prefixindex:Bench/", "--no-summary"]
-        replace = [
-            str(Path(python).with_name("pwb")), "replace", "-simulate", "-always", "-summary:benchmark",
-            "-prefixindex:Bench/", "-regex", REGEX, "[[\\2\\3|\\1]]",
-        ]  # fmt: skip
-        rows = []
-        for name, command, edits in (
-            ("linkbot dry run", linkbot, 0),
-            ("replace.py -simulate", replace, 0),
-            ("linkbot live", [*linkbot, "--mode", "live", "--auto-approve", "all"], broken),
-        ):
-            api_before = len(sandbox.api_requests())
-            seconds, cpu, result = run(command, env)
-            if result.returncode != 0:
-                print(f"{name} failed ({result.returncode}):\n{result.stderr[-2000:]}", file=sys.stderr)
-            if os.environ.get("BENCH_DEBUG"):
-                print(name, result.returncode, result.stdout[-1500:], result.stderr[-1500:])
-            api = sandbox.api_requests()[api_before:]
-            writes = sum("action=edit" in line for line in api)
-            rows.append((name, len(api), len(api) - writes, writes, seconds, cpu, edits))
-            if args.show_requests:
-                print(f"{name}:", *_summary(api), sep="\n  ")
-        sandbox.stop()
-    print(f"{args.pages} pages, {broken} with broken links (API requests, from the wiki's log)")
+        try:
+            rows = _runs(sandbox, root, broken, args.show_requests)
+        finally:
+            sandbox.stop()
+    _report(rows, args.pages, broken)
+    return 0
+
+
+def _loaded_wiki(root: Path, pages: int) -> tuple[Sandbox, int]:
+    """A throwaway wiki with ``pages`` pages, a third of them to fix; (wiki, pages to fix)."""
+    sandbox = Sandbox.create(root / "wiki")
+    sandbox.edit("User:LinkBot/Run", "run")
+    broken = 0
+    for n in range(pages):
+        title = f"页面{n:04d}"
+        if n % 3 == 0:
+            sandbox.edit(f"Bench/{n:04d}", (BROKEN * 5).format(t=title))
+            broken += 1
+        else:
+            sandbox.edit(f"Bench/{n:04d}", (CLEAN * 5).format(t=title))
+    return sandbox, broken
+
+
+def _runs(sandbox: Sandbox, root: Path, broken: int, show_requests: bool) -> list[tuple]:
+    """Run the three commands against the wiki; a row of counts and times for each."""
+    pywikibot_dir = sandbox.write_pywikibot_config(root / "pywikibot")
+    (root / "linkbot.toml").write_text(CONFIG, encoding="utf-8")
+    # The queue, run state and logs go to the throwaway folder, never the user's own.
+    env = dict(os.environ, PYWIKIBOT_DIR=str(pywikibot_dir), XDG_STATE_HOME=str(root / "state"))
+    python = sys.executable
+    linkbot = [python, "-m", "bot", "scan", "--config", str(root / "linkbot.toml"), "-prefixindex:Bench/", "--no-summary"]
+    replace = [
+        str(Path(python).with_name("pwb")), "replace", "-simulate", "-always", "-summary:benchmark",
+        "-prefixindex:Bench/", "-regex", REGEX, "[[\\2\\3|\\1]]",
+    ]  # fmt: skip
+    rows = []
+    for name, command, edits in (
+        ("linkbot dry run", linkbot, 0),
+        ("replace.py -simulate", replace, 0),
+        ("linkbot live", [*linkbot, "--mode", "live", "--auto-approve", "all"], broken),
+    ):
+        api_before = len(sandbox.api_requests())
+        seconds, cpu, result = run(command, env)
+        if result.returncode != 0:
+            print(f"{name} failed ({result.returncode}):\n{result.stderr[-2000:]}", file=sys.stderr)
+        api = sandbox.api_requests()[api_before:]
+        writes = sum("action=edit" in line for line in api)
+        rows.append((name, len(api), len(api) - writes, writes, seconds, cpu, edits))
+        if show_requests:
+            print(f"{name}:", *_summary(api), sep="\n  ")
+    return rows
+
+
+def _report(rows: list[tuple], pages: int, broken: int) -> None:
+    print(f"{pages} pages, {broken} with broken links (API requests, from the wiki's log)")
     print(f"{'run':<22} {'requests':>8} {'reads/page':>10} {'writes/edit':>11} {'seconds':>8} {'CPU s':>6} {'CPU s/edit':>10}")
     dry_cpu = rows[0][5]
     for name, total, reads, writes, seconds, cpu, edits in rows:
         per_edit = f"{writes / edits:.2f}" if edits else "-"
         cpu_per_edit = f"{(cpu - dry_cpu) / edits:.3f}" if edits else "-"
-        print(f"{name:<22} {total:>8} {reads / args.pages:>10.3f} {per_edit:>11} {seconds:>8.1f} {cpu:>6.1f} {cpu_per_edit:>10}")
+        print(f"{name:<22} {total:>8} {reads / pages:>10.3f} {per_edit:>11} {seconds:>8.1f} {cpu:>6.1f} {cpu_per_edit:>10}")
     print("CPU s/edit: the live run's CPU time less the dry run's (same pages read and analysed), per edit")
-    return 0
 
 
 def _summary(logged: list[str]) -> list[str]:

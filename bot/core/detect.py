@@ -217,27 +217,8 @@ def _destination(text: str, at: int, hi: int) -> tuple[str, str, int] | None:
         if close < 0 or "\n" in text[i + 1 : close]:
             return None
         dest, i = text[i + 1 : close], close + 1
-    elif (plain := _PLAIN_DEST.match(text, i, min(hi, i + _MAX_DEST))) is not None and (
-        plain.end() >= hi or text[plain.end()] not in "(\\"
-    ):
-        dest, i = plain.group(), plain.end()  # no escapes, no parentheses: what mirrors write
     else:
-        start, depth = i, 0
-        while i < hi and i - start < _MAX_DEST:
-            char = text[i]
-            if char == "\\" and i + 1 < hi:
-                i += 2
-                continue
-            if char.isspace() or ord(char) < 0x20:
-                break
-            if char == "(":
-                depth += 1
-            elif char == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            i += 1
-        dest = text[start:i]
+        dest, i = _bare_destination(text, i, hi)
         if not dest:
             return None
     j = _skip_space(text, i, hi)
@@ -256,6 +237,29 @@ def _destination(text: str, at: int, hi: int) -> tuple[str, str, int] | None:
     if j < hi and text[j] == ")":
         return dest, title, j + 1
     return _wrapped_destination(text, at, hi)
+
+
+def _bare_destination(text: str, i: int, hi: int) -> tuple[str, int]:
+    """A destination without angle brackets: up to white space or an unbalanced ``)``."""
+    plain = _PLAIN_DEST.match(text, i, min(hi, i + _MAX_DEST))
+    if plain is not None and (plain.end() >= hi or text[plain.end()] not in "(\\"):
+        return plain.group(), plain.end()  # no escapes, no parentheses: what mirrors write
+    start, depth = i, 0
+    while i < hi and i - start < _MAX_DEST:
+        char = text[i]
+        if char == "\\" and i + 1 < hi:
+            i += 2
+            continue
+        if char.isspace() or ord(char) < 0x20:
+            break
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return text[start:i], i
 
 
 def _wrapped_destination(text: str, at: int, hi: int) -> tuple[str, str, int] | None:

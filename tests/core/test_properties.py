@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-
 from xml.sax.saxutils import escape as xml_escape
 
 from hypothesis import given, settings
