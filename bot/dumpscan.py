@@ -167,16 +167,15 @@ def _unfinished(tasks: deque) -> int:
 
 
 def _result(task, path: str):
-    try:
-        return task.get()
-    except (DumpFormatError, OSError, EOFError) as error:  # unreadable XML, bad or truncated .bz2
-        raise InputError(path, str(error)) from None
+    return _run(lambda _: task.get(), None, path)
 
 
 def _run(function, item, path: str):
+    """``function(item)``, where a dump that cannot be read (unreadable XML, a bad or truncated
+    .bz2, in this process or a worker) becomes the one-line input error."""
     try:
         return function(item)
-    except (DumpFormatError, OSError, EOFError) as error:  # unreadable XML, bad or truncated .bz2
+    except (DumpFormatError, OSError, EOFError) as error:
         raise InputError(path, str(error)) from None
 
 
