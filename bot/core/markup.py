@@ -109,7 +109,7 @@ def read_markup(text: str, profile: SiteProfile, *, protect_ref_urls: bool = Tru
 class _Frame:
     """An open construct: where it started and what its closing needs."""
 
-    __slots__ = ("start", "opaque", "name", "inner", "closer", "separator", "wiki", "marks")
+    __slots__ = ("start", "opaque", "name", "inner", "closer", "separator", "wiki", "brackets", "marks")
 
     def __init__(self, start: int, opaque: bool = False) -> None:
         self.start = start
@@ -118,7 +118,8 @@ class _Frame:
         self.inner = -1  # end of a tag's opening markup; start of a link's caption or title
         self.closer = -1  # start of a tag's closing markup
         self.separator = -1  # a link's ``|`` or the space after an external link's URL
-        self.wiki = False
+        self.wiki = False  # a tag written in wikitext syntax ({|, |-, *), not as HTML
+        self.brackets = False  # an external link in brackets, not a bare URL
         self.marks = (0, 0)  # how many external links and wikilinks were recorded before it
 
 
@@ -153,7 +154,7 @@ class _Reader:
 
     def open_ext_link(self, index: int, token, start: int, end: int) -> None:
         frame = _Frame(start)
-        frame.wiki = bool(token.get("brackets"))  # for an external link: whether it has brackets
+        frame.brackets = bool(token.get("brackets"))
         self.push(frame)
 
     def ext_link_separator(self, index: int, token, start: int, end: int) -> None:
@@ -205,7 +206,7 @@ class _Reader:
 
     def close_ext_link(self, index: int, token, start: int, end: int) -> None:
         frame = self.pop()
-        if not frame.wiki or self.opaque:
+        if not frame.brackets or self.opaque:
             return
         has_title = frame.separator >= 0
         url = self.text[frame.start + 1 : frame.separator if has_title else start]
