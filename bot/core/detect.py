@@ -15,6 +15,7 @@ import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from bot.core.markup import Markup, Region
 from bot.core.model import Occurrence, Syntax
@@ -43,15 +44,11 @@ def unprotected_links(text: str, markup: Markup) -> Iterator[Occurrence]:
     that stops at the first one it cares about."""
     scanner = _Scanner(text)
     found = heapq.merge(
-        scanner.iter_scan(0, len(text), markup.protected), _ext_link_occurrences(text, markup), key=_start
+        scanner.iter_scan(0, len(text), markup.protected), _ext_link_occurrences(text, markup), key=attrgetter("start")
     )
     for occurrence in found:
         if markup.blocking(occurrence.start, occurrence.end, _verbatim(occurrence)) is None:
             yield occurrence
-
-
-def _start(occurrence: Occurrence) -> int:
-    return occurrence.start
 
 
 def _verbatim(occurrence: Occurrence) -> tuple[int, int] | None:
