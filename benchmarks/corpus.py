@@ -11,6 +11,7 @@ clean ones also carry decoys that look broken but are protected (nowiki, pre, co
 from __future__ import annotations
 
 import bz2
+import itertools
 import json
 import random
 from dataclasses import dataclass
@@ -40,10 +41,6 @@ TRICKY_DECOYS = (
     '<!-- [{t}](../Page/{t}.md "wikilink") -->',
     "<pre>[https://zh.wikipedia.org/wiki/{t} {t}]</pre>",
 )
-FILLER = (
-    "联合国教科文组织创意城市网络创立于二零零四年，致力于促进将创意视为可持续发展战略因素的城市之间的合作。"
-    "各成员城市积极分享最佳实践，发展包括公私部门及公民社会在内的各类合作伙伴关系。"
-)
 CHARS = "城市网络文学音乐电影设计美食媒体艺术创意之都北京上海"
 
 
@@ -59,30 +56,51 @@ class Corpus:
     expected_pages: int = 0
 
 
+def filler_sentences(seed: int, count: int = 20_000) -> list[str]:
+    """Prose to put between the links: sentences of words drawn from a vocabulary with Zipf's
+    law, so that the dump compresses about as much as real articles (one sentence repeated, as
+    before, let bzip2 squeeze the dump to a twentieth and decompress it twice as fast as a real
+    one). More sentences than fit in a bzip2 block, so blocks do not just repeat them."""
+    rng = random.Random(seed)
+    alphabet = [chr(code) for code in rng.sample(range(0x4E00, 0x9FA6), 2_500)]
+    by_rank = list(itertools.accumulate(1 / rank for rank in range(1, len(alphabet) + 1)))
+    words = ["".join(rng.choices(alphabet, cum_weights=by_rank, k=rng.choice((1, 2, 2, 2, 3, 4)))) for _ in range(6_000)]
+    word_ranks = list(itertools.accumulate(1 / rank for rank in range(1, len(words) + 1)))
+    sentences = []
+    for _ in range(count):
+        chosen = rng.choices(words, cum_weights=word_ranks, k=rng.randint(6, 30))
+        sentences.append("".join(word + ("，" if rng.random() < 0.08 else "") for word in chosen) + "。")
+    return sentences
+
+
 def _title(rng: random.Random) -> str:
     return "".join(rng.choice(CHARS) for _ in range(rng.randint(2, 5)))
 
 
-def _page(rng: random.Random, broken_links: int, size: int, tricky: bool) -> str:
+def _page(rng: random.Random, filler: list[str], broken_links: int, size: int, tricky: bool) -> str:
+    """About ``size`` bytes: lines of prose, each ending with a broken link or a decoy. A page with
+    more links than its size allows for (the 500 KB page with 5,000 links) gets shorter lines."""
     parts, length, placed = [], 0, 0
     decoys = CLEAN_DECOYS + TRICKY_DECOYS if tricky else CLEAN_DECOYS
+    dense = broken_links * 100 >= size
     while length < size or placed < broken_links:
         title = _title(rng)
-        if placed < broken_links and rng.random() < 0.5:
+        if placed < broken_links and (dense or rng.random() < 0.5):
             piece = rng.choice(FORMS).format(t=title)
             placed += 1
         else:
             piece = rng.choice(decoys).format(t=title)
-        line = f"{FILLER[: rng.randint(20, len(FILLER))]}{piece}。\n\n"
+        prose = rng.choice(filler)
+        line = f"{prose[: rng.randint(4, 12)] if dense else prose}{piece}。\n\n"
         parts.append(line)
-        length += len(line)
+        length += len(line.encode())
     return "".join(parts)
 
 
 def cached(out: Path, **parameters) -> Corpus:
     """The corpus in ``out`` if it was generated with these parameters, else a fresh one."""
     stamp = out / "corpus.json"
-    wanted = {"version": 4, **parameters}
+    wanted = {"version": 6, **parameters}
     if stamp.exists():
         saved = json.loads(stamp.read_text())
         if saved["parameters"] == wanted:
@@ -96,10 +114,11 @@ def cached(out: Path, **parameters) -> Corpus:
 
 
 def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float = 0.3,
-             big_pages: int = 3, page_size: int = 2_000, folder: bool = True) -> Corpus:  # fmt: skip
+             big_pages: int = 3, page_size: int = 4_250, folder: bool = True) -> Corpus:  # fmt: skip
     """Write the corpus into ``out`` (dump.xml, dump.xml.bz2, pages/) and say what a scan must find."""
     (out / "corpus.json").unlink(missing_ok=True)
     rng = random.Random(seed)
+    filler = filler_sentences(seed)
     out.mkdir(parents=True, exist_ok=True)
     pages_dir = out / "pages"
     if folder:
@@ -113,7 +132,7 @@ def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float 
             big = number <= big_pages
             links = 5_000 if big else (rng.randint(1, 12) if rng.random() < broken_share else 0)
             tricky = links > 0 or rng.random() < 0.05
-            text = _page(rng, links, 500_000 if big else rng.randint(page_size // 2, page_size * 2), tricky)
+            text = _page(rng, filler, links, 500_000 if big else rng.randint(page_size // 2, page_size * 2), tricky)
             expected += links
             changed_pages += links > 0
             title = f"页面{number:06d}"
