@@ -20,7 +20,7 @@ from bot.core.canonicalize import Context, canonicalize, read_label, rule_for
 from bot.core.detect import find_links, unprotected_links
 from bot.core.diff import unified_diff
 from bot.core.labels import UnsafeLabel
-from bot.core.markup import Markup, read_markup
+from bot.core.markup import Markup, MarkupReading, read_markup
 from bot.core.members import member_changes
 from bot.core.model import (
     MEMBER_RULES,
@@ -205,24 +205,47 @@ def plan_changes(
     return Plan(tuple(changes), tuple(old_visible), tuple(skipped), forms, markup, warnings)
 
 
-def has_planned_change(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS) -> bool:
+def has_planned_change(
+    text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS, *, first_window: int = 0
+) -> bool:
     """Whether ``plan_changes`` would propose a link change, stopping at the first one. The final
     checks only ever drop changes, so a page without one has nothing to change (a preselection).
 
+    The markup is read a window at a time (``MarkupReading``; ``first_window`` characters, then
+    four times as many each time): a change found early ends the reading there. Constructs still
+    open at a window's end are protected whole, so a window can only hold back a change, never
+    make one up; the last window is the whole page.
     A link's context (the character after it, the closing block of category links) shapes the
     wikitext a change writes, never whether there is one: any context will do here.
     """
     with _no_cyclic_gc():
-        markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
-        for occurrence in unprotected_links(text, markup):
-            resolved = _resolve(occurrence, profile)
-            rule = rule_for(occurrence, resolved)
-            outcome = None if rule is None else canonicalize(occurrence, resolved, rule, _ANY_CONTEXT, profile, options)
-            if isinstance(outcome, Change):
-                return True
-    return False
+        reading = MarkupReading(text, profile, protect_ref_urls=options.protect_ref_urls)
+        checked: set[int] = set()  # (a link held back in one window may be free in the next)
+        window = max(first_window or _FIRST_WINDOW, 1)
+        while True:
+            whole = window >= len(text)
+            markup = reading.markup_until(None if whole else window)
+            for occurrence in unprotected_links(text, markup):
+                if not whole and occurrence.start >= window:
+                    break
+                if occurrence.start in checked or (not whole and occurrence.end > window):
+                    continue  # checked in an earlier window, or not wholly read yet
+                if _plans_change(occurrence, profile, options):
+                    return True
+                checked.add(occurrence.start)
+            if whole:
+                return False
+            window *= 4
 
 
+def _plans_change(occurrence: Occurrence, profile: SiteProfile, options: Options) -> bool:
+    resolved = _resolve(occurrence, profile)
+    rule = rule_for(occurrence, resolved)
+    outcome = None if rule is None else canonicalize(occurrence, resolved, rule, _ANY_CONTEXT, profile, options)
+    return isinstance(outcome, Change)
+
+
+_FIRST_WINDOW = 256  # characters: a page with broken links mostly has one in its first lines
 _ANY_CONTEXT = Context("", False)
 
 

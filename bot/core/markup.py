@@ -22,7 +22,7 @@ from typing import NamedTuple
 from mwparserfromhell.parser import tokens
 
 from bot.core.profile import SiteProfile
-from bot.core.tokens import token_offsets
+from bot.core.tokens import TokenMap
 
 # Tags whose content is not wikitext, or is code shown as written.
 PROTECTED_TAGS = frozenset(
@@ -92,18 +92,41 @@ def _merge(regions: list[Region]) -> tuple[Region, ...]:
 
 def read_markup(text: str, profile: SiteProfile, *, protect_ref_urls: bool = True) -> Markup:
     """Read the token stream of ``text`` once and collect offsets."""
-    read = token_offsets(text)
-    if read is None:  # the C tokenizer stops at a NUL character; nothing else seen
-        return Markup((Region(0, len(text), "markup linkbot could not map to offsets"),), (), ())
-    token_list, offsets, structure = read
-    reader = _Reader(text, profile, protect_ref_urls, token_list)
-    handlers = _HANDLERS
-    for index in structure:
-        token = token_list[index]
-        handler = handlers.get(type(token))
-        if handler is not None:
-            handler(reader, index, token, offsets[index], offsets[index + 1])
-    return Markup(_merge(reader.protected), tuple(reader.ext_links), tuple(reader.wikilinks))
+    return MarkupReading(text, profile, protect_ref_urls=protect_ref_urls).markup_until(None)
+
+
+class MarkupReading:
+    """A page's markup, read only as far as a caller needs: ``markup_until(offset)`` says what the
+    tokens before ``offset`` say (a preselection that stops at a page's first change rarely needs
+    the rest). The page is tokenized whole first: a construct's tokens depend on what follows it.
+    """
+
+    def __init__(self, text: str, profile: SiteProfile, *, protect_ref_urls: bool = True) -> None:
+        self.text = text
+        self._tokens = TokenMap(text)
+        self._reader = _Reader(text, profile, protect_ref_urls, self._tokens.tokens)
+        self._next = 0  # the next structure token to read
+
+    def markup_until(self, offset: int | None) -> Markup:
+        """The markup of the text before ``offset`` (None: the whole page). A construct still open
+        there is protected from its start to the end of the page: what it holds is not read yet,
+        and only this can make the answer for text before ``offset`` the whole page's answer (a
+        ``<ref>`` holding a bare URL, for one, protects its links only when it closes)."""
+        token_map = self._tokens
+        if not token_map.read_to(offset):  # the C tokenizer stops at a NUL character; nothing else seen
+            return Markup((Region(0, len(self.text), "markup linkbot could not map to offsets"),), (), ())
+        token_list, offsets, structure = token_map.tokens, token_map.offsets, token_map.structure
+        reader, handlers, index = self._reader, _HANDLERS, self._next
+        while index < len(structure) and (offset is None or offsets[structure[index]] < offset):
+            token_index = structure[index]
+            token = token_list[token_index]
+            handler = handlers.get(type(token))
+            if handler is not None:
+                handler(reader, token_index, token, offsets[token_index], offsets[token_index + 1])
+            index += 1
+        self._next = index
+        unread = [Region(frame.start, len(self.text), "construct not read yet") for frame in reader.frames]
+        return Markup(_merge(reader.protected + unread), tuple(reader.ext_links), tuple(reader.wikilinks))
 
 
 class _Frame:

@@ -59,14 +59,28 @@ def tokenize(text: str) -> list:
     return Parser()._tokenizer.tokenize(text, 0, True)
 
 
+class _Printing:
+    """Where printing stands between two batches of tokens: the open tags, headings and links."""
+
+    __slots__ = ("tags", "headings", "brackets")
+
+    def __init__(self) -> None:
+        self.tags: list[_Tag] = []
+        self.headings: list[int] = []
+        self.brackets: list[bool] = []  # per open external link: the closing token does not say
+
+
 def render(tokens: list) -> list[str]:
-    """The source text of each token, in order. (Tokens are dicts: ``token.get`` skips the
-    attribute hook their class adds, which is most of the cost per token.)"""
+    """The source text of each token, in order."""
+    return _render(tokens, _Printing())
+
+
+def _render(tokens: list, printing: _Printing) -> list[str]:
+    # (Tokens are dicts: ``token.get`` skips the attribute hook their class adds, which is most
+    # of the cost per token.)
     sources: list[str] = []
     append = sources.append
-    tags: list[_Tag] = []
-    headings: list[int] = []
-    brackets: list[bool] = []  # per open external link: the closing token does not say
+    tags, headings, brackets = printing.tags, printing.headings, printing.brackets
     for token in tokens:
         kind = type(token)
         if kind is t.Text:
@@ -129,13 +143,54 @@ def _tag_piece(token, kind, tags: list[_Tag]) -> str:
     raise ValueError(f"unexpected token {token!r}")  # pragma: no cover - every token type is handled
 
 
+class TokenMap:
+    """The tokens of a page and where each starts, worked out as far as a caller needs
+    (``read_to``): printing the tokens is most of the cost of reading a page's markup, and a
+    preselection that stops at the first change rarely needs all of them. The page is tokenized
+    whole first: a construct's tokens depend on what follows it.
+
+    ``offsets[i]`` is where token ``i`` starts (one more: where the last read token ends);
+    ``structure`` the indices of the tokens read that are not plain text; ``faithful`` whether
+    the tokens read so far print the text as it is.
+    """
+
+    BATCH = 64  # tokens printed at a time
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.offsets = [0]
+        self.structure: list[int] = []
+        self.faithful = True
+        self._printing = _Printing()
+        if "\x00" in text:  # where the C tokenizer stops: find out now, not after a window answered
+            self.read_to(None)
+
+    def read_to(self, length: int | None) -> bool:
+        """Print tokens until they cover ``text[:length]`` (None: all of them); whether the tokens
+        print the text (all of it, once all are read)."""
+        tokens, text, offsets = self.tokens, self.text, self.offsets
+        while self.faithful and len(offsets) <= len(tokens) and (length is None or offsets[-1] < length):
+            start = len(offsets) - 1
+            stop = len(tokens) if length is None else min(start + self.BATCH, len(tokens))
+            sources = _render(tokens[start:stop], self._printing)
+            base = offsets[-1]
+            printed = "".join(sources)
+            if not text.startswith(printed, base):
+                self.faithful = False
+            offsets.pop()  # ``accumulate`` starts again from it
+            offsets.extend(accumulate(map(len, sources), initial=base))
+            text_kind = t.Text
+            self.structure.extend(index for index in range(start, stop) if type(tokens[index]) is not text_kind)
+        if len(offsets) > len(tokens) and offsets[-1] != len(text):
+            self.faithful = False
+        return self.faithful
+
+
 def token_offsets(text: str) -> tuple[list, list[int], list[int]] | None:
     """The tokens of ``text``, where each starts (one more offset at the end: ``len(text)``) and
     the indices of the tokens that are not plain text; None if the tokens do not print ``text``."""
-    tokens = tokenize(text)
-    sources = render(tokens)
-    if "".join(sources) != text:
+    token_map = TokenMap(text)
+    if not token_map.read_to(None):
         return None
-    text_kind = t.Text
-    structure = [index for index, token in enumerate(tokens) if type(token) is not text_kind]
-    return tokens, list(accumulate(map(len, sources), initial=0)), structure
+    return token_map.tokens, token_map.offsets, token_map.structure

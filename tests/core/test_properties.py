@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.core import ZH_WIKIPEDIA, Display, analyze
@@ -203,6 +203,27 @@ def test_the_preselection_never_drops_a_page_with_a_change(page_pieces):
         assert has_planned_change(text, PROFILE)
     if not has_planned_change(text, PROFILE):
         assert result.new_text == text
+
+
+# Constructs whose reading can span a window's end, with links inside and around them.
+WINDOW_SOUP = (
+    '[甲](../Page/甲.md "wikilink")', "[https://zh.wikipedia.org/wiki/乙 乙]", "<ref>", "</ref>",
+    "<ref>[https://zh.wikipedia.org/wiki/丙]</ref>", "<b>", "</b>", "{{note|", "}}", "<!--", "-->",
+    "[[File:F.jpg|link=https://zh.wikipedia.org/wiki/丁|", "[[甲|", "]]", "<nowiki>", "</nowiki>",
+    "\n{|\n|", "\n|}\n", "\n* ", "文字", " ", "\n", "<a href=\"../Page/戊.md\">戊</a>", "[", "](", ")",
+)  # fmt: skip
+
+
+@settings(max_examples=400) if "HYPOTHESIS_PROFILE" not in os.environ else (lambda f: f)
+@given(st.lists(st.sampled_from(WINDOW_SOUP), max_size=20).map("".join))
+@example('\n{|\n|[甲](../Page/甲.md "wikilink")\n|}\n')  # a link held back by an open cell, free once it closes
+@example('<b>[甲](../Page/甲.md "wikilink")</b>')
+def test_the_preselection_reads_the_markup_in_windows_without_changing_its_answer(text):
+    from bot.core.analyze import has_planned_change, plan_changes
+
+    planned = bool(plan_changes(text, PROFILE).changes)
+    for first_window in range(1, len(text) + 1):  # every place a window can end
+        assert has_planned_change(text, PROFILE, first_window=first_window) == planned, first_window
 
 
 def _mediawiki_xml(text: str) -> bytes:
