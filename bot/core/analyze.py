@@ -220,7 +220,7 @@ def has_planned_change(
     """
     with _no_cyclic_gc():
         reading = MarkupReading(text, profile, protect_ref_urls=options.protect_ref_urls)
-        checked: set[int] = set()  # (a link held back in one window may be free in the next)
+        checked: set[tuple[int, int]] = set()  # spans; a link held back in one window may be free in the next
         window = max(first_window or _FIRST_WINDOW, 1)
         while True:
             whole = window >= len(text)
@@ -228,11 +228,12 @@ def has_planned_change(
             for occurrence in unprotected_links(text, markup):
                 if not whole and occurrence.start >= window:
                     break
-                if occurrence.start in checked or (not whole and occurrence.end > window):
+                span = (occurrence.start, occurrence.end)
+                if span in checked or (not whole and occurrence.end > window):
                     continue  # checked in an earlier window, or not wholly read yet
                 if _plans_change(occurrence, profile, options):
                     return True
-                checked.add(occurrence.start)
+                checked.add(span)
             if whole:
                 return False
             window *= 4
