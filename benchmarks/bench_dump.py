@@ -3,7 +3,7 @@
 Run:  bash scripts/bootstrap bench && .venv/bin/python benchmarks/bench_dump.py [--pages 20000] [--workers 2] [--repeat 3] [--no-replace]
 
 Prints, per input (.xml, single-stream .bz2, multistream .bz2): MB/s of uncompressed XML,
-pages/s, peak memory of the scan process and its workers, changes found and whether that
+pages/s, CPU seconds and peak memory of the scan process and its workers, changes found and whether that
 equals the generator's expected count; then the same for ``--format titles`` (the
 preselection: pages with something to change, without the final checks' second parse). For reference it also times reading the XML with the
 standard library (iterparse) and decompressing the .bz2 in one stream (Python's bz2, what
@@ -26,6 +26,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,7 +44,8 @@ if scan.returncode:
     sys.exit(scan.stderr[-2000:])
 lines = scan.stdout.splitlines()
 changes = len(lines) if sys.argv[3] == "titles" else sum(len(json.loads(line)["changes"]) for line in lines)
-print(seconds, changes, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(seconds, changes, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime)
 """
 # The corpus's broken forms as replace.py regexes (what an operator would write), with its
 # exceptions for the protected places linkbot also leaves alone.
@@ -58,20 +60,28 @@ REPLACEMENTS = (
 EXCEPTIONS = ("nowiki", "pre", "comment", "template")
 
 
-def scan(path: Path, workers: int, fmt: str = "json", repeat: int = 1) -> tuple[float, int, int]:
-    """(best seconds, changes found (titles: pages), peak RSS in MB of the scan process and its workers)."""
+class Run(NamedTuple):
+    seconds: float
+    found: int  # changes (titles: pages)
+    peak_mb: int  # peak RSS of the scan process and its workers
+    cpu: float  # CPU seconds of the scan process and its workers: steadier than the wall clock
+
+
+def scan(path: Path, workers: int, fmt: str = "json", repeat: int = 1) -> Run:
+    """The fastest of ``repeat`` runs of ``linkbot scan`` (with the most memory any of them took)."""
     runs = [_scan_once(path, workers, fmt) for _ in range(repeat)]
-    return min(run[0] for run in runs), runs[0][1], max(run[2] for run in runs)
+    best = min(runs, key=lambda run: run.seconds)
+    return best._replace(peak_mb=max(run.peak_mb for run in runs))
 
 
-def _scan_once(path: Path, workers: int, fmt: str) -> tuple[float, int, int]:
+def _scan_once(path: Path, workers: int, fmt: str) -> Run:
     process = subprocess.run(
         [sys.executable, "-c", WRAPPER, str(path), str(workers), fmt], capture_output=True, text=True, cwd=ROOT
     )
     if process.returncode != 0:
         raise SystemExit(f"scan failed: {process.stderr[-2000:]}")
-    seconds, changes, peak = process.stdout.split()
-    return float(seconds), int(changes), int(peak)
+    seconds, found, peak, cpu = process.stdout.split()
+    return Run(float(seconds), int(found), int(peak), float(cpu))
 
 
 def reference_speeds(corpus, repeat: int) -> tuple[float, float]:
@@ -137,19 +147,20 @@ def main() -> int:
     print(f"reference: iterparse {mb / parse:.0f} MB/s, bz2 decompression (one stream) {mb / decompress:.0f} MB/s")
     speeds = {}
     for path in (corpus.xml, corpus.bz2, corpus.multistream):
-        seconds, changes, peak = scan(path, args.workers, repeat=args.repeat)
-        speeds[path.name] = mb / seconds
-        verdict = "ok" if changes == corpus.expected_changes else f"MISMATCH (expected {corpus.expected_changes})"
+        run = scan(path, args.workers, repeat=args.repeat)
+        speeds[path.name] = mb / run.seconds
+        verdict = "ok" if run.found == corpus.expected_changes else f"MISMATCH (expected {corpus.expected_changes})"
         print(
-            f"linkbot {path.name:<26} {mb / seconds:6.1f} MB/s  {corpus.pages / seconds:7.0f} pages/s  "
-            f"peak {peak} MB  {changes} changes: {verdict}"
+            f"linkbot {path.name:<26} {mb / run.seconds:6.1f} MB/s  {corpus.pages / run.seconds:7.0f} pages/s  "
+            f"CPU {run.cpu:4.1f} s  peak {run.peak_mb} MB  {run.found} changes: {verdict}"
         )
     print(f"single-stream .bz2 at {100 * speeds['dump.xml.bz2'] / (mb / decompress):.0f}% of decompression speed")
     for path in (corpus.xml, corpus.bz2, corpus.multistream):
-        seconds, pages, peak = scan(path, args.workers, "titles", args.repeat)
-        speeds[f"titles {path.name}"] = mb / seconds
-        verdict = "ok" if pages == corpus.expected_pages else f"MISMATCH (expected {corpus.expected_pages})"
-        print(f"linkbot --format titles {path.name:<26} {mb / seconds:6.1f} MB/s  peak {peak} MB  {pages} pages: {verdict}")
+        run = scan(path, args.workers, "titles", args.repeat)
+        speeds[f"titles {path.name}"] = mb / run.seconds
+        verdict = "ok" if run.found == corpus.expected_pages else f"MISMATCH (expected {corpus.expected_pages})"
+        print(f"linkbot --format titles {path.name:<26} {mb / run.seconds:6.1f} MB/s  CPU {run.cpu:4.1f} s  "
+              f"peak {run.peak_mb} MB  {run.found} pages: {verdict}")  # fmt: skip
     print(f"--format titles on the single-stream .bz2 at "
           f"{100 * speeds['titles dump.xml.bz2'] / (mb / decompress):.0f}% of decompression speed")  # fmt: skip
     if not args.no_replace:
