@@ -116,15 +116,16 @@ class MarkupReading:
         if not token_map.read_to(offset):  # the C tokenizer stops at a NUL character; nothing else seen
             return Markup((Region(0, len(self.text), "markup linkbot could not map to offsets"),), (), ())
         token_list, offsets, structure = token_map.tokens, token_map.offsets, token_map.structure
-        reader, handlers, index = self._reader, _HANDLERS, self._next
-        while index < len(structure) and (offset is None or offsets[structure[index]] < offset):
-            token_index = structure[index]
+        stop = len(structure)
+        if offset is not None:
+            stop = bisect.bisect_left(structure, offset, lo=self._next, key=offsets.__getitem__)
+        reader, handlers = self._reader, _HANDLERS
+        for token_index in structure[self._next : stop]:
             token = token_list[token_index]
             handler = handlers.get(type(token))
             if handler is not None:
                 handler(reader, token_index, token, offsets[token_index], offsets[token_index + 1])
-            index += 1
-        self._next = index
+        self._next = stop
         unread = [Region(frame.start, len(self.text), "construct not read yet") for frame in reader.frames]
         return Markup(_merge(reader.protected + unread), tuple(reader.ext_links), tuple(reader.wikilinks))
 

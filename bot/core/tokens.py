@@ -181,7 +181,7 @@ class TokenMap:
             offsets.pop()  # ``accumulate`` starts again from it
             offsets.extend(accumulate(map(len, sources), initial=base))
             text_kind = t.Text
-            self.structure.extend(index for index in range(start, stop) if type(tokens[index]) is not text_kind)
+            self.structure += [index for index in range(start, stop) if type(tokens[index]) is not text_kind]
         if len(offsets) > len(tokens) and offsets[-1] != len(text):
             self.faithful = False
         return self.faithful
