@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core.model import ALL_RULES, Rule
+from bot.core.model import ALL_RULES, DEFAULT_RULES, Rule
 from bot.core.options import Options
 from bot.core.profile import (
     FIRST_LETTER,
@@ -68,7 +68,7 @@ DEFAULT_IN_USE = ("Inuse", "In use", "In-use", "正在修改", "编辑中", "編
 @dataclass(frozen=True)
 class Settings:
     site: str = "zh.wikipedia.org"
-    rules: frozenset[Rule] = ALL_RULES
+    rules: frozenset[Rule] = DEFAULT_RULES
     review_rules: frozenset[Rule] = frozenset({Rule.FILE})
     protect_ref_urls: bool = True
     split_trails: bool = True
@@ -271,22 +271,22 @@ def _non_negative(value, name: str) -> int:
 
 
 def parse_rules(value: str | list | frozenset, what: str, allow_empty: bool = False) -> frozenset[Rule]:
-    """``"all"``, ``"md-mirror,md-url"`` or a list of rule ids -> rules."""
+    """``"default"``, ``"all"``, ``"md-mirror,md-url"``, ``"default,ext-interwiki"`` or a list of
+    those -> rules. ``default`` is every rule that repairs broken markup; ``all`` adds the opt-in
+    rules (``ext-interwiki``)."""
     if isinstance(value, frozenset):
         return value
     items = [item.strip() for item in (value.split(",") if isinstance(value, str) else value)]
     items = [item for item in items if item]
-    if items == ["all"]:
-        return ALL_RULES
     if items == ["none"] or not items:
         if allow_empty:
             return frozenset()
         raise ConfigError(f"{what}: at least one rule is needed")
-    known = {rule.value: rule for rule in Rule}
+    known = {rule.value: frozenset({rule}) for rule in Rule} | {"default": DEFAULT_RULES, "all": ALL_RULES}
     unknown = [item for item in items if item not in known]
     if unknown:
-        raise ConfigError(f"{what}: unknown rule {unknown[0]!r} (known: {', '.join(known)})")
-    return frozenset(known[item] for item in items)
+        raise ConfigError(f"{what}: unknown rule {unknown[0]!r} (known: default, all, {', '.join(rule.value for rule in Rule)})")
+    return frozenset().union(*(known[item] for item in items))
 
 
 def _configured_profile(host: str, table: Mapping[str, Any]) -> SiteProfile:

@@ -52,6 +52,8 @@ def test_environment_beats_config_and_command_line_beats_both(config):
     environ = {"LINKBOT_SITE": "en.wikipedia.org", "LINKBOT_RULES": "all"}
     assert load_settings(config, environ).site == "en.wikipedia.org"
     assert load_settings(config, environ).rules == frozenset(Rule)
+    assert load_settings(config, {"LINKBOT_RULES": "default,ext-interwiki"}).rules == frozenset(Rule)
+    assert Rule.EXT_INTERWIKI not in load_settings(config, {"LINKBOT_RULES": "default"}).rules
     assert load_settings(config, environ, {"site": "de.wikipedia.org", "rules": None}).site == "de.wikipedia.org"
 
 
@@ -63,8 +65,8 @@ def test_configured_site_profile(config):
     settings = load_settings(config, environ={}, overrides={"site": "wiki.example.org"})
     profile = settings.profile()
     assert profile.namespace("Kategorie").id == 14
-    text = "[x](https://www.wiki.example.org/wiki/Seite) [y](https://en.wikipedia.org/wiki/Z)"
-    assert analyze(text, profile).new_text == "[[Seite|x]] [[:wp:Z|y]]"
+    text = '[x](https://www.wiki.example.org/wiki/Seite) [y](https://en.wikipedia.org/wiki/Z "wikilink")'
+    assert analyze(text, profile).new_text == "[[Seite|x]] [[wp:Z|y]]"
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bot.core import invariants
+from bot.core import gallery, invariants
 from bot.core.canonicalize import Context, canonicalize, read_label, rule_for
 from bot.core.detect import find_links, unprotected_links
 from bot.core.diff import unified_diff
@@ -39,16 +39,15 @@ from bot.core.rewrite import apply_changes
 from bot.core.urls import Resolved, resolve
 
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_CUT_LINE = "a <gallery> line that pandoc cut at a space in the file's name: the name is no longer certain"
 _GAP_LINK = re.compile(r"\[\[\s*:?\s*([^\[\]|:]+):[^\[\]]*\]\]")
-_MAX_CHECK_ROUNDS = 3
 
 
 @dataclass(frozen=True)
 class Plan:
     """Proposed changes before the page-level checks, with what they were made from."""
 
-    changes: tuple[Change, ...]
-    old_visible: tuple[str, ...]  # per change: what readers saw of the old text
+    changes: tuple[Change, ...]  # each already passed the visible-text check
     skipped: tuple[Skip, ...]
     forms: Counter
     markup: Markup
@@ -89,15 +88,8 @@ def _no_cyclic_gc():
 
 def _analyze(text, profile, options, title, members, redirects) -> PageResult:
     plan = plan_changes(text, profile, options, members, redirects)
-    changes: list[Change] = []
     skipped = list(plan.skipped)
-    for change, old_visible in zip(plan.changes, plan.old_visible):
-        problem = invariants.visible_text_problem(change, old_visible)
-        if problem is None:
-            changes.append(change)
-        else:
-            skipped.append(_rejected(change, problem))
-    new_text, changes, new_spans = _checked_rewrite(text, changes, skipped, profile, options, members, redirects)
+    new_text, changes, new_spans = _checked_rewrite(text, plan, skipped, profile, options, members, redirects)
     changes = _with_ids(changes)
     old_spans = [(change.start, change.end) for change in changes]
     skipped.sort(key=lambda skip: skip.start)
@@ -136,27 +128,81 @@ def select_changes(result: PageResult, keep) -> PageResult:
     )
 
 
-def _checked_rewrite(text, changes, skipped, profile, options, members=None, redirects=None):
-    """Apply the changes; drop (and report) any that fail a page-level check, then try again.
+def _checked_rewrite(text, plan, skipped, profile, options, members=None, redirects=None):
+    """Apply the planned changes; drop (and report) those a page-level check rejects.
 
-    Returns the new text, the changes kept and where each sits in the new text.
+    A finding the second pass can pin on one change drops that change. One it cannot (a link
+    elsewhere that now reads differently) is traced by re-checking subsets of the changes, so
+    only the changes that cause it are dropped: a page never loses a change that passes with
+    the others. Returns the new text, the changes kept and where each sits in the new text.
     """
-    for _ in range(_MAX_CHECK_ROUNDS):
-        new_text, spans = apply_changes(text, changes)
-        if not changes:
-            return new_text, changes, spans
-        problem = invariants.outside_problem(text, new_text, changes, spans)
+    changes = list(plan.changes)
+    known = _KnownOutcomes(plan)
+
+    def findings(subset: list[Change]) -> tuple[dict[int, str], list[str]]:
+        new_text, spans = apply_changes(text, subset)
+        problem = invariants.outside_problem(text, new_text, subset, spans)
         if problem is not None:  # pragma: no cover - apply_changes guarantees it; kept as a net
             raise AssertionError(problem)
         second = plan_changes(new_text, profile, options, members, redirects, report_protected=False)
-        problems = invariants.structure_problems(changes, spans, second.markup)
-        problems.update(invariants.unstable_changes(spans, second.changes))
-        if not problems:
-            return new_text, changes, spans
-        skipped.extend(_rejected(changes[i], reason) for i, reason in sorted(problems.items()))
-        changes = [change for i, change in enumerate(changes) if i not in problems]
-    skipped.extend(_rejected(change, "output still unstable after rechecking") for change in changes)
-    return text, [], []
+        attributed = invariants.structure_problems(subset, spans, second.markup)
+        unstable, elsewhere = invariants.unstable_changes(spans, second.changes)
+        attributed.update(unstable)
+        loose = [reason for again, reason in elsewhere if not known.expected(again, subset, spans)]
+        return attributed, loose
+
+    while changes:
+        attributed, loose = findings(changes)
+        if attributed:
+            skipped.extend(_rejected(changes[i], reason) for i, reason in sorted(attributed.items()))
+            changes = [change for i, change in enumerate(changes) if i not in attributed]
+            continue
+        if not loose:
+            break
+        culprits = set(_culprits(list(range(len(changes))), lambda chosen: not any(findings([changes[i] for i in chosen]))))
+        reason = f"{loose[0]}, found by re-checking the page's changes in subsets"
+        skipped.extend(_rejected(changes[i], reason) for i in sorted(culprits))
+        changes = [change for i, change in enumerate(changes) if i not in culprits]
+    new_text, spans = apply_changes(text, changes)
+    return new_text, changes, spans
+
+
+class _KnownOutcomes:
+    """What the first pass said about each link: a second-pass proposal at text no change touched
+    is expected when the first pass proposed the same there, or left that link alone on purpose."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.proposed = {(change.start, change.end): change.new for change in plan.changes}
+        self.left_alone = {(skip.start, skip.end) for skip in plan.skipped}
+
+    def expected(self, again: Change, applied: list[Change], spans: list[tuple[int, int]]) -> bool:
+        shift = 0
+        for change, (start, end) in zip(applied, spans):
+            if end <= again.start:
+                shift = change.end - end
+        old_span = (again.start + shift, again.end + shift)
+        return old_span in self.left_alone or self.proposed.get(old_span) == again.new
+
+
+def _culprits(indices: list[int], passes) -> list[int]:
+    """The indices whose changes make the page fail, by bisection: halves that pass on their own are
+    cleared; what fails only in combination is resolved by adding changes back one at a time."""
+    if passes(indices):
+        return []
+    if len(indices) == 1:
+        return indices
+    middle = len(indices) // 2
+    bad = _culprits(indices[:middle], passes) + _culprits(indices[middle:], passes)
+    rest = [index for index in indices if index not in bad]
+    if passes(rest):
+        return bad
+    kept: list[int] = []
+    for index in rest:
+        if passes([*kept, index]):
+            kept.append(index)
+        else:
+            bad.append(index)
+    return bad
 
 
 def _rejected(change: Change, reason: str) -> Skip:
@@ -188,21 +234,16 @@ def plan_changes(
     markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
     forms: Counter = Counter()
     found = find_links(text, markup, look_inside=report_protected)
-    resolved_links, skipped = _classified(found, profile, forms)
+    resolved_links, skipped = _classified(found, profile, options, forms)
     changes: list[Change] = []
-    old_visible: list[str] = []
     for occurrence, outcome in _canonicalized(text, resolved_links, profile, options):
-        if isinstance(outcome, Skip):
-            skipped.append(outcome)
-        else:
-            changes.append(outcome)
-            old_visible.append(_old_visible(occurrence))
+        if isinstance(outcome, Change) and (problem := _visible_text_problem(occurrence, outcome)):
+            outcome = _rejected(outcome, problem)
+        (skipped if isinstance(outcome, Skip) else changes).append(outcome)
     warnings: tuple[str, ...] = ()
     if members is not None:
-        changes, old_visible, warnings = _with_member_changes(
-            text, members, profile, options, changes, old_visible, forms, redirects
-        )
-    return Plan(tuple(changes), tuple(old_visible), tuple(skipped), forms, markup, warnings)
+        changes, warnings = _with_member_changes(text, members, profile, options, changes, forms, redirects)
+    return Plan(tuple(changes), tuple(skipped), forms, markup, warnings)
 
 
 def has_planned_change(
@@ -240,10 +281,11 @@ def has_planned_change(
 
 
 def _plans_change(occurrence: Occurrence, profile: SiteProfile, options: Options) -> bool:
+    occurrence = gallery.as_figure(occurrence, profile) or occurrence
     resolved = _resolve(occurrence, profile)
-    rule = rule_for(occurrence, resolved)
+    rule = rule_for(occurrence, resolved, options)
     outcome = None if rule is None else canonicalize(occurrence, resolved, rule, _ANY_CONTEXT, profile, options)
-    return isinstance(outcome, Change)
+    return isinstance(outcome, Change) and _visible_text_problem(occurrence, outcome) is None
 
 
 _FIRST_WINDOW = 256  # characters: a page with broken links mostly has one in its first lines
@@ -252,24 +294,30 @@ _ANY_CONTEXT = Context("", False)
 
 def _canonicalized(text: str, resolved_links, profile: SiteProfile, options: Options):
     """(occurrence, its change or the reason to leave it) for each link, in order, lazily."""
-    closing_start = _closing_block_start(text, resolved_links, profile)
+    closing_start, notes_start = _closing_block(text, resolved_links, profile)
     for occurrence, resolved, rule in resolved_links:
-        context = Context(text[occurrence.end : occurrence.end + 1], occurrence.start >= closing_start)
+        closing = closing_start <= occurrence.start < notes_start
+        context = Context(text[occurrence.end : occurrence.end + 1], closing)
         yield occurrence, canonicalize(occurrence, resolved, rule, context, profile, options)
 
 
-def _classified(found, profile: SiteProfile, forms: Counter):
+def _classified(found, profile: SiteProfile, options: Options, forms: Counter):
     """(occurrence, resolved, rule) of each link that is a finding, and skips for protected ones; counts forms."""
     resolved_links: list[tuple[Occurrence, Resolved, Rule]] = []
     skipped: list[Skip] = []
     for occurrence in found.occurrences:
+        if gallery.is_cut_line(occurrence, profile):
+            forms[Rule.FILE] += 1
+            skipped.append(Skip(occurrence.start, occurrence.end, occurrence.raw, SkipReason.INCOMPLETE, _CUT_LINE, Rule.FILE))
+            continue
+        occurrence = gallery.as_figure(occurrence, profile) or occurrence
         resolved = _resolve(occurrence, profile)
-        rule = rule_for(occurrence, resolved)
+        rule = rule_for(occurrence, resolved, options)
         if rule is not None:
             forms[rule] += 1
             resolved_links.append((occurrence, resolved, rule))
     for occurrence, region in found.protected:
-        rule = rule_for(occurrence, _resolve(occurrence, profile))
+        rule = rule_for(occurrence, _resolve(occurrence, profile), options)
         if rule is not None:
             forms[rule] += 1
             reason = f"inside {region.reason}"
@@ -277,21 +325,19 @@ def _classified(found, profile: SiteProfile, forms: Counter):
     return resolved_links, skipped
 
 
-def _with_member_changes(text, members, profile, options, changes, old_visible, forms, redirects):
+def _with_member_changes(text, members, profile, options, changes, forms, redirects):
     """Merge member-list changes in; a line proposed for removal takes its link fixes with it."""
     report = member_changes(text, members, profile, redirects)
     chosen = [change for change in report.changes if change.rule in options.rules]
     forms.update(change.rule for change in chosen)
     removed = [(change.start, change.end) for change in chosen if change.start < change.end]
     kept = [
-        (change, visible)
-        for change, visible in zip(changes, old_visible)
+        change
+        for change in changes
         if not any(start <= change.start and change.end <= end for start, end in removed)
     ]
-    merged = sorted(
-        [*kept, *((change, "") for change in chosen)], key=lambda pair: (pair[0].start, pair[0].end, pair[0].rule in MEMBER_RULES)
-    )
-    return [change for change, _ in merged], [visible for _, visible in merged], report.warnings
+    merged = sorted([*kept, *chosen], key=lambda change: (change.start, change.end, change.rule in MEMBER_RULES))
+    return merged, report.warnings
 
 
 def _resolve(occurrence: Occurrence, profile: SiteProfile) -> Resolved:
@@ -309,27 +355,58 @@ def clean_href(occurrence: Occurrence) -> str:
     return html.unescape(href)
 
 
-def _old_visible(occurrence: Occurrence) -> str:
+def _visible_text_problem(occurrence: Occurrence, change: Change) -> str | None:
     try:
-        return read_label(occurrence).visible
+        old_visible = read_label(occurrence).visible
     except UnsafeLabel:  # pragma: no cover - canonicalize already skipped these
-        return occurrence.raw
+        old_visible = occurrence.raw
+    if old_visible.startswith(":") and occurrence.syntax in (Syntax.MARKDOWN, Syntax.HTML_A):
+        # pandoc labels [[:Category:X]] with its target, colon and all; MediaWiki shows it without.
+        old_visible = old_visible[1:]
+    return invariants.visible_text_problem(change, old_visible)
 
 
-def _closing_block_start(text: str, links: list[tuple[Occurrence, Resolved, Rule]], profile: SiteProfile) -> int:
-    """Offset where the page's closing block of category links starts (len(text) when none).
+# pandoc's footnotes at the end of a page: "1.  text" (older writers) or "[1] text", continued on
+# indented lines.
+_NOTE_LINE = re.compile(r"(?:\d+\.|\[\d+\])(?=[ \t]|$)")
 
-    The closing block is the end of the page holding only category links (Markdown
-    or wikitext), interlanguage links and white space: pandoc moves categories there.
+
+def _notes_start(text: str) -> int:
+    """Where the list of footnotes pandoc writes at the very end of a page starts (after the
+    category links it moved there); len(text) when the page does not end with one."""
+    start = position = len(text)
+    while position > 0:
+        line_start = text.rfind("\n", 0, position - 1) + 1
+        line = text[line_start:position]
+        note = _NOTE_LINE.match(line)
+        if note is not None:
+            start = line_start
+            if note.group() in ("1.", "[1]"):
+                return start
+        elif line.strip() and line[0] not in " \t":
+            break
+        position = line_start
+    return len(text)
+
+
+def _closing_block(text: str, links: list[tuple[Occurrence, Resolved, Rule]], profile: SiteProfile) -> tuple[int, int]:
+    """Where the page's closing block of category and interlanguage links starts and ends
+    (both len(text) when there is none).
+
+    The closing block is the end of the page holding only category links (Markdown or
+    wikitext), interlanguage links and white space, before any footnotes: pandoc moves a
+    page's categories there and writes its footnotes after them.
     """
-    start = len(text)
+    end = start = _notes_start(text)
     for occurrence, _resolved, rule in reversed(links):
+        if occurrence.start >= end:
+            continue
         if not _closing_gap(text[occurrence.end : start], profile):
             break
-        if rule is not Rule.CATEGORY or occurrence.syntax not in (Syntax.MARKDOWN, Syntax.HTML_A):
+        if rule not in (Rule.CATEGORY, Rule.INTERWIKI) or occurrence.syntax not in (Syntax.MARKDOWN, Syntax.HTML_A):
             break
         start = occurrence.start
-    return start
+    return (start, end) if start < end else (len(text), len(text))
 
 
 def _closing_gap(gap: str, profile: SiteProfile) -> bool:
@@ -340,4 +417,3 @@ def _closing_gap(gap: str, profile: SiteProfile) -> bool:
         if not ((namespace is not None and namespace.id == 14) or (interwiki is not None and interwiki.local)):
             return False
     return not _GAP_LINK.sub("", gap).strip()
-

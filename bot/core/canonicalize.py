@@ -16,9 +16,9 @@ from functools import lru_cache
 from bot.core import labels
 from bot.core.labels import Label, UnsafeLabel
 from bot.core.model import Change, Display, Occurrence, Rule, Skip, SkipReason, Syntax
-from bot.core.options import Options
+from bot.core.options import DEFAULT_OPTIONS, Options
 from bot.core.profile import SiteProfile
-from bot.core.titles import Title, comparable
+from bot.core.titles import Title, TitleError, comparable, parse_title
 from bot.core.urls import Kind, Origin, Resolved
 from bot.core.variants import fold
 
@@ -35,13 +35,20 @@ class Context:
     closing_block: bool  # the occurrence sits in the page's trailing block of category links
 
 
-def rule_for(occurrence: Occurrence, resolved: Resolved) -> Rule | None:
+def rule_for(occurrence: Occurrence, resolved: Resolved, options: Options = DEFAULT_OPTIONS) -> Rule | None:
     """The rule an occurrence falls under; None when it is not a broken link at all."""
     title = resolved.title
     if resolved.kind is Kind.UNRELATED:
         return None
+    if resolved.kind is Kind.INTERWIKI and title is not None and title.colon is None:
+        # Another wiki, named by a URL's host: a wikilink pandoc converted, or an external link.
+        if was_wikilink(occurrence, resolved):
+            return Rule.INTERWIKI
+        if occurrence.syntax is Syntax.EXTLINK or Rule.EXT_INTERWIKI in options.rules:
+            return Rule.EXT_INTERWIKI
+        return Rule.MD_EXTERNAL
     if resolved.kind is Kind.INTERWIKI:
-        return Rule.INTERWIKI
+        return Rule.EXT_SELF if occurrence.syntax is Syntax.EXTLINK else Rule.INTERWIKI
     if resolved.kind is Kind.LOCAL and title is not None:
         if title.is_category:
             return Rule.CATEGORY
@@ -54,6 +61,12 @@ def rule_for(occurrence: Occurrence, resolved: Resolved) -> Rule | None:
     if occurrence.syntax is Syntax.AUTOLINK:
         return Rule.MD_EXTERNAL
     return Rule.MD_MIRROR if resolved.origin in (Origin.MIRROR, Origin.RELATIVE) else Rule.MD_URL
+
+
+def was_wikilink(occurrence: Occurrence, resolved: Resolved) -> bool:
+    """pandoc wrote this link from a wikilink: it marks those with the title "wikilink", and the
+    mirror's paths (``../Page/T.md``) and pandoc's relative targets name only wiki pages."""
+    return occurrence.title_attr == "wikilink" or resolved.origin in (Origin.MIRROR, Origin.RELATIVE)
 
 
 def canonicalize(
@@ -80,6 +93,9 @@ def canonicalize(
         new, display, review, note = _render(occurrence, resolved, rule, label, context, profile, options)
     except UnsafeLabel as error:
         return Skip(*old_span, occurrence.raw, SkipReason.UNSAFE_LABEL, str(error), rule)
+    if occurrence.piped and display in (Display.KEPT, Display.BRACKETS):
+        # MediaWiki read "url|label" as one URL and showed a number; the label shows now.
+        display, review, note = Display.NUMBERED, True, "the label after the pipe was part of the URL, shown as a number"
     return Change(
         rule,
         occurrence.start,
@@ -100,6 +116,9 @@ def read_label(occurrence: Occurrence) -> Label:
         return Label(occurrence.label, occurrence.label, True)
     if occurrence.syntax is Syntax.EXTLINK and not occurrence.label.strip():
         return Label("", "", True)  # [https://own.wiki/wiki/T]: shown as a number
+    if occurrence.syntax is Syntax.EXTLINK:
+        # White space around an external link's label shows as nothing: not carried into the wikilink.
+        return labels.from_wikitext(occurrence.label.strip())
     return labels.from_wikitext(occurrence.label)
 
 
@@ -109,15 +128,32 @@ def _render(occurrence, resolved, rule, label, context, profile, options):
         return _external(resolved.url or occurrence.href, label, context), Display.KEPT, False, ""
     title = resolved.title
     assert title is not None
-    if rule is Rule.CATEGORY and context.closing_block:
-        return _category_tag(title, label, profile)
     if rule is Rule.FILE and _is_figure(occurrence):
-        return _figure(title, occurrence, label)
-    if rule is Rule.EXT_SELF and not label.visible:
-        return f"[[{title.full}]]", Display.NUMBERED, True, "numbered external link becomes the title"
+        return _figure(title, occurrence, label, profile)
+    if not label.visible:
+        # [https://own.wiki/wiki/T] showed a number: the link shows its title now. (Never the pipe
+        # trick's [[T|]]: MediaWiki expands it only when saving, and not inside <ref>.)
+        return _colon_link(title, label, profile, force=True), Display.NUMBERED, True, "numbered external link becomes the title"
+    display = Display.BRACKETS if occurrence.doubled else Display.KEPT
+    if context.closing_block and _written_as_tag(occurrence, title, label, profile):
+        if title.is_category:
+            return _category_tag(title, label, profile)
+        if title.interwiki.lower() in profile.language_prefixes and _shows_title(label, title, profile):
+            return f"[[{title.text}]]", Display.INTERLANGUAGE, False, ""
     if title.interwiki or title.is_category or title.is_file:
-        return _colon_link(title, label), Display.KEPT, False, ""
-    return _wikilink(title, label, profile, options), Display.KEPT, False, ""
+        return _colon_link(title, label, profile), display, False, ""
+    return _wikilink(occurrence, resolved, title, label, profile, options), display, False, ""
+
+
+def _written_as_tag(occurrence: Occurrence, title: Title, label: Label, profile: SiteProfile) -> bool:
+    """Whether a link in the page's closing block was a category or interlanguage tag: pandoc keeps
+    the leading colon of a visible link (``[[:Category:X]]``) in its target and its default label."""
+    written_by_pandoc = occurrence.syntax in (Syntax.MARKDOWN, Syntax.HTML_A)
+    return written_by_pandoc and title.colon is False and not label.visible.startswith(":")
+
+
+def _shows_title(label: Label, title: Title, profile: SiteProfile) -> bool:
+    return label.plain and comparable(label.visible, profile) == comparable(title.text, profile)
 
 
 def _is_figure(occurrence: Occurrence) -> bool:
@@ -136,34 +172,52 @@ def _external(url: str, label: Label, context: Context) -> str:
 
 def _category_tag(title: Title, label: Label, profile: SiteProfile):
     text = title.text
-    if label.plain and comparable(label.visible, profile) == comparable(text, profile):
+    if _shows_title(label, title, profile):
         return f"[[{text}]]", Display.CATEGORY_TAG, False, ""
     note = "label kept as the sort key; check it"
     return f"[[{text}|{label.wikitext}]]", Display.CATEGORY_TAG, True, note
 
 
-def _figure(title: Title, occurrence: Occurrence, label: Label):
+def _figure(title: Title, occurrence: Occurrence, label: Label, profile: SiteProfile):
     if not title.is_file:
         raise UnsafeLabel(f"an image of {title.text!r}, which is not a file")
     caption = occurrence.title_attr[4:] if occurrence.title_attr.startswith("fig:") else label.visible
-    name = title.text.split(":", 1)[1]
     note = "image options and caption were lost in conversion; check size, placement and caption"
-    if caption.strip() and caption.strip() != name:
+    if caption.strip() and not _names_file(caption, title, profile):
         safe = labels.escape_text(caption.strip())
         return f"[[{title.text}|thumb|{safe}]]", Display.IMAGE, True, note
     return f"[[{title.text}]]", Display.IMAGE, True, note
 
 
-def _colon_link(title: Title, label: Label) -> str:
-    if label.plain and not title.fragment and label.visible == title.text:
-        return f"[[:{title.text}]]"
-    return f"[[:{title.full}|{label.wikitext}]]"
+def _names_file(caption: str, title: Title, profile: SiteProfile) -> bool:
+    """Whether a figure's caption is only pandoc's stand-in for a missing one: the file's name
+    (as pandoc wrote it: underscores, maybe percent-encoded, maybe with the namespace)."""
+    name = title.text.split(":", 1)[1]
+    written = caption.strip()
+    try:
+        written = parse_title(written, profile).text
+    except TitleError:
+        return False
+    if ":" in written and profile.namespace(written.split(":", 1)[0]) is not None:
+        written = written.split(":", 1)[1]
+    return comparable(written, profile) == comparable(name, profile)
 
 
-def _wikilink(title: Title, label: Label, profile: SiteProfile, options: Options) -> str:
+def _colon_link(title: Title, label: Label, profile: SiteProfile, *, force: bool = False) -> str:
+    """A link that must stay a visible link: categories, files and other languages need the
+    colon; other interwikis (``wikt:``) keep it only where it was written. ``force``: write the
+    title as the label (a numbered link)."""
+    language = title.interwiki.lower() in profile.language_prefixes
+    colon = ":" if (title.is_category or title.is_file or language or title.colon) else ""
+    if force or (label.plain and not title.fragment and label.visible in (title.text, f":{title.text}")):
+        return f"[[{colon}{title.full}]]"
+    return f"[[{colon}{title.full}|{label.wikitext}]]"
+
+
+def _wikilink(occurrence, resolved, title: Title, label: Label, profile: SiteProfile, options: Options) -> str:
     if label.plain and _same_as_written(label.visible, title, profile):
         return f"[[{label.visible}]]"
-    if options.split_trails and label.plain and not title.fragment:
+    if options.split_trails and label.plain and not title.fragment and was_wikilink(occurrence, resolved):
         split = _split_trail(label.visible, title, profile)
         if split is not None:
             head, trail = split
@@ -180,14 +234,17 @@ def _same_as_written(text: str, title: Title, profile: SiteProfile) -> bool:
 
 
 def _split_trail(label: str, title: Title, profile: SiteProfile) -> tuple[str, str] | None:
-    """Undo pandoc gluing the letters after ``]]`` into the label: ``计算机系统与`` -> (``计算机``, ``系统与``)."""
+    """Undo pandoc gluing the letters after ``]]`` into the label: ``计算机系统与`` -> (``计算机``, ``系统与``).
+
+    pandoc glues every letter; MediaWiki then glues those of the site's link trail back onto the
+    link (``[[nutrient]]s`` shows as one link, ``nutrients``), so ``[[T]]letters`` is what the
+    editor wrote, whatever the site's trail.
+    """
     size = len(title.text)
     head, trail = label[:size], label[size:]
     if not trail or not trail.isalpha():
         # pandoc glues letters only: anything else means the original was piped.
         return None
-    if profile.trail_length(trail):
-        return None  # the site would glue these letters back onto the link
     scheme = profile.variant_fold
     if fold(comparable(head, profile), scheme) != fold(comparable(title.text, profile), scheme):
         return None

@@ -21,7 +21,8 @@ from bot.core.markup import Markup, Region
 from bot.core.model import Occurrence, Syntax
 
 _TOKEN = re.compile(r"\\.|[\[\]<]|\n[ \t]*(?=\n)", re.S)
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]*)>", re.I)
+# CommonMark's autolink: any scheme of two to 32 characters (what is a URL is decided later).
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
 _A_OPEN = re.compile(r"<a\s[^<>]*>", re.I)
 _A_CLOSE = re.compile(r"</a\s*>", re.I)
 _ATTRIBUTE = re.compile(r"""([A-Za-z_:][-\w:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
@@ -101,18 +102,30 @@ def _outermost(occurrences: list[Occurrence]) -> list[Occurrence]:
 
 
 def _ext_link_occurrences(text: str, markup: Markup) -> list[Occurrence]:
-    return [
-        Occurrence(
-            Syntax.EXTLINK,
-            link.start,
-            link.end,
-            text[link.start : link.end],
-            link.url,
-            link.title or "",
-            verbatim_label_at=link.end - 1 - len(link.title or ""),
-        )
-        for link in markup.ext_links
-    ]
+    return [_ext_link_occurrence(text, link) for link in markup.ext_links]
+
+
+def _ext_link_occurrence(text: str, link) -> Occurrence:
+    """A bracketed external link as an occurrence. Written inside a wikilink's brackets
+    (``[[https://...]]``, which MediaWiki shows as ``[`` + the link + ``]``) the occurrence takes
+    those brackets in: the editor meant one link. A pipe in the URL of a link without a label
+    (``[https://...|label]``) separates a label the way it does in a wikilink."""
+    start, end, href, label = link.start, link.end, link.url, link.title or ""
+    label_at = end - 1 - len(label)
+    piped = link.title is None and "|" in href
+    if piped:
+        href, label = href.split("|", 1)
+        label_at = link.start + 1 + len(href) + 1
+    doubled = (
+        start > 0 and text[start - 1] == "[" and (start < 2 or text[start - 2] != "[")
+        and text[end : end + 1] == "]" and text[end + 1 : end + 2] != "]"
+    )  # fmt: skip
+    if doubled:
+        start, end = start - 1, end + 1
+    return Occurrence(
+        Syntax.EXTLINK, start, end, text[start:end], href, label,
+        verbatim_label_at=label_at, doubled=doubled, piped=piped,
+    )  # fmt: skip
 
 
 class _Scanner:

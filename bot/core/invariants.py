@@ -19,8 +19,8 @@ from bot.core.model import Change, Display
 
 def visible_text_problem(change: Change, old_visible: str) -> str | None:
     """Why the change alters what readers see, or None."""
-    if change.display is not Display.KEPT:
-        return None
+    if change.display not in (Display.KEPT, Display.BRACKETS):
+        return None  # BRACKETS: what stood between the stray brackets is still shown
     new_visible = visible_text(change.new)
     if fold_space(old_visible) != new_visible:
         return f"visible text would change: {fold_space(old_visible)!r} -> {new_visible!r}"
@@ -59,15 +59,16 @@ def structure_problems(
 
 def unstable_changes(
     spans: Sequence[tuple[int, int]], second_pass: Sequence[Change]
-) -> dict[int, str]:
-    """Index of each change a second pass would change again (not idempotent)."""
+) -> tuple[dict[int, str], list[tuple[Change, str]]]:
+    """Index of each change a second pass would change again (not idempotent), and what the second
+    pass proposes elsewhere (at text no change touched), for the caller to account for."""
     problems: dict[int, str] = {}
+    elsewhere: list[tuple[Change, str]] = []
     for again in second_pass:
-        hits = [
-            index
-            for index, (start, end) in enumerate(spans)
-            if again.start <= end and start <= again.end
-        ]
-        for index in hits or range(len(spans)):
-            problems[index] = f"a second pass would change it again ({again.rule})"
-    return problems
+        reason = f"a second pass would change it again ({again.rule})"
+        hits = [index for index, (start, end) in enumerate(spans) if again.start <= end and start <= again.end]
+        for index in hits:
+            problems[index] = reason
+        if not hits:
+            elsewhere.append((again, f"a second pass would change other text ({again.rule} at {again.old!r})"))
+    return problems, elsewhere

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import mwparserfromhell
 from mwparserfromhell.nodes import ExternalLink, Text, Wikilink
 
+from bot.core.emphasis import Run, delimiter_run, pair_runs
+
 _MD_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _SPECIAL = {"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;", "|": "&#124;"}
 _SPECIAL_RE = re.compile(r"[\[\]{}|]|'(?=')|~(?=~~)|(?<=')'|<")
@@ -58,14 +60,14 @@ def from_markdown(raw: str) -> Label:
 
 
 class _MarkdownLabel:
-    """One pass over a Markdown label: escapes, code spans, emphasis, and plain text between them."""
+    """A Markdown label read in two steps, as CommonMark reads inlines: escapes, code spans, raw
+    HTML and text are read in one pass that sets the runs of ``*`` and ``_`` aside; the runs are
+    then paired into emphasis (bot.core.emphasis) and the rest of each run stays text."""
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.parts: list[str] = []  # wikitext
-        self.visible: list[str] = []  # what readers see
+        self.items: list[tuple[str, str] | Run] = []  # (wikitext, what readers see), or a delimiter run
         self.plain = True
-        self.open_emphasis: list[str] = []
 
     def read(self) -> Label:
         i = 0
@@ -76,70 +78,75 @@ class _MarkdownLabel:
             elif char == "`":
                 i = self._code_span(i)
             elif char in "*_":
-                i = self._emphasis(i)
+                i = self._delimiters(i)
             elif self.raw.startswith("![", i):
                 raise UnsafeLabel("label holds a Markdown image")
             else:
                 i = self._text(i)
-        if self.open_emphasis:
-            raise UnsafeLabel("unbalanced emphasis in label")
-        shown = "".join(self.visible)
+        pair_runs([item for item in self.items if isinstance(item, Run)])
+        parts: list[str] = []
+        visible: list[str] = []
+        for item in self.items:
+            if isinstance(item, Run):
+                wikitext, shown = self._emphasis(item)
+            else:
+                wikitext, shown = item
+            parts.append(wikitext)
+            visible.append(shown)
+        shown = "".join(visible)
         if not self.plain and "'" in shown:
             raise UnsafeLabel("apostrophes next to emphasis would merge into wikitext quotes")
-        wikitext = "".join(self.parts)
+        wikitext = "".join(parts)
         return Label(wikitext, shown, self.plain and wikitext == shown)
 
     def _escape(self, i: int) -> int:
         escaped = self.raw[i + 1]
-        self.parts.append(escape_text(escaped, escape_lt=True) if escaped in "<[]{}|~'" else escaped)
-        self.visible.append(escaped)
+        self.items.append((escape_text(escaped, escape_lt=True) if escaped in "<[]{}|~'" else escaped, escaped))
         return i + 2
 
     def _code_span(self, i: int) -> int:
         run = len(self.raw) - len(self.raw[i:].lstrip("`"))
         close = self.raw.find(self.raw[i : i + run], i + run)
-        if close < 0:
-            raise UnsafeLabel("unclosed code span in label")
+        if close < 0:  # no closing run of the same length: the backticks are text
+            self.items.append((self.raw[i : i + run], self.raw[i : i + run]))
+            return i + run
         code = self.raw[i + run : close]
         code = code.strip() or code
-        self.parts.append(f"<code><nowiki>{code}</nowiki></code>" if _needs_nowiki(code) else f"<code>{code}</code>")
-        self.visible.append(code)
+        self.items.append((f"<code><nowiki>{code}</nowiki></code>" if _needs_nowiki(code) else f"<code>{code}</code>", code))
         self.plain = False
         return close + run
 
-    def _emphasis(self, i: int) -> int:
+    def _delimiters(self, i: int) -> int:
         char = self.raw[i]
-        run = 2 if self.raw.startswith(char * 2, i) else 1
-        marker = char * run
-        if char == "_" and _intraword(self.raw, i, run):
-            self.parts.append(escape_text(marker))
-            self.visible.append(marker)
-            return i + run
-        if self.open_emphasis and self.open_emphasis[-1] == marker:
-            self.open_emphasis.pop()
-        else:
-            self.open_emphasis.append(marker)
-        self.parts.append("''" if run == 1 else "'''")
-        self.plain = False
-        return i + run
+        end = len(self.raw) - len(self.raw[i:].lstrip(char))
+        before = self.raw[i - 1] if i > 0 else ""
+        after = self.raw[end] if end < len(self.raw) else ""
+        self.items.append(delimiter_run(char, end - i, before, after))
+        return end
+
+    def _emphasis(self, run: Run) -> tuple[str, str]:
+        """A run's wikitext: the emphasis it closes (innermost first), its unpaired delimiters as
+        text, then the emphasis it opens (outermost first)."""
+        if run.opened or run.closed:
+            self.plain = False
+        closed = "".join(_QUOTES[size] for size in run.closed)
+        opened = "".join(_QUOTES[size] for size in reversed(run.opened))
+        literal = run.char * run.left
+        return closed + escape_text(literal) + opened, literal
 
     def _text(self, i: int) -> int:
         end = _next_special(self.raw, i)
         chunk = self.raw[i:end]
-        self.parts.append(escape_text(chunk))
         # Raw HTML in a Markdown label renders as HTML there too: its tags are not visible text.
-        self.visible.append(_HTML_TAG.sub("", chunk))
+        self.items.append((escape_text(chunk), _HTML_TAG.sub("", chunk)))
         return end
+
+
+_QUOTES = {1: "''", 2: "'''"}
 
 
 def _needs_nowiki(code: str) -> bool:
     return any(token in code for token in ("[", "]", "{{", "}}", "|", "''", "<", "~~~", "&"))
-
-
-def _intraword(raw: str, i: int, run: int) -> bool:
-    before = raw[i - 1] if i > 0 else " "
-    after = raw[i + run] if i + run < len(raw) else " "
-    return before.isalnum() and after.isalnum()
 
 
 _STOP = re.compile(r"[\\`*_!]")

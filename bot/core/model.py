@@ -18,7 +18,8 @@ class Rule(enum.StrEnum):
     MD_MIRROR = "md-mirror"  # [L](../Page/T.md "wikilink"), <a href="../Page/T.md">
     MD_URL = "md-url"  # [L](https://zh.wikipedia.org/wiki/T "wikilink"), <a href=URL>
     EXT_SELF = "ext-self"  # [https://zh.wikipedia.org/wiki/T L] (CheckWiki 90)
-    INTERWIKI = "interwiki"  # any form pointing at another wiki we know (CheckWiki 91)
+    INTERWIKI = "interwiki"  # broken wikilink markup pointing at another wiki we know
+    EXT_INTERWIKI = "ext-interwiki"  # valid [https://en.wikipedia.org/wiki/T L] to another wiki (CheckWiki 91; opt-in)
     CATEGORY = "category"  # category links: closing-block tags or inline [[:Category:X]]
     FILE = "file"  # file links and pandoc figures
     MD_EXTERNAL = "md-external"  # [L](https://example.org), <https://example.org>
@@ -29,6 +30,10 @@ class Rule(enum.StrEnum):
 
 
 ALL_RULES: frozenset[Rule] = frozenset(Rule)
+# Rules that rewrite valid markup rather than repair broken markup: a different bot task, run only
+# when named (``--rules default,ext-interwiki``).
+OPT_IN_RULES: frozenset[Rule] = frozenset({Rule.EXT_INTERWIKI})
+DEFAULT_RULES: frozenset[Rule] = ALL_RULES - OPT_IN_RULES
 MEMBER_RULES: frozenset[Rule] = frozenset({Rule.MEMBER_ADD, Rule.MEMBER_REMOVE, Rule.MEMBER_DUPLICATE, Rule.MEMBER_SECTION})
 LINK_RULES: frozenset[Rule] = ALL_RULES - MEMBER_RULES
 
@@ -51,8 +56,10 @@ class Display(enum.StrEnum):
 
     KEPT = "kept"
     CATEGORY_TAG = "category-tag"  # inline text becomes an invisible category tag
+    INTERLANGUAGE = "interlanguage"  # inline text becomes an interlanguage link (shown beside the page)
     IMAGE = "image"  # a link becomes an embedded image
     NUMBERED = "numbered"  # [https://.../wiki/T] showed "[1]", now shows the title
+    BRACKETS = "brackets"  # [[https://.../wiki/T L]] showed "[L]": the stray brackets go
     MEMBER = "member-list"  # a member-list item added or removed (its text is the point)
 
 
@@ -66,6 +73,7 @@ class SkipReason(enum.StrEnum):
     UNSAFE_LABEL = "unsafe-label"  # label cannot be carried into wikitext safely
     RULE_DISABLED = "rule-disabled"  # the rule is switched off in the options
     CHECK_FAILED = "check-failed"  # a safety check rejected the change
+    INCOMPLETE = "incomplete"  # conversion cut the link apart (a <gallery> line split at a space)
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,8 @@ class Occurrence:
     title_attr: str = ""  # Markdown link title / HTML title attribute
     is_image: bool = False  # Markdown image (``![...](...)``)
     verbatim_label_at: int = -1  # where a label carried over byte for byte starts (wikitext, HTML)
+    doubled: bool = False  # [[https://...]]: an external link written inside a wikilink's brackets
+    piped: bool = False  # [https://...|label]: the label after a pipe (MediaWiki reads it as the URL's)
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.model import ALL_RULES, Rule
+from bot.core.model import DEFAULT_RULES, Rule
 
 
 @dataclass(frozen=True)
 class Options:
-    rules: frozenset[Rule] = ALL_RULES
+    rules: frozenset[Rule] = DEFAULT_RULES
     review_rules: frozenset[Rule] = frozenset()  # every change of these rules needs review
     protect_ref_urls: bool = True  # leave <ref>https://...</ref> citation URLs alone
     split_trails: bool = True  # undo pandoc's link-trail gluing where the site has no trail

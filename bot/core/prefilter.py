@@ -30,7 +30,8 @@ def _host_test(profile: SiteProfile):
     """A cached ``run -> bool`` for this profile's hosts: a dump names the same few thousand hosts
     over and over."""
     # Mobile hosts resolve to their desktop wiki (zh.m.wikipedia.org, en.m.wikipedia.org): list both.
-    desktop = profile.hosts | set(profile.interwiki_by_host)
+    # Other language editions of the sister projects (de.wiktionary.org) are subdomains of their domain.
+    desktop = profile.hosts | set(profile.interwiki_by_host) | set(profile.sister_by_domain)
     hosts = frozenset(host.lower() for host in desktop | {mobile_host(host) for host in desktop} - {""})
 
     @lru_cache(maxsize=16384)

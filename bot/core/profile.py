@@ -36,6 +36,7 @@ class InterwikiTarget:
     article_path: str = "/wiki/"
     script_path: str = "/w/"
     local: bool = False  # another language edition or sister project (interlanguage-style)
+    interlanguage: bool = False  # another language edition: [[en:X]] is an interlanguage link
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,34 @@ class SiteProfile:
             host: tuple(sorted(items, key=lambda iw: (iw.prefix not in PREFERRED_PREFIXES, len(iw.prefix), iw.prefix)))
             for host, items in table.items()
         }
+
+    @cached_property
+    def language_prefixes(self) -> frozenset[str]:
+        """Lower-cased prefixes of the other language editions (``[[en:X]]`` is an interlanguage link)."""
+        return frozenset(iw.prefix.lower() for iw in self.interwikis if iw.interlanguage)
+
+    @cached_property
+    def sister_by_domain(self) -> dict[str, InterwikiTarget]:
+        """This language's sister projects (``zh.wiktionary.org``: ``wikt``) by the domain their other
+        language editions share (``wiktionary.org``), which are reached as ``wikt:de:``."""
+        own = f"{self.language}."
+        table: dict[str, InterwikiTarget] = {}
+        for host, targets in self.interwiki_by_host.items():
+            if host.startswith(own) and not targets[0].interlanguage:
+                table.setdefault(host[len(own) :], targets[0])
+        return table
+
+    def interwiki_for_host(self, host: str) -> tuple[InterwikiTarget, str] | None:
+        """The interwiki a (desktop) host is reached by, and the prefix to write for it:
+        ``de.wikipedia.org``: ``de``; ``zh.wiktionary.org``: ``wikt``; ``de.wiktionary.org``: ``wikt:de``."""
+        targets = self.interwiki_by_host.get(host)
+        if targets:
+            return targets[0], targets[0].prefix
+        language, _, domain = host.partition(".")
+        sister = self.sister_by_domain.get(domain)
+        if sister is not None and language in self.language_prefixes:
+            return sister, f"{sister.prefix}:{language}"
+        return None
 
     @cached_property
     def linktrail_re(self) -> re.Pattern[str] | None:
@@ -218,7 +247,9 @@ def _interwiki_from_map(entry: dict) -> InterwikiTarget | None:
     match = re.match(r"^(?:https?:)?//([^/]+)(/[^?]*)\$1$", url)
     if not match:
         # The prefix is still an interwiki in titles; its URLs just cannot be matched back.
-        return InterwikiTarget(prefix=entry["prefix"], host="", local=bool(entry.get("local")))
+        return InterwikiTarget(
+            prefix=entry["prefix"], host="", local=bool(entry.get("local")), interlanguage="language" in entry
+        )
     host, path = match.group(1).lower(), match.group(2)
     script_path = "/w/" if path == "/wiki/" else path
     return InterwikiTarget(
@@ -227,4 +258,5 @@ def _interwiki_from_map(entry: dict) -> InterwikiTarget | None:
         article_path=path,
         script_path=script_path,
         local=bool(entry.get("local")) or "language" in entry,  # interlanguage links are the family's own
+        interlanguage="language" in entry,
     )

@@ -155,7 +155,7 @@ PREFIX_ALIASES: dict[str, str] = {
 def wikimedia_interwikis(language: str) -> tuple[InterwikiTarget, ...]:
     """The interwiki table a Wikipedia in ``language`` has for other Wikimedia wikis."""
     targets = [
-        InterwikiTarget(code, f"{code}.wikipedia.org", local=True)
+        InterwikiTarget(code, f"{code}.wikipedia.org", local=True, interlanguage=True)
         for code in sorted(WIKIPEDIA_LANGUAGES)
         if code != language
     ]

@@ -8,7 +8,7 @@ space collapse, the first letter is case-insensitive where the site says so, and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.profile import FIRST_LETTER, SiteProfile
 
@@ -26,6 +26,9 @@ class Title:
     namespace: int = 0
     interwiki: str = ""  # the interwiki prefix, "" for this wiki
     fragment: str = ""
+    # How the target was written: with a leading colon (``:Category:X``, ``:en:Y``), without one,
+    # or None when the form does not say (an interwiki prefix taken from a URL's host).
+    colon: bool | None = field(default=False, compare=False)
 
     @property
     def full(self) -> str:
@@ -50,11 +53,12 @@ def clean_spaces(text: str) -> str:
     return " ".join(text.replace("_", " ").split())
 
 
-def parse_title(raw: str, profile: SiteProfile, fragment: str | None = None) -> Title:
+def parse_title(raw: str, profile: SiteProfile, fragment: str | None = None, *, host_prefix: str = "") -> Title:
     """Parse a decoded link target (``Category:X``, ``:en:Y#Z``, ``T``) into a ``Title``.
 
     With ``fragment`` given, ``raw`` is the title alone and a ``#`` in it is an error
-    (it came from a percent-encoded ``%23`` in a URL path).
+    (it came from a percent-encoded ``%23`` in a URL path). ``host_prefix``: the interwiki
+    prefix a URL's host stands for (``wikt:de``), put before ``raw``.
     """
     if fragment is None:
         target, _, fragment = raw.partition("#")
@@ -64,8 +68,11 @@ def parse_title(raw: str, profile: SiteProfile, fragment: str | None = None) -> 
         target = raw
     target = clean_spaces(target)
     fragment = " ".join(fragment.replace("_", " ").split())
-    if target.startswith(":"):
+    leading_colon: bool | None = target.startswith(":")
+    if leading_colon:
         target = target[1:].lstrip()
+    if host_prefix:
+        target, leading_colon = f"{host_prefix}:{target}", None
     namespace, interwiki = 0, ""
     prefix, colon, rest = target.partition(":")
     if colon:
@@ -80,7 +87,7 @@ def parse_title(raw: str, profile: SiteProfile, fragment: str | None = None) -> 
             interwiki = prefix.strip()
             target = f"{interwiki}:{rest.strip()}"
     _validate(target, fragment, raw, interwiki)
-    return Title(target, namespace, interwiki, fragment)
+    return Title(target, namespace, interwiki, fragment, leading_colon)
 
 
 def _validate(target: str, fragment: str, raw: str, interwiki: str) -> None:

@@ -44,7 +44,13 @@ class Resolved:
 
 _MIRROR = re.compile(r"^(?:\.\./)*Page/(?P<path>[^#]+?)\.md(?:#(?P<fragment>.*))?$", re.S)
 _URL = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):)?//(?P<host>[^/?#\s]*)(?P<rest>.*)$", re.S)
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# MediaWiki's default $wgUrlProtocols: what it links as an external URL (anything else with a
+# colon, File:X or doi:Y, is not a URL to it).
+_URL_PROTOCOL = re.compile(
+    r"^(?:(?:bitcoin|geo|magnet|mailto|matrix|news|sip|sips|sms|tel|urn|xmpp):"
+    r"|(?:ftp|ftps|git|gopher|http|https|irc|ircs|mms|nntp|redis|sftp|ssh|svn|telnet|worldwind)://)",
+    re.I,
+)
 _STANDARD_ARTICLE_PATH, _STANDARD_SCRIPT_PATH = "/wiki/", "/w/"
 _NON_PAGE_SCHEMES = ("mailto:", "ftp:", "ftps:", "news:", "irc:", "ircs:", "tel:", "http:", "https:")
 _LEGACY_RUN = re.compile(r"(?:\.[0-9A-F]{2})+")
@@ -80,7 +86,7 @@ def resolve(href: str, profile: SiteProfile, *, wikilink_hint: bool = False, fig
         # pandoc's reader writes a wikilink's target as the destination: T, Category:X, en:X, #S.
         path, _, fragment = href.partition("#")
         return _local(path, fragment, Origin.RELATIVE, profile)
-    if _SCHEME.match(href):
+    if _URL_PROTOCOL.match(href):
         return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
     return Resolved(Kind.UNRELATED, Origin.URL, detail=f"relative link {href!r} is not a page URL")
 
@@ -94,9 +100,9 @@ def _local(path: str, fragment: str, origin: Origin, profile: SiteProfile) -> Re
     return _titled(title_text, fragment_text, origin, profile)
 
 
-def _titled(title_text: str, fragment: str, origin: Origin, profile: SiteProfile) -> Resolved:
+def _titled(title_text: str, fragment: str, origin: Origin, profile: SiteProfile, host_prefix: str = "") -> Resolved:
     try:
-        title = parse_title(title_text, profile, fragment=fragment)
+        title = parse_title(title_text, profile, fragment=fragment, host_prefix=host_prefix)
     except TitleError as error:
         return Resolved(Kind.INVALID, origin, detail=str(error))
     kind = Kind.INTERWIKI if title.interwiki else Kind.LOCAL
@@ -117,8 +123,9 @@ def _resolve_url(href: str, host: str, rest: str, profile: SiteProfile) -> Resol
         ):
             # A host alias laid out like Wikimedia's wikis (/wiki/T, /w/index.php) on a wiki that is not.
             paths = (_STANDARD_ARTICLE_PATH, _STANDARD_SCRIPT_PATH, profile.variant_paths)
-    elif (targets := profile.interwiki_by_host.get(desktop)) is not None:
-        paths, prefix = (targets[0].article_path, targets[0].script_path, frozenset()), targets[0].prefix
+    elif (found := profile.interwiki_for_host(desktop)) is not None:
+        target, prefix = found
+        paths = (target.article_path, target.script_path, frozenset())
     else:
         return Resolved(Kind.EXTERNAL, Origin.URL, url=href)
     try:
@@ -135,9 +142,7 @@ def _resolve_url(href: str, host: str, rest: str, profile: SiteProfile) -> Resol
         fragment_text = decode_fragment(fragment)
     except _Undecodable as error:
         return Resolved(Kind.BAD_ENCODING, Origin.URL, detail=str(error))
-    if prefix:
-        raw = f"{prefix}:{raw}"
-    return _titled(raw, fragment_text, Origin.URL, profile)
+    return _titled(raw, fragment_text, Origin.URL, profile, host_prefix=prefix)
 
 
 _Pairs = tuple[tuple[str, str], ...]
@@ -170,13 +175,24 @@ def _page_title(
     return None
 
 
+# Parameters that do not change which page a URL shows: the interface's language and skin, the
+# mobile switch, a tracking tag, and a red link's marker (a red link points at the edit form with
+# redlink=1: the page itself is what it links to).
+_HARMLESS_PARAMETERS = frozenset({"redlink", "uselang", "useskin", "mobileaction", "wprov"})
+
+
 def _extra_parameters(path: str, pairs: _Pairs, script_path: str) -> str:
     """Name the query parameters beyond a plain title, e.g. ``oldid=123, action=edit``."""
     on_index = path == f"{script_path}index.php"
+    redlink = any(key == "redlink" for key, _ in pairs)
     return ", ".join(
         f"{key}={value}" if value else key
         for key, value in pairs
-        if not (on_index and key == "title")
+        if not (
+            (on_index and key == "title")
+            or key in _HARMLESS_PARAMETERS
+            or (key == "action" and (value == "view" or (value == "edit" and redlink)))
+        )
     )
 
 

@@ -3,7 +3,8 @@
 Each case is a block of ``key: value`` lines ending with ``---``; values are Python
 literals (strings with escapes, booleans). Keys: name, label, input, output, and
 name and label are plain text; optionally site (a Wikipedia host), skip (a skip reason the page must report),
-review (whether the changes need review), rule (the rule of every change and skip).
+review (whether the changes need review), rule (the rule of every change and skip),
+rules (the rules to run, as ``--rules`` takes them; default: the default rules).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Case:
     skip: str | None = None
     review: bool | None = None
     rule: str | None = None
+    rules: str = "default"  # the rules to run, as --rules takes them
 
     @property
     def id(self) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import analyze, plan_changes, profile_for_host
+from bot.core import Options, analyze, plan_changes, profile_for_host
 from bot.core.analyze import has_planned_change
+from bot.settings import parse_rules
 from tests.core.casefile import load_cases
 
 CASES = load_cases()
@@ -14,7 +15,8 @@ CASES = load_cases()
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_case(case):
     profile = profile_for_host(case.site)
-    result = analyze(case.input, profile)
+    options = Options(rules=parse_rules(case.rules, "rules"))
+    result = analyze(case.input, profile, options)
     assert result.new_text == case.output
     if case.skip is not None:
         assert case.skip in {skip.reason.value for skip in result.skipped}, result.skipped
@@ -26,12 +28,12 @@ def test_case(case):
         }
         assert rules == {case.rule}
     # Idempotence: the output is a fixed point.
-    assert analyze(result.new_text, profile).changes == ()
+    assert analyze(result.new_text, profile, options).changes == ()
     # The dump preselection says "something to change" exactly when the plan has a change, however
     # small the windows it reads the markup in.
-    planned = bool(plan_changes(case.input, profile).changes)
+    planned = bool(plan_changes(case.input, profile, options).changes)
     for first_window in (0, 1, 5, 16, 60):
-        assert has_planned_change(case.input, profile, first_window=first_window) == planned, first_window
+        assert has_planned_change(case.input, profile, options, first_window=first_window) == planned, first_window
 
 
 def test_every_link_rule_has_a_case_file():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import Options, Rule, SkipReason, analyze
+from bot.core import ALL_RULES, Options, Rule, SkipReason, analyze
 
 REF = "<ref>[https://zh.wikipedia.org/wiki/X]</ref>"
 
@@ -44,6 +44,9 @@ def test_change_ids_are_stable_across_offsets(zh):
     assert twice[0].id == first.id and twice[1].id != first.id
 
 
+OPT_IN = Options(rules=ALL_RULES)
+
+
 def test_prefilter_on_the_seeds_and_clean_pages(zh):
     from pathlib import Path
 
@@ -60,6 +63,7 @@ def test_prefilter_on_the_seeds_and_clean_pages(zh):
         "[https://zh.wikipedia.org./wiki/X x]",
         "[https://zh.wikipedia.org:443/wiki/X x]",
         "[https://zh.wiktionary.org/wiki/x x]",
+        "[https://de.wiktionary.org/wiki/x x]",
     ):
-        assert analyze(text, zh).changes, text  # each is a finding...
+        assert analyze(text, zh, OPT_IN).changes, text  # each is a finding (other wikis: with the opt-in rule)...
         assert might_change(text, zh), text  # ...so the prefilter must let it through

@@ -65,8 +65,9 @@ def test_profile_from_siteinfo():
     assert profile.interwiki("en").host == "en.wikipedia.org"
     assert profile.interwiki("odd") is not None  # a prefix in titles, though its URLs cannot be matched back
     assert analyze("[p](https://odd.example.org/?page=X)", profile).new_text == "[https://odd.example.org/?page=X p]"
-    result = analyze("[x](https://wiki.example.org/wiki/Seite) [y](https://en.wikipedia.org/wiki/Page)", profile)
+    result = analyze('[x](https://wiki.example.org/wiki/Seite) [y](https://en.wikipedia.org/wiki/Page "wikilink")', profile)
     assert result.new_text == "[[Seite|x]] [[:en:Page|y]]"
+    assert profile.interwiki("en").interlanguage and not profile.interwiki("wikt").interlanguage
 
 
 @pytest.mark.parametrize(
