@@ -237,7 +237,7 @@ def plan_changes(
     resolved_links, skipped = _classified(found, profile, options, forms)
     changes: list[Change] = []
     for occurrence, outcome in _canonicalized(text, resolved_links, profile, options):
-        if isinstance(outcome, Change) and (problem := _visible_text_problem(occurrence, outcome)):
+        if isinstance(outcome, Change) and (problem := _change_problem(occurrence, outcome)):
             outcome = _rejected(outcome, problem)
         (skipped if isinstance(outcome, Skip) else changes).append(outcome)
     warnings: tuple[str, ...] = ()
@@ -285,7 +285,7 @@ def _plans_change(occurrence: Occurrence, profile: SiteProfile, options: Options
     resolved = _resolve(occurrence, profile)
     rule = rule_for(occurrence, resolved, options)
     outcome = None if rule is None else canonicalize(occurrence, resolved, rule, _ANY_CONTEXT, profile, options)
-    return isinstance(outcome, Change) and _visible_text_problem(occurrence, outcome) is None
+    return isinstance(outcome, Change) and _change_problem(occurrence, outcome) is None
 
 
 _FIRST_WINDOW = 256  # characters: a page with broken links mostly has one in its first lines
@@ -353,6 +353,11 @@ def clean_href(occurrence: Occurrence) -> str:
     if occurrence.syntax is Syntax.MARKDOWN:
         href = _MD_ESCAPE.sub(r"\1", href)
     return html.unescape(href)
+
+
+def _change_problem(occurrence: Occurrence, change: Change) -> str | None:
+    """Why a change fails the checks that need only the change itself, or None."""
+    return invariants.pre_save_problem(change) or _visible_text_problem(occurrence, change)
 
 
 def _visible_text_problem(occurrence: Occurrence, change: Change) -> str | None:

@@ -5,11 +5,13 @@
 2. Nothing else moves: the text outside the changed spans is byte-identical.
 3. Structure: each new wikilink or external link parses as exactly that node in the new page.
 4. Idempotence: a second pass over the new text proposes nothing.
+5. Nothing the pre-save transform would rewrite on saving (the pipe trick, signatures).
 A change that fails is dropped and reported; it is never applied.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.core.labels import fold_space, visible_text
@@ -25,6 +27,20 @@ def visible_text_problem(change: Change, old_visible: str) -> str | None:
     if fold_space(old_visible) != new_visible:
         return f"visible text would change: {fold_space(old_visible)!r} -> {new_visible!r}"
     return None
+
+
+# What MediaWiki's pre-save transform rewrites when a page is saved: the pipe trick ([[T|]]) and
+# signatures (~~~). Text holding them would be saved as something other than what was reviewed.
+_PRE_SAVE = re.compile(r"\|\]\]|~~~")
+
+
+def pre_save_problem(change: Change) -> str | None:
+    """Why saving the change's new text would store something else, or None."""
+    found = _PRE_SAVE.search(change.new)
+    if found is None:
+        return None
+    what = "the pipe trick" if found.group() == "|]]" else "a signature"
+    return f"MediaWiki's pre-save transform would rewrite {found.group()!r} ({what})"
 
 
 def outside_problem(text: str, new_text: str, changes: Sequence[Change], spans: Sequence[tuple[int, int]]) -> str | None:
