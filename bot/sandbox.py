@@ -12,6 +12,7 @@ import re
 import secrets
 import shutil
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -107,6 +108,18 @@ class Sandbox:
             settings.write('\n$wgEnableEmail = false;\n$wgRateLimits = [];\n$wgGroupPermissions["bot"]["noratelimit"] = true;\n')
         sandbox.add_user(*sandbox.bot, "--bot")
         return sandbox
+
+    def set_interwikis(self, rows: list[tuple[str, str]]) -> None:
+        """Replace the wiki's interwiki table with ``(prefix, url with $1)`` rows of the wiki family
+        (iw_local: links to them are the family's own, and a language code's prefix makes
+        interlanguage links), as a Wikimedia wiki has them. MediaWiki has no maintenance script for
+        this table; it is written directly, while no request is being served."""
+        with sqlite3.connect(self.root / "data" / "wiki.sqlite") as database:
+            database.execute("DELETE FROM interwiki")
+            database.executemany(
+                "INSERT INTO interwiki (iw_prefix, iw_url, iw_api, iw_wikiid, iw_local, iw_trans) VALUES (?, ?, '', '', 1, 0)",
+                rows,
+            )
 
     def add_user(self, name: str, password: str, *groups: str) -> None:
         self._maintenance("createAndPromote.php", *groups, name, password)

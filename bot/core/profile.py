@@ -233,8 +233,8 @@ def linktrail_from_php(pattern: str) -> str:
     inner = match.group(1)
     if not inner:
         return ""
-    # PHP's \p{L} style classes and literal characters carry over to Python's re as they are,
-    # except the possessive/unicode flags PHP allows; drop a trailing "+" quantifier duplicate.
+    # PCRE's \x{HHHH} is Python's \uHHHH; literal characters and classes carry over as they are.
+    inner = re.sub(r"\\x\{([0-9A-Fa-f]{1,6})\}", lambda m: f"\\U{int(m.group(1), 16):08x}", inner)
     try:
         re.compile(inner)
     except re.error:

@@ -15,6 +15,7 @@ from bot.core.profile import (
     SiteProfile,
     mobile_host,
 )
+from bot.core.sitedata import LINKTRAILS, NAMESPACE_NAMES
 from bot.errors import UnknownSiteError
 
 # Every Wikipedia language edition (open, closed and renamed codes that still resolve),
@@ -67,7 +68,9 @@ CANONICAL_NAMESPACES: dict[int, str] = {
 # Names every MediaWiki accepts besides the canonical ones.
 GLOBAL_ALIASES: dict[int, tuple[str, ...]] = {6: ("Image",), 7: ("Image talk",), 4: ("Wikipedia",), 5: ("Wikipedia talk",)}
 
-# Localized names and aliases, from the wikis' siteinfo (namespaces + namespacealiases).
+# Localized names and aliases, from the wikis' siteinfo (namespaces + namespacealiases), for the
+# wikis the bot is used on most; every language's Media, File and Category names come from
+# MediaWiki's own messages (bot.core.sitedata).
 LOCAL_NAMESPACES: dict[str, dict[int, tuple[str, ...]]] = {
     "zh": {
         -2: ("媒体", "媒體"),
@@ -96,21 +99,6 @@ LOCAL_NAMESPACES: dict[str, dict[int, tuple[str, ...]]] = {
     "ja": {6: ("ファイル", "画像"), 14: ("Category", "カテゴリ"), 10: ("Template", "テンプレート"), 4: ("Wikipedia", "WP")},
     "de": {6: ("Datei", "Bild"), 14: ("Kategorie",), 10: ("Vorlage",), 12: ("Hilfe",), 2: ("Benutzer",)},
     "fr": {6: ("Fichier",), 14: ("Catégorie",), 10: ("Modèle",), 12: ("Aide",), 2: ("Utilisateur",)},
-}
-
-# The link trail each language's MediaWiki messages define (characters glued onto ``]]``).
-# Languages not listed use MediaWiki's default, [a-z]+.
-LINKTRAILS: dict[str, str] = {
-    "zh": "",
-    "ja": "",
-    "ko": "",
-    "zh-yue": "",
-    "zh-classical": "",
-    "th": "",
-    "de": "[a-zäöüß]+",
-    "fr": "[a-zàâçéèêîôûäëïöüùæœÇÉÂÊÎÔÛÄËÏÖÜÀÈÙ]+",
-    "es": "[a-záéíóúñ]+",
-    "ru": "[а-яё]+",
 }
 
 # zh Wikipedia serves the same pages under these language-variant paths.
@@ -171,9 +159,10 @@ def wikimedia_interwikis(language: str) -> tuple[InterwikiTarget, ...]:
 
 def wikipedia_namespaces(language: str) -> tuple[Namespace, ...]:
     local = LOCAL_NAMESPACES.get(language, {})
+    messages = NAMESPACE_NAMES.get(language, {})
     result = []
     for ns_id, canonical in CANONICAL_NAMESPACES.items():
-        names = (canonical, *local.get(ns_id, ()), *GLOBAL_ALIASES.get(ns_id, ()))
+        names = (canonical, *local.get(ns_id, ()), *messages.get(ns_id, ()), *GLOBAL_ALIASES.get(ns_id, ()))
         result.append(Namespace(ns_id, tuple(dict.fromkeys(names)), FIRST_LETTER))
     return tuple(result)
 
