@@ -23,6 +23,7 @@ from bot.core.labels import UnsafeLabel
 from bot.core.markup import Markup, MarkupReading, read_markup
 from bot.core.members import member_changes
 from bot.core.model import (
+    LINK_RULES,
     MEMBER_RULES,
     Change,
     Occurrence,
@@ -313,6 +314,8 @@ def _classified(found, profile: SiteProfile, options: Options, forms: Counter):
         occurrence = gallery.as_figure(occurrence, profile) or occurrence
         resolved = _resolve(occurrence, profile)
         rule = rule_for(occurrence, resolved, options)
+        if rule is Rule.FILE and _LABEL_LINK.search(occurrence.label):
+            occurrence = _with_caption(occurrence, profile, options)
         if rule is not None:
             forms[rule] += 1
             resolved_links.append((occurrence, resolved, rule))
@@ -323,6 +326,30 @@ def _classified(found, profile: SiteProfile, options: Options, forms: Counter):
             reason = f"inside {region.reason}"
             skipped.append(Skip(occurrence.start, occurrence.end, occurrence.raw, SkipReason.PROTECTED, reason, rule))
     return resolved_links, skipped
+
+
+def _with_caption(occurrence: Occurrence, profile: SiteProfile, options: Options) -> Occurrence:
+    """A figure whose caption holds links (pandoc keeps a caption's links): the caption as wikitext,
+    its links converted like the page's and the rest read as any Markdown label. The page-level
+    checks then judge the figure with its links in place."""
+    label = occurrence.label
+    inner = [change for change in plan_changes(label, profile, options, report_protected=False).changes if change.rule in LINK_RULES]
+    if not inner:
+        return occurrence
+    pieces, cursor = [], 0
+    for index, change in enumerate(inner):
+        pieces += [label[cursor : change.start], f"\ue000{index}\ue001"]  # private-use marks: plain text to the reader
+        cursor = change.end
+    try:
+        read = read_label(dataclasses.replace(occurrence, label="".join(pieces) + label[cursor:]))
+    except UnsafeLabel:
+        return occurrence
+    caption = _PLACEHOLDER.sub(lambda mark: inner[int(mark.group(1))].new, read.wikitext)
+    return dataclasses.replace(occurrence, caption=caption)
+
+
+_LABEL_LINK = re.compile(r"\]\(|<a\s", re.I)
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 
 
 def _with_member_changes(text, members, profile, options, changes, forms, redirects):

@@ -183,6 +183,8 @@ def _figure(title: Title, occurrence: Occurrence, label: Label, profile: SitePro
         raise UnsafeLabel(f"an image of {title.text!r}, which is not a file")
     caption = occurrence.title_attr[4:] if occurrence.title_attr.startswith("fig:") else label.visible
     note = "image options and caption were lost in conversion; check size, placement and caption"
+    if occurrence.caption is not None:
+        return f"[[{title.text}|thumb|{occurrence.caption}]]", Display.IMAGE, True, note
     if caption.strip() and not _names_file(caption, title, profile):
         safe = labels.escape_text(caption.strip())
         return f"[[{title.text}|thumb|{safe}]]", Display.IMAGE, True, note

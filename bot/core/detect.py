@@ -137,13 +137,21 @@ class _Scanner:
         return list(self.iter_scan(lo, hi, protected))
 
     def iter_scan(self, lo: int, hi: int, protected: tuple[Region, ...]) -> Iterator[Occurrence]:
+        """Occurrences between ``lo`` and ``hi`` in page order. As in CommonMark a link cannot hold a
+        link, except that an image's caption can: pandoc's figures (``![caption](F.jpg "fig:...")``,
+        and the mirror's ``[caption](…/File:F.jpg "fig:...")``) keep their caption's links. So the
+        openers around a link that closed stay, dormant: one can still close a figure; the links
+        found meanwhile wait in ``pending`` until it is known whether a figure encloses them."""
         text = self.text
         openers: list[int] = []
+        dormant: set[int] = set()  # openers around a closed link: they can close a figure only
+        pending: list[Occurrence] = []
         region_index = 0
         position = lo
         while True:
             match = _TOKEN.search(text, position, hi)
             if match is None:
+                yield from pending
                 return
             at = match.start()
             while region_index < len(protected) and protected[region_index].end <= at:
@@ -156,22 +164,33 @@ class _Scanner:
             position = match.end()
             if token == "[":
                 openers.append(at)
-            elif token == "]":
-                occurrence = self._close(openers, at, hi) if openers else None
+            elif token == "]" and openers:
+                opener = openers.pop()
+                occurrence = self._close(opener, at, hi)
+                if occurrence is not None and opener in dormant and not _is_figure(occurrence):
+                    occurrence = None  # a link around a link: not a link
                 if occurrence is not None:
-                    yield occurrence
-                    openers.clear()  # links cannot contain links: earlier openers are dead
+                    inside = [found for found in pending if found.start >= occurrence.start]
+                    pending = [*pending[: len(pending) - len(inside)], occurrence, *inside]
+                    dormant.update(openers)
                     position = occurrence.end
+                if not openers:
+                    yield from pending
+                    pending, dormant = [], set()
             elif token == "<":
                 occurrence = self._angle(at, hi)
                 if occurrence is not None:
-                    yield occurrence
+                    pending.append(occurrence)
                     position = occurrence.end
+                    if not openers:
+                        yield from pending
+                        pending = []
             elif token.startswith("\n"):
                 openers.clear()  # a blank line ends the paragraph: no link spans it
+                yield from pending
+                pending, dormant = [], set()
 
-    def _close(self, openers: list[int], close: int, hi: int) -> Occurrence | None:
-        opener = openers.pop()
+    def _close(self, opener: int, close: int, hi: int) -> Occurrence | None:
         text = self.text
         if close + 1 >= hi or text[close + 1] != "(" or close - opener > _MAX_LABEL:
             return None
@@ -217,6 +236,10 @@ class _Scanner:
         if index < len(self._closers) and self._closers[index] < hi:
             return self._closers[index]
         return None
+
+
+def _is_figure(occurrence: Occurrence) -> bool:
+    return occurrence.is_image or occurrence.title_attr.startswith("fig:")
 
 
 def _destination(text: str, at: int, hi: int) -> tuple[str, str, int] | None:

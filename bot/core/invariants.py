@@ -65,12 +65,25 @@ def structure_problems(
     for index, (change, (start, end)) in enumerate(zip(changes, spans)):
         new = change.new
         if new.startswith("[["):
-            expected = (start, start + new.index("]]") + 2)
+            expected = (start, start + _wikilink_end(new))
             if expected not in wikilinks:
                 problems[index] = "new wikilink does not parse as one link in the page"
         elif new.startswith("[") and (start, end) not in ext_links:
             problems[index] = "new external link does not parse as one link in the page"
     return problems
+
+
+def _wikilink_end(new: str) -> int:
+    """Where the wikilink that ``new`` starts with ends (a file link's caption may hold links)."""
+    depth = 0
+    for match in _BRACKETS.finditer(new):
+        depth += 1 if match.group() == "[[" else -1
+        if depth == 0:
+            return match.end()
+    return len(new)
+
+
+_BRACKETS = re.compile(r"\[\[|\]\]")
 
 
 def unstable_changes(

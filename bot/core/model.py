@@ -91,6 +91,7 @@ class Occurrence:
     verbatim_label_at: int = -1  # where a label carried over byte for byte starts (wikitext, HTML)
     doubled: bool = False  # [[https://...]]: an external link written inside a wikilink's brackets
     piped: bool = False  # [https://...|label]: the label after a pipe (MediaWiki reads it as the URL's)
+    caption: str | None = None  # a figure's caption as wikitext, when its label holds links
 
 
 @dataclass(frozen=True)
