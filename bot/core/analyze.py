@@ -392,33 +392,16 @@ def _visible_text_problem(occurrence: Occurrence, change: Change) -> str | None:
         old_visible = read_label(occurrence).visible
     except UnsafeLabel:  # pragma: no cover - canonicalize already skipped these
         old_visible = occurrence.raw
-    if old_visible.startswith(":") and occurrence.syntax in (Syntax.MARKDOWN, Syntax.HTML_A):
+    if old_visible.startswith(":") and change.new == f"[[{old_visible}]]":
         # pandoc labels [[:Category:X]] with its target, colon and all; MediaWiki shows it without.
         old_visible = old_visible[1:]
     return invariants.visible_text_problem(change, old_visible)
 
 
-# pandoc's footnotes at the end of a page: "1.  text" (older writers) or "[1] text", continued on
-# indented lines.
-_NOTE_LINE = re.compile(r"(?:\d+\.|\[\d+\])(?=[ \t]|$)")
-
-
-def _notes_start(text: str) -> int:
-    """Where the list of footnotes pandoc writes at the very end of a page starts (after the
-    category links it moved there); len(text) when the page does not end with one."""
-    start = position = len(text)
-    while position > 0:
-        line_start = text.rfind("\n", 0, position - 1) + 1
-        line = text[line_start:position]
-        note = _NOTE_LINE.match(line)
-        if note is not None:
-            start = line_start
-            if note.group() in ("1.", "[1]"):
-                return start
-        elif line.strip() and line[0] not in " \t":
-            break
-        position = line_start
-    return len(text)
+# pandoc's footnotes, which it writes at the very end of a page, after the category links it
+# moved there: "1.  text" (older writers: a list) or "[1] text" (a paragraph a note, and the
+# note's own paragraphs after it).
+_NOTES = re.compile(r"^(?:1\.|\[1\])(?:[ \t]|$)", re.M)
 
 
 def _closing_block(text: str, links: list[tuple[Occurrence, Resolved, Rule]], profile: SiteProfile) -> tuple[int, int]:
@@ -429,16 +412,28 @@ def _closing_block(text: str, links: list[tuple[Occurrence, Resolved, Rule]], pr
     wikitext), interlanguage links and white space, before any footnotes: pandoc moves a
     page's categories there and writes its footnotes after them.
     """
-    end = start = _notes_start(text)
+    last = end = None
+    for occurrence, _resolved, rule in reversed(links):  # the last tag-like link with only notes after it
+        if _in_closing_block(occurrence, rule):
+            notes = _NOTES.search(text, occurrence.end)
+            end = notes.start() if notes else len(text)
+            if _closing_gap(text[occurrence.end : end], profile):
+                last = occurrence
+                break
+    if last is None or end is None:
+        return len(text), len(text)
+    start = end
     for occurrence, _resolved, rule in reversed(links):
-        if occurrence.start >= end:
+        if occurrence.start >= last.end:
             continue
-        if not _closing_gap(text[occurrence.end : start], profile):
-            break
-        if rule not in (Rule.CATEGORY, Rule.INTERWIKI) or occurrence.syntax not in (Syntax.MARKDOWN, Syntax.HTML_A):
+        if not _in_closing_block(occurrence, rule) or not _closing_gap(text[occurrence.end : start], profile):
             break
         start = occurrence.start
-    return (start, end) if start < end else (len(text), len(text))
+    return start, end
+
+
+def _in_closing_block(occurrence: Occurrence, rule: Rule) -> bool:
+    return rule in (Rule.CATEGORY, Rule.INTERWIKI) and occurrence.syntax in (Syntax.MARKDOWN, Syntax.HTML_A)
 
 
 def _closing_gap(gap: str, profile: SiteProfile) -> bool:

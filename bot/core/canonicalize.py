@@ -89,7 +89,10 @@ def canonicalize(
     if rule not in options.rules:
         return Skip(*old_span, occurrence.raw, SkipReason.RULE_DISABLED, f"rule {rule} is disabled", rule)
     try:
-        label = read_label(occurrence)
+        if rule is Rule.CATEGORY and context.closing_block and occurrence.label and not occurrence.label.strip():
+            label = Label(" ", " ", True)  # [[Category:X| ]]: a blank sort key, which pandoc kept as the label
+        else:
+            label = read_label(occurrence)
         new, display, review, note = _render(occurrence, resolved, rule, label, context, profile, options)
     except UnsafeLabel as error:
         return Skip(*old_span, occurrence.raw, SkipReason.UNSAFE_LABEL, str(error), rule)
@@ -219,20 +222,24 @@ def _colon_link(title: Title, label: Label, profile: SiteProfile, *, force: bool
 def _wikilink(occurrence, resolved, title: Title, label: Label, profile: SiteProfile, options: Options) -> str:
     if label.plain and _same_as_written(label.visible, title, profile):
         return f"[[{label.visible}]]"
-    if options.split_trails and label.plain and not title.fragment and was_wikilink(occurrence, resolved):
+    if options.split_trails and label.plain and was_wikilink(occurrence, resolved):
         split = _split_trail(label.visible, title, profile)
         if split is not None:
             head, trail = split
-            linked = f"[[{head}]]" if _same_as_written(head, title, profile) else f"[[{title.text}|{head}]]"
+            linked = f"[[{head}]]" if _same_as_written(head, title, profile) else f"[[{title.full}|{head}]]"
             return linked + trail
     return f"[[{title.full}|{label.wikitext}]]"
 
 
 def _same_as_written(text: str, title: Title, profile: SiteProfile) -> bool:
-    """``[[text]]`` shows ``text`` and links to ``title``: same title but for the first letter's case."""
-    if title.fragment or text != text.strip() or "_" in text or "  " in text:
+    """``[[text]]`` shows ``text`` and links to ``title`` (and its section): the same title but for
+    the first letter's case and underscores, which an unpiped link shows as written."""
+    if text != text.strip() or "__" in text or "  " in text or "#" in text and not title.fragment:
         return False
-    return text[1:] == title.text[1:] and comparable(text, profile) == comparable(title.text, profile)
+    page, _, section = text.partition("#")
+    if section.replace("_", " ") != title.fragment or page.replace("_", " ")[1:] != title.text[1:]:
+        return False
+    return comparable(page, profile) == comparable(title.text, profile)
 
 
 def _split_trail(label: str, title: Title, profile: SiteProfile) -> tuple[str, str] | None:
@@ -242,12 +249,15 @@ def _split_trail(label: str, title: Title, profile: SiteProfile) -> tuple[str, s
     link (``[[nutrient]]s`` shows as one link, ``nutrients``), so ``[[T]]letters`` is what the
     editor wrote, whatever the site's trail.
     """
-    size = len(title.text)
+    size = len(title.full)
     head, trail = label[:size], label[size:]
     if not trail or not trail.isalpha():
         # pandoc glues letters only: anything else means the original was piped.
         return None
     scheme = profile.variant_fold
-    if fold(comparable(head, profile), scheme) != fold(comparable(title.text, profile), scheme):
+    head_page, _, head_section = head.partition("#")
+    if head_section.replace("_", " ") != title.fragment:
+        return None
+    if fold(comparable(head_page, profile), scheme) != fold(comparable(title.text, profile), scheme):
         return None
     return head, trail

@@ -20,7 +20,9 @@ from bot.core.emphasis import Run, delimiter_run, pair_runs
 
 _MD_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _SPECIAL = {"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;", "|": "&#124;"}
-_SPECIAL_RE = re.compile(r"[\[\]{}|]|'(?=')|~(?=~~)|(?<=')'|<")
+# Language-converter markup (-{zh-cn:域;zh-tw:體}-) is wikitext that readers never see as written
+# (it shows one variant): kept as it is. Otherwise the characters that would start syntax.
+_SPECIAL_RE = re.compile(r"-\{[^{}\n]*\}-|[\[\]{}|]|'(?=')|~(?=~~)|(?<=')'|<")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
@@ -41,6 +43,8 @@ def escape_text(text: str, *, escape_lt: bool = False) -> str:
 
     def repl(match: re.Match[str]) -> str:
         char = match.group()
+        if len(char) > 1:  # -{...}-
+            return char
         if char == "<":
             return "&lt;" if escape_lt else char
         if char == "'":
@@ -93,10 +97,8 @@ class _MarkdownLabel:
                 wikitext, shown = item
             parts.append(wikitext)
             visible.append(shown)
+        wikitext = _APOSTROPHE_BESIDE_QUOTES.sub("&#39;", "\x00".join(parts)).replace("\x00", "")
         shown = "".join(visible)
-        if not self.plain and "'" in shown:
-            raise UnsafeLabel("apostrophes next to emphasis would merge into wikitext quotes")
-        wikitext = "".join(parts)
         return Label(wikitext, shown, self.plain and wikitext == shown)
 
     def _escape(self, i: int) -> int:
@@ -143,6 +145,9 @@ class _MarkdownLabel:
 
 
 _QUOTES = {1: "''", 2: "'''"}
+# A text's apostrophe beside the quotes of emphasis would merge with them (' + '' is bold): written
+# as a character reference there. (Apostrophes within a text are escaped when doubled already.)
+_APOSTROPHE_BESIDE_QUOTES = re.compile("'(?=\x00'')|(?<=''\x00)'")
 
 
 def _needs_nowiki(code: str) -> bool:
@@ -178,7 +183,7 @@ def from_wikitext(raw: str) -> Label:
 
 
 def _escape_brackets(text: str) -> str:
-    return re.sub(r"[\[\]|]", lambda m: _SPECIAL[m.group()], text)
+    return re.sub(r"-\{[^{}\n]*\}-|[\[\]|]", lambda m: _SPECIAL.get(m.group(), m.group()), text)
 
 
 _SIMPLE_LINK = re.compile(r"\[\[:?([^\[\]{}|<>&'~_=]*?)(?:\|([^\[\]{}|<>&'~=]*))?\]\]([^\[\]{}|<>&'~=]*)")

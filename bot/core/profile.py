@@ -37,6 +37,7 @@ class InterwikiTarget:
     script_path: str = "/w/"
     local: bool = False  # another language edition or sister project (interlanguage-style)
     interlanguage: bool = False  # another language edition: [[en:X]] is an interlanguage link
+    alias: bool = False  # another name for a prefix (wiktionary: for wikt, be-x-old: for be-tarask): read, never written
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class SiteProfile:
                 table.setdefault(iw.host, []).append(iw)
         # The prefix written for a host: the conventional one, else the shortest.
         return {
-            host: tuple(sorted(items, key=lambda iw: (iw.prefix not in PREFERRED_PREFIXES, len(iw.prefix), iw.prefix)))
+            host: tuple(sorted(items, key=lambda iw: (iw.alias, iw.prefix not in PREFERRED_PREFIXES, len(iw.prefix), iw.prefix)))
             for host, items in table.items()
         }
 

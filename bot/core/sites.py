@@ -140,6 +140,14 @@ PREFIX_ALIASES: dict[str, str] = {
 }
 
 
+# Other codes the Wikimedia interwiki map still resolves to a language edition (pywikibot's
+# wikipedia family: code_aliases); pages written years ago use them (be-x-old, nb, zh-yue's yue).
+LANGUAGE_ALIASES: dict[str, str] = {
+    "be-x-old": "be-tarask", "dk": "da", "gsw": "als", "jp": "ja", "lzh": "zh-classical", "minnan": "zh-min-nan",
+    "mo": "ro", "nan": "zh-min-nan", "nb": "no", "rup": "roa-rup", "sgs": "bat-smg", "vro": "fiu-vro", "yue": "zh-yue",
+}  # fmt: skip
+
+
 def wikimedia_interwikis(language: str) -> tuple[InterwikiTarget, ...]:
     """The interwiki table a Wikipedia in ``language`` has for other Wikimedia wikis."""
     targets = [
@@ -153,7 +161,10 @@ def wikimedia_interwikis(language: str) -> tuple[InterwikiTarget, ...]:
     by_prefix = {t.prefix: t for t in targets}
     for alias, prefix in PREFIX_ALIASES.items():
         if prefix in by_prefix:
-            targets.append(InterwikiTarget(alias, by_prefix[prefix].host, local=True))
+            targets.append(InterwikiTarget(alias, by_prefix[prefix].host, local=True, alias=True))
+    for alias, code in LANGUAGE_ALIASES.items():
+        if code in by_prefix and alias != language:
+            targets.append(InterwikiTarget(alias, by_prefix[code].host, local=True, interlanguage=True, alias=True))
     return tuple(targets)
 
 

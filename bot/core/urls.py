@@ -42,7 +42,8 @@ class Resolved:
     detail: str = ""
 
 
-_MIRROR = re.compile(r"^(?:\.\./)*Page/(?P<path>[^#]+?)\.md(?:#(?P<fragment>.*))?$", re.S)
+# ../Page/T.md#S, and ../Page/T#S.md as the mirror wrote a link to a section (its ".md" after the target).
+_MIRROR = re.compile(r"^(?:\.\./)*Page/(?P<path>[^#]+?)(?:\.md(?:#(?P<fragment>.*))?|#(?P<inner>[^#]*)\.md)$", re.S)
 _URL = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):)?//(?P<host>[^/?#\s]*)(?P<rest>.*)$", re.S)
 # MediaWiki's default $wgUrlProtocols: what it links as an external URL (anything else with a
 # colon, File:X or doi:Y, is not a URL to it).
@@ -76,7 +77,8 @@ def resolve(href: str, profile: SiteProfile, *, wikilink_hint: bool = False, fig
         return resolved
     href = href.strip()
     if (mirror := _MIRROR.match(href)) is not None:
-        return _local(mirror.group("path"), mirror.group("fragment") or "", Origin.MIRROR, profile)
+        fragment = mirror.group("fragment") or mirror.group("inner") or ""
+        return _local(mirror.group("path"), fragment, Origin.MIRROR, profile)
     if (url := _URL.match(href)) is not None:
         scheme = (url.group("scheme") or "").lower()
         if scheme not in ("", "http", "https"):
