@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Mapping
 from typing import TextIO
@@ -173,7 +174,8 @@ def main(
     try:
         # argparse prints usage, --help and --version itself: point it at our streams.
         with contextlib.redirect_stdout(streams.out), contextlib.redirect_stderr(streams.err):
-            args, wiki_args = parser.parse_known_args(argv)
+            own_args, wiki_args = split_wiki_args(sys.argv[1:] if argv is None else argv)
+            args = parser.parse_args(own_args)
             if wiki_args and (args.command != "scan" or args.paths):
                 parser.error(f"unrecognized arguments: {' '.join(wiki_args)} (wiki pages and files do not mix)")
     except SystemExit as exit_:
@@ -203,6 +205,24 @@ def main(
         # The reader went away (| head): stop quietly, and keep Python from complaining at exit.
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+
+
+# pywikibot's own arguments (page generators, -family:, -lang:, -xml:...): one dash, a lower-case
+# name, and after a colon a value that may hold anything: -page:Main Page, -cat:Living people.
+_WIKI_ARG = re.compile(r"-[a-z][a-z0-9_]*(?::.*)?", re.S)
+_OWN_SHORT_OPTIONS = frozenset({"-h", "-q", "-v", "-vv", "-vvv"})
+
+
+def split_wiki_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    """(linkbot's arguments, pywikibot's), in their order. argparse cannot be left to find
+    pywikibot's: it takes an argument holding a space (-page:"Main Page") for a file name."""
+    own: list[str] = []
+    wiki: list[str] = []
+    for index, arg in enumerate(argv):
+        if arg == "--":  # the rest are positional, as argparse reads them
+            return own + argv[index:], wiki
+        (wiki if arg not in _OWN_SHORT_OPTIONS and _WIKI_ARG.fullmatch(arg) else own).append(arg)
+    return own, wiki
 
 
 def _exit_code_for(error: LinkbotError) -> int:

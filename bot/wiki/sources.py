@@ -42,12 +42,21 @@ def split_source_args(args: Iterable[str]) -> tuple[list[str], list[str]]:
     return generators, dumps
 
 
+_NAMESPACE_ARGS = ("-ns:", "-namespace:", "-namespaces:")
+
+
 def generator_pages(site, generator_args: list[str]) -> Iterator:
     """Pages (without text yet) from pywikibot's standard generator arguments."""
     from pywikibot import pagegenerators
 
     factory = pagegenerators.GeneratorFactory(site=site)
-    unknown = [arg for arg in generator_args if not factory.handle_arg(arg)]
+    # A namespace filter applies to every generator, but pywikibot accepts it only before those that
+    # read namespaces (-cat:, -newpages...): given anywhere on linkbot's command line, it goes first.
+    ordered = sorted(generator_args, key=lambda arg: not arg.startswith(_NAMESPACE_ARGS))
+    try:
+        unknown = [arg for arg in ordered if not factory.handle_arg(arg)]
+    except (RuntimeError, ValueError, KeyError) as error:  # pywikibot's word on a malformed argument
+        raise ConfigError(f"page generator arguments: {error}") from None
     if unknown:
         raise ConfigError(f"unknown page generator argument: {unknown[0]}")
     generator = factory.getCombinedGenerator()

@@ -196,3 +196,15 @@ def test_titles_format_is_for_files_and_dumps():
     out, err = io.StringIO(), io.StringIO()
     assert main(["scan", "--format", "titles", "-page:X"], stdout=out, stderr=err, environ={}) == EXIT_USAGE
     assert err.getvalue() == "linkbot: --format titles is for files and dumps; a wiki scan records its proposals\n"
+
+
+def test_pywikibot_arguments_with_spaces_are_not_file_names():
+    from bot.cli import split_wiki_args
+
+    argv = ["scan", "-page:Main Page", "--mode", "live", "-cat:Living people", "-v", "-page:聖菲 (新墨西哥州)",
+            "--max-edits", "2", "-prefixindex:UNESCO Creative", "-file:to do.txt", "-ns:0", "-family:wikipedia"]  # fmt: skip
+    own, wiki = split_wiki_args(argv)
+    assert own == ["scan", "--mode", "live", "-v", "--max-edits", "2"]
+    assert wiki == ["-page:Main Page", "-cat:Living people", "-page:聖菲 (新墨西哥州)", "-prefixindex:UNESCO Creative",
+                    "-file:to do.txt", "-ns:0", "-family:wikipedia"]  # fmt: skip
+    assert split_wiki_args(["fix", "--", "-page:x"]) == (["fix", "--", "-page:x"], [])
