@@ -279,9 +279,29 @@ def _segments(text: str) -> list[tuple[int, str]]:
     return [(int(parts[i]), " ".join(parts[i + 1].split())) for i in range(1, len(parts) - 1, 2)]
 
 
+def mirror_figures() -> str:
+    """The mirror pages' "wikilink" links: how many were converted, how many reported and why."""
+    converted = reported = marks = 0
+    reasons: Counter = Counter()
+    pages = sorted((FIELD / "mirror").rglob("*.md"))
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        result = analyze(text, profile_for_host(f"{path.parent.name}.wikipedia.org"))
+        for mark in re.finditer(r'"wikilink"\)|title="wikilink"', text):
+            marks += 1
+            if any(c.start <= mark.start() < c.end for c in result.changes):
+                converted += 1
+            elif skip := next((k for k in result.skipped if k.start <= mark.start() < k.end), None):
+                reported += 1
+                reasons[skip.reason.value] += 1
+    why = ", ".join(f"{reason} {count}" for reason, count in reasons.most_common()) or "none"
+    return f"{len(pages)} mirror pages: {marks} \"wikilink\" links, {converted} converted, {reported} reported ({why})"
+
+
 def main() -> int:
     from tests.field.oracle import Oracle
 
+    print(mirror_figures(), end="\n\n")
     totals: Counter = Counter()
     with tempfile.TemporaryDirectory() as root:
         wikis: dict[str, Oracle] = {}
