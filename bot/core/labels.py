@@ -107,13 +107,16 @@ class _MarkdownLabel:
         return i + 2
 
     def _code_span(self, i: int) -> int:
-        run = len(self.raw) - len(self.raw[i:].lstrip("`"))
-        close = self.raw.find(self.raw[i : i + run], i + run)
+        run = len(self.raw[i:]) - len(self.raw[i:].lstrip("`"))
+        closer = re.compile(f"(?<!`)`{{{run}}}(?!`)")
+        found = closer.search(self.raw, i + run)
+        close = found.start() if found else -1
         if close < 0:  # no closing run of the same length: the backticks are text
             self.items.append((self.raw[i : i + run], self.raw[i : i + run]))
             return i + run
         code = self.raw[i + run : close]
-        code = code.strip() or code
+        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+            code = code[1:-1]  # CommonMark strips one space from each end, when both ends have one
         self.items.append((f"<code><nowiki>{code}</nowiki></code>" if _needs_nowiki(code) else f"<code>{code}</code>", code))
         self.plain = False
         return close + run
@@ -121,8 +124,9 @@ class _MarkdownLabel:
     def _delimiters(self, i: int) -> int:
         char = self.raw[i]
         end = len(self.raw) - len(self.raw[i:].lstrip(char))
-        before = self.raw[i - 1] if i > 0 else ""
-        after = self.raw[end] if end < len(self.raw) else ""
+        # At the label's ends the neighbours are the link's own brackets, as CommonMark sees them.
+        before = self.raw[i - 1] if i > 0 else "["
+        after = self.raw[end] if end < len(self.raw) else "]"
         self.items.append(delimiter_run(char, end - i, before, after))
         return end
 
