@@ -43,7 +43,14 @@ class Resolved:
 
 
 # ../Page/T.md#S, and ../Page/T#S.md as the mirror wrote a link to a section (its ".md" after the target).
-_MIRROR = re.compile(r"^(?:\.\./)*Page/(?P<path>[^#]+?)(?:\.md(?:#(?P<fragment>.*))?|#(?P<inner>[^#]*)\.md)$", re.S)
+# The mirror kept some namespaces in folders of their own (../Category/X.md) and redirects in
+# ../Redirect/T.md (T is the redirect's own title).
+_MIRROR = re.compile(
+    r"^(?:\.\./)*(?P<folder>Page|Redirect|Category|Template|MediaWiki|Wikipedia|Help|Portal|Draft|Module)/"
+    r"(?P<path>[^#]+?)(?:\.md(?:#(?P<fragment>.*))?|#(?P<inner>[^#]*)\.md)$",
+    re.S,
+)
+_MIRROR_PAGE_FOLDERS = ("Page", "Redirect")
 _URL = re.compile(r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):)?//(?P<host>[^/?#\s]*)(?P<rest>.*)$", re.S)
 # MediaWiki's default $wgUrlProtocols: what it links as an external URL (anything else with a
 # colon, File:X or doi:Y, is not a URL to it).
@@ -78,7 +85,9 @@ def resolve(href: str, profile: SiteProfile, *, wikilink_hint: bool = False, fig
     href = href.strip()
     if (mirror := _MIRROR.match(href)) is not None:
         fragment = mirror.group("fragment") or mirror.group("inner") or ""
-        return _local(mirror.group("path"), fragment, Origin.MIRROR, profile)
+        folder = mirror.group("folder")
+        path = mirror.group("path") if folder in _MIRROR_PAGE_FOLDERS else f"{folder}:{mirror.group('path')}"
+        return _local(path, fragment, Origin.MIRROR, profile)
     if (url := _URL.match(href)) is not None:
         scheme = (url.group("scheme") or "").lower()
         if scheme not in ("", "http", "https"):
