@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bot.core import gallery, invariants
 from bot.core.canonicalize import Context, canonicalize, read_label, rule_for
+from bot.core.closing import closing_block
 from bot.core.detect import find_links, unprotected_links
 from bot.core.diff import unified_diff
 from bot.core.labels import UnsafeLabel
@@ -35,13 +36,13 @@ from bot.core.model import (
 )
 from bot.core.options import DEFAULT_OPTIONS, Options
 from bot.core.profile import SiteProfile
+from bot.core.recheck import checked_rewrite, rejected
 from bot.core.registry import MemberList
 from bot.core.rewrite import apply_changes
 from bot.core.urls import Resolved, resolve
 
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CUT_LINE = "a <gallery> line that pandoc cut at a space in the file's name: the name is no longer certain"
-_GAP_LINK = re.compile(r"\[\[\s*:?\s*([^\[\]|:]+):[^\[\]]*\]\]")
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,12 @@ def _no_cyclic_gc():
 def _analyze(text, profile, options, title, members, redirects) -> PageResult:
     plan = plan_changes(text, profile, options, members, redirects)
     skipped = list(plan.skipped)
-    new_text, changes, new_spans = _checked_rewrite(text, plan, skipped, profile, options, members, redirects)
+
+    def second_pass(new_text: str):
+        second = plan_changes(new_text, profile, options, members, redirects, report_protected=False)
+        return second.changes, second.markup
+
+    new_text, changes, new_spans = checked_rewrite(text, plan.changes, skipped, second_pass)
     changes = _with_ids(changes)
     old_spans = [(change.start, change.end) for change in changes]
     skipped.sort(key=lambda skip: skip.start)
@@ -129,87 +135,6 @@ def select_changes(result: PageResult, keep) -> PageResult:
     )
 
 
-def _checked_rewrite(text, plan, skipped, profile, options, members=None, redirects=None):
-    """Apply the planned changes; drop (and report) those a page-level check rejects.
-
-    A finding the second pass can pin on one change drops that change. One it cannot (a link
-    elsewhere that now reads differently) is traced by re-checking subsets of the changes, so
-    only the changes that cause it are dropped: a page never loses a change that passes with
-    the others. Returns the new text, the changes kept and where each sits in the new text.
-    """
-    changes = list(plan.changes)
-    known = _KnownOutcomes(plan)
-
-    def findings(subset: list[Change]) -> tuple[dict[int, str], list[str]]:
-        new_text, spans = apply_changes(text, subset)
-        problem = invariants.outside_problem(text, new_text, subset, spans)
-        if problem is not None:  # pragma: no cover - apply_changes guarantees it; kept as a net
-            raise AssertionError(problem)
-        second = plan_changes(new_text, profile, options, members, redirects, report_protected=False)
-        attributed = invariants.structure_problems(subset, spans, second.markup)
-        unstable, elsewhere = invariants.unstable_changes(spans, second.changes)
-        attributed.update(unstable)
-        loose = [reason for again, reason in elsewhere if not known.expected(again, subset, spans)]
-        return attributed, loose
-
-    while changes:
-        attributed, loose = findings(changes)
-        if attributed:
-            skipped.extend(_rejected(changes[i], reason) for i, reason in sorted(attributed.items()))
-            changes = [change for i, change in enumerate(changes) if i not in attributed]
-            continue
-        if not loose:
-            break
-        culprits = set(_culprits(list(range(len(changes))), lambda chosen: not any(findings([changes[i] for i in chosen]))))
-        reason = f"{loose[0]}, found by re-checking the page's changes in subsets"
-        skipped.extend(_rejected(changes[i], reason) for i in sorted(culprits))
-        changes = [change for i, change in enumerate(changes) if i not in culprits]
-    new_text, spans = apply_changes(text, changes)
-    return new_text, changes, spans
-
-
-class _KnownOutcomes:
-    """What the first pass said about each link: a second-pass proposal at text no change touched
-    is expected when the first pass proposed the same there, or left that link alone on purpose."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.proposed = {(change.start, change.end): change.new for change in plan.changes}
-        self.left_alone = {(skip.start, skip.end) for skip in plan.skipped}
-
-    def expected(self, again: Change, applied: list[Change], spans: list[tuple[int, int]]) -> bool:
-        shift = 0
-        for change, (start, end) in zip(applied, spans):
-            if end <= again.start:
-                shift = change.end - end
-        old_span = (again.start + shift, again.end + shift)
-        return old_span in self.left_alone or self.proposed.get(old_span) == again.new
-
-
-def _culprits(indices: list[int], passes) -> list[int]:
-    """The indices whose changes make the page fail, by bisection: halves that pass on their own are
-    cleared; what fails only in combination is resolved by adding changes back one at a time."""
-    if passes(indices):
-        return []
-    if len(indices) == 1:
-        return indices
-    middle = len(indices) // 2
-    bad = _culprits(indices[:middle], passes) + _culprits(indices[middle:], passes)
-    rest = [index for index in indices if index not in bad]
-    if passes(rest):
-        return bad
-    kept: list[int] = []
-    for index in rest:
-        if passes([*kept, index]):
-            kept.append(index)
-        else:
-            bad.append(index)
-    return bad
-
-
-def _rejected(change: Change, reason: str) -> Skip:
-    return Skip(change.start, change.end, change.old, SkipReason.CHECK_FAILED, reason, change.rule)
-
-
 def _with_ids(changes: list[Change]) -> list[Change]:
     seen: Counter = Counter()
     result = []
@@ -239,7 +164,7 @@ def plan_changes(
     changes: list[Change] = []
     for occurrence, outcome in _canonicalized(text, resolved_links, profile, options):
         if isinstance(outcome, Change) and (problem := _change_problem(occurrence, outcome)):
-            outcome = _rejected(outcome, problem)
+            outcome = rejected(outcome, problem)
         (skipped if isinstance(outcome, Skip) else changes).append(outcome)
     warnings: tuple[str, ...] = ()
     if members is not None:
@@ -295,7 +220,7 @@ _ANY_CONTEXT = Context("", False)
 
 def _canonicalized(text: str, resolved_links, profile: SiteProfile, options: Options):
     """(occurrence, its change or the reason to leave it) for each link, in order, lazily."""
-    closing_start, notes_start = _closing_block(text, resolved_links, profile)
+    closing_start, notes_start = closing_block(text, [(occurrence, rule) for occurrence, _, rule in resolved_links], profile)
     for occurrence, resolved, rule in resolved_links:
         closing = closing_start <= occurrence.start < notes_start
         context = Context(text[occurrence.end : occurrence.end + 1], closing)
@@ -396,51 +321,3 @@ def _visible_text_problem(occurrence: Occurrence, change: Change) -> str | None:
         # pandoc labels [[:Category:X]] with its target, colon and all; MediaWiki shows it without.
         old_visible = old_visible[1:]
     return invariants.visible_text_problem(change, old_visible)
-
-
-# pandoc's footnotes, which it writes at the very end of a page, after the category links it
-# moved there: "1.  text" (older writers: a list) or "[1] text" (a paragraph a note, and the
-# note's own paragraphs after it).
-_NOTES = re.compile(r"^(?:1\.|\[1\])(?:[ \t]|$)", re.M)
-
-
-def _closing_block(text: str, links: list[tuple[Occurrence, Resolved, Rule]], profile: SiteProfile) -> tuple[int, int]:
-    """Where the page's closing block of category and interlanguage links starts and ends
-    (both len(text) when there is none).
-
-    The closing block is the end of the page holding only category links (Markdown or
-    wikitext), interlanguage links and white space, before any footnotes: pandoc moves a
-    page's categories there and writes its footnotes after them.
-    """
-    last = end = None
-    for occurrence, _resolved, rule in reversed(links):  # the last tag-like link with only notes after it
-        if _in_closing_block(occurrence, rule):
-            notes = _NOTES.search(text, occurrence.end)
-            end = notes.start() if notes else len(text)
-            if _closing_gap(text[occurrence.end : end], profile):
-                last = occurrence
-                break
-    if last is None or end is None:
-        return len(text), len(text)
-    start = end
-    for occurrence, _resolved, rule in reversed(links):
-        if occurrence.start >= last.end:
-            continue
-        if not _in_closing_block(occurrence, rule) or not _closing_gap(text[occurrence.end : start], profile):
-            break
-        start = occurrence.start
-    return start, end
-
-
-def _in_closing_block(occurrence: Occurrence, rule: Rule) -> bool:
-    return rule in (Rule.CATEGORY, Rule.INTERWIKI) and occurrence.syntax in (Syntax.MARKDOWN, Syntax.HTML_A)
-
-
-def _closing_gap(gap: str, profile: SiteProfile) -> bool:
-    """True when ``gap`` holds only white space and category or interlanguage tags."""
-    for match in _GAP_LINK.finditer(gap):
-        namespace = profile.namespace(match.group(1))
-        interwiki = profile.interwiki(match.group(1))
-        if not ((namespace is not None and namespace.id == 14) or (interwiki is not None and interwiki.local)):
-            return False
-    return not _GAP_LINK.sub("", gap).strip()

@@ -319,7 +319,7 @@ def test_one_unstable_link_costs_no_other_change(good, planted, where):
 
 
 def test_the_culprits_are_found_by_bisection():
-    from bot.core.analyze import _culprits
+    from bot.core.recheck import culprits as _culprits
 
     def failing_when(*rules):
         return lambda chosen: not any(rule(set(chosen)) for rule in rules)

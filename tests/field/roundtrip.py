@@ -27,7 +27,7 @@ from pathlib import Path
 import mwparserfromhell
 from mwparserfromhell.nodes import Comment, Tag, Template, Text, Wikilink
 
-from bot.core import Display, PageResult, Rule, SiteProfile, analyze, profile_for_host
+from bot.core import Display, PageResult, SiteProfile, analyze, profile_for_host
 from bot.core.titles import comparable
 from bot.core.variants import fold
 
@@ -120,15 +120,6 @@ def _form(link: Wikilink, trail: str, profile: SiteProfile, *, original: bool) -
     return LinkForm(_target_key(target, profile), _shown(label), trail, piped, str(link) + trail, recoverable)
 
 
-def _is_tag(target: str, profile: SiteProfile) -> bool:
-    """A category tag, file embed or interlanguage link: not a link in the text."""
-    if target.strip().startswith(":"):
-        return False
-    prefix = target.split(":", 1)[0].strip() if ":" in target else ""
-    namespace = profile.namespace(prefix) if prefix else None
-    return (namespace is not None and namespace.id in (6, 14, -2)) or prefix.lower() in profile.language_prefixes
-
-
 def original_links(wikitext: str, profile: SiteProfile) -> tuple[list[LinkForm], set[str]]:
     """The links of a page that pandoc carries over (not those inside templates, comments,
     nowiki and the like), in order, and the page's categories."""
@@ -137,7 +128,7 @@ def original_links(wikitext: str, profile: SiteProfile) -> tuple[list[LinkForm],
     text = str(wikitext)
     cursor = 0  # links come in page order: each is looked for after the one before
 
-    def walk(code, offset_base: str) -> None:
+    def walk(code) -> None:
         nonlocal cursor
         for node in code.nodes:
             if isinstance(node, _DROPPED_BY_PANDOC):
@@ -146,7 +137,7 @@ def original_links(wikitext: str, profile: SiteProfile) -> tuple[list[LinkForm],
                 if str(node.tag).lower() in _TAGS_PANDOC_DROPS:
                     continue
                 if node.contents is not None:
-                    walk(node.contents, offset_base)
+                    walk(node.contents)
                 continue
             if isinstance(node, Wikilink):
                 target = str(node.title)
@@ -157,7 +148,7 @@ def original_links(wikitext: str, profile: SiteProfile) -> tuple[list[LinkForm],
                     continue
                 if namespace is not None and namespace.id in (6, -2) and not target.strip().startswith(":"):
                     if node.text is not None:
-                        walk(mwparserfromhell.parse(str(node.text)), offset_base)  # a caption's links
+                        walk(mwparserfromhell.parse(str(node.text)))  # a caption's links
                     continue
                 written = str(node)
                 at = text.find(written, cursor)
@@ -168,7 +159,7 @@ def original_links(wikitext: str, profile: SiteProfile) -> tuple[list[LinkForm],
                     trail = match.group() if match else ""
                 links.append(_form(node, trail, profile, original=True))
 
-    walk(mwparserfromhell.parse(text), text)
+    walk(mwparserfromhell.parse(text))
     return links, categories
 
 
