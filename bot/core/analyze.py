@@ -39,7 +39,7 @@ from bot.core.profile import SiteProfile
 from bot.core.recheck import checked_rewrite, rejected
 from bot.core.registry import MemberList
 from bot.core.rewrite import apply_changes
-from bot.core.urls import Resolved, resolve
+from bot.core.urls import Origin, Resolved, resolve
 
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CUT_LINE = "a <gallery> line that pandoc cut at a space in the file's name: the name is no longer certain"
@@ -169,7 +169,33 @@ def plan_changes(
     warnings: tuple[str, ...] = ()
     if members is not None:
         changes, warnings = _with_member_changes(text, members, profile, options, changes, forms, redirects)
+    if report_protected and (other := _other_wiki(resolved_links, profile)):
+        warnings = (*warnings, other)
     return Plan(tuple(changes), tuple(skipped), forms, markup, warnings)
+
+
+def _other_wiki(resolved_links, profile: SiteProfile) -> str | None:
+    """A warning when most of the page's wikilinks point at one other language edition: the page
+    is most likely that wiki's (a ja page read as zh would turn its own links into interlanguage ones)."""
+    wikilinks = [  # the links pandoc made from wikilinks, where the mirror wrote a host
+        resolved for _occurrence, resolved, rule in resolved_links if rule in _WIKILINK_RULES and resolved.origin is Origin.URL
+    ]
+    hosts = Counter(
+        resolved.title.interwiki.lower() for resolved in wikilinks
+        if resolved.title is not None and resolved.title.colon is None and resolved.title.interwiki.lower() in profile.language_prefixes
+    )  # fmt: skip
+    if not hosts:
+        return None
+    language, count = hosts.most_common(1)[0]
+    if count < 3 or count * 2 <= len(wikilinks):
+        return None
+    return (
+        f"{count} of the page's {len(wikilinks)} wikilink URLs point at the {language} Wikipedia, not at {profile.host}: "
+        f"is it that wiki's page? (--site {language}.wikipedia.org)"
+    )
+
+
+_WIKILINK_RULES = frozenset({Rule.MD_MIRROR, Rule.MD_URL, Rule.INTERWIKI, Rule.CATEGORY, Rule.FILE})
 
 
 def has_planned_change(
