@@ -18,6 +18,7 @@ RULE_LABELS = {
     "md-url": "Markdown → page URL",
     "ext-self": "external link to this wiki",
     "interwiki": "other wiki",
+    "ext-interwiki": "external link to another wiki",
     "category": "category",
     "file": "file / image",
     "md-external": "Markdown → external site",
