@@ -136,7 +136,7 @@ def _render(occurrence, resolved, rule, label, context, profile, options):
     if not label.visible:
         # [https://own.wiki/wiki/T] showed a number: the link shows its title now. (Never the pipe
         # trick's [[T|]]: MediaWiki expands it only when saving, and not inside <ref>.)
-        return _colon_link(title, label, profile, force=True), Display.NUMBERED, True, "numbered external link becomes the title"
+        return _visible_link(title, label, profile, force=True), Display.NUMBERED, True, "numbered external link becomes the title"
     display = Display.BRACKETS if occurrence.doubled else Display.KEPT
     if context.closing_block and _written_as_tag(occurrence, title, label, profile):
         if title.is_category:
@@ -144,7 +144,7 @@ def _render(occurrence, resolved, rule, label, context, profile, options):
         if title.interwiki.lower() in profile.language_prefixes and _shows_title(label, title, profile):
             return f"[[{title.text}]]", Display.INTERLANGUAGE, False, ""
     if title.interwiki or title.is_category or title.is_file:
-        return _colon_link(title, label, profile), display, False, ""
+        return _visible_link(title, label, profile), display, False, ""
     return _wikilink(occurrence, resolved, title, label, profile, options), display, False, ""
 
 
@@ -208,7 +208,7 @@ def _names_file(caption: str, title: Title, profile: SiteProfile) -> bool:
     return comparable(written, profile) == comparable(name, profile)
 
 
-def _colon_link(title: Title, label: Label, profile: SiteProfile, *, force: bool = False) -> str:
+def _visible_link(title: Title, label: Label, profile: SiteProfile, *, force: bool = False) -> str:
     """A link that must stay a visible link: categories, files and other languages need the
     colon; other interwikis (``wikt:``) keep it only where it was written. ``force``: write the
     title as the label (a numbered link)."""
