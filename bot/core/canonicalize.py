@@ -133,16 +133,16 @@ def _render(occurrence, resolved, rule, label, context, profile, options):
     assert title is not None
     if rule is Rule.FILE and _is_figure(occurrence):
         return _figure(title, occurrence, label, profile)
-    if not label.visible:
-        # [https://own.wiki/wiki/T] showed a number: the link shows its title now. (Never the pipe
-        # trick's [[T|]]: MediaWiki expands it only when saving, and not inside <ref>.)
-        return _visible_link(title, label, profile, force=True), Display.NUMBERED, True, "numbered external link becomes the title"
-    display = Display.BRACKETS if occurrence.doubled else Display.KEPT
     if context.closing_block and _written_as_tag(occurrence, title, label, profile):
         if title.is_category:
             return _category_tag(title, label, profile)
         if title.interwiki.lower() in profile.language_prefixes and _shows_title(label, title, profile):
             return f"[[{title.text}]]", Display.INTERLANGUAGE, False, ""
+    if not label.wikitext.strip():
+        # [https://own.wiki/wiki/T] showed a number: the link shows its title now. (Never the pipe
+        # trick's [[T|]]: MediaWiki expands it only when saving, and not inside <ref>.)
+        return _visible_link(title, label, profile, force=True), Display.NUMBERED, True, "numbered external link becomes the title"
+    display = Display.BRACKETS if occurrence.doubled else Display.KEPT
     if title.interwiki or title.is_category or title.is_file:
         return _visible_link(title, label, profile), display, False, ""
     return _wikilink(occurrence, resolved, title, label, profile, options), display, False, ""

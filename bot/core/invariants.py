@@ -5,7 +5,7 @@
 2. Nothing else moves: the text outside the changed spans is byte-identical.
 3. Structure: each new wikilink or external link parses as exactly that node in the new page.
 4. Idempotence: a second pass over the new text proposes nothing.
-5. Nothing the pre-save transform would rewrite on saving (the pipe trick, signatures).
+5. Nothing the pre-save transform would rewrite on saving (the pipe trick, signatures, subst:).
 A change that fails is dropped and reported; it is never applied.
 """
 
@@ -29,9 +29,11 @@ def visible_text_problem(change: Change, old_visible: str) -> str | None:
     return None
 
 
-# What MediaWiki's pre-save transform rewrites when a page is saved: the pipe trick ([[T|]]) and
-# signatures (~~~). Text holding them would be saved as something other than what was reviewed.
-_PRE_SAVE = re.compile(r"\|\]\]|~~~")
+# What MediaWiki's pre-save transform rewrites when a page is saved: the pipe trick ([[T|]]),
+# signatures (~~~) and substitutions ({{subst:X}}). Text holding them would be saved as something
+# other than what was reviewed.
+_PRE_SAVE = re.compile(r"(?P<pipe>\|\]\])|(?P<signature>~~~)|(?P<subst>\{\{\s*(?:safe)?subst\s*:)", re.I)
+_WHAT = {"pipe": "the pipe trick", "signature": "a signature", "subst": "a substitution"}
 
 
 def pre_save_problem(change: Change) -> str | None:
@@ -39,8 +41,7 @@ def pre_save_problem(change: Change) -> str | None:
     found = _PRE_SAVE.search(change.new)
     if found is None:
         return None
-    what = "the pipe trick" if found.group() == "|]]" else "a signature"
-    return f"MediaWiki's pre-save transform would rewrite {found.group()!r} ({what})"
+    return f"MediaWiki's pre-save transform would rewrite {found.group()!r} ({_WHAT[found.lastgroup]})"
 
 
 def outside_problem(text: str, new_text: str, changes: Sequence[Change], spans: Sequence[tuple[int, int]]) -> str | None:

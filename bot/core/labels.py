@@ -60,7 +60,16 @@ def from_markdown(raw: str) -> Label:
     """Read a Markdown label (pandoc's output) into wikitext."""
     if not raw.strip():
         raise UnsafeLabel("empty label")
+    if (block := _BLOCK_LINE.search(raw)) is not None:
+        # In the page as it stands MediaWiki reads that line as a heading, list, table or pre block;
+        # joined into a link label it would not be one any more (a heading's section would vanish).
+        raise UnsafeLabel(f"the label runs over a line MediaWiki reads as a block ({block.group(1).strip() or 'space'!r})")
     return _MarkdownLabel(_LINE_BREAK.sub(" ", raw)).read()
+
+
+# A line that MediaWiki starts a block with: heading, list, definition, table, rule. (A line that
+# begins with spaces is read as text here, as everywhere in linkbot: the mirror indents its lists.)
+_BLOCK_LINE = re.compile(r"\n([=*#:;|!]|\{\||-{4})")
 
 
 class _MarkdownLabel:
@@ -98,6 +107,9 @@ class _MarkdownLabel:
             parts.append(wikitext)
             visible.append(shown)
         wikitext = _APOSTROPHE_BESIDE_QUOTES.sub("&#39;", "\x00".join(parts)).replace("\x00", "")
+        # Pieces that were harmless apart can meet here (\~\~\~ is three tildes, \_\_NOINDEX\_\_ a
+        # behaviour switch): what the pre-save transform or the parser would act on is escaped last.
+        wikitext = _TRANSFORMED.sub(lambda mark: _ESCAPED[mark.group()], wikitext)
         shown = "".join(visible)
         return Label(wikitext, shown, self.plain and wikitext == shown)
 
@@ -149,6 +161,10 @@ class _MarkdownLabel:
 
 
 _QUOTES = {1: "''", 2: "'''"}
+# Signatures (~~~, ~~~~, ~~~~~ on saving) and behaviour switches (__NOINDEX__): the first character
+# of each is written as a reference, which renders as itself.
+_TRANSFORMED = re.compile(r"~(?=~~)|_(?=_)")
+_ESCAPED = {"~": "&#126;", "_": "&#95;"}
 # A text's apostrophe beside the quotes of emphasis would merge with them (' + '' is bold): written
 # as a character reference there. (Apostrophes within a text are escaped when doubled already.)
 _APOSTROPHE_BESIDE_QUOTES = re.compile("'(?=\x00'')|(?<=''\x00)'")

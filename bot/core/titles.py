@@ -14,6 +14,7 @@ from bot.core.profile import FIRST_LETTER, SiteProfile
 
 _ILLEGAL = re.compile(r"[<>\[\]{}|\x00-\x1f\x7f\ufffd]|~~~|%[0-9A-Fa-f]{2}")
 _FRAGMENT_ILLEGAL = re.compile(r"[<>\[\]{}|\x00-\x1f\x7f\ufffd]")
+_HIDDEN = re.compile(r"[\t\n\r\x0b\x0c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _RELATIVE = re.compile(r"^\.\.?(?:/|$)|/\.\.?(?:/|$)")
 _MAX_TITLE_BYTES = 255
 
@@ -66,6 +67,10 @@ def parse_title(raw: str, profile: SiteProfile, fragment: str | None = None, *, 
         raise TitleError(f"title contains '#': {raw!r}")
     else:
         target = raw
+    if (hidden := _HIDDEN.search(target + fragment)) is not None:
+        # A line break or tab in a title makes no link in MediaWiki; bidi controls are dropped from
+        # titles: either way, not the link that was written. (Before white space is folded.)
+        raise TitleError(f"title contains {hidden.group()!r}, which MediaWiki titles cannot have as written")
     target = clean_spaces(target)
     fragment = " ".join(fragment.replace("_", " ").split())
     leading_colon: bool | None = target.startswith(":")
