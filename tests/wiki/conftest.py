@@ -46,6 +46,15 @@ class Wiki:
         with urllib.request.urlopen(f"{self.sandbox.api_url}?{query}", timeout=30) as answer:
             return json.load(answer)
 
+    def post(self, **params) -> dict:
+        body = urllib.parse.urlencode({**params, "format": "json", "formatversion": 2}).encode()
+        with urllib.request.urlopen(self.sandbox.api_url, data=body, timeout=60) as answer:
+            return json.load(answer)
+
+    def pre_save_transform(self, text: str, title: str = "Linkbot PST") -> str:
+        """What MediaWiki would store for ``text`` (its pre-save transform, as an anonymous user)."""
+        return self.post(action="parse", title=title, text=text, contentmodel="wikitext", onlypst=1)["parse"]["text"]
+
     def revisions(self, title: str) -> list[dict]:
         """Newest first: revid, user, comment, content."""
         answer = self.api(
