@@ -39,7 +39,7 @@ from bot.wiki.sources import LivePage, resolve_redirects
 @dataclass
 class RunReport:
     tally: Tally = field(default_factory=Tally)
-    outcomes: Counter = field(default_factory=Counter)  # saved, merged, refused, conflict, nothing
+    outcomes: Counter = field(default_factory=Counter)  # saved, merged, transformed, refused, conflict, nothing
     excluded: list[tuple[str, str]] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -127,15 +127,20 @@ class Scanner:
         if not pending:
             return
         try:
-            merged = verify_saved(self.session.site, pending, self.settings.retry)
+            differing = verify_saved(self.session.site, pending, self.settings.retry)
         except WikiUnavailableError as error:
             get_logger().warning("saved revisions not verified", error=str(error), revisions=len(pending))
             return
-        for outcome in merged:
-            self.report.outcomes["merged"] += 1
+        for outcome in differing:
+            self.report.outcomes[outcome.status] += 1
             self.report.outcomes["saved"] -= 1
-            self.report.merged.append(outcome.title)
-            get_logger(page=outcome.title).warning("merged with a concurrent edit", new_revision=outcome.new_revision)
+            log = get_logger(page=outcome.title)
+            if outcome.status == "merged":
+                self.report.merged.append(outcome.title)
+                log.warning("merged with a concurrent edit", new_revision=outcome.new_revision)
+            else:
+                self.report.failed.append((outcome.title, outcome.detail))
+                log.error("saved text changed by the wiki", new_revision=outcome.new_revision, detail=outcome.detail)
 
     def process(self, page: LivePage) -> None:
         log = get_logger(page=page.title, revision=page.revision_id)

@@ -8,8 +8,9 @@
 - Protection, blocks, missing rights, abuse filters and the spam blacklist are reported
   for the page and not retried; transient failures go through the one retry layer.
 - After saving, the saved revision's text is compared with the intended text: MediaWiki
-  may merge a concurrent edit silently, and that is reported. The comparison is batched
-  (``verify_saved``: one request per 50 saved revisions) rather than one read per edit.
+  may merge a concurrent edit silently, and that is reported; a difference with no edit in
+  between is MediaWiki's own transform of the text, reported as a bug. The comparison is
+  batched (``verify_saved``: one request per 50 saved revisions) rather than one read per edit.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ MAX_CONFLICTS = 3
 
 @dataclass(frozen=True)
 class SaveOutcome:
-    status: str  # saved | merged | refused | conflict | nothing
+    status: str  # saved | merged | transformed | refused | conflict | nothing
     title: str
     base_revision: int
     new_revision: int = 0
@@ -98,9 +99,12 @@ VERIFY_BATCH = 50
 def verify_saved(site, outcomes: list[SaveOutcome], policy: RetryPolicy) -> list[SaveOutcome]:
     """Compare each saved revision with the intended text (``detail`` holds its sha1), in batches.
 
-    Returns the outcomes whose saved revision differs: MediaWiki merged a concurrent edit.
+    Returns the outcomes whose saved revision differs, diagnosed: ``merged`` when someone edited the
+    page after the revision the bot based its edit on (MediaWiki merged that edit in), ``transformed``
+    when nobody did, so MediaWiki itself changed the text sent (its pre-save transform: a linkbot
+    bug, never accepted silently).
     """
-    merged = []
+    differing = []
     for start in range(0, len(outcomes), VERIFY_BATCH):
         batch = outcomes[start : start + VERIFY_BATCH]
         request = site.simple_request(
@@ -112,16 +116,26 @@ def verify_saved(site, outcomes: list[SaveOutcome], policy: RetryPolicy) -> list
         )
         answer = with_retries(request.submit, policy, f"checking {len(batch)} saved revision(s)")
         saved = {
-            revision["revid"]: revision.get("sha1", "")
+            revision["revid"]: (revision.get("sha1", ""), revision.get("parentid", 0))
             for page in answer["query"]["pages"]
             for revision in page.get("revisions", [])
         }
-        merged += [
-            dataclasses.replace(outcome, status="merged", detail="MediaWiki merged a concurrent edit into the saved revision")
-            for outcome in batch
-            if saved.get(outcome.new_revision) != outcome.detail
-        ]
-    return merged
+        for outcome in batch:
+            sha1, parent = saved.get(outcome.new_revision, ("", 0))
+            if sha1 != outcome.detail:
+                differing.append(_diagnosed(outcome, parent))
+    return differing
+
+
+def _diagnosed(outcome: SaveOutcome, parent: int) -> SaveOutcome:
+    if parent != outcome.base_revision:
+        detail = f"MediaWiki merged a concurrent edit (revision {parent}) into the saved revision {outcome.new_revision}"
+        return dataclasses.replace(outcome, status="merged", detail=detail)
+    detail = (
+        f"MediaWiki changed the text sent when saving revision {outcome.new_revision} (its pre-save transform), "
+        "though nobody else edited the page: a bug in linkbot; check the revision"
+    )
+    return dataclasses.replace(outcome, status="transformed", detail=detail)
 
 
 def _refusal(error: BaseException) -> str:
