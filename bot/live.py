@@ -184,12 +184,20 @@ class Scanner:
         return resolve_redirects(self.session.site, targets, self.settings.retry) if targets else {}
 
     def record(self, page: LivePage, full: PageResult) -> tuple[int | None, PageResult]:
-        """Queue the proposal; the accepted result holds exactly its approved changes."""
-        recorded = self.queue.record(self.session.wiki_id, page.revision_id, full, self.run_id, self.settings.auto_approve)
+        """Queue the proposal; the accepted result holds exactly its approved changes. A dry run
+        records the proposal but decides nothing: what its auto-approval rules would approve is
+        shown, not stored."""
+        live = self.settings.mode == "live"
+        auto = self.settings.auto_approve
+        recorded = self.queue.record(self.session.wiki_id, page.revision_id, full, self.run_id, auto if live else frozenset())
         self.last_proposal = recorded.id
         if recorded.id is None:
             return None, full
-        approved = {item.change.id for item in self.queue.get(recorded.id).approved()}
+        proposal = self.queue.get(recorded.id)
+        approved = {item.change.id for item in proposal.approved()}
+        if not live:
+            would = self.queue.auto_approvable(recorded.id, auto)
+            approved |= {item.change.id for item in proposal.changes if item.number in would}
         return recorded.id, select_changes(full, lambda change: change.id in approved)
 
     def accepted(self, page: LivePage) -> PageResult:

@@ -53,9 +53,12 @@ def scheduled_run(session: WikiSession, settings: Settings, queue: Queue, regist
             report.stopped = talk
         run_settings = dataclasses.replace(settings, mode=mode)
         deadline = clock + settings.run.max_minutes * 60 if settings.run.max_minutes else None
+        # A dry run decides nothing (its auto-approvals are only shown), so it marks no page as done:
+        # the next live run analyses the page again and approves what its rules allow.
+        seen = (lambda page: state.mark_seen(session.wiki_id, page.title, page.revision_id)) if mode == "live" else None
         scanner = Scanner(
             session, run_settings, queue, io.StringIO(), run_id=run_id, registries=registries, deadline=deadline,
-            after_page=lambda page: state.mark_seen(session.wiki_id, page.title, page.revision_id), shutoff=shutoff,
+            after_page=seen, shutoff=shutoff,
         )  # fmt: skip
         pages = _unseen(read_pages(session.site, _sources(session, settings, state, registries), settings.retry,
                                    namespaces=settings.namespaces, shutoff=scanner.reading()), session, state)  # fmt: skip

@@ -87,7 +87,9 @@ class Queue:
     def record(
         self, wiki: str, base_revid: int, result: PageResult, run_id: str, auto_approve: frozenset[Rule] = frozenset()
     ) -> Recorded:
-        """Record a scan of one page (``result.text`` is the base text); idempotent per base revision."""
+        """Record a scan of one page (``result.text`` is the base text); idempotent per base revision.
+        ``auto_approve``: rules whose undecided changes are approved now (live runs only: a dry run
+        decides nothing, see ``auto_approvable``)."""
         base_sha1 = sha1(result.text)
         with self.db.transaction() as sql:
             # A revert brings back an old text under a new revision: that is a new proposal.
@@ -113,7 +115,7 @@ class Queue:
                 return Recorded(None, created=False, superseded=tuple(older))
             proposal_id = _insert(sql, wiki, base_revid, base_sha1, result, run_id)
             reverted = _reverted(sql, wiki, result.title, proposal_id)
-            carried = _carry_over(sql, older, proposal_id, reverted)
+            carried = _carry_over(sql, _predecessors(sql, wiki, result.title, older, proposal_id), proposal_id, reverted)
             auto = _auto_approve(sql, proposal_id, auto_approve, reverted)
             _refresh_status(sql, proposal_id)
         return Recorded(proposal_id, True, tuple(older), carried, auto, len(reverted))
@@ -144,6 +146,14 @@ class Queue:
             )
             _refresh_status(sql, proposal_id)
         return self.get(proposal_id)
+
+    def auto_approvable(self, proposal_id: int, rules: frozenset[Rule]) -> set[int]:
+        """Numbers of the changes a live run would approve now by ``rules`` (nothing is written)."""
+        row = self.db.query("SELECT wiki, title FROM proposal WHERE id = ?", (proposal_id,))
+        if not row or not rules:
+            return set()
+        reverted = _reverted(self.db.connection, row[0]["wiki"], row[0]["title"], proposal_id)
+        return {r["number"] for r in _auto_approvable(self.db.connection, proposal_id, rules, reverted)}
 
     def get(self, proposal_id: int) -> Proposal:
         rows = self.db.query("SELECT * FROM proposal WHERE id = ?", (proposal_id,))
@@ -261,16 +271,33 @@ def _carry_over(sql, older: list[int], proposal_id: int, reverted: set[int] = fr
     return len({r["number"] for r in rows})
 
 
-def _auto_approve(sql, proposal_id: int, rules: frozenset[Rule], reverted: set[int] = frozenset()) -> int:
-    """Mechanical rules may be approved by configuration; changes that need review never are."""
-    if not rules:
-        return 0
+def _predecessors(sql, wiki: str, title: str, older: list[int], proposal_id: int) -> list[int]:
+    """The proposals whose decisions a new proposal of the page inherits: the open ones it supersedes,
+    and the page's latest applied one, so that a rejection outlives the save of the page's other
+    changes. (Approvals of applied changes do not come back: see ``_reverted``. A stale proposal's
+    decisions do not either: the page changed under them, and a person looks again.)"""
+    closed = sql.execute(
+        "SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status = 'applied' AND id < ? ORDER BY id DESC LIMIT 1",
+        (wiki, title, proposal_id),
+    ).fetchone()
+    return sorted({*older, *([closed["id"]] if closed else [])})
+
+
+def _auto_approvable(sql, proposal_id: int, rules: frozenset[Rule], reverted: set[int]) -> list:
+    """The undecided changes of these rules that do not need review and were not reverted."""
     rows = sql.execute(
         """SELECT number, rule FROM change c WHERE proposal_id = ? AND needs_review = 0
            AND NOT EXISTS (SELECT 1 FROM decision d WHERE d.proposal_id = c.proposal_id AND d.number = c.number)""",
         (proposal_id,),
     ).fetchall()
-    chosen = [r for r in rows if Rule(r["rule"]) in rules and r["number"] not in reverted]
+    return [r for r in rows if Rule(r["rule"]) in rules and r["number"] not in reverted]
+
+
+def _auto_approve(sql, proposal_id: int, rules: frozenset[Rule], reverted: set[int] = frozenset()) -> int:
+    """Mechanical rules may be approved by configuration; changes that need review never are."""
+    if not rules:
+        return 0
+    chosen = _auto_approvable(sql, proposal_id, rules, reverted)
     stamp = now()
     sql.executemany(
         "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, 'approved', ?, ?, '', ?)",

@@ -78,4 +78,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (wiki, title)
     );
     """,
+    # 3: REPLACE INTO / INSERT OR REPLACE delete the row they replace without firing DELETE
+    # triggers (unless recursive_triggers is on, which no other program need set): refused before
+    # the insert, like UPDATE and DELETE.
+    """
+    CREATE TRIGGER decision_no_replace BEFORE INSERT ON decision
+    WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM decision WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    """,
 )

@@ -28,6 +28,10 @@ def result(text: str = PAGE, title: str = "P"):
     return analyze(text, ZH_WIKIPEDIA, title=title)
 
 
+def result_without_first():
+    return result(PAGE.replace('[A](../Page/A.md "wikilink")', "[[A]]"))
+
+
 def test_new_file_is_migrated_and_marked(tmp_path):
     path = tmp_path / "deep" / "queue.sqlite3"
     Database(path).close()
@@ -116,6 +120,18 @@ def test_auto_approval_never_takes_needs_review_changes(queue):
     assert {d.source for d in queue.audit(recorded.id)} == {"auto-approve"}
 
 
+def test_a_rejection_outlives_the_save_of_the_pages_other_changes(queue):
+    first = queue.record("zh", 10, result(), "run1")
+    queue.decide(first.id, [1], "approved", "alice")
+    queue.decide(first.id, [2], "rejected", "bob", reason="not this one")
+    queue.mark(first.id, "applied", saved_revid=11)
+    # Revision 11 holds change 1; changes 2 and 3 are proposed again.
+    later = queue.record("zh", 11, result_without_first(), "run2")
+    decisions = {item.change.rule: (item.decision, item.decided_by) for item in queue.get(later.id).changes}
+    assert decisions[Rule.MD_URL] == ("rejected", "bob")  # carried over, as an approval would be
+    assert decisions[Rule.FILE] == ("pending", "")
+
+
 def test_a_later_auto_approving_run_approves_an_earlier_pending_proposal(queue):
     first = queue.record("zh", 10, result(), "dry-run")
     queue.decide(first.id, [2], "rejected", "bob")
@@ -171,10 +187,19 @@ def test_decisions_and_states(queue):
 def test_audit_trail_is_append_only(queue):
     recorded = queue.record("zh", 10, result(), "run")
     queue.decide(recorded.id, [1], "approved", "alice")
-    for statement in ("UPDATE decision SET who = 'mallory'", "DELETE FROM decision"):
+    row = queue.db.connection.execute("SELECT * FROM decision").fetchone()
+    forged = (row["id"], row["proposal_id"], row["number"], "rejected", "mallory", row["at"], "", "cli")
+    columns = "(id, proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    for statement, parameters in (
+        ("UPDATE decision SET who = 'mallory'", ()),
+        ("DELETE FROM decision", ()),
+        (f"REPLACE INTO decision {columns}", forged),
+        (f"INSERT OR REPLACE INTO decision {columns}", forged),
+        (f"INSERT INTO decision {columns} ON CONFLICT (id) DO UPDATE SET who = 'mallory'", forged),
+    ):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            queue.db.connection.execute(statement)
-    assert [d.who for d in queue.audit(recorded.id)] == ["alice"]
+            queue.db.connection.execute(statement, parameters)
+    assert [(d.who, d.decision) for d in queue.audit(recorded.id)] == [("alice", "approved")]
 
 
 def _decide_many(path: str, who: str, decision: str, rounds: int) -> None:
@@ -253,6 +278,6 @@ def test_version_1_file_is_migrated(tmp_path):
     connection.commit()
     connection.close()
     database = Database(path)
-    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 2
+    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 3
     assert database.query("SELECT count(*) FROM run_state")[0][0] == 0
     database.close()

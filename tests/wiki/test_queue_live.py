@@ -190,3 +190,29 @@ def test_reverted_edit_is_not_reapplied_without_a_person(wiki, tmp_path):
     run(wiki, queue, "apply", "--mode", "live")
     assert wiki.text("Revert/page") == "[[A]]"
     assert [rev["user"] for rev in wiki.revisions("Revert/page")][:3] == ["LinkBot", "Admin", "LinkBot"]
+
+
+def test_a_dry_run_decides_nothing(wiki, tmp_path):
+    """A dry run with --auto-approve shows what it would approve and stores no decision: a later live
+    apply has nothing approved to save."""
+    queue = tmp_path / "q.sqlite3"
+    wiki.sandbox.edit("DryDecides/page", PAGE)
+    output = run(wiki, queue, "scan", "-prefixindex:DryDecides/", "--auto-approve", "all").stdout
+    assert "queued: proposal 1, 3 change(s) approved, 0 waiting for review" in output  # what a live run would approve
+    shown = json.loads(run(wiki, queue, "show", "1", "--format", "json").stdout)
+    assert shown["audit"] == [] and shown["status"] == "pending"
+    run(wiki, queue, "apply", "--mode", "live")
+    assert len(wiki.revisions("DryDecides/page")) == 1  # nothing saved
+
+
+def test_a_rejection_lasts_after_the_other_changes_are_saved(wiki, tmp_path):
+    queue = tmp_path / "q.sqlite3"
+    wiki.sandbox.edit("Lasting/page", PAGE)
+    scan(wiki, queue, "Lasting/")
+    run(wiki, queue, "approve", "1", "--change", "1", "3", "--reviewer", "alice")
+    run(wiki, queue, "reject", "1", "--change", "2", "--reviewer", "bob", "--reason", "keep it")
+    run(wiki, queue, "apply", "--mode", "live")
+    scan(wiki, queue, "Lasting/")  # the new revision still holds the rejected link
+    latest = proposals(wiki, queue)[-1]
+    assert latest["id"] == 2 and [c["decision"] for c in latest["changes"]] == ["rejected"]
+    assert latest["status"] == "rejected"

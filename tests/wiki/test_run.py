@@ -53,7 +53,8 @@ def test_cycle_records_then_saves_and_keeps_state(runner, tmp_path):
     assert code == EXIT_OK and summary["mode"] == "dry-run" and summary["pages_read"] == 1 and summary["saved"] == 0
     assert {"pages_read", "proposals", "saved", "skipped", "failed", "duration_s", "stopped"} <= set(summary)
     code, summary, _ = run("--mode", "live")
-    assert code == EXIT_OK and summary["saved"] == 1 and summary["pages_read"] == 0  # revision already analysed
+    # The dry run decided nothing and marked nothing done: the live run reads the page again, approves.
+    assert code == EXIT_OK and summary["saved"] == 1 and summary["pages_read"] == 1
     assert wiki.text("Run/a") == "[[A]]"
     code, summary, _ = run("--mode", "live")
     assert (code, summary["saved"]) == (EXIT_OK, 0)
