@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import signal
 import sys
@@ -82,12 +83,19 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
 
 
 def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int:
+    """Save the approved changes. A live apply takes the run lock (``linkbot run``'s): two savers
+    working through one queue at once would each find the other's saves and call them stale."""
     from bot.apply import apply_approved
-    session, _ = connect(settings, args)
-    color = use_color(settings, streams.out, environ)
-    report = apply_approved(
-        session, settings, queue, streams.out, color, run_id=run_id(), registries=registries(args, settings)
-    )
+    from bot.lock import RunLock
+    from bot.runner import lock_path
+
+    lock = RunLock(lock_path(settings, queue.db.path)) if settings.mode == "live" else contextlib.nullcontext()
+    with lock:
+        session, _ = connect(settings, args)
+        color = use_color(settings, streams.out, environ)
+        report = apply_approved(
+            session, settings, queue, streams.out, color, run_id=run_id(), registries=registries(args, settings)
+        )
     streams.out.write("\n" + report.render())
     return run_exit_code(report, check=False)
 

@@ -216,3 +216,26 @@ def test_a_rejection_lasts_after_the_other_changes_are_saved(wiki, tmp_path):
     latest = proposals(wiki, queue)[-1]
     assert latest["id"] == 2 and [c["decision"] for c in latest["changes"]] == ["rejected"]
     assert latest["status"] == "rejected"
+
+
+def test_two_live_applies_at_once(wiki, tmp_path):
+    """Two `apply --mode live` started together: one saves, the other finds the lock taken (exit 7)
+    or, if it starts after, finds everything applied; no proposal turns stale, no page is saved twice."""
+    from bot.cli import EXIT_LOCKED
+
+    queue = tmp_path / "q.sqlite3"
+    titles = [f"Twice/{n:02d}" for n in range(8)]
+    for title in titles:
+        wiki.sandbox.edit(title, f'[{title}](../Page/{title}.md "wikilink")')
+    scan(wiki, queue, "Twice/")
+    for proposal in proposals(wiki, queue):
+        run(wiki, queue, "approve", str(proposal["id"]), "--reviewer", "alice")
+    env = dict(os.environ, PYWIKIBOT_DIR=str(wiki.pywikibot_dir), LINKBOT_QUEUE=str(queue), NO_COLOR="1")
+    command = [sys.executable, "-m", "bot", "apply", "--config", str(wiki.config), "--mode", "live"]
+    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [process.communicate(timeout=300) for process in processes]
+    codes = sorted(process.returncode for process in processes)
+    assert codes in ([EXIT_OK, EXIT_OK], [EXIT_OK, EXIT_LOCKED]), results
+    assert {p["status"] for p in proposals(wiki, queue)} == {"applied"}
+    for title in titles:
+        assert sum(rev["user"] == "LinkBot" for rev in wiki.revisions(title)) == 1, title
