@@ -79,11 +79,23 @@ def scheduled_run(session: WikiSession, settings: Settings, queue: Queue, regist
     return summary
 
 
+REVIEW_OFF = "on-wiki review is off: [run] review_page is set, but neither review_groups nor review_users names who may decide"
+
+
+def review_is_on(settings: Settings) -> bool:
+    """On-wiki review needs a page and someone allowed to decide on it: there is no default group."""
+    run = settings.run
+    return bool(run.review_page and (run.review_groups or run.review_users))
+
+
 def _take_wiki_decisions(session: WikiSession, settings: Settings, queue: Queue, state: RunState) -> dict:
     """Decisions editors made on the review page since the bot last published it, into the queue."""
     title = settings.run.review_page
     if not title:
         return {}
+    if not review_is_on(settings):
+        get_logger().warning(REVIEW_OFF)
+        return {"off": REVIEW_OFF}
     from bot.errors import InputError
     from bot.wiki.reviewpage import read_decisions
 
@@ -108,7 +120,7 @@ def _take_wiki_decisions(session: WikiSession, settings: Settings, queue: Queue,
 
 def _publish(session: WikiSession, settings: Settings, queue: Queue, state: RunState, base_revision: int) -> dict:
     title = settings.run.review_page
-    if not title or settings.mode != "live":
+    if not review_is_on(settings) or settings.mode != "live":
         return {}
     from bot.wiki.reviewpage import publish
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from bot.core.profile import (
     mobile_host,
 )
 from bot.core.sites import CANONICAL_NAMESPACES, profile_for_host, wikimedia_interwikis
+from bot.configfile import read_config
 from bot.errors import ConfigError, UnknownSiteError
 
 DEFAULT_CONFIG = Path("config") / "linkbot.toml"
@@ -58,7 +58,8 @@ class RunSettings:
     log_backups: int = 5
     lock_file: str = ""  # "" = the queue file's name + ".lock"
     review_page: str = ""  # the on-wiki review page, e.g. "User:LinkBot/Review" ("" = none)
-    review_groups: tuple[str, ...] = ("autoconfirmed",)  # users in these groups may decide on the page
+    # Who may decide on the page: no default. (A stock wiki puts every new account in autoconfirmed.)
+    review_groups: tuple[str, ...] = ()  # users in these groups may decide on the page
     review_users: tuple[str, ...] = ()  # ... and these users, whatever their groups
 
 
@@ -141,76 +142,12 @@ def load_settings(
 
 
 def _read_config(path: Path) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read config file: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    section = lambda name: _table(data, name, path)  # noqa: E731
-    linkbot, rules, protect, output = section("linkbot"), section("rules"), section("protect"), section("output")
-    values: dict[str, Any] = {}
-    _copy(linkbot, "site", values, "site", str, path)
-    _copy(rules, "enabled", values, "rules", (str, list), path)
-    _copy(rules, "review", values, "review_rules", (str, list), path)
-    _copy(rules, "split_trails", values, "split_trails", bool, path)
-    _copy(protect, "ref_citation_urls", values, "protect_ref_urls", bool, path)
-    _copy(output, "color", values, "color", str, path)
-    _copy(output, "log_format", values, "log_format", str, path)
-    values.update(_wiki_and_queue_values(section("wiki"), section("queue"), path))
-    retry = section("retry")
-    if retry:
-        try:
-            values["retry"] = RetryPolicy(**retry)
-        except TypeError as error:
-            raise ConfigError(f"{path}: [retry]: {error}") from None
-    if "summary" in data:
-        values["summaries"] = section("summary")
-    run = section("run")
-    if run:
-        try:
-            run = {key: tuple(value) if isinstance(value, list) else value for key, value in run.items()}
-            values["run"] = RunSettings(**run)
-        except TypeError as error:
-            raise ConfigError(f"{path}: [run]: {error}") from None
-    if "sites" in data:
-        values["sites"] = {host.lower(): table for host, table in section("sites").items()}
+    values = read_config(path)
+    if "retry" in values:
+        values["retry"] = RetryPolicy(**values["retry"])
+    if "run" in values:
+        values["run"] = RunSettings(**values["run"])
     return values
-
-
-def _wiki_and_queue_values(wiki: dict, queue: dict, path: Path) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    _copy(wiki, "mode", values, "mode", str, path)
-    _copy(wiki, "family", values, "family", str, path)
-    _copy(wiki, "code", values, "code", str, path)
-    _copy(wiki, "host_aliases", values, "host_aliases", list, path)
-    _copy(wiki, "in_use_templates", values, "in_use_templates", list, path)
-    _copy(wiki, "shutoff_page", values, "shutoff_page", str, path)
-    _copy(wiki, "shutoff_run_value", values, "shutoff_run_value", str, path)
-    _copy(wiki, "shutoff_max_age", values, "shutoff_max_age", (int, float), path)
-    _copy(wiki, "minor", values, "minor", bool, path)
-    _copy(wiki, "max_edits", values, "max_edits", int, path)
-    _copy(wiki, "namespaces", values, "namespaces", list, path)
-    _copy(queue, "path", values, "queue_path", str, path)
-    _copy(queue, "auto_approve", values, "auto_approve", (str, list), path)
-    _copy(queue, "reviewer", values, "reviewer", str, path)
-    return values
-
-
-def _table(data: dict, name: str, path: Path) -> dict:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{path}: [{name}] must be a table")
-    return value
-
-
-def _copy(source: dict, key: str, target: dict, name: str, kind, path: Path) -> None:
-    if key in source:
-        if not isinstance(source[key], kind):
-            raise ConfigError(f"{path}: {key} has the wrong type ({type(source[key]).__name__})")
-        target[name] = source[key]
 
 
 def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:

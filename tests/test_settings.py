@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.core import Rule, analyze
@@ -72,16 +74,28 @@ def test_configured_site_profile(config):
 @pytest.mark.parametrize(
     "body, message",
     [
-        ("[linkbot]\nsite = 3\n", "site has the wrong type"),
+        ("[linkbot]\nsite = 3\n", "[linkbot] site: expected a string, not 3"),
         ("linkbot = 1\n", "[linkbot] must be a table"),
         ('[rules]\nenabled = ["bogus"]\n', "unknown rule 'bogus'"),
-        ('[output]\ncolor = "rainbow"\n', "color must be auto, always or never"),
+        ('[output]\ncolor = "rainbow"\n', "[output] color: expected 'auto', 'always' or 'never', not 'rainbow'"),
+        ("[wiki]\nmax_edit = 3\n", "[wiki] max_edit: unknown key (did you mean max_edits?)"),
+        ("[wiki]\nmax_edits = -1\n", "[wiki] max_edits: expected a whole number, 0 or more, not -1"),
+        ('[retry]\nattempts = "many"\n', "[retry] attempts: expected a whole number, 1 or more, not 'many'"),
+        ("[retry]\ninitial_wait = -2\n", "[retry] initial_wait: expected a number 0 or more, not -2"),
+        ("[run]\nbreaker_rate = 1.5\n", "[run] breaker_rate: expected a number between 0 and 1, not 1.5"),
+        ("[run]\nmax_minutes = true\n", "[run] max_minutes: expected a number 0 or more, not True"),
+        ("[run]\nreview_groups = \"sysop\"\n", "[run] review_groups: expected a list of strings, not 'sysop'"),
+        ("[runn]\nx = 1\n", "[runn]: unknown section (did you mean run?)"),
+        ('[run]\nreview_groups = ["sysop", "user"]\n', "[run] review_groups: expected groups not every account is in ('user' is everyone)"),
+        ('[sites."w.example.org"]\nlinktrail = "[a-z"\n', '[sites."w.example.org"] linktrail: expected a regular expression'),
+        ('[sites."w.example.org"]\nlangauge = "de"\n', "unknown key (did you mean language?)"),
+        ('[summary.zh]\ntempalte = "x"\n', "[summary.zh] tempalte: unknown key (did you mean template?)"),
     ],
 )
 def test_config_errors(tmp_path, body, message):
     path = tmp_path / "c.toml"
     path.write_text(body, encoding="utf-8")
-    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ConfigError, match=re.escape(message)):
         load_settings(str(path), environ={})
 
 

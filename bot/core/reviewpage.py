@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import mwparserfromhell
 
@@ -67,8 +68,20 @@ def statuses(page_text: str) -> dict[tuple[int, int], str]:
     start, end = page_text.find(BEGIN), page_text.find(END)
     if start < 0 or end < start:
         return {}
+    return _fields(page_text[start:end])
+
+
+def field_values(page_text: str) -> dict[tuple[int, int], str]:
+    """The status fields a revision shows, for telling who set them: the bot's part's, or with its
+    markers broken, every field on the page (a decision typed while a marker was broken is still
+    its typist's, not whoever mends the marker)."""
+    start, end = page_text.find(BEGIN), page_text.find(END)
+    return _fields(page_text[start:end] if 0 <= start < end else page_text)
+
+
+def _fields(text: str) -> dict[tuple[int, int], str]:
     found: dict[tuple[int, int], str] = {}
-    for template in mwparserfromhell.parse(page_text[start:end]).ifilter_templates(recursive=True):
+    for template in mwparserfromhell.parse(text).ifilter_templates(recursive=True):
         if template.name.strip().lower() != TEMPLATE or not template.has("id"):
             continue
         match = re.fullmatch(r"\s*(\d+)\.(\d+)\s*", str(template.get("id").value))
@@ -79,7 +92,52 @@ def statuses(page_text: str) -> dict[tuple[int, int], str]:
     return found
 
 
-def changed_statuses(before: str, after: str) -> dict[tuple[int, int], str]:
-    """The status fields an edit set to approved or rejected (what one revision decided)."""
-    old, new = statuses(before), statuses(after)
-    return {key: value for key, value in new.items() if value != "pending" and old.get(key) != value}
+@dataclass(frozen=True)
+class PageRevision:
+    """One revision of the review page, as the history gives it."""
+
+    revid: int
+    user: str  # "" when the wiki hides it
+    text: str
+    restores: bool = False  # an undo, rollback or revert to an earlier text (MediaWiki's tags, or a same sha1)
+
+
+@dataclass(frozen=True)
+class FieldDecision:
+    """A status field set to approved or rejected, and whose decision that is."""
+
+    proposal_id: int
+    number: int
+    decision: str  # approved | rejected
+    user: str  # who changed the field's value: never one who only restored or re-saved it
+    revid: int  # the revision where that user set it
+    restored_by: str = ""  # set again by restoring an earlier text (an undo, a revert)
+
+
+def decisions_from_history(revisions: Sequence[PageRevision], bot_user: str) -> list[FieldDecision]:
+    """The decisions the page's history shows, oldest first. ``revisions[0]`` is the base (the bot's
+    last publication, or an empty page), the rest follow in order.
+
+    A field's value counts as decided by the author of the revision that changed it from the value
+    it last had: a revision in which the field is missing (the page blanked, a marker broken) does
+    not reset it, so restoring the text never makes the restorer its author. A revision that
+    restores earlier text gives each value it brings back to whoever last set that value.
+    """
+    last: dict[tuple[int, int], str] = dict(field_values(revisions[0].text)) if revisions else {}
+    setters: dict[tuple[tuple[int, int], str], tuple[str, int]] = {}
+    decisions: list[FieldDecision] = []
+    for revision in revisions[1:]:
+        for key, value in field_values(revision.text).items():
+            before = last.get(key)
+            last[key] = value
+            if value == before or revision.user == bot_user:
+                continue
+            if revision.restores:
+                setter = setters.get((key, value))
+                if setter is not None and value != "pending":
+                    decisions.append(FieldDecision(*key, value, *setter, restored_by=revision.user or "(hidden)"))
+                continue
+            setters[(key, value)] = (revision.user, revision.revid)
+            if value != "pending":
+                decisions.append(FieldDecision(*key, value, revision.user, revision.revid))
+    return decisions

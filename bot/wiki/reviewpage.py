@@ -1,16 +1,17 @@
 """The on-wiki review page, on the wiki: whose decisions count, and publishing the list.
 
-A decision is taken from the page's revision history, never from its text: each revision since
-the bot last published the page is compared with the one before it, and every status field it
-set to approve/reject is attributed to that revision's author. The author's groups come from the
-API. Decisions by users outside the allowed groups and names are ignored and reported.
+A decision is taken from the page's revision history, never from its text: each status field's
+value is attributed to the author of the revision that changed it (restoring a blanked page or a
+broken marker, undoing or re-saving someone's text never makes the restorer the author). The
+author's groups come from the API. Decisions by users outside the allowed groups and names, and
+decisions whose author the history cannot establish, are ignored and reported.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.reviewpage import changed_statuses, render, replace_bot_part
+from bot.core.reviewpage import FieldDecision, PageRevision, decisions_from_history, render, replace_bot_part
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
@@ -28,46 +29,67 @@ class WikiDecision:
     why: str = ""
 
 
+# Revisions MediaWiki marks as restoring earlier text.
+REVERT_TAGS = frozenset({"mw-undo", "mw-rollback", "mw-manual-revert"})
+
+
 def read_decisions(site, title: str, since: int, allowed_groups: frozenset[str], allowed_users: frozenset[str],
                    bot_user: str, policy: RetryPolicy) -> tuple[list[WikiDecision], int]:  # fmt: skip
-    """Decisions made on the page after revision ``since``, oldest first; and the page's latest revision."""
+    """Decisions made on the page after revision ``since``, oldest first; and the page's latest revision.
+
+    Each decision is its author's (bot.core.reviewpage.decisions_from_history): whoever changed the
+    field's value, never whoever restored or re-saved the text. It counts only when that author is
+    in ``allowed_groups`` or ``allowed_users``; the others are returned with ``accepted`` False and why.
+    """
     import pywikibot
 
     page = pywikibot.Page(site, title)
-    history = with_retries(lambda: _history(page, since), policy, f"reading the history of {title}")
+    history, complete = with_retries(lambda: _history(page, since), policy, f"reading the history of {title}")
     if not history:
         return [], 0
-    decisions = []
-    for older, newer in zip(history, history[1:]):
-        if newer.user == bot_user:
-            continue
-        for (proposal_id, number), decision in changed_statuses(older.text or "", newer.text or "").items():
-            decisions.append(WikiDecision(proposal_id, number, decision, newer.user, newer.revid, False))
-    groups = _groups(site, {d.user for d in decisions}, policy)
+    found = decisions_from_history(history, bot_user)
+    groups = _groups(site, {d.user for d in found if d.user}, policy)
     checked = []
-    for decision in decisions:
-        allowed = decision.user in allowed_users or bool(groups.get(decision.user, set()) & allowed_groups)
-        why = "" if allowed else f"{decision.user} is not allowed to decide (groups: {', '.join(sorted(groups.get(decision.user, ()))) or 'none'})"
-        checked.append(WikiDecision(**{**decision.__dict__, "accepted": allowed, "why": why}))
+    for decision in found:
+        why = _untrusted(decision, groups, allowed_groups, allowed_users, complete)
+        checked.append(WikiDecision(decision.proposal_id, decision.number, decision.decision, decision.user or "(hidden)",
+                                    decision.revid, not why, why))  # fmt: skip
     return checked, history[-1].revid
 
 
-def _history(page, since: int):
-    """Revisions from ``since`` (included, as the base to compare with) to the latest, oldest first."""
+def _untrusted(decision: FieldDecision, groups: dict[str, set[str]], allowed_groups, allowed_users, complete: bool) -> str:
+    """Why a decision is not taken, or "" when it is."""
+    if not complete:
+        return f"the page's history since the bot's last publication is longer than {HISTORY_LIMIT} revisions: its authors cannot be established"
+    if not decision.user:
+        return "the wiki hides the author of the revision that set it"
+    if decision.user in allowed_users or groups.get(decision.user, set()) & allowed_groups:
+        return ""
+    restored = f"; restored by {decision.restored_by}, which does not make it theirs" if decision.restored_by else ""
+    return f"{decision.user} is not allowed to decide (groups: {', '.join(sorted(groups.get(decision.user, ()))) or 'none'}){restored}"
+
+
+def _history(page, since: int) -> tuple[list[PageRevision], bool]:
+    """Revisions from ``since`` (included, as the base to compare with) to the latest, oldest first,
+    and whether the history reached back to ``since``."""
     if not page.exists():
-        return []
-    revisions = []
+        return [], True
+    revisions, reached = [], since == 0
     for revision in page.revisions(content=True, total=HISTORY_LIMIT):
         revisions.append(revision)
         if revision.revid <= since:
+            reached = True
             break
-    if since == 0 and revisions:
-        revisions.append(_Empty())  # the page's first revision is compared with an empty page
-    return list(reversed(revisions))
-
-
-class _Empty:
-    revid, user, text = 0, "", ""
+    revisions.reverse()
+    seen_sha1: set[str] = set()
+    history = [] if since else [PageRevision(0, "", "")]  # the page's first revision is compared with an empty page
+    for revision in revisions:
+        sha1 = getattr(revision, "sha1", None) or ""
+        restores = bool(REVERT_TAGS & set(getattr(revision, "tags", None) or ())) or (bool(sha1) and sha1 in seen_sha1)
+        user = "" if getattr(revision, "userhidden", False) else (revision.user or "")
+        history.append(PageRevision(revision.revid, user, revision.text or "", restores))
+        seen_sha1.add(sha1)
+    return history, reached
 
 
 def _groups(site, users: set[str], policy: RetryPolicy) -> dict[str, set[str]]:

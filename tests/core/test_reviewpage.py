@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from bot.core import ZH_WIKIPEDIA, analyze
+import pytest
+
 from bot.core.reviewpage import (
     BEGIN,
     END,
-    changed_statuses,
+    FieldDecision,
+    PageRevision,
+    decisions_from_history,
     render,
     replace_bot_part,
     statuses,
@@ -28,7 +32,8 @@ def test_render_and_read_back():
     assert statuses(part) == {(3, 1): "pending", (3, 2): "pending"}
     decided = part.replace("id=3.2|status=pending", "id=3.2|status= Reject ")
     assert statuses(decided)[(3, 2)] == "rejected"
-    assert changed_statuses(part, decided) == {(3, 2): "rejected"}
+    history = [PageRevision(1, "LinkBot", part), PageRevision(2, "Editor", decided)]
+    assert decisions_from_history(history, "LinkBot") == [FieldDecision(3, 2, "rejected", "Editor", 2)]
 
 
 def test_fields_outside_the_markers_do_not_count():
@@ -48,3 +53,47 @@ def test_literal_text_cannot_escape_its_nowiki():
 
     assert _literal("x</nowiki>{{bad}}", 100) == "<nowiki>x&lt;/nowiki&gt;{{bad}}</nowiki>"
     assert _literal("a" * 10, 5) == "<nowiki>aaaa…</nowiki>"
+
+
+PUBLISHED = render([proposal()], "LinkBot")
+APPROVED = PUBLISHED.replace("id=3.1|status=pending", "id=3.1|status=approve")
+REJECTED = PUBLISHED.replace("id=3.1|status=pending", "id=3.1|status=reject")
+BROKEN_MARKER = APPROVED.replace(END, "<!-- linkbot:en")
+
+
+# (name, revisions after the bot's publication: (user, text, restores), expected (decision, author, restored_by))
+HISTORIES = [
+    ("a_decision", [("Editor", APPROVED, False)], [("approved", "Editor", "")]),
+    ("blanked_then_restored_by_undo",
+     [("Newbie", APPROVED, False), ("Vandal", "", False), ("Editor", APPROVED, True)],
+     [("approved", "Newbie", "")]),
+    ("blanked_then_restored_by_hand",  # the same text saved again: still the first author's
+     [("Newbie", APPROVED, False), ("Vandal", "lol", False), ("Editor", APPROVED, False)],
+     [("approved", "Newbie", "")]),
+    ("marker_broken_then_fixed",
+     [("Newbie", APPROVED, False), ("Someone", BROKEN_MARKER, False), ("Editor", APPROVED, False)],
+     [("approved", "Newbie", "")]),
+    ("approved_while_breaking_the_marker_then_fixed",
+     [("Newbie", BROKEN_MARKER, False), ("Editor", APPROVED, False)],
+     [("approved", "Newbie", "")]),
+    ("reverted_then_the_revert_undone",
+     [("Newbie", APPROVED, False), ("Editor", PUBLISHED, True), ("Other", APPROVED, True)],
+     [("approved", "Newbie", ""), ("approved", "Newbie", "Other")]),
+    ("a_trusted_editor_decides_after_setting_pending",
+     [("Newbie", APPROVED, False), ("Editor", PUBLISHED, False), ("Editor", APPROVED, False)],
+     [("approved", "Newbie", ""), ("approved", "Editor", "")]),
+    ("a_vandal_overturns_then_an_undo_brings_the_decision_back",
+     [("Editor", APPROVED, False), ("Vandal", REJECTED, False), ("Other", APPROVED, True)],
+     [("approved", "Editor", ""), ("rejected", "Vandal", ""), ("approved", "Editor", "Other")]),
+    ("the_bots_own_revisions_decide_nothing", [("LinkBot", APPROVED, False)], []),
+    ("a_forged_signature_is_text", [("Newbie", APPROVED + "\napproved by [[User:Editor]] ~~~~", False)],
+     [("approved", "Newbie", "")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, edits, expected", HISTORIES, ids=[h[0] for h in HISTORIES])
+def test_decisions_belong_to_who_changed_the_field(name, edits, expected):
+    history = [PageRevision(1, "LinkBot", PUBLISHED)]
+    history += [PageRevision(n, user, text, restores) for n, (user, text, restores) in enumerate(edits, 2)]
+    found = decisions_from_history(history, "LinkBot")
+    assert [(d.decision, d.user, d.restored_by) for d in found] == expected

@@ -89,6 +89,37 @@ class Wiki:
         )
 
 
+class Account:
+    """Someone editing the test wiki over its API, as a person does: logged in (``user``) or not (an IP)."""
+
+    def __init__(self, api_url: str, user: str = "", password: str = "") -> None:
+        import http.cookiejar
+
+        self.api_url = api_url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        if user:
+            token = self.call(action="query", meta="tokens", type="login")["query"]["tokens"]["logintoken"]
+            answer = self.call(action="clientlogin", username=user, password=password, logintoken=token,
+                               loginreturnurl="http://127.0.0.1/", method="POST")  # fmt: skip
+            assert answer["clientlogin"]["status"] == "PASS", answer
+
+    def call(self, method: str = "GET", **params) -> dict:
+        query = urllib.parse.urlencode({**params, "format": "json", "formatversion": 2})
+        if method == "POST":
+            request = urllib.request.Request(self.api_url, data=query.encode())
+        else:
+            request = urllib.request.Request(f"{self.api_url}?{query}")
+        with self.opener.open(request, timeout=60) as answer:
+            return json.load(answer)
+
+    def edit(self, title: str, **change) -> dict:
+        """``text=`` to save a text, ``undo=REVID`` to undo a revision (MediaWiki tags it mw-undo)."""
+        token = self.call(action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+        answer = self.call(action="edit", title=title, token=token, summary="test", method="POST", **change)
+        assert answer.get("edit", {}).get("result") == "Success", answer
+        return answer["edit"]
+
+
 def _make_wiki(root: Path, pywikibot_dir: Path) -> Wiki:
     try:
         require_packages()

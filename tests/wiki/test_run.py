@@ -219,3 +219,50 @@ def test_circuit_breaker_error_rate(wiki):
         scanner._breaker(failed)
     with pytest.raises(CircuitBreakerError, match="3 of 5 saves failed"):
         scanner._breaker(True)
+
+
+def test_on_wiki_review_under_attack(runner):
+    """Real accounts, real edits: an IP's approval, a vandal's blanking undone by a trusted editor, an
+    approval typed while the end marker was broken (then mended by the editor), a forged signature.
+    Only the trusted editor's own decision is taken; every other decision is ignored and listed."""
+    from tests.wiki.conftest import Account
+
+    wiki, run = runner
+    sandbox = wiki.sandbox
+    sandbox.add_user("Editor", "Editor-pass-123", "--sysop")
+    sandbox.add_user("Vandal", "Vandal-pass-123")
+    sandbox.edit("Run/attack", " ".join(BROKEN.format(name) for name in "ABCD"))
+    review = 'review_page = "User:LinkBot/Review"\nreview_groups = ["sysop"]\n'
+    code, summary, _ = run("--mode", "live", "--auto-approve", "none", extra=review)
+    assert code == EXIT_OK and summary["saved"] == 0
+    title = "User:LinkBot/Review"
+    editor, vandal, ip = Account(sandbox.api_url, "Editor", "Editor-pass-123"), Account(sandbox.api_url, "Vandal", "Vandal-pass-123"), Account(sandbox.api_url)
+    page = wiki.text(title)
+    ip.edit(title, text=page.replace("id=1.1|status=pending", "id=1.1|status=approve"))  # an IP approves
+    blanked = vandal.edit(title, text="")  # a vandal blanks the page...
+    editor.edit(title, undo=blanked["newrevid"])  # ...and the trusted editor's undo brings the IP's approval back
+    page = wiki.text(title)
+    from bot.core.reviewpage import END
+
+    broken = page.replace("id=1.2|status=pending", "id=1.2|status=approve").replace(END, "<!-- linkbot:en")
+    vandal.edit(title, text=broken)  # approved with the end marker broken...
+    editor.edit(title, text=broken.replace("<!-- linkbot:en", END))  # ...and the editor mends the marker
+    page = wiki.text(title)
+    vandal.edit(title, text=page.replace("id=1.3|status=pending", "id=1.3|status=approve") + "\n批准 —— [[User:Editor|Editor]] 2026年12月6日 (UTC)")
+    page = wiki.text(title)
+    editor.edit(title, text=page.replace("id=1.4|status=pending", "id=1.4|status=approve"))  # the editor's own decision
+    code, summary, _ = run("--mode", "live", "--auto-approve", "none", extra=review)
+    assert code == EXIT_OK, summary
+    assert wiki.text("Run/attack") == " ".join(BROKEN.format(name) for name in "ABC") + " [[D]]"
+    assert summary["review_page"]["accepted"] == 1
+    ignored = {(item["user"], item["change"]) for item in summary["review_page"]["ignored"]}
+    assert ignored == {("127.0.0.1", "1.1"), ("Vandal", "1.2"), ("Vandal", "1.3")}
+    assert not any(item["user"] == "Editor" for item in summary["review_page"]["ignored"])
+
+
+def test_on_wiki_review_needs_someone_allowed(runner):
+    wiki, run = runner
+    wiki.sandbox.edit("Run/nobody", BROKEN.format("A"))
+    code, summary, _ = run("--mode", "live", "--auto-approve", "none", extra='review_page = "User:LinkBot/Review"\n')
+    assert code == EXIT_OK and "on-wiki review is off" in summary["review_page"]["off"]
+    assert wiki.revisions("User:LinkBot/Review") == []  # nothing published that nobody may decide on
