@@ -181,9 +181,9 @@ def _talk_page_message(session: WikiSession, settings: Settings, state: RunState
     page = pywikibot.Page(session.site, title)
     revision = page.latest_revision_id if page.exists() else 0
     key = f"talk:{session.wiki_id}"
-    known = int(state.get(key, "0") or 0)
-    if acknowledge or not known or revision == known or (revision and page.latest_revision.user == session.user):
-        state.set(key, str(revision or known))
+    known = state.get(key, "")  # "": never looked (the first run takes what is there as read); "0": no page yet
+    if acknowledge or not known or revision == int(known) or (revision and page.latest_revision.user == session.user):
+        state.set(key, str(revision))
         return ""
     return f"the talk page {title} has a new message (revision {revision}); saving stops until `linkbot run --acknowledge-talk`"
 

@@ -266,3 +266,14 @@ def test_on_wiki_review_needs_someone_allowed(runner):
     code, summary, _ = run("--mode", "live", "--auto-approve", "none", extra='review_page = "User:LinkBot/Review"\n')
     assert code == EXIT_OK and "on-wiki review is off" in summary["review_page"]["off"]
     assert wiki.revisions("User:LinkBot/Review") == []  # nothing published that nobody may decide on
+
+
+def test_the_first_message_on_a_talk_page_stops_saving(runner):
+    """The message that creates the talk page stops saving like any later one."""
+    wiki, run = runner
+    assert wiki.revisions("User talk:LinkBot") == []
+    run()  # the operator's first run: no talk page yet
+    wiki.sandbox.edit("Run/first", BROKEN.format("F"))
+    wiki.sandbox.edit("User talk:LinkBot", "== 请停一下 ==\n第一条留言。", user="Admin")
+    code, summary, _ = run("--mode", "live")
+    assert code == EXIT_STOPPED and "talk page" in summary["stopped"] and bot_revisions(wiki, "Run/first") == 0
