@@ -223,6 +223,13 @@ def _summary(report: RunReport, mode: str, started: str, seconds: float, run_id:
     }
 
 
+def failed_summary(mode: str, run_id: str, error: Exception) -> dict:
+    """The summary of a run that could not start (the wiki unreachable, the login refused)."""
+    summary = _summary(RunReport(), mode, _now(), 0.0, run_id)
+    summary["stopped"] = summary["error"] = str(error)
+    return summary
+
+
 def summary_line(summary: dict) -> str:
     return json.dumps(summary, ensure_ascii=False)
 

@@ -20,6 +20,7 @@ from bot.commands.common import (
     use_color,
 )
 from bot.commands.queue import open_queue
+from bot.errors import LinkbotError
 from bot.settings import Settings
 
 
@@ -129,14 +130,20 @@ def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
     """One scheduled run (see bot.runner); prints one JSON summary line."""
     from bot.lock import RunLock
     from bot.queue.store import queue_path
-    from bot.runner import lock_path, scheduled_run, summary_line
+    from bot.runner import failed_summary, lock_path, scheduled_run, summary_line
 
     queue_file = queue_path(getattr(args, "queue", None), environ, settings.queue_path)
+    this_run = run_id()
     with RunLock(lock_path(settings, queue_file)):
-        session, _ = connect(settings, args)
-        queue = open_queue(args, settings, environ)
         try:
-            summary = scheduled_run(session, settings, queue, registries(args, settings), run_id(), args.acknowledge_talk)
+            session, _ = connect(settings, args)
+            queue = open_queue(args, settings, environ)
+        except LinkbotError as error:
+            # cron's log still gets its one summary line (then the error's own line, and its exit code).
+            streams.out.write(summary_line(failed_summary(settings.mode, this_run, error)) + "\n")
+            raise
+        try:
+            summary = scheduled_run(session, settings, queue, registries(args, settings), this_run, args.acknowledge_talk)
         finally:
             queue.db.close()
     streams.out.write(summary_line(summary) + "\n")

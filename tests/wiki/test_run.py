@@ -277,3 +277,15 @@ def test_the_first_message_on_a_talk_page_stops_saving(runner):
     wiki.sandbox.edit("User talk:LinkBot", "== 请停一下 ==\n第一条留言。", user="Admin")
     code, summary, _ = run("--mode", "live")
     assert code == EXIT_STOPPED and "talk page" in summary["stopped"] and bot_revisions(wiki, "Run/first") == 0
+
+
+def test_a_run_that_cannot_reach_the_wiki_still_prints_its_summary(runner):
+    wiki, run = runner
+    wiki.sandbox.stop()
+    try:
+        code, summary, stderr = run("--mode", "live", extra="")
+    finally:
+        wiki.sandbox.start()
+    assert code == 5 and "Traceback" not in stderr
+    assert summary["event"] == "linkbot run" and summary["error"] and summary["saved"] == 0
+    assert len([line for line in stderr.splitlines() if line.startswith("linkbot:")]) == 1
