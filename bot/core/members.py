@@ -80,6 +80,10 @@ def member_changes(
     owner = _owners(registry, profile)
     changes: list[Change] = []
     for section in sections:
+        if not section.spec.members:
+            # An empty registry section is far likelier a mistake than a list to empty.
+            warnings.append(f"{registry.name}: the registry's section {section.spec.name} has no members; nothing proposed for it")
+            continue
         if section.unparsed:
             warnings.append(
                 f"{registry.name}: section {section.spec.name}: {len(section.unparsed)} item(s) without a link "
@@ -265,7 +269,11 @@ def _total_warning(text: str, registry: MemberList, listed: int) -> list[str]:
     if not registry.total_pattern:
         return []
     match = re.search(registry.total_pattern, text)
-    if match is None or int(match.group(1)) == listed:
+    if match is None:
+        return []
+    if not match.group(1) or not match.group(1).isdigit():
+        return [f"{registry.name}: total_pattern matched {match.group(0)!r}, whose group 1 is not a number"]
+    if int(match.group(1)) == listed:
         return []
     return [
         f"{registry.name}: the page states {match.group(1)} members ({match.group(0)!r}) but lists {listed}; "

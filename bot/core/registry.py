@@ -6,6 +6,8 @@ read and written at the edge, in bot.registries).
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 
 
@@ -47,8 +49,23 @@ class RegistryError(ValueError):
     """The registry's content is not valid; the message says where."""
 
 
+# The keys a registry may hold, at its top, in a [[sections]] entry and in a member.
+_KEYS = {
+    "registry": ("name", "pages", "item_format", "total_pattern", "sections"),
+    "section": ("name", "headings", "members"),
+    "member": ("target", "label", "country_target", "country_label", "year", "source", "aliases"),
+}
+
+
 def member_list_from_dict(data: dict, source: str = "registry") -> MemberList:
     try:
+        _known_keys(data, "registry", "")
+        for number, entry in enumerate(data.get("sections", []), 1):
+            where = f"[[sections]] {number} ({entry.get('name', '?')})" if isinstance(entry, dict) else f"[[sections]] {number}"
+            _known_keys(entry, "section", where)
+            for index, member in enumerate(entry.get("members", []), 1):
+                _known_keys(member, "member", f"{where} member {index}")
+        _check_pattern(str(data.get("total_pattern", "")))
         sections = tuple(_section(entry) for entry in data.get("sections", []))
         if not sections:
             raise RegistryError("no [[sections]]")
@@ -63,6 +80,27 @@ def member_list_from_dict(data: dict, source: str = "registry") -> MemberList:
         raise RegistryError(f"{source}: missing key {error.args[0]!r}") from None
     except (TypeError, ValueError) as error:
         raise RegistryError(f"{source}: {error}") from None
+
+
+def _known_keys(table, kind: str, where: str) -> None:
+    if not isinstance(table, dict):
+        raise RegistryError(f"{where or 'the registry'}: expected a table, not {table!r}")
+    for key in table:
+        if key not in _KEYS[kind]:
+            close = difflib.get_close_matches(key, _KEYS[kind], n=1)
+            hint = f" (did you mean {close[0]}?)" if close else f" (known: {', '.join(_KEYS[kind])})"
+            raise RegistryError(f"{where + ': ' if where else ''}{key}: unknown key{hint}")
+
+
+def _check_pattern(pattern: str) -> None:
+    if not pattern:
+        return
+    try:
+        compiled = re.compile(pattern)
+    except re.error as error:
+        raise RegistryError(f"total_pattern: not a regular expression ({error})") from None
+    if compiled.groups < 1:
+        raise RegistryError("total_pattern: needs a group for the number, e.g. 该网络由(\\d+)个城市")
 
 
 def _section(entry: dict) -> Section:

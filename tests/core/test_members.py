@@ -3,6 +3,7 @@ duplicates, wrong sections, sorted sections, missing sections and stated totals.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,28 @@ def test_redirects_make_a_renamed_target_the_same_member():
     without = {c.rule for c in analyze(page, ZH_WIKIPEDIA, members=members).changes}
     assert without == {Rule.MEMBER_REMOVE, Rule.MEMBER_ADD}
     assert analyze(page, ZH_WIKIPEDIA, members=members, redirects={"魁北克": "魁北克城"}).changes == ()
+
+
+def test_an_empty_registry_section_never_empties_the_pages_section():
+    page = "=== 文學之都 ===\n* [[愛丁堡]]-[[英國]]\n* [[南京]]-[[中国]]\n"
+    report = member_changes(page, registry(), ZH_WIKIPEDIA)
+    assert report.changes == ()
+    assert any("has no members; nothing proposed" in warning for warning in report.warnings)
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"name": "x", "sections": [{"name": "a", "memebers": []}]}, "memebers: unknown key (did you mean members?)"),
+        ({"name": "x", "max_edit": 3, "sections": [{"name": "a"}]}, "max_edit: unknown key"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "yaer": 1}]}]}, "member 1: yaer: unknown key"),
+        ({"name": "x", "total_pattern": "由(\\d+", "sections": [{"name": "a"}]}, "total_pattern: not a regular expression"),
+        ({"name": "x", "total_pattern": "由\\d+个", "sections": [{"name": "a"}]}, "total_pattern: needs a group"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": "soon"}]}]}, "soon"),
+    ],
+)
+def test_registry_mistakes_are_named(data, message):
+    from bot.core.registry import RegistryError, member_list_from_dict
+
+    with pytest.raises(RegistryError, match=re.escape(message)):
+        member_list_from_dict(data, "lists/x.toml")
