@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ STREAM_GROUP_BYTES = 256 << 10  # compressed bytes per task: a few MB of XML
 # streams are byte-aligned, blocks within a stream are not, so this finds stream starts only.
 _BZ2_STREAM_MAGIC = b"1AY&SY"
 _BLOCK_SIZES = frozenset(str(size).encode() for size in range(1, 10))
-_PAGE_OPEN, _PAGE_CLOSE = b"<page>", b"</page>"
+PAGE_OPEN, PAGE_CLOSE = b"<page>", b"</page>"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,14 @@ class DumpPage:
 
 class DumpFormatError(ValueError):
     """The XML is not a MediaWiki export (raised in workers: a plain exception pickles)."""
+
+
+@dataclass(frozen=True)
+class DumpProblem:
+    """Part of a dump that could not be read (one page, or a range of compressed bytes): it is
+    skipped and reported, and the rest of the dump is still scanned."""
+
+    message: str
 
 
 def xml_blocks(path: str, at: Callable[[int], None] | None = None) -> Iterator[bytes]:
@@ -111,11 +120,11 @@ def split_pages(xml: bytes) -> tuple[bytes, bytes, bytes] | None:
     """(head, whole pages, tail) of a piece of XML cut anywhere: the head and the tail are the
     parts of pages (or the header) that continue in the neighbouring pieces; None when the piece
     holds no whole page."""
-    first = xml.find(_PAGE_OPEN)
-    last = xml.rfind(_PAGE_CLOSE)
+    first = xml.find(PAGE_OPEN)
+    last = xml.rfind(PAGE_CLOSE)
     if first < 0 or last < first:
         return None
-    last += len(_PAGE_CLOSE)
+    last += len(PAGE_CLOSE)
     return xml[:first], xml[first:last], xml[last:]
 
 
@@ -127,52 +136,62 @@ def page_chunks(blocks: Iterable[bytes], source: str, size: int = CHUNK_BYTES) -
     for block in blocks:
         pending += block
         if not seen_page:
-            first = pending.find(_PAGE_OPEN)
+            first = pending.find(PAGE_OPEN)
             if first < 0:
-                del pending[: max(len(pending) - len(_PAGE_OPEN), 0)]  # keep a tag cut in two
+                del pending[: max(len(pending) - len(PAGE_OPEN), 0)]  # keep a tag cut in two
                 continue
             del pending[:first]
             seen_page = True
-        if len(pending) >= size and (end := pending.rfind(_PAGE_CLOSE)) >= 0:
-            end += len(_PAGE_CLOSE)
+        if len(pending) >= size and (end := pending.rfind(PAGE_CLOSE)) >= 0:
+            end += len(PAGE_CLOSE)
             yield bytes(pending[:end])
             del pending[:end]
-    end = pending.rfind(_PAGE_CLOSE)
+    end = pending.rfind(PAGE_CLOSE)
     if end >= 0:
-        end += len(_PAGE_CLOSE)
+        end += len(PAGE_CLOSE)
         yield bytes(pending[:end])
         del pending[:end]
-    if _PAGE_OPEN in pending:
+    if PAGE_OPEN in pending:
         raise InputError(source, "the dump ends inside a page (truncated?)")
 
 
 def page_elements(chunk: bytes) -> list[bytes]:
     """The ``<page>...</page>`` elements of a chunk, as bytes."""
     elements = []
-    start = chunk.find(_PAGE_OPEN)
+    start = chunk.find(PAGE_OPEN)
     while start >= 0:
-        end = chunk.find(_PAGE_CLOSE, start)
+        end = chunk.find(PAGE_CLOSE, start)
         if end < 0:
             raise DumpFormatError("cannot read the XML dump: a page is not closed")
-        end += len(_PAGE_CLOSE)
+        end += len(PAGE_CLOSE)
         elements.append(chunk[start:end])
-        start = chunk.find(_PAGE_OPEN, end)
+        start = chunk.find(PAGE_OPEN, end)
     return elements
 
 
 def parse_page(element: bytes) -> DumpPage:
-    """One ``<page>`` element, with its last revision's text."""
+    """One ``<page>`` element, with its last revision's text. ``DumpFormatError`` names the page
+    (as far as its title can be read) and what is wrong with it."""
     try:
         page = ElementTree.fromstring(element)
+        return _page(page)
     except ElementTree.ParseError as error:
-        raise DumpFormatError(f"cannot read the XML dump: {error}") from None
+        what = str(error).rsplit(": line ", 1)[0]
+        line, column = error.position
+        where = f"line {line}, column {column} of the page's XML"
+        raise DumpFormatError(f"{_title_of(element)}: not readable XML: {what} ({where})") from None
+    except ValueError as error:
+        raise DumpFormatError(f"{_title_of(element)}: {error}") from None
+
+
+def _page(page) -> DumpPage:
     title, namespace, revision = "", 0, None
     for child in page:
         tag = _local(child.tag)
         if tag == "title":
             title = child.text or ""
         elif tag == "ns":
-            namespace = int(child.text or 0)
+            namespace = _number(child.text, "<ns>")
         elif tag == "revision":
             revision = child  # the last one is the latest (full-history dumps list them oldest first)
     revision_id, text = 0, ""
@@ -180,10 +199,25 @@ def parse_page(element: bytes) -> DumpPage:
         for child in revision:
             tag = _local(child.tag)
             if tag == "id":
-                revision_id = int(child.text or 0)
+                revision_id = _number(child.text, "revision <id>")
             elif tag == "text":
                 text = child.text or ""
     return DumpPage(title, namespace, revision_id, text)
+
+
+def _number(text: str | None, what: str) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        raise ValueError(f"{what} is not a number: {text!r}") from None
+
+
+def _title_of(element: bytes) -> str:
+    found = _TITLE.search(element)
+    return f"page {found.group(1).decode('utf-8', 'replace')!r}" if found else "a page without a readable title"
+
+
+_TITLE = re.compile(rb"<title>([^<]{1,255})<")
 
 
 def _local(tag: str) -> str:

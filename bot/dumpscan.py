@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ from bot.core.options import Options
 from bot.core.prefilter import might_change, might_change_xml
 from bot.core.profile import SiteProfile
 from bot.dump import (
+    PAGE_OPEN,
     DumpFormatError,
     DumpPage,
+    DumpProblem,
     bz2_stream_groups,
     decompress_streams,
     is_multistream,
@@ -71,6 +74,7 @@ class _StreamsResult:
     head: bytes  # the end of a page begun in the previous group (or the dump's header)
     pages: _ChunkResult | None  # the group's whole pages, analysed
     tail: bytes  # the start of a page that ends in the next group
+    unreadable: bool = False  # the group could not be decompressed: pages.kept says so
 
 
 def is_dump(path: str) -> bool:
@@ -87,10 +91,16 @@ def scan_dump(
 ) -> Iterator[T]:
     """``examine(page, profile, options)`` of every candidate page of the dump, in dump order
     (default: its full analysis; None is dropped; pages the prefilter rejects have nothing to
-    change and are only counted)."""
+    change and are only counted), and a ``DumpProblem`` for each part that cannot be read (the
+    rest is still scanned). A dump that cannot be read on from some point (a truncated file, a
+    corrupt single-stream .bz2) raises ``InputError`` once everything before it is yielded."""
     stats = stats if stats is not None else DumpStats()
-    examine = examine or full_analysis
-    workers = workers or os.cpu_count() or 1
+    yield from _scanned(path, profile, options, workers or os.cpu_count() or 1, stats, examine or full_analysis)
+    if stats.pages == 0:
+        raise InputError(path, "no <page> in it: empty, or not a MediaWiki XML export")
+
+
+def _scanned(path: str, profile: SiteProfile, options: Options, workers: int, stats: DumpStats, examine) -> Iterator:
     if workers <= 1:
         for chunk in _counted(page_chunks(xml_blocks(path, stats.at), path), stats):
             yield from _kept(_run(partial(_scan_chunk_with, profile, options, examine), chunk, path), stats)
@@ -111,21 +121,28 @@ def _joined(results: Iterable[_StreamsResult], scan_chunk, stats: DumpStats, pat
     """The results of groups of streams in order, with the pages cut across two groups (none in
     Wikimedia's dumps, whose streams hold whole pages) put together and analysed here."""
     carry = bytearray()
+    after_gap = False  # the previous group was unreadable: what continues from it is a fragment
     for result in results:
         stats.bytes += result.bytes
         stats.at(result.end)
-        carry += result.head
+        if result.unreadable:
+            yield from _kept(result.pages, stats)
+            carry, after_gap = bytearray(), True
+            continue
+        if not after_gap:
+            carry += result.head
         if result.pages is None:  # no whole page: all of it continues
             continue
         yield from _carried(bytes(carry), scan_chunk, stats, path)
         yield from _kept(result.pages, stats)
-        carry = bytearray(result.tail)
+        carry, after_gap = bytearray(result.tail), False
     yield from _carried(bytes(carry), scan_chunk, stats, path)
 
 
 def _carried(xml: bytes, scan_chunk, stats: DumpStats, path: str) -> Iterator:
-    for chunk in page_chunks([xml], path):
-        yield from _kept(_run(scan_chunk, chunk, path), stats)
+    if PAGE_OPEN in xml:
+        for chunk in page_chunks([xml], path):
+            yield from _kept(_run(scan_chunk, chunk, path), stats)
 
 
 def _counted(chunks: Iterable[bytes], stats: DumpStats) -> Iterator[bytes]:
@@ -147,15 +164,20 @@ def _ordered(pool, function, items: Iterable, window: int, path: str, star: bool
     every item at once: the whole dump.)"""
     pending: deque = deque()
     items = iter(items)
-    exhausted = False
+    exhausted, failure = False, None
     while True:
         while not exhausted and len(pending) < window * BUFFERED and _unfinished(pending) < window:
-            item = next(items, _END)
+            try:
+                item = next(items, _END)
+            except InputError as error:  # the dump cannot be read on: first finish what was read
+                item, failure = _END, error
             if item is _END:
                 exhausted = True
                 break
             pending.append(pool.apply_async(function, item if star else (item,)))
         if not pending:
+            if failure is not None:
+                raise failure
             return
         pending[0].wait(POLL_SECONDS)  # then top up again: a later task may have finished meanwhile
         if pending[0].ready():
@@ -197,6 +219,8 @@ _worker: tuple | None = None
 def _init_worker(profile: SiteProfile, options: Options, examine) -> None:
     global _worker  # one per worker process: the pool's initializer is the way to hand it over (forked, not pickled)
     _worker = (profile, options, examine)
+    # Ctrl-C is the main process's to handle (one line, exit 130): workers die with the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _scan_chunk(chunk: bytes) -> _ChunkResult:
@@ -205,8 +229,13 @@ def _scan_chunk(chunk: bytes) -> _ChunkResult:
 
 
 def _scan_streams(path: str, offset: int, length: int) -> _StreamsResult:
-    """Decompress one group of bzip2 streams and scan its whole pages (runs in a worker)."""
-    xml = decompress_streams(path, offset, length)
+    """Decompress one group of bzip2 streams and scan its whole pages (runs in a worker). A group
+    that cannot be decompressed is reported and skipped: the other groups are whole streams."""
+    try:
+        xml = decompress_streams(path, offset, length)
+    except (OSError, EOFError, ValueError) as error:
+        problem = DumpProblem(f"bytes {offset}-{offset + length} cannot be decompressed ({error}): their pages are skipped")
+        return _StreamsResult(offset + length, 0, b"", _ChunkResult(0, 0, [problem]), b"", unreadable=True)
     parts = split_pages(xml)
     if parts is None:
         return _StreamsResult(offset + length, len(xml), xml, None, b"")
@@ -216,9 +245,19 @@ def _scan_streams(path: str, offset: int, length: int) -> _StreamsResult:
 
 def _scan_chunk_with(profile: SiteProfile, options: Options, examine, chunk: bytes) -> _ChunkResult:
     """Prefilter the pages of one chunk on their raw XML, parse and prefilter the text of those
-    that pass, examine the candidates."""
+    that pass, examine the candidates. A page that cannot be parsed becomes a ``DumpProblem``;
+    one the prefilter clears is never parsed (nothing in it would change, readable or not)."""
     elements = page_elements(chunk)
-    parsed = [parse_page(element) for element in elements if might_change_xml(element, profile)]
-    candidates = [page for page in parsed if might_change(page.text, profile)]
-    kept = [examine(page, profile, options) for page in candidates]
-    return _ChunkResult(len(elements), len(candidates), kept)
+    kept, candidates = [], 0
+    for element in elements:
+        if not might_change_xml(element, profile):
+            continue
+        try:
+            page = parse_page(element)
+        except DumpFormatError as error:
+            kept.append(DumpProblem(str(error)))
+            continue
+        if might_change(page.text, profile):
+            candidates += 1
+            kept.append(examine(page, profile, options))
+    return _ChunkResult(len(elements), candidates, kept)

@@ -6,13 +6,18 @@ import bz2
 import gzip
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
+
 from benchmarks.corpus import generate
-from bot.cli import EXIT_INPUT, EXIT_OK, main
+from bot.cli import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,6 +60,7 @@ def test_multistream_is_split_at_its_streams(tmp_path):
 def test_a_truncated_or_corrupt_dump_is_one_error_line(tmp_path):
     corpus = generate(tmp_path, pages=30, big_pages=0, page_size=800, folder=False)
     xml = corpus.xml.read_bytes()
+    everything = scan_json(str(corpus.xml))
     truncated = tmp_path / "truncated.xml"
     truncated.write_bytes(xml[: xml.rindex(b"<page>") + 40])
     corrupt = tmp_path / "corrupt.xml.bz2"
@@ -62,7 +68,7 @@ def test_a_truncated_or_corrupt_dump_is_one_error_line(tmp_path):
     broken = tmp_path / "broken.xml"  # a page that must be read (it has something to change) is malformed
     candidate = next(page for page in xml.split(b"<page>")[1:] if b"](" in page)
     broken.write_bytes(xml.replace(candidate, candidate.replace(b"</title>", b"</titel>"), 1))
-    for dump, message in ((truncated, "ends inside a page"), (corrupt, "cannot read the dump"), (broken, "cannot read the XML dump")):
+    for dump, message in ((truncated, "ends inside a page"), (corrupt, "cannot read the dump"), (broken, "not readable XML")):
         for workers in ("1", "2"):
             out, err = io.StringIO(), io.StringIO()
             code = main(["scan", "--format", "json", "--no-summary", "--workers", workers, str(dump), str(corpus.xml)], stdout=out, stderr=err, environ={})
@@ -70,8 +76,19 @@ def test_a_truncated_or_corrupt_dump_is_one_error_line(tmp_path):
             lines = err.getvalue().splitlines()
             assert len(lines) == 1 and lines[0].startswith(f"linkbot: {dump}: ") and message in lines[0], lines
             assert "Traceback" not in err.getvalue()
-            # The other dump on the command line is still scanned in full.
-            assert sum(len(json.loads(line)["changes"]) for line in out.getvalue().splitlines() if str(corpus.xml) in line) == corpus.expected_changes
+            # The other dump on the command line is still scanned in full; of this one, every
+            # page that could be read is.
+            records = [json.loads(line) for line in out.getvalue().splitlines()]
+            assert sum(len(r["changes"]) for r in records if r["page"].startswith(f"{corpus.xml}#")) == corpus.expected_changes
+            if dump is not corrupt:
+                scanned = {r["page"].rsplit("#", 1)[1] for r in records if r["page"].startswith(f"{dump}#") and r["changes"]}
+                lost = _last_title(xml) if dump is truncated else _titles(candidate).pop()
+                readable = set(everything) - {lost}
+                assert scanned == readable, dump.name
+
+
+def _last_title(xml: bytes) -> str:
+    return xml.rsplit(b"<title>", 1)[1].split(b"</title>")[0].decode()
 
 
 def test_memory_stays_flat_on_a_large_dump(tmp_path):
@@ -148,3 +165,105 @@ def test_titles_of_a_dump_are_the_pages_with_changes(tmp_path):
     out = io.StringIO()
     main(["scan", "--format", "titles", str(corpus.folder)], stdout=out, stderr=io.StringIO(), environ={})
     assert {Path(line).stem for line in out.getvalue().splitlines()} == changed
+
+
+def _page_xml(title: str, text: str, namespace: str = "0", revision: str = "1") -> str:
+    return (f"<page><title>{title}</title><ns>{namespace}</ns><id>1</id><revision><id>{revision}</id>"
+            f"<text>{text}</text></revision></page>\n")  # fmt: skip
+
+
+def _scan(*argv: str) -> tuple[int, list[dict], list[str]]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["scan", "--format", "json", "--no-summary", *argv], stdout=out, stderr=err, environ={})
+    assert "Traceback" not in err.getvalue()
+    return code, [json.loads(line) for line in out.getvalue().splitlines()], err.getvalue().splitlines()
+
+
+def test_an_unreadable_page_is_reported_and_the_rest_scanned(tmp_path):
+    link = escape('[B](../Page/B.md "wikilink")')
+    dump = tmp_path / "pages.xml"
+    dump.write_text(
+        '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/">\n'
+        + _page_xml("Bad ns", link, namespace="main")
+        + _page_xml("Good one", link)
+        + _page_xml("Bad entity", link + " &bogus;")
+        + _page_xml("Bad revision", link, revision="12a")
+        + _page_xml("Good two", link)
+        + "</mediawiki>\n",
+        encoding="utf-8",
+    )
+    for workers in ("1", "2"):
+        code, records, errors = _scan("--workers", workers, str(dump))
+        assert code == EXIT_INPUT
+        assert errors == [
+            f"linkbot: {dump}: page 'Bad ns': <ns> is not a number: 'main'",
+            f"linkbot: {dump}: page 'Bad entity': not readable XML: undefined entity (line 1, column 106 of the page's XML)",
+            f"linkbot: {dump}: page 'Bad revision': revision <id> is not a number: '12a'",
+        ], errors
+        assert [r["page"].rsplit("#", 1)[1] for r in records if r["status"] == "changed"] == ["Good one", "Good two"]
+        assert sum(r["status"] == "error" for r in records) == 3
+
+
+def test_a_file_without_pages_is_reported(tmp_path):
+    empty, html, header = tmp_path / "empty.xml", tmp_path / "page.xml", tmp_path / "header.xml.gz"
+    empty.write_bytes(b"")
+    html.write_text("<html><body>not a dump</body></html>\n")
+    header.write_bytes(gzip.compress(b'<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/">\n</mediawiki>\n'))
+    for dump in (empty, html, header):
+        for workers in ("1", "2"):
+            code, _, errors = _scan("--workers", workers, str(dump))
+            assert (code, errors) == (EXIT_INPUT, [f"linkbot: {dump}: no <page> in it: empty, or not a MediaWiki XML export"])
+
+
+def _titles(xml: bytes) -> set[str]:
+    return {part.split(b"</title>")[0].decode() for part in xml.split(b"<title>")[1:]}
+
+
+def test_a_damaged_stream_of_a_multistream_dump_loses_only_its_pages(tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.dump.STREAM_GROUP_BYTES", 1)  # every stream a task of its own
+    from bot.dump import bz2_stream_groups
+
+    corpus = generate(tmp_path, pages=400, big_pages=0, page_size=1200)
+    everything = scan_json(str(corpus.folder))
+    data = corpus.multistream.read_bytes()
+    groups = list(bz2_stream_groups(str(corpus.multistream)))
+    assert len(groups) == 6  # the header, four streams of 100 pages, the closing tag
+    offset, length = groups[2]
+    damaged = tmp_path / "damaged.xml.bz2"
+    damaged.write_bytes(data[: offset + length // 2] + b"\0" * 64 + data[offset + length // 2 + 64 :])
+    cut = tmp_path / "cut.xml.bz2"  # a download that stopped in the last stream of pages
+    offset_last, length_last = groups[4]
+    cut.write_bytes(data[: offset_last + length_last // 2])
+    for dump, lost in ((damaged, groups[2]), (cut, groups[4])):
+        code, records, errors = _scan("--workers", "2", str(dump))
+        start, size = lost
+        assert code == EXIT_INPUT
+        assert len(errors) == 1, errors
+        end = min(start + size, dump.stat().st_size)
+        assert errors[0].startswith(f"linkbot: {dump}: bytes {start}-{end} cannot be decompressed (")
+        assert errors[0].endswith("): their pages are skipped")
+        gone = _titles(bz2.decompress(data[start : start + size]))
+        found = {r["page"].rsplit("#", 1)[1]: r["changes"] for r in records if r.get("changes")}
+        assert found == {title: changes for title, changes in everything.items() if title not in gone}
+        assert gone & set(everything)  # the test loses some pages with changes, not only clean ones
+
+
+def test_ctrl_c_stops_a_dump_scan_with_one_line(tmp_path):
+    links = escape(" ".join(f'[L{n}](../Page/L{n}.md "wikilink")' for n in range(150)))
+    dump = tmp_path / "big.xml"
+    with dump.open("w", encoding="utf-8") as xml:
+        xml.write('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/">\n')
+        xml.writelines(_page_xml(f"P{number}", links) for number in range(6000))
+        xml.write("</mediawiki>\n")
+    scan = subprocess.Popen(
+        [sys.executable, "-m", "bot", "scan", "--workers", "2", str(dump)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    assert scan.stdout.readline()  # scanning: diffs are coming
+    os.killpg(scan.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
+    scan.stdout.read()
+    assert scan.wait(timeout=60) == EXIT_INTERRUPTED
+    assert scan.stderr.read().decode() == "linkbot: interrupted\n"
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):  # no worker left behind
+        os.killpg(scan.pid, 0)

@@ -16,6 +16,7 @@ from bot.commands.common import (
 )
 from bot.core import analyze
 from bot.core.profile import SiteProfile
+from bot.dump import DumpProblem
 from bot.dumpscan import DumpStats, is_dump, scan_dump, title_if_changes_planned
 from bot.errors import InputError
 from bot.files import STDIN, expand_paths, read_page
@@ -72,10 +73,7 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
         try:
             text = read_page(source)
         except InputError as error:
-            tally.add_error()
-            print(f"linkbot: {error}", file=streams.err)
-            if args.format == "json":
-                streams.out.write(to_json_line(error_record(source, error.message)) + "\n")
+            _report_problem(error, args.format, streams, tally)
             continue
         result = analyze(text, profile, settings.options, title=source, members=members)
         log.info("page scanned", page=source, changes=len(result.changes), left_alone=len(result.skipped))
@@ -93,6 +91,15 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
 
 
 
+def _report_problem(error: InputError, fmt: str, streams: Streams, tally) -> None:
+    """One line on stderr (and an error record in JSON output) for an input, or a part of one, that
+    cannot be read; the scan goes on and exits 4."""
+    tally.add_error()
+    print(f"linkbot: {error}", file=streams.err)
+    if fmt == "json":
+        streams.out.write(to_json_line(error_record(error.source, error.message)) + "\n")
+
+
 def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: Streams, tally, color: bool) -> None:
     """Every page of an XML dump (plain, .bz2, .gz), prefiltered, analysed on all cores."""
     stats = DumpStats()
@@ -101,6 +108,9 @@ def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: 
     examine = title_if_changes_planned if titles else partial(_dump_output, args.format, color, source)
     try:
         for output in scan_dump(source, profile, settings.options, getattr(args, "workers", None), stats, examine):
+            if isinstance(output, DumpProblem):
+                _report_problem(InputError(source, output.message), args.format, streams, tally)
+                continue
             if titles:
                 tally.changed += 1  # a page with something to change (planned; the live run decides)
                 streams.out.write(output + "\n")
@@ -111,8 +121,7 @@ def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: 
             if progress is not None:
                 progress.update(tally)
     except InputError as error:
-        tally.add_error()
-        print(f"linkbot: {error}", file=streams.err)
+        _report_problem(error, args.format, streams, tally)
         return
     finally:
         if progress is not None:

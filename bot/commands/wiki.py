@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from bot.commands.common import (
+    EXIT_CHANGES,
+    EXIT_INPUT,
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_STOPPED,
@@ -56,7 +58,13 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     session, rest = connect(settings, args, wiki_args)
     generator_args, dumps = split_source_args(rest)
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
-    sources += [dump_candidates(session.site, dump, session.profile, settings.options) for dump in dumps]
+    unreadable: list[str] = []  # parts of dumps that could not be read: reported, and the run exits 4
+
+    def dump_problem(error) -> None:
+        unreadable.append(str(error))
+        print(f"linkbot: {error}", file=streams.err)
+
+    sources += [dump_candidates(session.site, dump, session.profile, settings.options, dump_problem) for dump in dumps]
     queue = open_queue(args, settings, environ)
     scanner = Scanner(
         session,
@@ -80,7 +88,8 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     if not args.no_summary:
         summary_stream.write("\n" + report.render())
     streams.out.flush()
-    return run_exit_code(report, args.check)
+    code = run_exit_code(report, args.check)
+    return EXIT_INPUT if unreadable and code in (EXIT_OK, EXIT_CHANGES) else code
 
 
 def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int:

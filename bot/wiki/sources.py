@@ -7,13 +7,13 @@ A dump only preselects: the text analysed and saved is always the wiki's current
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
 from bot.core import SiteProfile
 from bot.core.options import Options
-from bot.errors import ConfigError
+from bot.errors import ConfigError, InputError
 from bot.settings import RetryPolicy
 from bot.wiki.retry import with_retries
 from bot.wiki.shutoff import Shutoff
@@ -65,14 +65,24 @@ def generator_pages(site, generator_args: list[str]) -> Iterator:
     return generator
 
 
-def dump_candidates(site, path: str, profile: SiteProfile, options: Options) -> Iterator:
-    """Pages of the dump whose dumped text has something to change (prefiltered, analysed on all cores)."""
+def dump_candidates(
+    site, path: str, profile: SiteProfile, options: Options, on_problem: Callable[[InputError], None]
+) -> Iterator:
+    """Pages of the dump whose dumped text has something to change (prefiltered, analysed on all
+    cores). What cannot be read of the dump goes to ``on_problem``; the run goes on with the rest."""
     import pywikibot
 
+    from bot.dump import DumpProblem
     from bot.dumpscan import scan_dump, title_if_changes_planned
 
-    for title in scan_dump(path, profile, options, examine=title_if_changes_planned):
-        yield pywikibot.Page(site, title)
+    try:
+        for title in scan_dump(path, profile, options, examine=title_if_changes_planned):
+            if isinstance(title, DumpProblem):
+                on_problem(InputError(path, title.message))
+            else:
+                yield pywikibot.Page(site, title)
+    except InputError as error:
+        on_problem(error)
 
 
 def read_pages(

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from bot.cli import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED
+from bot.cli import EXIT_CONFIG, EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -129,6 +129,21 @@ def test_xml_dump_gives_the_same_proposals_as_live_reading(wiki, tmp_path):
     dumped = {r["page"]: r["changes"] for r in map(json.loads, from_dump.stdout.splitlines()) if r["page"].startswith("Dump/")}
     read = {r["page"]: r["changes"] for r in map(json.loads, live.stdout.splitlines())}
     assert dumped == read and len(read) == 2
+
+
+def test_an_unreadable_page_of_a_dump_is_reported_and_the_run_goes_on(wiki, tmp_path):
+    load_seeds(wiki, "Dumped")
+    dump = wiki.sandbox.dump(tmp_path / "dump.xml")
+    bad_page = '<page><title>Dumped/bad</title><ns>zero</ns><revision><text>[A](../Page/A.md "wikilink")</text></revision></page>'
+    dump.write_text(dump.read_text(encoding="utf-8").replace("</mediawiki>", bad_page + "\n</mediawiki>"), encoding="utf-8")
+    result = wiki.linkbot(f"-xml:{dump}", "--format", "json")
+    assert result.returncode == EXIT_INPUT
+    assert [line for line in result.stderr.splitlines() if line.startswith("linkbot:")] == [
+        f"linkbot: {dump}: page 'Dumped/bad': <ns> is not a number: 'zero'"
+    ]
+    assert "Traceback" not in result.stderr
+    proposed = {r["page"] for r in map(json.loads, result.stdout.splitlines()) if r["page"].startswith("Dumped/")}
+    assert len(proposed) == 2
 
 
 def test_wrong_password(wiki, tmp_path):
