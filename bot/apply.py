@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import TextIO
 
+from bot.bounded import Overrun
 from bot.core.model import PageResult
 from bot.core.rebase import rebase
 from bot.core.rewrite import apply_changes
@@ -52,6 +53,8 @@ def apply_approved(
         scanner.report.stopped, scanner.report.stopped_by_shutoff = str(error), True
     except WikiUnavailableError as error:
         scanner.report.stopped = str(error)
+    finally:
+        scanner.close()
     scanner.verify()
     return scanner.report
 
@@ -70,7 +73,7 @@ def _with_pages(
 
 
 def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> None:
-    queue, settings, profile = scanner.queue, scanner.settings, scanner.session.profile
+    queue, settings = scanner.queue, scanner.settings
     log = get_logger(proposal=proposal.id, page=proposal.title)
     if page is None:
         queue.mark(proposal.id, "failed", error="the page no longer exists")
@@ -84,7 +87,12 @@ def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> N
         return
     members = for_page(scanner.registries, page.title)
     redirects = scanner.redirects(page, members) if members is not None else None
-    rebased = rebase(proposal.base_text, page.text, approved, profile, settings.options, page.title, members, redirects)
+    rebased = scanner.bounded(
+        page, rebase, proposal.base_text, page.text, approved, title=page.title, members=members, redirects=redirects
+    )
+    if isinstance(rebased, Overrun):
+        _stale(scanner, proposal, page, f"the current text was not analysed: {rebased.reason}")
+        return
     if rebased.result is None:
         _stale(scanner, proposal, page, rebased.reason)
         return
@@ -94,8 +102,12 @@ def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> N
         return
 
     def recompute(fresh: LivePage) -> PageResult:
-        again = rebase(proposal.base_text, fresh.text, approved, profile, settings.options, fresh.title, members, redirects)
-        return again.result or dataclasses.replace(rebased.result, changes=())
+        again = scanner.bounded(
+            fresh, rebase, proposal.base_text, fresh.text, approved, title=fresh.title, members=members, redirects=redirects
+        )
+        if isinstance(again, Overrun) or again.result is None:
+            return dataclasses.replace(rebased.result, changes=())
+        return again.result
 
     scanner.last_proposal = None
     outcome = scanner.save(page, rebased.result, recompute)
@@ -111,6 +123,10 @@ def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> N
 def _stale(scanner: Scanner, proposal: Proposal, page: LivePage, reason: str) -> None:
     scanner.queue.mark(proposal.id, "stale", error=reason)
     fresh = scanner.analyze(page)
+    if isinstance(fresh, Overrun):
+        scanner.not_analysed(page.title, fresh)
+        scanner.out.write(f"stale: proposal {proposal.id} ({proposal.title}): {reason}; no new proposal\n")
+        return
     recorded = scanner.queue.record(scanner.session.wiki_id, page.revision_id, fresh, scanner.run_id)
     scanner.out.write(f"stale: proposal {proposal.id} ({proposal.title}): {reason}; new proposal {recorded.id} queued\n")
     get_logger(proposal=proposal.id, page=proposal.title).info("stale", reason=reason, new_proposal=recorded.id)

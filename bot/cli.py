@@ -157,9 +157,30 @@ def _common_options(default=None) -> argparse.ArgumentParser:
     common.add_argument("--rules", default=default, help="comma-separated rule ids to apply, or 'all'")
     common.add_argument("--color", default=default, choices=("auto", "always", "never"), help="color diffs (default: auto)")
     common.add_argument(
+        "--max-page-kb", type=_positive_int, default=default, help="skip (and report) pages larger than this (default: 2048)"
+    )
+    common.add_argument(
+        "--max-analysis-seconds", type=_seconds, default=default, metavar="SECONDS",
+        help="skip (and report) a page whose analysis runs longer (default: 60; 0: no limit)",
+    )  # fmt: skip
+    common.add_argument(
         "-v", "--verbose", action="count", default=0 if default is None else default, help="log more (repeat for debug)"
     )
     return common
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not number >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return number
 
 
 def main(
@@ -265,6 +286,8 @@ def _overrides(args) -> dict:
         "mode": getattr(args, "mode", None),
         "max_edits": getattr(args, "max_edits", None),
         "log_format": getattr(args, "log_format", None),
+        "max_page_kb": args.max_page_kb,
+        "max_analysis_seconds": args.max_analysis_seconds,
     }
 
 

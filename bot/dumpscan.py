@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
+from bot.bounded import Bounded, Overrun, PageLimits
 from bot.core import analyze
 from bot.core.analyze import has_planned_change
 from bot.core.model import PageResult
@@ -88,29 +89,47 @@ def scan_dump(
     workers: int | None = None,
     stats: DumpStats | None = None,
     examine: Callable[[DumpPage, SiteProfile, Options], T | None] | None = None,
+    limits: PageLimits = PageLimits(),
 ) -> Iterator[T]:
     """``examine(page, profile, options)`` of every candidate page of the dump, in dump order
     (default: its full analysis; None is dropped; pages the prefilter rejects have nothing to
-    change and are only counted), and a ``DumpProblem`` for each part that cannot be read (the
-    rest is still scanned). A dump that cannot be read on from some point (a truncated file, a
+    change and are only counted), and a ``DumpProblem`` for each part that cannot be read or a
+    page over ``limits`` (the rest is still scanned). A dump that cannot be read on from some point (a truncated file, a
     corrupt single-stream .bz2) raises ``InputError`` once everything before it is yielded."""
     stats = stats if stats is not None else DumpStats()
-    yield from _scanned(path, profile, options, workers or os.cpu_count() or 1, stats, examine or full_analysis)
+    work = _Work(profile, options, examine or full_analysis, limits)
+    yield from _scanned(path, work, workers or os.cpu_count() or 1, stats)
     if stats.pages == 0:
         raise InputError(path, "no <page> in it: empty, or not a MediaWiki XML export")
 
 
-def _scanned(path: str, profile: SiteProfile, options: Options, workers: int, stats: DumpStats, examine) -> Iterator:
+@dataclass(frozen=True)
+class _Work:
+    """What is done to each page, in whichever process: the site, and what to make of a candidate."""
+
+    profile: SiteProfile
+    options: Options
+    examine: Callable
+    limits: PageLimits
+
+    def bounded(self) -> Bounded:
+        """The candidates' examination, in a child process with the time limit (one per worker)."""
+        return Bounded(self.limits.seconds, partial(self.examine, profile=self.profile, options=self.options))
+
+
+def _scanned(path: str, work: _Work, workers: int, stats: DumpStats) -> Iterator:
     if workers <= 1:
-        for chunk in _counted(page_chunks(xml_blocks(path, stats.at), path), stats):
-            yield from _kept(_run(partial(_scan_chunk_with, profile, options, examine), chunk, path), stats)
+        with work.bounded() as bounded:
+            scan_chunk = partial(_scan_chunk_with, work, bounded)
+            for chunk in _counted(page_chunks(xml_blocks(path, stats.at), path), stats):
+                yield from _kept(_run(scan_chunk, chunk, path), stats)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(profile, options, examine)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool, work.bounded() as bounded:
         window = workers * TASKS_PER_WORKER
         if path.endswith(".bz2") and is_multistream(path):
             tasks = _ordered(pool, partial(_scan_streams, path), bz2_stream_groups(path), window, path, star=True)
-            yield from _joined(tasks, partial(_scan_chunk_with, profile, options, examine), stats, path)
+            yield from _joined(tasks, partial(_scan_chunk_with, work, bounded), stats, path)
             return
         chunks = _counted(page_chunks(xml_blocks(path, stats.at), path), stats)
         for result in _ordered(pool, _scan_chunk, chunks, window, path):
@@ -213,12 +232,12 @@ def title_if_changes_planned(page: DumpPage, profile: SiteProfile, options: Opti
     return page.title if has_planned_change(page.text, profile, options) else None
 
 
-_worker: tuple | None = None
+_worker: tuple[_Work, Bounded] | None = None
 
 
-def _init_worker(profile: SiteProfile, options: Options, examine) -> None:
+def _init_worker(work: _Work) -> None:
     global _worker  # one per worker process: the pool's initializer is the way to hand it over (forked, not pickled)
-    _worker = (profile, options, examine)
+    _worker = (work, work.bounded())  # its child is started at the first candidate, ended with the worker
     # Ctrl-C is the main process's to handle (one line, exit 130): workers die with the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -243,21 +262,24 @@ def _scan_streams(path: str, offset: int, length: int) -> _StreamsResult:
     return _StreamsResult(offset + length, len(xml), head, _scan_chunk(pages), tail)
 
 
-def _scan_chunk_with(profile: SiteProfile, options: Options, examine, chunk: bytes) -> _ChunkResult:
+def _scan_chunk_with(work: _Work, bounded: Bounded, chunk: bytes) -> _ChunkResult:
     """Prefilter the pages of one chunk on their raw XML, parse and prefilter the text of those
-    that pass, examine the candidates. A page that cannot be parsed becomes a ``DumpProblem``;
-    one the prefilter clears is never parsed (nothing in it would change, readable or not)."""
+    that pass, examine the candidates. A page that cannot be parsed, or is over the limits,
+    becomes a ``DumpProblem``; one the prefilter clears is never parsed (nothing in it would
+    change, readable or not)."""
     elements = page_elements(chunk)
     kept, candidates = [], 0
     for element in elements:
-        if not might_change_xml(element, profile):
+        if not might_change_xml(element, work.profile):
             continue
         try:
             page = parse_page(element)
         except DumpFormatError as error:
             kept.append(DumpProblem(str(error)))
             continue
-        if might_change(page.text, profile):
+        if might_change(page.text, work.profile):
             candidates += 1
-            kept.append(examine(page, profile, options))
+            # The text is never longer in UTF-8 than its escaped XML: most pages need no encoding.
+            result = work.limits.oversize(page.text, len(element)) or bounded.call(page)
+            kept.append(DumpProblem(f"page {page.title!r}: not analysed: {result.reason}") if isinstance(result, Overrun) else result)
     return _ChunkResult(len(elements), candidates, kept)

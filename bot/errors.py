@@ -11,7 +11,8 @@
     │   ├── UnreadableInputError  missing, a folder, no permission, I/O failure
     │   ├── BinaryInputError      NUL bytes: not a wiki page
     │   ├── EncodingInputError    not valid UTF-8
-    │   └── EmptyInputError       nothing but white space
+    │   ├── EmptyInputError       nothing but white space
+    │   └── TooLargeInputError    over [limits] max_page_kb
     ├── WikiError                 the wiki failed in a way retrying did not fix (exit 5)
     │   ├── WikiUnavailableError  down, timing out or read-only after the retries: the run stops
     │   └── CircuitBreakerError   too many saves failed in a row, or too large a share of them
@@ -61,6 +62,10 @@ class EncodingInputError(InputError):
 
 class EmptyInputError(InputError):
     """The input is empty or white space only."""
+
+
+class TooLargeInputError(InputError):
+    """The input is larger than the configured page size limit."""
 
 
 class AuthError(ConfigError):

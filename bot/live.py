@@ -13,8 +13,10 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TextIO
+from functools import partial
+from typing import Any, TextIO
 
+from bot.bounded import Bounded, Overrun, with_site
 from bot.core import analyze, edit_summary, exclusion_reason, select_changes
 from bot.core.members import item_targets
 from bot.core.model import PageResult
@@ -28,7 +30,7 @@ from bot.errors import (
 from bot.logs import get_logger
 from bot.queue.proposals import Queue
 from bot.registries import for_page
-from bot.report import Tally, colorize_diff, page_record, to_json_line
+from bot.report import Tally, colorize_diff, error_record, page_record, to_json_line
 from bot.settings import Settings
 from bot.wiki.save import VERIFY_BATCH, SaveOutcome, save_page, verify_saved
 from bot.wiki.session import WikiSession
@@ -43,6 +45,7 @@ class RunReport:
     excluded: list[tuple[str, str]] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    unanalysed: list[tuple[str, str]] = field(default_factory=list)  # pages (or dumps) over the limits, unreadable
     held: int = 0  # changes waiting for a decision
     saved_changes: int = 0  # approved changes that went into saved edits
     edits: int = 0
@@ -56,7 +59,10 @@ class RunReport:
             f"{self.held} change(s) waiting for review, {len(self.excluded)} page(s) excluded, "
             f"{len(self.failed)} page(s) not saved"
         )
+        if self.unanalysed:
+            lines.append(f"{len(self.unanalysed)} page(s) or input(s) not analysed")
         lines += [f"excluded: {title}: {why}" for title, why in self.excluded]
+        lines += [f"not analysed: {title}: {why}" for title, why in self.unanalysed]
         lines += [f"not saved: {title}: {why}" for title, why in self.failed]
         lines += [f"merged: {title}: MediaWiki merged a concurrent edit into the saved revision" for title in self.merged]
         if self.stopped:
@@ -87,10 +93,31 @@ class Scanner:
     save_failures: int = 0
     failures_in_a_row: int = 0
     shutoff: Shutoff | None = None  # the emergency stop; built from the settings unless given
+    analysis: Bounded | None = None  # the core's page functions under the time limit (started on first use)
 
     def __post_init__(self) -> None:
         if self.shutoff is None:
             self.shutoff = shutoff_for(self.settings)
+
+    def bounded(self, page: LivePage, function, *args, **kwargs) -> Any:
+        """``function(*args, profile=..., options=..., **kwargs)`` of the core, for ``page``: an
+        ``Overrun`` instead when the page is over the size limit or its analysis over the time limit."""
+        too_large = self.settings.limits.oversize(page.text)
+        if too_large is not None:
+            return too_large
+        if self.analysis is None:
+            self.analysis = Bounded(self.settings.limits.seconds, partial(with_site, self.session.profile, self.settings.options))
+        return self.analysis.call(function, *args, **kwargs)
+
+    def not_analysed(self, title: str, overrun: Overrun) -> None:
+        self.report.unanalysed.append((title, overrun.reason))
+        get_logger(page=title).warning("page not analysed", reason=overrun.reason)
+        if self.json_output:
+            self.out.write(to_json_line(error_record(title, f"not analysed: {overrun.reason}")) + "\n")
+
+    def close(self) -> None:
+        if self.analysis is not None:
+            self.analysis.close()
 
     def reading(self) -> Shutoff | None:
         """The stop to read along with each batch of pages: only a live run saves."""
@@ -118,6 +145,8 @@ class Scanner:
             if current is not None and isinstance(error, WikiUnavailableError):
                 self.report.failed.append((current.title, str(error)))
             self.report.stopped = str(error)
+        finally:
+            self.close()
         self.verify()
         return self.report
 
@@ -151,6 +180,9 @@ class Scanner:
             log.info("page excluded", reason=reason)
             return
         full = self.analyze(page)
+        if isinstance(full, Overrun):
+            self.not_analysed(page.title, full)
+            return
         self.report.tally.add(full)
         proposal_id, accepted = self.record(page, full)
         self.report.held += len(full.changes) - len(accepted.changes)
@@ -171,12 +203,10 @@ class Scanner:
             elapsed=round(time.monotonic() - started, 3),
         )
 
-    def analyze(self, page: LivePage) -> PageResult:
+    def analyze(self, page: LivePage) -> PageResult | Overrun:
         members = for_page(self.registries, page.title)
         redirects = self.redirects(page, members) if members is not None else None
-        return analyze(
-            page.text, self.session.profile, self.settings.options, page.title, members=members, redirects=redirects
-        )
+        return self.bounded(page, analyze, page.text, title=page.title, members=members, redirects=redirects)
 
     def redirects(self, page: LivePage, members) -> dict[str, str]:
         """Where the member list's links redirect to (one batched query per managed page)."""
@@ -201,8 +231,13 @@ class Scanner:
         return recorded.id, select_changes(full, lambda change: change.id in approved)
 
     def accepted(self, page: LivePage) -> PageResult:
-        """After an edit conflict: analyze the new revision, queue it, keep what is approved."""
-        return self.record(page, self.analyze(page))[1]
+        """After an edit conflict: analyze the new revision, queue it, keep what is approved
+        (nothing, when the new revision is over the limits)."""
+        full = self.analyze(page)
+        if isinstance(full, Overrun):
+            self.not_analysed(page.title, full)
+            return PageResult(page.title, page.text, page.text, (), (), {}, "")
+        return self.record(page, full)[1]
 
     def summary(self, result: PageResult) -> str:
         return edit_summary(result.changes, self.session.language, self._summary_texts())

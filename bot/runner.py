@@ -194,6 +194,7 @@ def _merge(first: RunReport, second: RunReport) -> RunReport:
     merged.outcomes = first.outcomes + second.outcomes
     merged.excluded = first.excluded + second.excluded
     merged.failed = first.failed + second.failed
+    merged.unanalysed = first.unanalysed + second.unanalysed
     merged.merged = first.merged + second.merged
     merged.held = first.held + second.held
     merged.edits = first.edits + second.edits
@@ -219,6 +220,7 @@ def _summary(report: RunReport, mode: str, started: str, seconds: float, run_id:
         "merged": len(report.merged),
         "skipped": dict(skipped),
         "failed": [{"page": title, "error": why} for title, why in report.failed],
+        "not_analysed": [{"page": title, "error": why} for title, why in report.unanalysed],
         "stopped": report.stopped,
     }
 

@@ -23,6 +23,7 @@ from bot.core.profile import (
     mobile_host,
 )
 from bot.core.sites import CANONICAL_NAMESPACES, profile_for_host, wikimedia_interwikis
+from bot.bounded import PageLimits
 from bot.configfile import read_config
 from bot.errors import ConfigError, UnknownSiteError
 
@@ -89,6 +90,10 @@ class Settings:
     max_edits: int = 0  # 0: no limit
     namespaces: tuple[int, ...] = (0,)  # wiki runs: namespaces to work in; () for all
     retry: RetryPolicy = RetryPolicy()
+    # A page larger than this is reported and skipped (MediaWiki's own default $wgMaxArticleSize).
+    max_page_kb: int = 2048
+    # A page whose analysis runs longer is reported and skipped (0: no limit, analysed in-process).
+    max_analysis_seconds: float = 60.0
     summaries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     log_format: str = "text"  # text | json
     # The review queue.
@@ -102,6 +107,10 @@ class Settings:
         """pywikibot global arguments selecting the configured wiki (the command line may add its own)."""
         args = [f"-family:{self.family}"] if self.family else []
         return args + ([f"-lang:{self.code}"] if self.code else [])
+
+    @property
+    def limits(self) -> PageLimits:
+        return PageLimits(self.max_page_kb * 1024, self.max_analysis_seconds)
 
     @property
     def options(self) -> Options:

@@ -50,6 +50,8 @@ def run_exit_code(report, check: bool) -> int:
         return EXIT_STOPPED
     if report.failed or report.stopped and not report.stopped.startswith("--max-edits"):
         return EXIT_PARTIAL
+    if report.unanalysed:  # pages over the limits, parts of a dump that cannot be read
+        return EXIT_INPUT
     return EXIT_CHANGES if check and report.tally.changed else EXIT_OK
 
 

@@ -14,6 +14,7 @@ from bot.commands.common import (
     member_list,
     use_color,
 )
+from bot.bounded import Bounded, Overrun, with_site
 from bot.core import analyze
 from bot.core.profile import SiteProfile
 from bot.dump import DumpProblem
@@ -36,12 +37,18 @@ from bot.settings import Settings
 def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:
     """Formatter style: the repaired page on stdout (or a diff, or nothing with --check)."""
     try:
-        text = read_page(args.file)
+        text = read_page(args.file, settings.limits.max_bytes)
     except InputError as error:
         print(f"linkbot: {error}", file=streams.err)
         return EXIT_INPUT
     name = "stdin" if args.file == STDIN else args.file
-    result = analyze(text, profile, settings.options, title=name, members=member_list(args, settings))
+    with analyzer(settings, profile) as bounded:
+        result = bounded.call(analyze, text, title=name, members=member_list(args, settings))
+    if isinstance(result, Overrun):
+        if not (args.check or args.diff):
+            streams.out.write(text)  # a formatter's output replaces its input: never lose the page
+        print(f"linkbot: {name}: not analysed: {result.reason}", file=streams.err)
+        return EXIT_INPUT
     if args.check:
         pass
     elif args.diff:
@@ -62,26 +69,12 @@ def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, en
 def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:
     """Dry run over local files: a diff per changed page and a summary, JSON lines, or the names
     of the pages with something to change (``--format titles``)."""
-    log = get_logger()
     color = use_color(settings, streams.out, environ)
     members = member_list(args, settings)
     tally = Tally()
-    for source in expand_paths(args.paths):
-        if is_dump(source):
-            _scan_dump(source, args, settings, profile, streams, tally, color)
-            continue
-        try:
-            text = read_page(source)
-        except InputError as error:
-            _report_problem(error, args.format, streams, tally)
-            continue
-        result = analyze(text, profile, settings.options, title=source, members=members)
-        log.info("page scanned", page=source, changes=len(result.changes), left_alone=len(result.skipped))
-        tally.add(result)
-        if args.format == "titles":
-            streams.out.write(f"{source}\n" if result.changes else "")
-        else:
-            streams.out.write(page_output(result, args.format, color, source))
+    with analyzer(settings, profile) as bounded:
+        for source in expand_paths(args.paths):
+            _scan_source(source, args, settings, profile, streams, tally, color, bounded, members)
     if args.format == "text" and not args.no_summary:
         streams.out.write("\n" + tally.render())
     streams.out.flush()
@@ -89,6 +82,35 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
         return EXIT_INPUT
     return EXIT_CHANGES if args.check and tally.changed else EXIT_OK
 
+
+def analyzer(settings: Settings, profile: SiteProfile) -> Bounded:
+    """The run's page analysis, bounded by ``[limits] max_analysis_seconds``."""
+    return Bounded(settings.limits.seconds, partial(with_site, profile, settings.options))
+
+
+def _scan_source(source, args, settings: Settings, profile, streams: Streams, tally, color: bool, bounded, members) -> None:
+    """One input of a scan: a dump, or a page file (or a problem found while listing a folder)."""
+    if isinstance(source, InputError):
+        _report_problem(source, args.format, streams, tally)
+        return
+    if is_dump(source):
+        _scan_dump(source, args, settings, profile, streams, tally, color)
+        return
+    try:
+        text = read_page(source, settings.limits.max_bytes)
+    except InputError as error:
+        _report_problem(error, args.format, streams, tally)
+        return
+    result = bounded.call(analyze, text, title=source, members=members)
+    if isinstance(result, Overrun):
+        _report_problem(InputError(source, f"not analysed: {result.reason}"), args.format, streams, tally)
+        return
+    get_logger().info("page scanned", page=source, changes=len(result.changes), left_alone=len(result.skipped))
+    tally.add(result)
+    if args.format == "titles":
+        streams.out.write(f"{source}\n" if result.changes else "")
+    else:
+        streams.out.write(page_output(result, args.format, color, source))
 
 
 def _report_problem(error: InputError, fmt: str, streams: Streams, tally) -> None:
@@ -107,7 +129,8 @@ def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: 
     titles = args.format == "titles"
     examine = title_if_changes_planned if titles else partial(_dump_output, args.format, color, source)
     try:
-        for output in scan_dump(source, profile, settings.options, getattr(args, "workers", None), stats, examine):
+        workers = getattr(args, "workers", None)
+        for output in scan_dump(source, profile, settings.options, workers, stats, examine, settings.limits):
             if isinstance(output, DumpProblem):
                 _report_problem(InputError(source, output.message), args.format, streams, tally)
                 continue

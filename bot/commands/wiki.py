@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 from bot.commands.common import (
-    EXIT_CHANGES,
-    EXIT_INPUT,
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_STOPPED,
@@ -57,14 +55,6 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
 
     session, rest = connect(settings, args, wiki_args)
     generator_args, dumps = split_source_args(rest)
-    sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
-    unreadable: list[str] = []  # parts of dumps that could not be read: reported, and the run exits 4
-
-    def dump_problem(error) -> None:
-        unreadable.append(str(error))
-        print(f"linkbot: {error}", file=streams.err)
-
-    sources += [dump_candidates(session.site, dump, session.profile, settings.options, dump_problem) for dump in dumps]
     queue = open_queue(args, settings, environ)
     scanner = Scanner(
         session,
@@ -76,6 +66,16 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
         json_output=args.format == "json",
         registries=registries(args, settings),
     )
+
+    def dump_problem(error) -> None:  # reported now and in the summary; the run goes on, then exits 4
+        scanner.report.unanalysed.append((error.source, error.message))
+        print(f"linkbot: {error}", file=streams.err)
+
+    sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
+    sources += [
+        dump_candidates(session.site, dump, session.profile, settings.options, dump_problem, settings.limits)
+        for dump in dumps
+    ]
     pages = read_pages(
         session.site, itertools.chain.from_iterable(sources), settings.retry, namespaces=settings.namespaces,
         shutoff=scanner.reading(),
@@ -88,8 +88,7 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     if not args.no_summary:
         summary_stream.write("\n" + report.render())
     streams.out.flush()
-    code = run_exit_code(report, args.check)
-    return EXIT_INPUT if unreadable and code in (EXIT_OK, EXIT_CHANGES) else code
+    return run_exit_code(report, args.check)
 
 
 def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from bot.bounded import PageLimits
 from bot.core import SiteProfile
 from bot.core.options import Options
 from bot.errors import ConfigError, InputError
@@ -66,7 +67,12 @@ def generator_pages(site, generator_args: list[str]) -> Iterator:
 
 
 def dump_candidates(
-    site, path: str, profile: SiteProfile, options: Options, on_problem: Callable[[InputError], None]
+    site,
+    path: str,
+    profile: SiteProfile,
+    options: Options,
+    on_problem: Callable[[InputError], None],
+    limits: PageLimits = PageLimits(),
 ) -> Iterator:
     """Pages of the dump whose dumped text has something to change (prefiltered, analysed on all
     cores). What cannot be read of the dump goes to ``on_problem``; the run goes on with the rest."""
@@ -76,7 +82,7 @@ def dump_candidates(
     from bot.dumpscan import scan_dump, title_if_changes_planned
 
     try:
-        for title in scan_dump(path, profile, options, examine=title_if_changes_planned):
+        for title in scan_dump(path, profile, options, examine=title_if_changes_planned, limits=limits):
             if isinstance(title, DumpProblem):
                 on_problem(InputError(path, title.message))
             else:

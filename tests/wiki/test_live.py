@@ -146,6 +146,23 @@ def test_an_unreadable_page_of_a_dump_is_reported_and_the_run_goes_on(wiki, tmp_
     assert len(proposed) == 2
 
 
+def test_a_page_over_the_limits_is_reported_and_the_run_goes_on(wiki):
+    """A page that would take the parser minutes, and one over the size limit, among good pages: both
+    left unsaved with a reason, the others saved, exit 4."""
+    wiki.sandbox.edit("Limits/a", '[A](../Page/A.md "wikilink")')
+    wiki.sandbox.edit("Limits/b", '[B](../Page/B.md "wikilink") ' + "[[{{<ref>" * 20_000)
+    wiki.sandbox.edit("Limits/c", '[C](../Page/C.md "wikilink")\n' + "正文。" * 35_000)
+    wiki.sandbox.edit("Limits/d", '[D](../Page/D.md "wikilink")')
+    result = wiki.linkbot(
+        "-prefixindex:Limits/", "--mode", "live", "--auto-approve", "all", "--max-analysis-seconds", "1", "--max-page-kb", "200"
+    )
+    assert result.returncode == EXIT_INPUT, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "not analysed: Limits/b: its analysis ran over 1 s ([limits] max_analysis_seconds)" in result.stdout
+    assert "not analysed: Limits/c: 308 KB, over the 200 KB limit ([limits] max_page_kb)" in result.stdout
+    assert [len(wiki.revisions(f"Limits/{name}")) for name in "abcd"] == [2, 1, 1, 2]
+
+
 def test_wrong_password(wiki, tmp_path):
     folder = wiki.sandbox.write_pywikibot_config(tmp_path / "pwb", user=("LinkBot", "not-the-password"))
     wiki.sandbox.edit("Auth/page", '[A](../Page/A.md "wikilink")')
