@@ -2,7 +2,7 @@
 
 mwparserfromhell's C tokenizer is quadratic on some inputs (20,000 unclosed ``[[{{<ref>`` take
 minutes), and a C call cannot be interrupted from Python. So the analysis runs in a child process
-forked once per run and fed one page at a time over a pipe; a page that runs over its time
+forked once per run and fed pages over a pipe (a batch at a time); a page that runs over its time
 (or kills the child: a crash in C, the kernel's OOM killer) costs a new child, not the run.
 
 The child is forked, so ``function`` (a closure over the site profile, say) is inherited, never
@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import mmap
 import os
 import signal
+import struct
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
 from typing import Any
@@ -59,12 +62,20 @@ def with_site(profile, options, function: Callable, *args, **kwargs) -> Any:
 
 
 class Bounded:
-    """``call(*args)`` is ``function(*args)``, or an ``Overrun`` once ``seconds`` have passed."""
+    """``call(*args)`` is ``function(*args)``, and ``map(calls)`` each call's result in order; a
+    call that runs over ``seconds`` (or kills the child) gives an ``Overrun`` instead.
+
+    A batch goes to the child in one message and comes back in one, so a dump's chunk of pages
+    costs two trips through the pipe, not two per page. The child notes in shared memory which
+    call it is in and since when; the parent looks a few times a second, and on an overrun kills
+    the child and has a new one do the rest of the batch.
+    """
 
     def __init__(self, seconds: float, function: Callable) -> None:
         self.seconds, self.function = seconds, function
         self._pid: int | None = None
         self._connection: Connection | None = None
+        self._progress = mmap.mmap(-1, _PROGRESS.size)  # shared with the children: anonymous and MAP_SHARED
 
     def __enter__(self) -> Bounded:
         return self
@@ -73,31 +84,55 @@ class Bounded:
         self.close()
 
     def call(self, *args, **kwargs) -> Any:
+        return self.map([(args, kwargs)])[0]
+
+    def map(self, calls: Sequence[tuple[tuple, dict]]) -> list:
+        """The results of ``(args, kwargs)`` calls of the function, in order."""
         if self.seconds <= 0:
-            return self.function(*args, **kwargs)
-        connection = self._connection or self._start()
-        connection.send((args, kwargs))
-        if not connection.poll(self.seconds):
-            self._stop()
-            return Overrun(f"its analysis ran over {self.seconds:g} s ([limits] max_analysis_seconds)")
-        try:
-            failed, value = connection.recv()
-        except EOFError:
-            return Overrun(f"its analysis stopped: {self._stop()}")
-        if failed:  # a bug, not the page's fault: raised here as it would have been without the child
-            raise RuntimeError(f"page analysis failed in its process:\n{value}")
-        return value
+            return [self.function(*args, **kwargs) for args, kwargs in calls]
+        results: list = []
+        while len(results) < len(calls):
+            results += self._batch(calls[len(results) :])
+        return results
 
     def close(self) -> None:
         if self._pid is not None:
             self._stop()
 
+    def _batch(self, calls: Sequence[tuple[tuple, dict]]) -> list:
+        """Results of the calls up to the first overrun (included as an ``Overrun``)."""
+        connection = self._connection or self._start()
+        _PROGRESS.pack_into(self._progress, 0, -1, 0.0)
+        connection.send(list(calls))
+        while not connection.poll(min(self.seconds, _LOOK_EVERY)):
+            index, since = self._current()
+            if index >= 0 and time.monotonic() - since > self.seconds:
+                self._stop()
+                overrun = Overrun(f"its analysis ran over {self.seconds:g} s ([limits] max_analysis_seconds)")
+                return [*self._batch(calls[:index]), overrun] if index else [overrun]
+        try:
+            failed, value = connection.recv()
+        except EOFError:  # the child died: a crash in C, the OOM killer
+            index, _ = self._current()
+            overrun = Overrun(f"its analysis stopped: {self._stop()}")
+            return [*self._batch(calls[:index]), overrun] if index > 0 else [overrun]
+        if failed:  # a bug, not the page's fault: raised here as it would have been without the child
+            raise RuntimeError(f"page analysis failed in its process:\n{value}")
+        return value
+
+    def _current(self) -> tuple[int, float]:
+        """(index of the call the child is in, since when): read until two readings agree, as
+        the child may be writing it."""
+        while (first := _PROGRESS.unpack_from(self._progress)) != _PROGRESS.unpack_from(self._progress):
+            pass
+        return first
+
     def _start(self) -> Connection:
         ours, theirs = Pipe()
         pid = os.fork()
-        if pid == 0:  # the child: serve calls until the pipe closes, then leave without cleanup
+        if pid == 0:  # the child: serve batches until the pipe closes, then leave without cleanup
             ours.close()
-            _serve(theirs, self.function)
+            _serve(theirs, self.function, self._progress)
         theirs.close()
         self._pid, self._connection = pid, ours
         return ours
@@ -115,26 +150,38 @@ class Bounded:
         return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
-def _serve(connection: Connection, function: Callable) -> None:
+_PROGRESS = struct.Struct("=qd")  # the call the child is in (-1: none), and its time.monotonic() start
+_LOOK_EVERY = 0.25  # seconds between looks at a running batch
+
+
+def _serve(connection: Connection, function: Callable, progress: mmap.mmap) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
     code = 0
     try:
         while True:
-            args, kwargs = connection.recv()
-            try:
-                reply = (False, function(*args, **kwargs))
-            except MemoryError:
-                reply = (False, Overrun("its analysis ran out of memory"))
-            except Exception:  # noqa: BLE001 - sent to the parent, which raises it
-                reply = (True, traceback.format_exc())
-            connection.send(reply)
+            calls = connection.recv()
+            connection.send(_run_batch(calls, function, progress))
     except EOFError:
         pass
     except BaseException:  # noqa: BLE001 - the child must never return into the parent's code
         code = 1
     finally:
         os._exit(code)
+
+
+def _run_batch(calls: list, function: Callable, progress: mmap.mmap) -> tuple[bool, Any]:
+    results = []
+    for index, (args, kwargs) in enumerate(calls):
+        _PROGRESS.pack_into(progress, 0, index, time.monotonic())
+        try:
+            results.append(function(*args, **kwargs))
+        except MemoryError:
+            results.append(Overrun("its analysis ran out of memory"))
+        except Exception:  # noqa: BLE001 - sent to the parent, which raises it
+            return True, traceback.format_exc()
+    _PROGRESS.pack_into(progress, 0, -1, 0.0)
+    return False, results
 
 
 def _die_with_parent() -> None:

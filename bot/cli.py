@@ -37,6 +37,7 @@ from bot.errors import (
 from bot.files import STDIN
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
+from bot.terminal import OutputStream
 
 __all__ = [
     "EXIT_CHANGES", "EXIT_CONFIG", "EXIT_INPUT", "EXIT_LOCKED", "EXIT_OK", "EXIT_PARTIAL", "EXIT_STOPPED", "EXIT_USAGE", "main",
@@ -189,7 +190,7 @@ def main(
     stderr: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> int:
-    streams = Streams(stdout or sys.stdout, stderr or sys.stderr)
+    streams = Streams(OutputStream(stdout or sys.stdout), OutputStream(stderr or sys.stderr))
     environ = os.environ if environ is None else environ
     parser = build_parser()
     try:

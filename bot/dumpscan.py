@@ -264,22 +264,37 @@ def _scan_streams(path: str, offset: int, length: int) -> _StreamsResult:
 
 def _scan_chunk_with(work: _Work, bounded: Bounded, chunk: bytes) -> _ChunkResult:
     """Prefilter the pages of one chunk on their raw XML, parse and prefilter the text of those
-    that pass, examine the candidates. A page that cannot be parsed, or is over the limits,
-    becomes a ``DumpProblem``; one the prefilter clears is never parsed (nothing in it would
-    change, readable or not)."""
+    that pass, examine the candidates (in one batch). A page that cannot be parsed, or is over
+    the limits, becomes a ``DumpProblem``; one the prefilter clears is never parsed (nothing in it
+    would change, readable or not)."""
     elements = page_elements(chunk)
-    kept, candidates = [], 0
+    entries = _candidates(work, elements)
+    pages = [item for entry in entries if isinstance(entry, tuple) and isinstance(item := entry[1], DumpPage)]
+    examined = iter(bounded.map([((page,), {}) for page in pages]))
+    kept = []
+    for entry in entries:
+        if isinstance(entry, DumpProblem):
+            kept.append(entry)
+            continue
+        title, item = entry
+        result = next(examined) if isinstance(item, DumpPage) else item
+        kept.append(DumpProblem(f"page {title!r}: not analysed: {result.reason}") if isinstance(result, Overrun) else result)
+    return _ChunkResult(len(elements), sum(isinstance(entry, tuple) for entry in entries), kept)
+
+
+def _candidates(work: _Work, elements: list[bytes]) -> list:
+    """In dump order: a ``DumpProblem`` for a page that cannot be parsed, and (title, page, or
+    the ``Overrun`` of a page over the size limit) for each candidate."""
+    entries: list = []
     for element in elements:
         if not might_change_xml(element, work.profile):
             continue
         try:
             page = parse_page(element)
         except DumpFormatError as error:
-            kept.append(DumpProblem(str(error)))
+            entries.append(DumpProblem(str(error)))
             continue
         if might_change(page.text, work.profile):
-            candidates += 1
             # The text is never longer in UTF-8 than its escaped XML: most pages need no encoding.
-            result = work.limits.oversize(page.text, len(element)) or bounded.call(page)
-            kept.append(DumpProblem(f"page {page.title!r}: not analysed: {result.reason}") if isinstance(result, Overrun) else result)
-    return _ChunkResult(len(elements), candidates, kept)
+            entries.append((page.title, work.limits.oversize(page.text, len(element)) or page))
+    return entries

@@ -11,11 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.core.model import Change, PageResult, Rule, Skip
+from bot.terminal import STYLE
 
 SCHEMA_VERSION = 1
 
-_COLORS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
-_BOLD, _RESET = "\033[1m", "\033[0m"
+# Written with STYLE for ESC: the output stream makes a page's own ESC visible, then turns these into ESC.
+_COLORS = {"+": f"{STYLE}[32m", "-": f"{STYLE}[31m", "@": f"{STYLE}[36m"}
+_BOLD, _RESET = f"{STYLE}[1m", f"{STYLE}[0m"
 
 
 def colorize_diff(diff: str, color: bool) -> str:

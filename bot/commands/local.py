@@ -161,7 +161,8 @@ class Progress:
     into the dump file (compressed or not) the scan is."""
 
     def __init__(self, stream, source: str, stats: DumpStats, every: float = 0.5) -> None:
-        self.stream, self.stats, self.every = stream, stats, every
+        # The raw terminal: this line moves the cursor back on purpose.
+        self.stream, self.stats, self.every = getattr(stream, "raw", stream), stats, every
         self.started = self.shown = time.monotonic()
         self.size = Path(source).stat().st_size
 

@@ -50,7 +50,7 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
 
 def _line_reader(streams: Streams):
     """input() when talking to a real terminal (line editing); a plain read otherwise."""
-    if streams.out is sys.stdout and sys.stdin.isatty():
+    if getattr(streams.out, "raw", streams.out) is sys.stdout and sys.stdin.isatty():
         return input
 
     def read(prompt: str) -> str:

@@ -208,3 +208,31 @@ def test_pywikibot_arguments_with_spaces_are_not_file_names():
     assert wiki == ["-page:Main Page", "-cat:Living people", "-page:聖菲 (新墨西哥州)", "-prefixindex:UNESCO Creative",
                     "-file:to do.txt", "-ns:0", "-family:wikipedia"]  # fmt: skip
     assert split_wiki_args(["fix", "--", "-page:x"]) == (["fix", "--", "-page:x"], [])
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_control_characters_of_a_page_are_shown_not_performed_on_a_terminal(tmp_path):
+    page = tmp_path / "\x1b]0;owned\x07.txt"  # a file name can carry them too
+    page.write_text('[\x1b[2Jlabel\x07](../Page/A.md "wikilink") x\ry\r\n', encoding="utf-8")
+    terminal = _Terminal()
+    assert main(["scan", "--color", "always", "--no-summary", str(page)], stdout=terminal, stderr=io.StringIO(), environ={}) == EXIT_OK
+    shown = terminal.getvalue()
+    assert "\x07" not in shown and "␛[2J" in shown and "␇" in shown and "x␍" in shown
+    assert "\r\n" in shown  # a line ending is not a control to show
+    # Every ESC left is one of linkbot's own colors.
+    assert {chunk.split("m", 1)[0] for chunk in shown.split("\x1b")[1:]} == {"[32", "[31", "[36", "[1", "[0"}
+    # Into a file or a pipe the diff stays byte for byte what it says (it must still apply).
+    piped = io.StringIO()
+    main(["scan", "--no-summary", str(page)], stdout=piped, stderr=io.StringIO(), environ={})
+    assert "\x1b[2Jlabel\x07" in piped.getvalue()
+    # The fix command's page on a terminal, and a file name in an error line on one.
+    terminal = _Terminal()
+    main(["fix", str(page)], stdout=terminal, stderr=io.StringIO(), environ={})
+    assert terminal.getvalue() == "[␛[[A|2Jlabel␇]] x␍y\r\n"
+    errors = _Terminal()
+    main(["scan", str(tmp_path / "missing\x1b[31m.txt")], stdout=io.StringIO(), stderr=errors, environ={})
+    assert errors.getvalue() == f"linkbot: {tmp_path}/missing␛[31m.txt: no such file\n"

@@ -1,0 +1,61 @@
+"""The streams linkbot writes its text output to: a page's control characters are shown, never performed.
+
+A page file can hold ESC, BEL or a lone carriage return; written raw to a terminal they would
+recolor, retitle or redraw it, or hide part of a diff a reviewer is reading. On a terminal every
+such character is written as its visible stand-in (``␛``, ``␇``, ``␍``; C1 controls as ``\\x9b``).
+
+linkbot's own styling (the colors of a diff) is written with ``STYLE`` (NUL) in place of ESC, and
+only the stream turns it into ESC, after the content's controls are made visible: so no ESC that
+came from a page can pass for ours. NUL never occurs in anything linkbot shows (page files that
+hold it are refused, XML cannot carry it, MediaWiki strips it, paths cannot contain it).
+Piped into a file, the text is written as it is (a diff must still apply), styling included
+when asked for (``--color always``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+STYLE = "\0"  # stands for ESC in linkbot's own escape sequences
+_ESC = "\x1b"
+# C0 controls but tab and newline, a carriage return not ending a line, DEL, C1 controls.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters replaced by visible stand-ins."""
+    return _CONTROL.sub(_stand_in, text)
+
+
+def _stand_in(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ␛ for ESC, ␇ for BEL
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\\x{code:02x}"
+
+
+class OutputStream:
+    """A text stream as linkbot writes to it (see the module's doc); ``raw`` is the stream itself,
+    for a terminal's status line that must move the cursor."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+        self.terminal = hasattr(raw, "isatty") and raw.isatty()
+
+    def write(self, text: str) -> int:
+        if self.terminal:
+            text = visible(text)
+        return self.raw.write(text.replace(STYLE, _ESC))
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+    def __getattr__(self, name: str):  # flush, fileno, encoding, getvalue (tests), ...
+        return getattr(self.raw, name)
