@@ -24,6 +24,7 @@ from bot.commands.common import (
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_STOPPED,
+    EXIT_STORAGE,
     EXIT_USAGE,
     Streams,
 )
@@ -33,6 +34,7 @@ from bot.errors import (
     LinkbotError,
     LockBusyError,
     StoppedError,
+    StorageError,
 )
 from bot.files import STDIN
 from bot.logs import configure_logging
@@ -190,7 +192,9 @@ def main(
     stderr: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> int:
-    streams = Streams(OutputStream(stdout or sys.stdout), OutputStream(stderr or sys.stderr))
+    streams = Streams(
+        OutputStream(stdout or sys.stdout, "standard output"), OutputStream(stderr or sys.stderr, "standard error")
+    )
     environ = os.environ if environ is None else environ
     parser = build_parser()
     try:
@@ -217,6 +221,15 @@ def main(
     except ConfigError as error:
         print(f"linkbot: configuration error: {error}", file=streams.err)
         return EXIT_CONFIG
+    except StorageError as error:
+        # Standard error may sit on the full disk too; what standard output holds is kept if it can be.
+        with contextlib.suppress(OSError, LinkbotError):
+            print(f"linkbot: {error}", file=streams.err)
+        try:
+            streams.out.flush()
+        except (OSError, LinkbotError):
+            _silence_stdout()  # else Python's own flush at exit would fail again, with a traceback
+        return EXIT_STORAGE
     except LinkbotError as error:
         print(f"linkbot: {error}", file=streams.err)
         return _exit_code_for(error)

@@ -18,6 +18,7 @@
     │   └── CircuitBreakerError   too many saves failed in a row, or too large a share of them
     ├── StoppedError              the emergency-stop page says stop, or the talk page has a new message (exit 6)
     ├── LockBusyError             another run holds the lock (exit 7)
+    ├── StorageError              the disk is full or failing: the queue, a log, the output cannot be written (exit 8)
     └── SandboxError              the local test wiki cannot be created or started
 
 Normal outcomes (a link left alone, a change dropped by a check) are values in the
@@ -25,6 +26,8 @@ result, never exceptions.
 """
 
 from __future__ import annotations
+
+import errno
 
 
 class LinkbotError(Exception):
@@ -94,6 +97,21 @@ class QueueError(ConfigError):
 
 class CircuitBreakerError(WikiError):
     """Saving stopped: too many failures in a row, or too large a share of the run's saves."""
+
+
+class StorageError(LinkbotError):
+    """Writing failed for want of space or a failing disk; nothing already recorded is lost."""
+
+
+# What a full or failing disk says: no space, over quota, a file over its size limit, an I/O error.
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def storage_error(what: str, error: OSError) -> StorageError | None:
+    """A ``StorageError`` for an ``OSError`` that a full or failing disk raises, else None."""
+    if error.errno not in STORAGE_ERRNOS:
+        return None
+    return StorageError(f"{what}: cannot write: {error.strerror or error} (disk full or failing?)")
 
 
 class LockBusyError(LinkbotError):

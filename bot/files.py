@@ -14,6 +14,7 @@ from bot.errors import (
     EncodingInputError,
     TooLargeInputError,
     UnreadableInputError,
+    storage_error,
 )
 
 STDIN = "-"
@@ -92,6 +93,19 @@ def _check_file(path: str, max_bytes: int | None) -> None:
     if max_bytes is not None and mode.st_size > max_bytes:
         size = f"{mode.st_size / 1024:,.0f} KB"
         raise TooLargeInputError(path, f"{size}, over the {max_bytes // 1024:,} KB limit ([limits] max_page_kb)")
+
+
+def write_output(path: str, content: str, what: str) -> None:
+    """Write a file linkbot makes (a report, a registry) whole or not at all: into a temporary file
+    beside it, then renamed over it, so a full disk never leaves half of it in place of the old one."""
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.linkbot-{os.getpid()}")
+    try:
+        temporary.write_text(content, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise storage_error(path, error) or UnreadableInputError(path, f"cannot write {what}: {error.strerror or error}") from None
 
 
 def decode_page(source: str, data: bytes) -> str:

@@ -6,7 +6,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from bot.errors import LockBusyError, QueueError
+from bot.errors import LockBusyError, QueueError, storage_error
 
 
 class RunLock:
@@ -25,8 +25,12 @@ class RunLock:
         except BlockingIOError:
             os.close(fd)
             raise LockBusyError(f"another linkbot run holds {self.path}; this one exits") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError as error:
+            os.close(fd)
+            raise storage_error(str(self.path), error) or QueueError(f"{self.path}: cannot write the run lock: {error}") from None
         self._fd = fd
         return self
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import logging.handlers
+from pathlib import Path
 from typing import TextIO
 
 import structlog
+
+from bot.errors import ConfigError, LinkbotError, storage_error
 
 
 def configure_logging(
@@ -42,19 +47,34 @@ class _FileCopy:
     """A structlog processor writing each event as a JSON line to a rotating file, then passing it on."""
 
     def __init__(self, path: str, max_bytes: int, backups: int) -> None:
-        import json
-        import logging.handlers
-        from pathlib import Path
-
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._json = json
-        self._handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+        self._path = path
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._handler = _RaisingHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+        except OSError as error:
+            raise self._failure(error) from None
         self._handler.setFormatter(logging.Formatter("%(message)s"))
 
     def __call__(self, logger, method_name, event_dict):
-        line = self._json.dumps(event_dict, ensure_ascii=False, default=str)
-        self._handler.emit(logging.LogRecord("linkbot", logging.INFO, "", 0, line, None, None))
+        line = json.dumps(event_dict, ensure_ascii=False, default=str)
+        try:
+            self._handler.emit(logging.LogRecord("linkbot", logging.INFO, "", 0, line, None, None))
+        except OSError as error:
+            raise self._failure(error) from None
         return event_dict
+
+    def _failure(self, error: OSError) -> LinkbotError:
+        return storage_error(f"{self._path} (the log file)", error) or ConfigError(
+            f"{self._path}: cannot write the log file: {error.strerror or error}"
+        )
+
+
+class _RaisingHandler(logging.handlers.RotatingFileHandler):
+    """logging's handlers print a traceback and go on when a write fails; this one raises, so a
+    full disk is the run's one-line storage error."""
+
+    def handleError(self, record) -> None:
+        raise  # noqa: PLE0704 - called by emit() inside its except block: re-raises the OSError
 
 
 def get_logger(**context) -> structlog.typing.FilteringBoundLogger:

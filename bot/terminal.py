@@ -14,8 +14,11 @@ when asked for (``--color always``).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import TextIO
+
+from bot.errors import storage_error
 
 STYLE = "\0"  # stands for ESC in linkbot's own escape sequences
 _ESC = "\x1b"
@@ -41,14 +44,29 @@ class OutputStream:
     """A text stream as linkbot writes to it (see the module's doc); ``raw`` is the stream itself,
     for a terminal's status line that must move the cursor."""
 
-    def __init__(self, raw: TextIO) -> None:
-        self.raw = raw
+    def __init__(self, raw: TextIO, name: str = "the output") -> None:
+        self.raw, self.name = raw, name
         self.terminal = hasattr(raw, "isatty") and raw.isatty()
 
     def write(self, text: str) -> int:
         if self.terminal:
             text = visible(text)
-        return self.raw.write(text.replace(STYLE, _ESC))
+        with self._storage_errors():
+            return self.raw.write(text.replace(STYLE, _ESC))
+
+    def flush(self) -> None:
+        with self._storage_errors():
+            self.raw.flush()
+
+    @contextlib.contextmanager
+    def _storage_errors(self):
+        """A full disk (or /dev/full) under the output is a ``StorageError``: one line, exit 8."""
+        try:
+            yield
+        except BrokenPipeError:
+            raise  # the reader went away: the CLI stops quietly
+        except OSError as error:
+            raise storage_error(self.name, error) or error from None
 
     def writelines(self, lines) -> None:
         for line in lines:

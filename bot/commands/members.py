@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams
 from bot.errors import InputError
-from bot.files import read_page
+from bot.files import read_page, write_output
 from bot.settings import Settings
 
 
@@ -31,7 +31,11 @@ def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
         return EXIT_INPUT
     content = dump_registry(member_list)
     if args.output:
-        Path(args.output).write_text(content, encoding="utf-8")
+        try:
+            write_output(args.output, content, "the registry")
+        except InputError as error:
+            print(f"linkbot: {error}", file=streams.err)
+            return EXIT_INPUT
         total = sum(len(section.members) for section in member_list.sections)
         print(f"linkbot: {len(member_list.sections)} section(s), {total} member(s) written to {args.output}", file=streams.err)
     else:

@@ -6,9 +6,10 @@ import getpass
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 
 from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams, use_color
+from bot.errors import InputError
+from bot.files import write_output
 from bot.queue.proposals import Proposal, Queue
 from bot.report import change_record, colorize_diff
 from bot.settings import Settings
@@ -70,9 +71,9 @@ def cmd_report(args, queue: Queue, streams: Streams) -> int:
 
     pending = [p for p in queue.list() if p.status in ("pending", "approved") and any(i.decision == "pending" for i in p.changes)]
     try:
-        Path(args.html).write_text(render_report(pending, now()), encoding="utf-8")
-    except OSError as error:
-        print(f"linkbot: {args.html}: cannot write the report: {error.strerror or error}", file=streams.err)
+        write_output(args.html, render_report(pending, now()), "the report")
+    except InputError as error:
+        print(f"linkbot: {error}", file=streams.err)
         return EXIT_INPUT
     print(f"linkbot: {len(pending)} proposal(s) written to {args.html}", file=streams.err)
     return EXIT_OK

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from bot.errors import QueueError
+from bot.errors import LinkbotError, QueueError, StorageError, storage_error
 from bot.queue.schema import APPLICATION_ID, MIGRATIONS
 
 ENV_QUEUE = "LINKBOT_QUEUE"
@@ -60,12 +60,12 @@ class Database:
         try:
             self.connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            raise QueueError(f"{self.path}: cannot write to the queue: {error}") from None
+            raise _failure(f"{self.path}: cannot write to the queue", error) from None
         try:
             yield self.connection
         except sqlite3.DatabaseError as error:
             self.connection.execute("ROLLBACK")
-            raise QueueError(f"{self.path}: the queue refused the change: {error}") from None
+            raise _failure(f"{self.path}: the queue refused the change", error) from None
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
@@ -73,13 +73,21 @@ class Database:
             try:
                 self.connection.execute("COMMIT")
             except sqlite3.DatabaseError as error:
-                raise QueueError(f"{self.path}: cannot write to the queue: {error}") from None
+                raise _failure(f"{self.path}: cannot write to the queue", error) from None
 
     def query(self, sql: str, parameters=()) -> list[sqlite3.Row]:
         try:
             return self.connection.execute(sql, parameters).fetchall()
         except sqlite3.DatabaseError as error:
-            raise QueueError(f"{self.path}: cannot read the queue: {error}") from None
+            raise _failure(f"{self.path}: cannot read the queue", error) from None
+
+
+def _failure(message: str, error: sqlite3.Error) -> LinkbotError:
+    """A full or failing disk is a ``StorageError`` (exit 8); anything else about the queue file, a
+    ``QueueError`` (exit 3)."""
+    if getattr(error, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+        return StorageError(f"{message}: {error} (disk full or failing?)")
+    return QueueError(f"{message}: {error}")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -90,8 +98,10 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except (OSError, sqlite3.Error) as error:
-        raise QueueError(f"{path}: cannot open the queue: {error}") from None
+    except OSError as error:
+        raise storage_error(str(path.parent), error) or QueueError(f"{path}: cannot open the queue: {error}") from None
+    except sqlite3.Error as error:
+        raise _failure(f"{path}: cannot open the queue", error) from None
     connection.row_factory = sqlite3.Row
     return connection
 
@@ -110,6 +120,9 @@ def _check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as error:
+        failure = _failure(f"{path}: cannot read the queue", error)
+        if isinstance(failure, StorageError):
+            raise failure from None
         raise QueueError(f"{path}: not a usable queue ({error}); leaving it untouched") from None
     if application_id not in (0, APPLICATION_ID) or (application_id == 0 and tables):
         raise QueueError(f"{path}: an SQLite database of another program; leaving it untouched")
@@ -123,7 +136,7 @@ def _check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.OperationalError as error:
-        raise QueueError(f"{path}: cannot use the queue: {error}") from None
+        raise _failure(f"{path}: cannot use the queue", error) from None
 
 
 def _migrate(connection: sqlite3.Connection, version: int) -> None:
