@@ -10,6 +10,7 @@ filters, spam blacklist, blocks, missing rights) is raised at once: never retrie
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -72,10 +73,23 @@ def with_retries(action: Callable[[], T], policy: RetryPolicy, what: str) -> T:
     )
     try:
         return retrying(action)
+    except ConnectionError as error:
+        # pywikibot's own (the built-in, not requests'): a host name that does not resolve. Not
+        # retried, by pywikibot's decision: a typo in the configuration is the common cause.
+        raise WikiUnavailableError(f"{what}: cannot reach the wiki: {_unresolved(error)}") from None
     except Exception as error:
         if is_transient(error):
             raise WikiUnavailableError(f"{what}: {_describe(error)} (gave up after retries)") from None
         raise
+
+
+def _unresolved(error: ConnectionError) -> str:
+    message = str(error)
+    host = re.search(r"host='([^']+)'", message)
+    reason = re.search(r"\[Errno [^]]+\] ([^)\"']+)", message)
+    if host is None:
+        return message.splitlines()[0][:200] if message else "connection failed"
+    return f"the host {host.group(1)} does not resolve ({reason.group(1) if reason else 'name resolution failed'})"
 
 
 def _describe(error: BaseException | None) -> str:

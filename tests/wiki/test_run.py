@@ -289,3 +289,28 @@ def test_a_run_that_cannot_reach_the_wiki_still_prints_its_summary(runner):
     assert code == 5 and "Traceback" not in stderr
     assert summary["event"] == "linkbot run" and summary["error"] and summary["saved"] == 0
     assert len([line for line in stderr.splitlines() if line.startswith("linkbot:")]) == 1
+
+
+def test_a_wiki_host_that_does_not_resolve_is_one_line(tmp_path):
+    """A typo in the wiki's address: one line and exit 5 from scan and from run (which also prints
+    its summary), no traceback, not retried for minutes. (.invalid never resolves: RFC 2606.)"""
+    folder = tmp_path / "pywikibot"
+    folder.mkdir()
+    (folder / "user-config.py").write_text(
+        "family_files['ghost'] = 'http://wiki.linkbot-test.invalid/w/api.php'\nfamily = 'ghost'\nmylang = 'ghost'\n"
+        "max_retries = 0\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "linkbot.toml"
+    config.write_text("[retry]\nattempts = 2\ntotal_seconds = 5\ninitial_wait = 0.1\nmax_wait = 1\n", encoding="utf-8")
+    env = dict(os.environ, PYWIKIBOT_DIR=str(folder), LINKBOT_QUEUE=str(tmp_path / "queue.sqlite3"))
+    for command in (["scan", "-page:Foo"], ["run"]):
+        process = subprocess.run(
+            [sys.executable, "-m", "bot", *command, "--config", str(config)],
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert process.returncode == 5 and "Traceback" not in process.stderr, process.stderr
+        (line,) = [line for line in process.stderr.splitlines() if line.startswith("linkbot:")]
+        assert line.startswith("linkbot: connecting to the wiki: ") and "wiki.linkbot-test.invalid" in line, line
+        if command == ["run"]:
+            assert "wiki.linkbot-test.invalid" in json.loads(process.stdout.splitlines()[-1])["error"]
