@@ -40,7 +40,7 @@ class PageLimits:
     Memory follows size (an analysis takes about 70 times the page's size at most)."""
 
     max_bytes: int = 2048 * 1024
-    seconds: float = 60.0
+    seconds: float = 20.0
 
     def oversize(self, text: str, encoded_at_most: int | None = None) -> Overrun | None:
         """An ``Overrun`` if ``text`` is over the size limit (``encoded_at_most``: a bound on its

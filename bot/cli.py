@@ -164,7 +164,7 @@ def _common_options(default=None) -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--max-analysis-seconds", type=_seconds, default=default, metavar="SECONDS",
-        help="skip (and report) a page whose analysis runs longer (default: 60; 0: no limit)",
+        help="skip (and report) a page whose analysis runs longer (default: 20; 0: no limit)",
     )  # fmt: skip
     common.add_argument(
         "-v", "--verbose", action="count", default=0 if default is None else default, help="log more (repeat for debug)"

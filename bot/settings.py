@@ -93,7 +93,7 @@ class Settings:
     # A page larger than this is reported and skipped (MediaWiki's own default $wgMaxArticleSize).
     max_page_kb: int = 2048
     # A page whose analysis runs longer is reported and skipped (0: no limit, analysed in-process).
-    max_analysis_seconds: float = 60.0
+    max_analysis_seconds: float = 20.0
     summaries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     log_format: str = "text"  # text | json
     # The review queue.
