@@ -4,6 +4,9 @@ comparing the stored revision with the text sent."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -44,3 +47,30 @@ def test_saved_revisions_are_the_text_sent(wiki):
         title = f"PST sample {number}"
         wiki.sandbox.edit(title, result.new_text)
         assert wiki.text(title) == result.new_text
+
+
+def test_what_the_wiki_would_transform_renders_literally(wiki):
+    """As the test wiki renders the saved text: escaped tildes and underscores stay text (no
+    signature, no behaviour switch), the links go where they went; a label running over a heading is
+    left alone, so the page keeps its sections."""
+    page = (
+        '[\\~\\~\\~\\~](../Page/A.md "wikilink") [\\_\\_NOINDEX\\_\\_](../Page/B.md "wikilink") '
+        '[\\_\\_TOC\\_\\_ x](https://zh.wikipedia.org/wiki/C "wikilink")\n\n'
+        '[before\n== Heading ==\nafter](../Page/D.md "wikilink")'
+    )
+    result = analyze(page, PROFILE)
+    assert [change.old.split("]")[0] for change in result.changes] == ["[\\~\\~\\~\\~", "[\\_\\_NOINDEX\\_\\_", "[\\_\\_TOC\\_\\_ x"]
+    assert [skip.reason.value for skip in result.skipped] == ["unsafe-label"]
+    wiki.sandbox.edit("Render sample", result.new_text)
+    assert wiki.text("Render sample") == result.new_text
+    parsed = wiki.api(action="parse", page="Render sample", prop="text|links|properties|sections")["parse"]
+    # What a reader sees: the anchors' text, entities resolved as a browser resolves them.
+    anchors = [html.unescape(text) for text in re.findall(r'<a href="[^"]*title=[A-C]&amp;[^>]*>(.*?)</a>', parsed["text"])]
+    assert anchors == ["~~~~", "__NOINDEX__", "__TOC__ x"], parsed["text"]
+    assert 'id="toc"' not in parsed["text"]  # __TOC__ as a switch would force a table of contents here
+    # The control: the same page with the switches written plainly does what the checks above rule out.
+    control = wiki.api(action="parse", text="__TOC__ __NOINDEX__\n== Heading ==", prop="text|properties", contentmodel="wikitext")
+    assert 'id="toc"' in control["parse"]["text"] and "noindex" in control["parse"]["properties"]
+    assert [link["title"] for link in parsed["links"]] == ["A", "B", "C"]
+    assert parsed["properties"] == {} or "noindex" not in parsed["properties"]
+    assert [section["line"] for section in parsed["sections"]] == ["Heading"]  # as the page had it
