@@ -78,7 +78,7 @@ def test_scan_text_report():
     code, out, _ = run("scan", str(SEEDS))
     assert code == EXIT_OK
     assert out.count("+++ b/") == 2
-    assert "2 page(s): 2 changed, 2 with mixed link forms, 0 unreadable" in out
+    assert "2 page(s): 2 changed, 2 with mixed link forms, 0 not processed" in out
     assert "md-mirror" in out and "md-url" in out and "total" in out
 
 
@@ -113,7 +113,7 @@ def test_bad_inputs_are_one_line_each_and_the_rest_goes_on(bad_inputs):
     assert any("missing.txt: no such file" in line for line in lines)
     assert "Traceback" not in err
     assert "+[[A]]" in out  # good.txt was still processed
-    assert "5 page(s): 1 changed, 0 with mixed link forms, 4 unreadable" in out
+    assert "5 page(s): 1 changed, 0 with mixed link forms, 4 not processed" in out
 
 
 def test_fix_bad_input(bad_inputs):
