@@ -8,7 +8,7 @@ equals the generator's expected count; then the same for ``--format titles`` (th
 preselection: pages with something to change, without the final checks' second parse). For reference it also times reading the XML with the
 standard library (iterparse) and decompressing the .bz2 in one stream (Python's bz2, what
 bzcat does), and runs pywikibot's replace.py -xml with equivalent regexes on the same dump
-(against a throwaway local wiki, bot.sandbox: replace.py needs a site; the pages it would
+(against a throwaway local wiki, bot.sandbox.mediawiki: replace.py needs a site; the pages it would
 change do not exist there, so its page loads are a few batched requests). The corpus is
 cached in benchmarks/out/ (seeded: a cached corpus is the same one). A shared 2-core machine's
 timings drift by a fifth from run to run: every figure is the best of ``--repeat`` runs (replace.py,
@@ -106,7 +106,7 @@ def _decompress(corpus) -> float:
 
 def replace_py(corpus, root: Path) -> tuple[float, int] | None:
     """(seconds, pages replace.py would change) for replace.py -xml on the plain dump."""
-    from bot.sandbox import Sandbox
+    from bot.sandbox.mediawiki import Sandbox
 
     pwb = Path(sys.executable).with_name("pwb")
     if not pwb.exists():

@@ -2,7 +2,7 @@
 
 Run:  bash scripts/bootstrap bench && .venv/bin/python benchmarks/bench_live.py [--pages 300]
 
-Creates a throwaway wiki (bot.sandbox), loads N pages (a third carry broken links, the rest
+Creates a throwaway wiki (bot.sandbox.mediawiki), loads N pages (a third carry broken links, the rest
 are clean), then counts the requests in php's server log (one line per request) for:
   - linkbot scan, dry run             (reads only)
   - pywikibot replace.py -simulate     (same pages, an equivalent regex; reads only)
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.sandbox import Sandbox  # noqa: E402
+from bot.sandbox.mediawiki import Sandbox  # noqa: E402
 
 BROKEN = '见[{t}](../Page/{t}.md "wikilink")与[{t}2](https://zh.wikipedia.org/wiki/{t}2 "wikilink")。\n'
 CLEAN = "这是一个干净的页面，链接已经正确：[[{t}]]、[[{t}2|别名]]。\n"

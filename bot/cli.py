@@ -36,10 +36,10 @@ from bot.errors import (
     StoppedError,
     StorageError,
 )
-from bot.files import STDIN
+from bot.inputs.files import STDIN
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
-from bot.terminal import OutputStream
+from bot.present.terminal import OutputStream
 
 __all__ = [
     "EXIT_CHANGES", "EXIT_CONFIG", "EXIT_INPUT", "EXIT_LOCKED", "EXIT_OK", "EXIT_PARTIAL", "EXIT_STOPPED", "EXIT_USAGE", "main",

@@ -23,7 +23,7 @@ from bot.core.profile import (
     mobile_host,
 )
 from bot.core.sites import CANONICAL_NAMESPACES, profile_for_host, wikimedia_interwikis
-from bot.bounded import PageLimits
+from bot.inputs.limits import PageLimits
 from bot.configfile import read_config
 from bot.errors import ConfigError, UnknownSiteError
 

@@ -1,4 +1,4 @@
-"""bot.bounded: calls in a child process under a time limit; an overrun or a crash costs the call,
+"""bot.inputs.limits: calls in a child process under a time limit; an overrun or a crash costs the call,
 never the batch or the run."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.bounded import Bounded, Overrun, PageLimits
+from bot.inputs.limits import Bounded, Overrun, PageLimits
 
 
 def _work(kind: str, value: int = 0):

@@ -43,7 +43,7 @@ def test_dump_gives_the_same_proposals_as_the_pages(tmp_path):
 
 
 def test_multistream_is_split_at_its_streams(tmp_path):
-    from bot.dump import bz2_stream_groups, is_multistream
+    from bot.inputs.dump import bz2_stream_groups, is_multistream
 
     corpus = generate(tmp_path, pages=250, big_pages=0, page_size=1500, folder=False)
     assert is_multistream(str(corpus.multistream)) and not is_multistream(str(corpus.bz2))
@@ -132,8 +132,8 @@ def test_progress_on_a_terminal_only(tmp_path):
 
 def test_progress_line(tmp_path):
     from bot.commands.local import Progress
-    from bot.dumpscan import DumpStats
-    from bot.report import Tally
+    from bot.inputs.dumpscan import DumpStats
+    from bot.present.report import Tally
 
     dump = tmp_path / "d.xml"
     dump.write_bytes(b"x" * 10_000_000)
@@ -218,8 +218,8 @@ def _titles(xml: bytes) -> set[str]:
 
 
 def test_a_damaged_stream_of_a_multistream_dump_loses_only_its_pages(tmp_path, monkeypatch):
-    monkeypatch.setattr("bot.dump.STREAM_GROUP_BYTES", 1)  # every stream a task of its own
-    from bot.dump import bz2_stream_groups
+    monkeypatch.setattr("bot.inputs.dump.STREAM_GROUP_BYTES", 1)  # every stream a task of its own
+    from bot.inputs.dump import bz2_stream_groups
 
     corpus = generate(tmp_path, pages=400, big_pages=0, page_size=1200)
     everything = scan_json(str(corpus.folder))

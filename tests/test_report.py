@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from bot.core import ZH_WIKIPEDIA, analyze
-from bot.report import describe_skips
+from bot.present.report import describe_skips
 
 PROTECTED = '<nowiki>[甲](../Page/甲.md "wikilink")</nowiki>'
 

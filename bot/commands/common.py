@@ -56,7 +56,7 @@ def run_exit_code(report, check: bool) -> int:
 
 
 def registries(args, settings: Settings) -> list:
-    from bot.registries import load_all, registry_folder
+    from bot.inputs.registries import load_all, registry_folder
 
     named = member_list(args, settings)
     return [named] if named is not None else load_all(registry_folder(settings.config_path))
@@ -66,6 +66,6 @@ def member_list(args, settings: Settings):
     name = getattr(args, "member_list", None)
     if not name:
         return None
-    from bot.registries import load_named, registry_folder
+    from bot.inputs.registries import load_named, registry_folder
 
     return load_named(name, registry_folder(settings.config_path))

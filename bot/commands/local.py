@@ -14,15 +14,15 @@ from bot.commands.common import (
     member_list,
     use_color,
 )
-from bot.bounded import Bounded, Overrun, with_site
+from bot.inputs.limits import Bounded, Overrun, with_site
 from bot.core import analyze
 from bot.core.profile import SiteProfile
-from bot.dump import DumpProblem
-from bot.dumpscan import DumpStats, is_dump, scan_dump, title_if_changes_planned
+from bot.inputs.dump import DumpProblem
+from bot.inputs.dumpscan import DumpStats, is_dump, scan_dump, title_if_changes_planned
 from bot.errors import InputError
-from bot.files import STDIN, expand_paths, read_page
+from bot.inputs.files import STDIN, expand_paths, read_page
 from bot.logs import get_logger
-from bot.report import (
+from bot.present.report import (
     PageCounts,
     Tally,
     colorize_diff,

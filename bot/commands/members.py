@@ -6,14 +6,14 @@ from pathlib import Path
 
 from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams
 from bot.errors import InputError
-from bot.files import read_page, write_output
+from bot.inputs.files import read_page, write_output
 from bot.settings import Settings
 
 
 def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
     """A registry from a page revision (a local file, or a page read from the wiki)."""
     from bot.core.members import extract_member_list
-    from bot.registries import dump_registry
+    from bot.inputs.registries import dump_registry
 
     if Path(args.source).is_file():
         try:

@@ -9,9 +9,9 @@ from collections import Counter
 
 from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams, use_color
 from bot.errors import InputError
-from bot.files import write_output
+from bot.inputs.files import write_output
 from bot.queue.proposals import Proposal, Queue
-from bot.report import change_record, colorize_diff
+from bot.present.report import change_record, colorize_diff
 from bot.settings import Settings
 
 
@@ -37,7 +37,7 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
         if args.command == "report":
             return cmd_report(args, queue, streams)
         if args.command == "review":
-            from bot.review import Review
+            from bot.present.review import Review
 
             who = reviewer_name(args, settings, environ)
             color = use_color(settings, streams.out, environ)
@@ -66,7 +66,7 @@ def _line_reader(streams: Streams):
 
 
 def cmd_report(args, queue: Queue, streams: Streams) -> int:
-    from bot.html_report import render_report
+    from bot.present.html import render_report
     from bot.queue.proposals import now
 
     pending = [p for p in queue.list() if p.status in ("pending", "approved") and any(i.decision == "pending" for i in p.changes)]

@@ -45,7 +45,7 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     if args.format == "titles":
         print("linkbot: --format titles is for files and dumps; a wiki scan records its proposals", file=streams.err)
         return EXIT_USAGE
-    from bot.live import Scanner  # (pywikibot is imported only when a wiki is used)
+    from bot.runs.scan import Scanner  # (pywikibot is imported only when a wiki is used)
     from bot.wiki.sources import (
         dump_candidates,
         generator_pages,
@@ -94,9 +94,9 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
 def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int:
     """Save the approved changes. A live apply takes the run lock (``linkbot run``'s): two savers
     working through one queue at once would each find the other's saves and call them stale."""
-    from bot.apply import apply_approved
-    from bot.lock import RunLock
-    from bot.runner import lock_path
+    from bot.runs.apply import apply_approved
+    from bot.runs.lock import RunLock
+    from bot.runs.scheduled import lock_path
 
     lock = RunLock(lock_path(settings, queue.db.path)) if settings.mode == "live" else contextlib.nullcontext()
     with lock:
@@ -111,7 +111,7 @@ def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int
 
 def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:
     """Create a local wiki with the seed pages and serve it until interrupted."""
-    from bot.sandbox import prepare_sandbox
+    from bot.sandbox.mediawiki import prepare_sandbox
 
     sandbox = prepare_sandbox(Path(args.dir), port=args.port or None)
     folder = Path(args.dir).resolve()
@@ -135,10 +135,10 @@ def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:
 
 
 def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
-    """One scheduled run (see bot.runner); prints one JSON summary line."""
-    from bot.lock import RunLock
+    """One scheduled run (see bot.runs.scheduled); prints one JSON summary line."""
+    from bot.runs.lock import RunLock
     from bot.queue.store import queue_path
-    from bot.runner import failed_summary, lock_path, scheduled_run, summary_line
+    from bot.runs.scheduled import failed_summary, lock_path, scheduled_run, summary_line
 
     queue_file = queue_path(getattr(args, "queue", None), environ, settings.queue_path)
     this_run = run_id()

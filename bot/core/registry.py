@@ -1,7 +1,7 @@
 """A managed member list: which page(s), which sections, and the authoritative members of each.
 
 Pure values and their conversion from/to plain dicts (the TOML files in ``config/lists/`` are
-read and written at the edge, in bot.registries).
+read and written at the edge, in bot.inputs.registries).
 """
 
 from __future__ import annotations

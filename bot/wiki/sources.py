@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from bot.bounded import PageLimits
+from bot.inputs.limits import PageLimits
 from bot.core import SiteProfile
 from bot.core.options import Options
 from bot.errors import ConfigError, InputError
@@ -78,8 +78,8 @@ def dump_candidates(
     cores). What cannot be read of the dump goes to ``on_problem``; the run goes on with the rest."""
     import pywikibot
 
-    from bot.dump import DumpProblem
-    from bot.dumpscan import scan_dump, title_if_changes_planned
+    from bot.inputs.dump import DumpProblem
+    from bot.inputs.dumpscan import scan_dump, title_if_changes_planned
 
     try:
         for title in scan_dump(path, profile, options, examine=title_if_changes_planned, limits=limits):

@@ -11,7 +11,7 @@ import pytest
 from bot.core import ZH_WIKIPEDIA, Rule, analyze, edit_summary
 from bot.core.members import extract_member_list, member_changes
 from bot.core.registry import Member, MemberList, Section
-from bot.registries import load_registry
+from bot.inputs.registries import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD = (ROOT / "seeds" / "000_d4b9c68d3e383551.txt").read_text(encoding="utf-8")

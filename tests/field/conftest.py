@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import require_packages
+from bot.sandbox.mediawiki import require_packages
 from tests.field.oracle import Oracle
 
 FIELD = Path(__file__).resolve().parents[1] / "data" / "field"

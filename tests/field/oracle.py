@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bot.core.sites import wikimedia_interwikis
-from bot.sandbox import Sandbox
+from bot.sandbox.mediawiki import Sandbox
 
 # Markup a reader never sees as text.
 _HIDDEN = frozenset({"script", "style"})

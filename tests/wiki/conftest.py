@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import Sandbox, require_packages
+from bot.sandbox.mediawiki import Sandbox, require_packages
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_CONFIG = """

@@ -179,7 +179,7 @@ def test_edit_conflict_is_recomputed_not_overwritten(wiki):
     """Someone edits between analysis and save: their edit survives and the bot works on their text."""
     import io
 
-    from bot.live import Scanner
+    from bot.runs.scan import Scanner
     from bot.settings import load_settings
     from bot.wiki.session import open_session
     from bot.wiki.sources import read_pages
@@ -257,7 +257,7 @@ def test_concurrent_edit_elsewhere_is_merged_and_reported(wiki):
 
     import pywikibot
 
-    from bot.live import Scanner
+    from bot.runs.scan import Scanner
     from bot.settings import load_settings
     from bot.wiki.session import open_session
     from bot.wiki.sources import read_pages

@@ -108,7 +108,7 @@ def test_member_additions_reviewed_then_applied(wiki, tmp_path):
     from pathlib import Path
 
     from bot.core.registry import member_list_to_dict
-    from bot.registries import dump_registry, load_registry
+    from bot.inputs.registries import dump_registry, load_registry
 
     root = Path(__file__).resolve().parents[2]
     old = (root / "seeds" / "000_d4b9c68d3e383551.txt").read_text(encoding="utf-8")
@@ -145,7 +145,7 @@ def test_member_additions_reviewed_then_applied(wiki, tmp_path):
 
 def test_member_linked_through_a_redirect_is_the_same_member(wiki, tmp_path):
     from bot.core.registry import Member, MemberList, Section
-    from bot.registries import dump_registry
+    from bot.inputs.registries import dump_registry
 
     wiki.sandbox.edit("Redirect City", "#REDIRECT [[Real City]]")
     wiki.sandbox.edit("Real City", "a city")
@@ -164,7 +164,7 @@ def test_member_linked_through_a_redirect_is_the_same_member(wiki, tmp_path):
 def test_members_extract_from_a_wiki_page(wiki, tmp_path):
     from pathlib import Path
 
-    from bot.registries import load_registry
+    from bot.inputs.registries import load_registry
 
     root = Path(__file__).resolve().parents[2]
     wiki.sandbox.edit("Members/Newer", (root / "seeds" / "001_7e93bf9fd9f8118a.txt").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.commands.common import EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, EXIT_STOPPED
-from bot.lock import RunLock
+from bot.runs.lock import RunLock
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = '[{0}](../Page/{0}.md "wikilink")'
@@ -210,7 +210,7 @@ def test_circuit_breaker_error_rate(wiki):
     import io
 
     from bot.errors import CircuitBreakerError
-    from bot.live import Scanner
+    from bot.runs.scan import Scanner
     from bot.settings import RunSettings, Settings
 
     settings = Settings(run=RunSettings(breaker_failures=0, breaker_minimum=4, breaker_rate=0.5))

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.core.model import Change, PageResult, Rule, Skip
-from bot.terminal import STYLE
+from bot.present.terminal import STYLE
 
 SCHEMA_VERSION = 1
 

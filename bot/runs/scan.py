@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TextIO
 
-from bot.bounded import Bounded, Overrun, with_site
+from bot.inputs.limits import Bounded, Overrun, with_site
 from bot.core import analyze, edit_summary, exclusion_reason, select_changes
 from bot.core.members import item_targets
 from bot.core.model import PageResult
@@ -29,8 +29,8 @@ from bot.errors import (
 )
 from bot.logs import get_logger
 from bot.queue.proposals import Queue
-from bot.registries import for_page
-from bot.report import Tally, colorize_diff, error_record, page_record, to_json_line
+from bot.inputs.registries import for_page
+from bot.present.report import Tally, colorize_diff, error_record, page_record, to_json_line
 from bot.settings import Settings
 from bot.wiki.save import VERIFY_BATCH, SaveOutcome, save_page, verify_saved
 from bot.wiki.session import WikiSession

@@ -21,9 +21,9 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.apply import apply_approved
+from bot.runs.apply import apply_approved
 from bot.errors import StoppedError
-from bot.live import RunReport, Scanner, shutoff_for
+from bot.runs.scan import RunReport, Scanner, shutoff_for
 from bot.logs import get_logger
 from bot.queue.proposals import Queue, RunState
 from bot.settings import Settings

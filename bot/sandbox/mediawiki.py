@@ -225,7 +225,7 @@ class Sandbox:
             raise SandboxError(f"{script} failed: {message[-1] if message else result.returncode}")
 
 
-SEED_FOLDER = Path(__file__).resolve().parents[1] / "seeds"
+SEED_FOLDER = Path(__file__).resolve().parents[2] / "seeds"
 SANDBOX_CONFIG = """# linkbot settings for the local sandbox wiki (which stands in for zh Wikipedia).
 [wiki]
 host_aliases = ["zh.wikipedia.org"]

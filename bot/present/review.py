@@ -18,7 +18,7 @@ from typing import TextIO
 from bot.commands.queue import proposal_line
 from bot.errors import InputError
 from bot.queue.proposals import Proposal, Queue
-from bot.report import colorize_diff
+from bot.present.report import colorize_diff
 
 HELP = "[a] approve all  [r] reject all  [N y] approve N  [N n] reject N  [s] skip  [o] open page  [q] quit  [?] help"
 _ONE = re.compile(r"^\s*(?:(\d+)\s*([yn])|([yn])\s*(\d+))\s*$", re.I)

@@ -13,16 +13,16 @@ import dataclasses
 from collections.abc import Iterator
 from typing import TextIO
 
-from bot.bounded import Overrun
+from bot.inputs.limits import Overrun
 from bot.core.model import PageResult
 from bot.core.rebase import rebase
 from bot.core.rewrite import apply_changes
 from bot.errors import StoppedError, WikiUnavailableError
-from bot.live import RunReport, Scanner
+from bot.runs.scan import RunReport, Scanner
 from bot.logs import get_logger
 from bot.queue.proposals import Proposal, Queue
-from bot.registries import for_page
-from bot.report import colorize_diff
+from bot.inputs.registries import for_page
+from bot.present.report import colorize_diff
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
 from bot.wiki.shutoff import Shutoff

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from bot.bounded import Bounded, Overrun, PageLimits
+from bot.inputs.limits import Bounded, Overrun, PageLimits
 from bot.core import analyze
 from bot.core.analyze import has_planned_change
 from bot.core.model import PageResult
 from bot.core.options import Options
 from bot.core.prefilter import might_change, might_change_xml
 from bot.core.profile import SiteProfile
-from bot.dump import (
+from bot.inputs.dump import (
     PAGE_OPEN,
     DumpFormatError,
     DumpPage,

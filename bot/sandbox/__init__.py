@@ -1,0 +1,1 @@
+"""A throwaway local MediaWiki: ``linkbot sandbox``, and the wiki every live test runs against."""
