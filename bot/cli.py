@@ -274,8 +274,10 @@ def _exit_code_for(error: LinkbotError) -> int:
 def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
     from bot.commands import local, members, queue, wiki
 
-    if args.command in ("list", "show", "approve", "reject", "apply", "report", "review"):
+    if args.command in ("list", "show", "approve", "reject", "report", "review"):
         return queue.cmd_queue(args, settings, streams, environ)
+    if args.command == "apply":
+        return wiki.cmd_apply(args, settings, streams, environ)
     if args.command == "scan" and wiki_args:
         return wiki.cmd_scan_wiki(args, wiki_args, settings, streams, environ)
     if args.command == "sandbox":

@@ -38,6 +38,14 @@ def use_color(settings: Settings, stream: TextIO, environ: Mapping[str, str]) ->
     return hasattr(stream, "isatty") and stream.isatty() and not environ.get("NO_COLOR")
 
 
+def open_queue(args, settings: Settings, environ):
+    """The review queue: ``--queue`` > ``$LINKBOT_QUEUE`` > ``[queue] path`` > the user's state folder."""
+    from bot.queue.proposals import Queue
+    from bot.queue.store import Database, queue_path
+
+    return Queue(Database(queue_path(getattr(args, "queue", None), environ, settings.queue_path)))
+
+
 def run_id() -> str:
     import datetime
     import uuid

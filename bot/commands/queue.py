@@ -5,25 +5,18 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections import Counter
 
-from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams, use_color
+from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams, open_queue, use_color
 from bot.errors import InputError
 from bot.inputs.files import write_output
-from bot.queue.proposals import Proposal, Queue
-from bot.present.report import change_record, colorize_diff
+from bot.queue.proposals import Queue
+from bot.present.proposals import proposal_line, proposal_record
+from bot.present.report import colorize_diff
 from bot.settings import Settings
 
 
-def open_queue(args, settings: Settings, environ):
-    from bot.queue.proposals import Queue
-    from bot.queue.store import Database, queue_path
-
-    return Queue(Database(queue_path(getattr(args, "queue", None), environ, settings.queue_path)))
-
-
 def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
-    """list, show, approve, reject (the queue only) and apply (the queue and the wiki)."""
+    """list, show, approve, reject, report, review: the queue only (apply is a wiki command)."""
     queue = open_queue(args, settings, environ)
     try:
         if args.command == "list":
@@ -42,9 +35,7 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
             who = reviewer_name(args, settings, environ)
             color = use_color(settings, streams.out, environ)
             return Review(queue, who, _line_reader(streams), streams.out, color).run()
-        from bot.commands.wiki import cmd_apply
-
-        return cmd_apply(args, settings, queue, streams, environ)
+        raise AssertionError(f"not a queue command: {args.command}")  # pragma: no cover - cli dispatches
     finally:
         queue.db.close()
 
@@ -89,45 +80,11 @@ def reviewer_name(args, settings, environ) -> str:
     return name
 
 
-def proposal_line(proposal: Proposal) -> str:
-    decisions = Counter(item.decision for item in proposal.changes)
-    rules = Counter(item.change.rule.value for item in proposal.changes)
-    rule_text = ",".join(f"{rule}:{count}" for rule, count in sorted(rules.items()))
-    return (
-        f"{proposal.id:>5}  {proposal.status:<10}  {proposal.title}  r{proposal.base_revid}  "
-        f"{len(proposal.changes)} change(s): {decisions['approved']} approved, {decisions['rejected']} rejected, "
-        f"{decisions['pending']} pending  [{rule_text}]"
-    )
-
-
-def proposal_record(proposal: Proposal, queue: Queue, full: bool = False) -> dict:
-    record = {
-        "id": proposal.id,
-        "wiki": proposal.wiki,
-        "page": proposal.title,
-        "base_revid": proposal.base_revid,
-        "base_sha1": proposal.base_sha1,
-        "status": proposal.status,
-        "created_at": proposal.created_at,
-        "run_id": proposal.run_id,
-        "saved_revid": proposal.saved_revid,
-        "error": proposal.error,
-        "changes": [
-            {"number": item.number, **change_record(item.change), "decision": item.decision, "decided_by": item.decided_by}
-            for item in proposal.changes
-        ],
-    }
-    if full:
-        record["diff"] = proposal.diff
-        record["audit"] = [decision.__dict__ for decision in queue.audit(proposal.id)]
-    return record
-
-
 def cmd_list(args, queue: Queue, out) -> int:
     proposals = queue.list(status=args.status, rule=args.rule, page=args.page)
     for proposal in proposals:
         if args.format == "json":
-            out.write(json.dumps(proposal_record(proposal, queue), ensure_ascii=False) + "\n")
+            out.write(json.dumps(proposal_record(proposal), ensure_ascii=False) + "\n")
         else:
             out.write(proposal_line(proposal) + "\n")
     if args.format == "text" and not proposals:
@@ -138,7 +95,7 @@ def cmd_list(args, queue: Queue, out) -> int:
 def cmd_show(args, queue: Queue, out, color: bool) -> int:
     proposal = queue.get(args.id)
     if args.format == "json":
-        out.write(json.dumps(proposal_record(proposal, queue, full=True), ensure_ascii=False) + "\n")
+        out.write(json.dumps(proposal_record(proposal, queue.audit(proposal.id)), ensure_ascii=False) + "\n")
         return 0
     out.write(proposal_line(proposal) + "\n")
     if proposal.error:

@@ -15,11 +15,11 @@ from bot.commands.common import (
     EXIT_USAGE,
     Streams,
     registries,
+    open_queue,
     run_exit_code,
     run_id,
     use_color,
 )
-from bot.commands.queue import open_queue
 from bot.errors import LinkbotError
 from bot.settings import Settings
 
@@ -91,20 +91,24 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     return run_exit_code(report, args.check)
 
 
-def cmd_apply(args, settings: Settings, queue, streams: Streams, environ) -> int:
+def cmd_apply(args, settings: Settings, streams: Streams, environ) -> int:
     """Save the approved changes. A live apply takes the run lock (``linkbot run``'s): two savers
     working through one queue at once would each find the other's saves and call them stale."""
     from bot.runs.apply import apply_approved
     from bot.runs.lock import RunLock
     from bot.runs.scheduled import lock_path
 
-    lock = RunLock(lock_path(settings, queue.db.path)) if settings.mode == "live" else contextlib.nullcontext()
-    with lock:
-        session, _ = connect(settings, args)
-        color = use_color(settings, streams.out, environ)
-        report = apply_approved(
-            session, settings, queue, streams.out, color, run_id=run_id(), registries=registries(args, settings)
-        )
+    queue = open_queue(args, settings, environ)
+    try:
+        lock = RunLock(lock_path(settings, queue.db.path)) if settings.mode == "live" else contextlib.nullcontext()
+        with lock:
+            session, _ = connect(settings, args)
+            color = use_color(settings, streams.out, environ)
+            report = apply_approved(
+                session, settings, queue, streams.out, color, run_id=run_id(), registries=registries(args, settings)
+            )
+    finally:
+        queue.db.close()
     streams.out.write("\n" + report.render())
     return run_exit_code(report, check=False)
 

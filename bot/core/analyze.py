@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import html
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -32,7 +31,6 @@ from bot.core.model import (
     Rule,
     Skip,
     SkipReason,
-    Syntax,
 )
 from bot.core.options import DEFAULT_OPTIONS, Options
 from bot.core.profile import SiteProfile
@@ -41,7 +39,6 @@ from bot.core.registry import MemberList
 from bot.core.rewrite import apply_changes
 from bot.core.urls import Origin, Resolved, resolve
 
-_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CUT_LINE = "a <gallery> line that pandoc cut at a space in the file's name: the name is no longer certain"
 
 
@@ -321,16 +318,8 @@ def _with_member_changes(text, members, profile, options, changes, forms, redire
 def _resolve(occurrence: Occurrence, profile: SiteProfile) -> Resolved:
     figure = occurrence.is_image or occurrence.title_attr.startswith("fig:")
     return resolve(
-        clean_href(occurrence), profile, wikilink_hint=occurrence.title_attr == "wikilink", figure=figure
+        occurrence.destination, profile, wikilink_hint=occurrence.title_attr == "wikilink", figure=figure
     )
-
-
-def clean_href(occurrence: Occurrence) -> str:
-    """The destination with its syntax's escaping undone (Markdown backslashes, HTML entities)."""
-    href = occurrence.href
-    if occurrence.syntax is Syntax.MARKDOWN:
-        href = _MD_ESCAPE.sub(r"\1", href)
-    return html.unescape(href)
 
 
 def _change_problem(occurrence: Occurrence, change: Change) -> str | None:

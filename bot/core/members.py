@@ -142,7 +142,7 @@ def item_links(line: str, profile: SiteProfile) -> tuple[Link, ...]:
     links: list[Link] = []
     markup = read_markup(line, profile)
     for occurrence in find_links(line, markup).occurrences:
-        resolved = resolve(_plain_href(occurrence), profile, wikilink_hint=occurrence.title_attr == "wikilink")
+        resolved = resolve(occurrence.destination, profile, wikilink_hint=occurrence.title_attr == "wikilink")
         if resolved.kind is Kind.LOCAL and resolved.title is not None:
             label = visible_text(occurrence.label) if occurrence.label else resolved.title.text
             links.append(Link(resolved.title.text, label.replace("\\", ""), occurrence.start, occurrence.end))
@@ -159,12 +159,6 @@ def item_links(line: str, profile: SiteProfile) -> tuple[Link, ...]:
                 links.append(Link(value, value, position, position + len(text)))
         position += len(text)
     return tuple(sorted(links, key=lambda link: link.start))
-
-
-def _plain_href(occurrence) -> str:
-    from bot.core.analyze import clean_href
-
-    return clean_href(occurrence)
 
 
 def _key(text: str, profile: SiteProfile) -> str:

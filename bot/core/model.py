@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import html
+import re
 from dataclasses import dataclass, field
 
 
@@ -92,6 +94,17 @@ class Occurrence:
     doubled: bool = False  # [[https://...]]: an external link written inside a wikilink's brackets
     piped: bool = False  # [https://...|label]: the label after a pipe (MediaWiki reads it as the URL's)
     caption: str | None = None  # a figure's caption as wikitext, when its label holds links
+
+    @property
+    def destination(self) -> str:
+        """The destination with its syntax's escaping undone (Markdown backslashes, HTML entities)."""
+        href = self.href
+        if self.syntax is Syntax.MARKDOWN:
+            href = _MD_ESCAPE.sub(r"\1", href)
+        return html.unescape(href)
+
+
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash before ASCII punctuation
 
 
 @dataclass(frozen=True)

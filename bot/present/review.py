@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.commands.queue import proposal_line
+from bot.present.proposals import proposal_line
 from bot.errors import InputError
 from bot.queue.proposals import Proposal, Queue
 from bot.present.report import colorize_diff

@@ -1,0 +1,44 @@
+"""How proposals of the review queue are shown: a line, a JSON record."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.present.report import change_record
+from bot.queue.proposals import Proposal
+
+
+def proposal_line(proposal: Proposal) -> str:
+    """One line per proposal: id, status, page, base revision, decisions so far, rules."""
+    decisions = Counter(item.decision for item in proposal.changes)
+    rules = Counter(item.change.rule.value for item in proposal.changes)
+    rule_text = ",".join(f"{rule}:{count}" for rule, count in sorted(rules.items()))
+    return (
+        f"{proposal.id:>5}  {proposal.status:<10}  {proposal.title}  r{proposal.base_revid}  "
+        f"{len(proposal.changes)} change(s): {decisions['approved']} approved, {decisions['rejected']} rejected, "
+        f"{decisions['pending']} pending  [{rule_text}]"
+    )
+
+
+def proposal_record(proposal: Proposal, audit: list | None = None) -> dict:
+    """A proposal as JSON (``linkbot list/show --format json``); with ``audit``, also its diff and audit trail."""
+    record = {
+        "id": proposal.id,
+        "wiki": proposal.wiki,
+        "page": proposal.title,
+        "base_revid": proposal.base_revid,
+        "base_sha1": proposal.base_sha1,
+        "status": proposal.status,
+        "created_at": proposal.created_at,
+        "run_id": proposal.run_id,
+        "saved_revid": proposal.saved_revid,
+        "error": proposal.error,
+        "changes": [
+            {"number": item.number, **change_record(item.change), "decision": item.decision, "decided_by": item.decided_by}
+            for item in proposal.changes
+        ],
+    }
+    if audit is not None:
+        record["diff"] = proposal.diff
+        record["audit"] = [decision.__dict__ for decision in audit]
+    return record
