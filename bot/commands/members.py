@@ -46,10 +46,11 @@ def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
 def _live_page(args, settings: Settings):
     from bot.commands.wiki import connect
 
-    session, _ = connect(settings, args, login=False)
-    import pywikibot
+    from bot.wiki.sources import page_text
 
-    page = pywikibot.Page(session.site, args.source)
-    if not page.exists():
+    session, _ = connect(settings, args, login=False)
+    found = page_text(session.site, args.source)
+    if found is None:
         raise InputError(args.source, "no such file, and no such page on the wiki")
-    return page.text, session.profile, args.page or [page.title()]
+    title, text = found
+    return text, session.profile, args.page or [title]

@@ -45,13 +45,9 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     if args.format == "titles":
         print("linkbot: --format titles is for files and dumps; a wiki scan records its proposals", file=streams.err)
         return EXIT_USAGE
+    from bot.inputs.dumpscan import planned_titles
     from bot.runs.scan import Scanner  # (pywikibot is imported only when a wiki is used)
-    from bot.wiki.sources import (
-        dump_candidates,
-        generator_pages,
-        read_pages,
-        split_source_args,
-    )
+    from bot.wiki.sources import generator_pages, pages_named, read_pages, split_source_args
 
     session, rest = connect(settings, args, wiki_args)
     generator_args, dumps = split_source_args(rest)
@@ -73,7 +69,7 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
 
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
     sources += [
-        dump_candidates(session.site, dump, session.profile, settings.options, dump_problem, settings.limits)
+        pages_named(session.site, planned_titles(dump, session.profile, settings.options, dump_problem, settings.limits))
         for dump in dumps
     ]
     pages = read_pages(

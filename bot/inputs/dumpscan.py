@@ -220,6 +220,21 @@ def _run(function, item, path: str):
         raise InputError(path, str(error)) from None
 
 
+def planned_titles(
+    path: str, profile: SiteProfile, options: Options, on_problem: Callable[[InputError], None], limits: PageLimits
+) -> Iterator[str]:
+    """The titles of the dump's pages whose dumped text has a change planned (the preselection of a
+    wiki run). What cannot be read of the dump goes to ``on_problem``; the rest is still scanned."""
+    try:
+        for title in scan_dump(path, profile, options, examine=title_if_changes_planned, limits=limits):
+            if isinstance(title, DumpProblem):
+                on_problem(InputError(path, title.message))
+            else:
+                yield title
+    except InputError as error:
+        on_problem(error)
+
+
 def full_analysis(page: DumpPage, profile: SiteProfile, options: Options) -> PageResult:
     return analyze(page.text, profile, options, title=page.title)
 

@@ -26,7 +26,7 @@ from bot.present.report import colorize_diff
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
 from bot.wiki.shutoff import Shutoff
-from bot.wiki.sources import LivePage, read_pages
+from bot.wiki.sources import LivePage, pages_named, read_pages
 
 
 def apply_approved(
@@ -62,10 +62,8 @@ def apply_approved(
 def _with_pages(
     session: WikiSession, settings: Settings, proposals: list[Proposal], shutoff: Shutoff | None
 ) -> Iterator[tuple[Proposal, LivePage | None]]:
-    import pywikibot
-
     by_title = {}
-    pages = [pywikibot.Page(session.site, proposal.title) for proposal in proposals]
+    pages = pages_named(session.site, [proposal.title for proposal in proposals])
     for page in read_pages(session.site, pages, settings.retry, shutoff=shutoff):
         by_title[page.title] = page
     for proposal in proposals:

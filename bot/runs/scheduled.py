@@ -28,7 +28,7 @@ from bot.logs import get_logger
 from bot.queue.proposals import Queue, RunState
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
-from bot.wiki.sources import generator_pages, read_pages
+from bot.wiki.sources import generator_pages, latest_revision, pages_named, read_pages, recent_changes
 
 
 def lock_path(settings: Settings, queue_file: Path) -> Path:
@@ -132,15 +132,13 @@ def _publish(session: WikiSession, settings: Settings, queue: Queue, state: RunS
 
 
 def _sources(session: WikiSession, settings: Settings, state: RunState, registries: list) -> Iterator:
-    import pywikibot
-
     sources = []
     if settings.run.sources:
         sources.append(generator_pages(session.site, list(settings.run.sources)))
     if settings.run.recent_changes:
         sources.append(_recent_changes(session, settings, state))
     titles = sorted({title for registry in registries for title in registry.pages})
-    sources.append(pywikibot.Page(session.site, title) for title in titles)
+    sources.append(pages_named(session.site, titles))
     seen: set[str] = set()
     for page in itertools.chain.from_iterable(sources):
         if page.title() not in seen:
@@ -151,17 +149,7 @@ def _sources(session: WikiSession, settings: Settings, state: RunState, registri
 def _recent_changes(session: WikiSession, settings: Settings, state: RunState) -> Iterator:
     since = state.get(_rc_key(session))
     start = since or (_utcnow() - datetime.timedelta(hours=settings.run.first_run_hours)).isoformat(timespec="seconds")
-    import pywikibot
-
-    changes = session.site.recentchanges(
-        start=pywikibot.Timestamp.fromISOformat(start.replace("+00:00", "Z")),
-        reverse=True,
-        changetype="edit|new",
-        namespaces=list(settings.namespaces) or None,
-    )
-    for change in changes:
-        if change.get("user") != session.user:
-            yield pywikibot.Page(session.site, change["title"])
+    return recent_changes(session.site, start, settings.namespaces, session.user)
 
 
 def _unseen(pages, session: WikiSession, state: RunState):
@@ -176,13 +164,10 @@ def _talk_page_message(session: WikiSession, settings: Settings, state: RunState
     title = settings.run.talk_page
     if not title:
         return ""
-    import pywikibot
-
-    page = pywikibot.Page(session.site, title)
-    revision = page.latest_revision_id if page.exists() else 0
+    revision, author = latest_revision(session.site, title)
     key = f"talk:{session.wiki_id}"
     known = state.get(key, "")  # "": never looked (the first run takes what is there as read); "0": no page yet
-    if acknowledge or not known or revision == int(known) or (revision and page.latest_revision.user == session.user):
+    if acknowledge or not known or revision == int(known) or (revision and author == session.user):
         state.set(key, str(revision))
         return ""
     return f"the talk page {title} has a new message (revision {revision}); saving stops until `linkbot run --acknowledge-talk`"

@@ -1,4 +1,5 @@
-"""Where pages come from: pywikibot's page generators, or an XML dump that preselects pages.
+"""Where pages come from: pywikibot's page generators, titles (a dump's preselection, member lists,
+proposals), recent changes; and single pages' latest revision or text (talk page, ``members extract``).
 
 Pages are read in batches as large as the API allows the account (one request per batch
 of page texts and revision ids), each batch retried as a whole on transient failures.
@@ -7,14 +8,11 @@ A dump only preselects: the text analysed and saved is always the wiki's current
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from bot.inputs.limits import PageLimits
-from bot.core import SiteProfile
-from bot.core.options import Options
-from bot.errors import ConfigError, InputError
+from bot.errors import ConfigError
 from bot.settings import RetryPolicy
 from bot.wiki.retry import with_retries
 from bot.wiki.shutoff import Shutoff
@@ -66,29 +64,47 @@ def generator_pages(site, generator_args: list[str]) -> Iterator:
     return generator
 
 
-def dump_candidates(
-    site,
-    path: str,
-    profile: SiteProfile,
-    options: Options,
-    on_problem: Callable[[InputError], None],
-    limits: PageLimits = PageLimits(),
-) -> Iterator:
-    """Pages of the dump whose dumped text has something to change (prefiltered, analysed on all
-    cores). What cannot be read of the dump goes to ``on_problem``; the run goes on with the rest."""
+def pages_named(site, titles: Iterable[str]) -> Iterator:
+    """Pages (without text yet) by title: a dump's preselection, the member lists' pages, proposals."""
     import pywikibot
 
-    from bot.inputs.dump import DumpProblem
-    from bot.inputs.dumpscan import scan_dump, title_if_changes_planned
+    for title in titles:
+        yield pywikibot.Page(site, title)
 
-    try:
-        for title in scan_dump(path, profile, options, examine=title_if_changes_planned, limits=limits):
-            if isinstance(title, DumpProblem):
-                on_problem(InputError(path, title.message))
-            else:
-                yield pywikibot.Page(site, title)
-    except InputError as error:
-        on_problem(error)
+
+def recent_changes(site, since: str, namespaces: tuple[int, ...], skip_user: str) -> Iterator:
+    """Pages edited or created since ``since`` (ISO 8601, UTC), oldest first, but for ``skip_user``'s edits."""
+    import pywikibot
+
+    changes = site.recentchanges(
+        start=pywikibot.Timestamp.fromISOformat(since.replace("+00:00", "Z")),
+        reverse=True,
+        changetype="edit|new",
+        namespaces=list(namespaces) or None,
+    )
+    for change in changes:
+        if change.get("user") != skip_user:
+            yield pywikibot.Page(site, change["title"])
+
+
+def latest_revision(site, title: str) -> tuple[int, str]:
+    """(the page's latest revision id, its author); (0, "") when the page does not exist."""
+    import pywikibot
+
+    page = pywikibot.Page(site, title)
+    if not page.exists():
+        return 0, ""
+    return page.latest_revision_id, page.latest_revision.user
+
+
+def page_text(site, title: str) -> tuple[str, str] | None:
+    """(the page's title as the wiki writes it, its current text), or None when it does not exist."""
+    import pywikibot
+
+    page = pywikibot.Page(site, title)
+    if not page.exists():
+        return None
+    return page.title(), page.text
 
 
 def read_pages(
