@@ -10,6 +10,7 @@ from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams, open_queue, use_co
 from bot.errors import InputError
 from bot.inputs.files import write_output
 from bot.queue.proposals import Queue
+from bot.queue.states import AWAITING, Decision, Source
 from bot.present.proposals import proposal_line, proposal_record
 from bot.present.report import colorize_diff
 from bot.settings import Settings
@@ -25,7 +26,7 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
             return cmd_show(args, queue, streams.out, use_color(settings, streams.out, environ))
         if args.command in ("approve", "reject"):
             who = reviewer_name(args, settings, environ)
-            decision = {"approve": "approved", "reject": "rejected"}[args.command]
+            decision = {"approve": Decision.APPROVED, "reject": Decision.REJECTED}[args.command]
             return cmd_decide(args, queue, streams.out, who, decision)
         if args.command == "report":
             return cmd_report(args, queue, streams)
@@ -60,7 +61,7 @@ def cmd_report(args, queue: Queue, streams: Streams) -> int:
     from bot.present.html import render_report
     from bot.queue.proposals import now
 
-    pending = [p for p in queue.list() if p.status in ("pending", "approved") and any(i.decision == "pending" for i in p.changes)]
+    pending = [p for p in queue.list() if p.status in AWAITING and p.undecided()]
     try:
         write_output(args.html, render_report(pending, now()), "the report")
     except InputError as error:
@@ -114,7 +115,7 @@ def cmd_show(args, queue: Queue, out, color: bool) -> int:
     return 0
 
 
-def cmd_decide(args, queue: Queue, out, who: str, decision: str) -> int:
-    proposal = queue.decide(args.id, args.change or None, decision, who, args.reason or "", source="cli")
+def cmd_decide(args, queue: Queue, out, who: str, decision: Decision) -> int:
+    proposal = queue.decide(args.id, args.change or None, decision, who, args.reason or "", source=Source.CLI)
     out.write(proposal_line(proposal) + "\n")
     return 0

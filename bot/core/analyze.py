@@ -97,7 +97,7 @@ def _analyze(text, profile, options, title, members, redirects) -> PageResult:
     changes = _with_ids(changes)
     old_spans = [(change.start, change.end) for change in changes]
     skipped.sort(key=lambda skip: skip.start)
-    forms = {rule.value: plan.forms[rule] for rule in Rule if plan.forms[rule]}
+    forms = tuple((rule.value, plan.forms[rule]) for rule in Rule if plan.forms[rule])
     return PageResult(
         warnings=plan.warnings,
         title=title,
@@ -105,7 +105,7 @@ def _analyze(text, profile, options, title, members, redirects) -> PageResult:
         new_text=new_text,
         changes=tuple(changes),
         skipped=tuple(skipped),
-        forms=forms,
+        form_counts=forms,
         diff=unified_diff(text, new_text, title or "page", old_spans, new_spans),
     )
 

@@ -14,6 +14,14 @@ import re
 from dataclasses import dataclass, field
 
 
+class Decision(enum.StrEnum):
+    """A change's decision: in the review queue (its latest row in the audit trail), on the review page."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class Rule(enum.StrEnum):
     """Stable rule ids: used in output, edit summaries and configuration."""
 
@@ -154,9 +162,19 @@ class PageResult:
     new_text: str
     changes: tuple[Change, ...]
     skipped: tuple[Skip, ...]
-    forms: dict[str, int]  # rule id -> occurrences found (changed or not)
+    form_counts: tuple[tuple[str, int], ...]  # (rule id, occurrences found, changed or not), in rule order
     diff: str
     warnings: tuple[str, ...] = ()  # things a person should know that no change can fix (member lists)
+
+    @classmethod
+    def unchanged(cls, title: str, text: str) -> PageResult:
+        """A page with nothing to change (none found, or none analysed)."""
+        return cls(title, text, text, (), (), (), "")
+
+    @property
+    def forms(self) -> dict[str, int]:
+        """Rule id -> occurrences found (a new dict: the value itself stays frozen and hashable)."""
+        return dict(self.form_counts)
 
     @property
     def changed(self) -> bool:
@@ -165,5 +183,5 @@ class PageResult:
     @property
     def mixed_forms(self) -> bool:
         """True when the page carries more than one broken link form."""
-        return sum(1 for rule, count in self.forms.items() if count and not rule.startswith("member-")) > 1
+        return sum(1 for rule, count in self.form_counts if count and not rule.startswith("member-")) > 1
 

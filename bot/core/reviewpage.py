@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import mwparserfromhell
 
+from bot.core.model import Decision
+
 BEGIN = "<!-- linkbot:begin: the bot rewrites everything down to linkbot:end; edit only the status= fields -->"
 END = "<!-- linkbot:end -->"
 TEMPLATE = "linkbot change"
@@ -24,14 +26,14 @@ HEADER = (
     "only from users allowed by its operator, verified from this page's history; it applies approved "
     "changes on its next run and then removes them from the list."
 )
-_STATUS_WORDS = {"approve": "approved", "approved": "approved", "reject": "rejected", "rejected": "rejected"}
+_STATUS_WORDS = {"approve": Decision.APPROVED, "approved": Decision.APPROVED, "reject": Decision.REJECTED, "rejected": Decision.REJECTED}
 
 
 def render(proposals: Iterable, bot: str, excerpt: int = 120) -> str:
     """The bot's part of the page (markers included) for the given open proposals."""
     lines = [BEGIN, HEADER.format(bot=bot), ""]
     for proposal in proposals:
-        pending = [item for item in proposal.changes if item.decision == "pending"]
+        pending = [item for item in proposal.changes if item.decision == Decision.PENDING]
         if not pending:
             continue
         lines.append(f"== [[{proposal.title}]] (proposal {proposal.id}, revision {proposal.base_revid}) ==")
@@ -64,14 +66,14 @@ def replace_bot_part(page_text: str, bot_part: str) -> str:
 
 
 def statuses(page_text: str) -> dict[tuple[int, int], str]:
-    """(proposal id, change number) -> "approved"/"rejected"/"pending", from the bot's part of the page."""
+    """(proposal id, change number) -> its decision, from the bot's part of the page."""
     start, end = page_text.find(BEGIN), page_text.find(END)
     if start < 0 or end < start:
         return {}
     return _fields(page_text[start:end])
 
 
-def field_values(page_text: str) -> dict[tuple[int, int], str]:
+def field_values(page_text: str) -> dict[tuple[int, int], Decision]:
     """The status fields a revision shows, for telling who set them: the bot's part's, or with its
     markers broken, every field on the page (a decision typed while a marker was broken is still
     its typist's, not whoever mends the marker)."""
@@ -79,8 +81,8 @@ def field_values(page_text: str) -> dict[tuple[int, int], str]:
     return _fields(page_text[start:end] if 0 <= start < end else page_text)
 
 
-def _fields(text: str) -> dict[tuple[int, int], str]:
-    found: dict[tuple[int, int], str] = {}
+def _fields(text: str) -> dict[tuple[int, int], Decision]:
+    found: dict[tuple[int, int], Decision] = {}
     for template in mwparserfromhell.parse(text).ifilter_templates(recursive=True):
         if template.name.strip().lower() != TEMPLATE or not template.has("id"):
             continue
@@ -88,7 +90,7 @@ def _fields(text: str) -> dict[tuple[int, int], str]:
         if match is None:
             continue
         status = str(template.get("status").value).strip().lower() if template.has("status") else "pending"
-        found[(int(match.group(1)), int(match.group(2)))] = _STATUS_WORDS.get(status, "pending")
+        found[(int(match.group(1)), int(match.group(2)))] = _STATUS_WORDS.get(status, Decision.PENDING)
     return found
 
 
@@ -108,7 +110,7 @@ class FieldDecision:
 
     proposal_id: int
     number: int
-    decision: str  # approved | rejected
+    decision: Decision  # approved or rejected
     user: str  # who changed the field's value: never one who only restored or re-saved it
     revid: int  # the revision where that user set it
     restored_by: str = ""  # set again by restoring an earlier text (an undo, a revert)
@@ -134,10 +136,10 @@ def decisions_from_history(revisions: Sequence[PageRevision], bot_user: str) -> 
                 continue
             if revision.restores:
                 setter = setters.get((key, value))
-                if setter is not None and value != "pending":
+                if setter is not None and value != Decision.PENDING:
                     decisions.append(FieldDecision(*key, value, *setter, restored_by=revision.user or "(hidden)"))
                 continue
             setters[(key, value)] = (revision.user, revision.revid)
-            if value != "pending":
+            if value != Decision.PENDING:
                 decisions.append(FieldDecision(*key, value, revision.user, revision.revid))
     return decisions

@@ -18,6 +18,7 @@ from typing import TextIO
 from bot.present.proposals import proposal_line
 from bot.errors import InputError
 from bot.queue.proposals import Proposal, Queue
+from bot.queue.states import AWAITING, Decision, Source
 from bot.present.report import colorize_diff
 
 HELP = "[a] approve all  [r] reject all  [N y] approve N  [N n] reject N  [s] skip  [o] open page  [q] quit  [?] help"
@@ -30,7 +31,7 @@ class Review:
         self.decided = 0
 
     def run(self) -> int:
-        waiting = [p for p in self.queue.list() if p.status in ("pending", "approved") and _undecided(p)]
+        waiting = [p for p in self.queue.list() if p.status in AWAITING and p.undecided()]
         if not waiting:
             self.out.write("nothing is waiting for review\n")
             return 0
@@ -54,24 +55,24 @@ class Review:
             if command in ("s", "skip", ""):
                 return True
             if command in ("a", "r"):
-                self._decide(proposal_id, None, "approved" if command == "a" else "rejected")
+                self._decide(proposal_id, None, Decision.APPROVED if command == "a" else Decision.REJECTED)
                 return True
             if command == "o":
                 self._page(self.queue.get(proposal_id))
             elif (match := _ONE.match(command)) is not None:
                 number = int(match.group(1) or match.group(4))
                 verdict = (match.group(2) or match.group(3)).lower()
-                self._decide(proposal_id, [number], "approved" if verdict == "y" else "rejected")
+                self._decide(proposal_id, [number], Decision.APPROVED if verdict == "y" else Decision.REJECTED)
                 proposal = self.queue.get(proposal_id)
                 self._changes(proposal)
-                if not _undecided(proposal):
+                if not proposal.undecided():
                     return True
             else:
                 self.out.write(HELP + "\n")
 
-    def _decide(self, proposal_id: int, numbers: list[int] | None, decision: str) -> None:
+    def _decide(self, proposal_id: int, numbers: list[int] | None, decision: Decision) -> None:
         try:
-            proposal = self.queue.decide(proposal_id, numbers, decision, self.who, source="review")
+            proposal = self.queue.decide(proposal_id, numbers, decision, self.who, source=Source.REVIEW)
         except InputError as error:  # an unknown change number: say so, keep reviewing
             self.out.write(f"{error}\n")
             return
@@ -95,6 +96,3 @@ class Review:
         for number, line in enumerate(proposal.base_text.splitlines(), 1):
             self.out.write(f"{number:5} | {line}\n")
 
-
-def _undecided(proposal: Proposal) -> bool:
-    return any(item.decision == "pending" for item in proposal.changes)

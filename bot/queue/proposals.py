@@ -17,17 +17,15 @@ from datetime import UTC, datetime
 
 from bot.core.model import Change, Display, PageResult, Rule
 from bot.errors import InputError
+from bot.queue.states import OPEN, Decision, Source, Status
 from bot.queue.store import Database
-
-OPEN = ("pending", "approved", "rejected")
-AUTO = "auto-approve"
 
 
 @dataclass(frozen=True)
 class QueuedChange:
     number: int
     change: Change
-    decision: str  # pending | approved | rejected
+    decision: Decision
     decided_by: str = ""
     reason: str = ""
 
@@ -41,7 +39,7 @@ class Proposal:
     base_sha1: str
     base_text: str
     diff: str
-    status: str
+    status: Status
     created_at: str
     run_id: str
     saved_revid: int | None
@@ -49,17 +47,22 @@ class Proposal:
     changes: tuple[QueuedChange, ...]
 
     def approved(self) -> tuple[QueuedChange, ...]:
-        return tuple(item for item in self.changes if item.decision == "approved")
+        return tuple(item for item in self.changes if item.decision == Decision.APPROVED)
+
+    def undecided(self) -> bool:
+        return any(item.decision == Decision.PENDING for item in self.changes)
 
 
 @dataclass(frozen=True)
-class Decision:
+class AuditEntry:
+    """One decision as the append-only audit trail holds it."""
+
     number: int
-    decision: str
+    decision: Decision
     who: str
     at: str
     reason: str
-    source: str
+    source: Source
 
 
 @dataclass(frozen=True)
@@ -107,10 +110,11 @@ class Queue:
                     _refresh_status(sql, row["id"])
                 return Recorded(row["id"], created=False, auto_approved=auto)
             older = [r["id"] for r in sql.execute(
-                f"SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status IN {OPEN} ORDER BY id", (wiki, result.title)
+                f"SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status IN ({_marks(OPEN)}) ORDER BY id",
+                (wiki, result.title, *OPEN),
             )]  # fmt: skip
             for proposal_id in older:
-                _set_status(sql, proposal_id, "superseded")
+                _set_status(sql, proposal_id, Status.SUPERSEDED)
             if not result.changes:
                 return Recorded(None, created=False, superseded=tuple(older))
             proposal_id = _insert(sql, wiki, base_revid, base_sha1, result, run_id)
@@ -124,10 +128,10 @@ class Queue:
         self,
         proposal_id: int,
         numbers: Sequence[int] | None,
-        decision: str,
+        decision: Decision,
         who: str,
         reason: str = "",
-        source: str = "cli",
+        source: Source = Source.CLI,
     ) -> Proposal:
         """Approve or reject some changes (``numbers``) or all of them (None) of an open proposal."""
         with self.db.transaction() as sql:
@@ -175,14 +179,17 @@ class Queue:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         return [self._proposal(row) for row in self.db.query(f"SELECT * FROM proposal {where} ORDER BY id", parameters)]
 
-    def audit(self, proposal_id: int) -> list[Decision]:
+    def audit(self, proposal_id: int) -> list[AuditEntry]:
         rows = self.db.query(
             "SELECT number, decision, who, at, reason, source FROM decision WHERE proposal_id = ? ORDER BY id",
             (proposal_id,),
         )
-        return [Decision(**dict(row)) for row in rows]
+        return [
+            AuditEntry(row["number"], Decision(row["decision"]), row["who"], row["at"], row["reason"], Source(row["source"]))
+            for row in rows
+        ]
 
-    def mark(self, proposal_id: int, status: str, saved_revid: int | None = None, error: str | None = None) -> None:
+    def mark(self, proposal_id: int, status: Status, saved_revid: int | None = None, error: str | None = None) -> None:
         with self.db.transaction() as sql:
             sql.execute(
                 "UPDATE proposal SET status = ?, saved_revid = coalesce(?, saved_revid), error = ?, updated_at = ? WHERE id = ?",
@@ -201,6 +208,7 @@ class Queue:
         )
         fields = dict(row)
         del fields["updated_at"]
+        fields["status"] = Status(fields["status"])
         return Proposal(**fields, changes=tuple(_queued(change) for change in changes))
 
 
@@ -209,7 +217,8 @@ def _queued(row: sqlite3.Row) -> QueuedChange:
         Rule(row["rule"]), row["start"], row["end"], row["old"], row["new"], bool(row["needs_review"]),
         Display(row["display"]), row["note"], id=row["change_id"],
     )  # fmt: skip
-    return QueuedChange(row["number"], change, row["decision"] or "pending", row["who"] or "", row["reason"] or "")
+    decision = Decision(row["decision"] or Decision.PENDING)
+    return QueuedChange(row["number"], change, decision, row["who"] or "", row["reason"] or "")
 
 
 def _insert(sql, wiki: str, base_revid: int, base_sha1: str, result: PageResult, run_id: str) -> int:
@@ -242,10 +251,10 @@ def _reverted(sql, wiki: str, title: str, proposal_id: int) -> set[int]:
            JOIN change o ON o.change_id = n.change_id
            JOIN proposal p ON p.id = o.proposal_id
            JOIN decision d ON d.proposal_id = o.proposal_id AND d.number = o.number
-           WHERE n.proposal_id = ? AND p.wiki = ? AND p.title = ? AND p.status = 'applied' AND p.id != ?
+           WHERE n.proposal_id = ? AND p.wiki = ? AND p.title = ? AND p.status = ? AND p.id != ?
              AND d.id = (SELECT max(id) FROM decision WHERE proposal_id = o.proposal_id AND number = o.number)
-             AND d.decision = 'approved'""",
-        (proposal_id, wiki, title, proposal_id),
+             AND d.decision = ?""",
+        (proposal_id, wiki, title, Status.APPLIED, proposal_id, Decision.APPROVED),
     ).fetchall()
     return {row["number"] for row in rows}
 
@@ -254,19 +263,18 @@ def _carry_over(sql, older: list[int], proposal_id: int, reverted: set[int] = fr
     """Decisions on changes that are still identical (same stable id) move to the new proposal."""
     if not older:
         return 0
-    marks = ",".join("?" * len(older))
     rows = sql.execute(
         f"""SELECT n.number, d.decision, d.who, d.reason FROM decision d
             JOIN change o ON o.proposal_id = d.proposal_id AND o.number = d.number
             JOIN change n ON n.proposal_id = ? AND n.change_id = o.change_id
-            WHERE d.proposal_id IN ({marks}) ORDER BY d.id""",
+            WHERE d.proposal_id IN ({_marks(older)}) ORDER BY d.id""",
         (proposal_id, *older),
     ).fetchall()
     rows = [r for r in rows if r["number"] not in reverted]
     stamp = now()
     sql.executemany(
-        "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, 'carried-over')",
-        [(proposal_id, r["number"], r["decision"], r["who"], stamp, r["reason"]) for r in rows],
+        "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(proposal_id, r["number"], r["decision"], r["who"], stamp, r["reason"], Source.CARRIED_OVER) for r in rows],
     )
     return len({r["number"] for r in rows})
 
@@ -277,8 +285,8 @@ def _predecessors(sql, wiki: str, title: str, older: list[int], proposal_id: int
     changes. (Approvals of applied changes do not come back: see ``_reverted``. A stale proposal's
     decisions do not either: the page changed under them, and a person looks again.)"""
     closed = sql.execute(
-        "SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status = 'applied' AND id < ? ORDER BY id DESC LIMIT 1",
-        (wiki, title, proposal_id),
+        "SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status = ? AND id < ? ORDER BY id DESC LIMIT 1",
+        (wiki, title, Status.APPLIED, proposal_id),
     ).fetchone()
     return sorted({*older, *([closed["id"]] if closed else [])})
 
@@ -300,20 +308,25 @@ def _auto_approve(sql, proposal_id: int, rules: frozenset[Rule], reverted: set[i
     chosen = _auto_approvable(sql, proposal_id, rules, reverted)
     stamp = now()
     sql.executemany(
-        "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, 'approved', ?, ?, '', ?)",
-        [(proposal_id, r["number"], f"{AUTO}:{r['rule']}", stamp, AUTO) for r in chosen],
+        "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, '', ?)",
+        [(proposal_id, r["number"], Decision.APPROVED, f"{Source.AUTO_APPROVE}:{r['rule']}", stamp, Source.AUTO_APPROVE) for r in chosen],
     )
     return len(chosen)
 
 
-def _status(sql, proposal_id: int) -> str:
+def _status(sql, proposal_id: int) -> Status:
     row = sql.execute("SELECT status FROM proposal WHERE id = ?", (proposal_id,)).fetchone()
     if row is None:
         raise InputError(f"proposal {proposal_id}", "no such proposal in the queue")
-    return row["status"]
+    return Status(row["status"])
 
 
-def _set_status(sql, proposal_id: int, status: str) -> None:
+def _marks(values) -> str:
+    """SQL placeholders for ``values`` (their values go in as parameters, never into the text)."""
+    return ",".join("?" * len(values))
+
+
+def _set_status(sql, proposal_id: int, status: Status) -> None:
     sql.execute("UPDATE proposal SET status = ?, updated_at = ? WHERE id = ?", (status, now(), proposal_id))
 
 
@@ -321,39 +334,13 @@ def _refresh_status(sql, proposal_id: int) -> None:
     """pending while nothing is approved and something is undecided; approved once anything is; rejected when all are."""
     row = sql.execute(
         """SELECT count(*) AS total,
-                  sum(latest = 'approved') AS approved,
-                  sum(latest = 'rejected') AS rejected
+                  sum(latest = ?) AS approved,
+                  sum(latest = ?) AS rejected
            FROM (SELECT (SELECT decision FROM decision d WHERE d.proposal_id = c.proposal_id AND d.number = c.number
                          ORDER BY d.id DESC LIMIT 1) AS latest
                  FROM change c WHERE c.proposal_id = ?)""",
-        (proposal_id,),
+        (Decision.APPROVED, Decision.REJECTED, proposal_id),
     ).fetchone()
     approved, rejected = row["approved"] or 0, row["rejected"] or 0
-    status = "approved" if approved else "rejected" if rejected == row["total"] else "pending"
+    status = Status.APPROVED if approved else Status.REJECTED if rejected == row["total"] else Status.PENDING
     _set_status(sql, proposal_id, status)
-
-
-class RunState:
-    """What scheduled runs remember between runs (in the queue file): keys, and pages' last-seen revisions."""
-
-    def __init__(self, database: Database) -> None:
-        self.db = database
-
-    def get(self, key: str, default: str = "") -> str:
-        rows = self.db.query("SELECT value FROM run_state WHERE key = ?", (key,))
-        return rows[0]["value"] if rows else default
-
-    def set(self, key: str, value: str) -> None:
-        with self.db.transaction() as sql:
-            sql.execute("INSERT INTO run_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
-
-    def seen(self, wiki: str, title: str) -> int:
-        rows = self.db.query("SELECT revid FROM page_seen WHERE wiki = ? AND title = ?", (wiki, title))
-        return rows[0]["revid"] if rows else 0
-
-    def mark_seen(self, wiki: str, title: str, revid: int) -> None:
-        with self.db.transaction() as sql:
-            sql.execute(
-                "INSERT INTO page_seen (wiki, title, revid) VALUES (?, ?, ?) ON CONFLICT(wiki, title) DO UPDATE SET revid = excluded.revid",
-                (wiki, title, revid),
-            )

@@ -236,7 +236,7 @@ class Scanner:
         full = self.analyze(page)
         if isinstance(full, Overrun):
             self.not_analysed(page.title, full)
-            return PageResult(page.title, page.text, page.text, (), (), {}, "")
+            return PageResult.unchanged(page.title, page.text)
         return self.record(page, full)[1]
 
     def summary(self, result: PageResult) -> str:

@@ -25,7 +25,9 @@ from bot.runs.apply import apply_approved
 from bot.errors import StoppedError
 from bot.runs.scan import RunReport, Scanner, shutoff_for
 from bot.logs import get_logger
-from bot.queue.proposals import Queue, RunState
+from bot.queue.proposals import Queue
+from bot.queue.runstate import RunState
+from bot.queue.states import AWAITING, Source
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
 from bot.wiki.sources import generator_pages, latest_revision, pages_named, read_pages, recent_changes
@@ -111,7 +113,7 @@ def _take_wiki_decisions(session: WikiSession, settings: Settings, queue: Queue,
             continue
         try:
             queue.decide(decision.proposal_id, [decision.number], decision.decision, decision.user,
-                         f"on-wiki decision, revision {decision.revision}", source="wiki")  # fmt: skip
+                         f"on-wiki decision, revision {decision.revision}", source=Source.WIKI)  # fmt: skip
             accepted += 1
         except InputError as error:
             ignored.append({"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}", "why": str(error)})
@@ -124,7 +126,7 @@ def _publish(session: WikiSession, settings: Settings, queue: Queue, state: RunS
         return {}
     from bot.wiki.reviewpage import publish
 
-    open_proposals = [p for p in queue.list() if p.wiki == session.wiki_id and p.status in ("pending", "approved")]
+    open_proposals = [p for p in queue.list() if p.wiki == session.wiki_id and p.status in AWAITING]
     revision, why = publish(session.site, title, open_proposals, session.user, base_revision, settings.retry)
     if revision:
         state.set(f"review:{session.wiki_id}", str(revision))

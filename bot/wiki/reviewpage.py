@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.model import Decision
 from bot.core.reviewpage import FieldDecision, PageRevision, decisions_from_history, render, replace_bot_part
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
@@ -22,7 +23,7 @@ HISTORY_LIMIT = 500  # revisions read back at most, newest first
 class WikiDecision:
     proposal_id: int
     number: int
-    decision: str  # approved | rejected
+    decision: Decision  # approved or rejected
     user: str
     revision: int
     accepted: bool
@@ -110,7 +111,7 @@ def publish(site, title: str, proposals, bot_user: str, base_revision: int, poli
     if new_text.rstrip() == current.rstrip():
         return 0, "unchanged"
     page.text = new_text
-    count = sum(1 for proposal in proposals if any(item.decision == "pending" for item in proposal.changes))
+    count = sum(1 for proposal in proposals if proposal.undecided())
     kwargs = {"baserevid": base_revision, "basetimestamp": None} if base_revision else {}
     try:
         with_retries(

@@ -252,7 +252,7 @@ def test_reverted_change_waits_for_a_person(queue):
 
 
 def test_run_state_survives_reopening(tmp_path):
-    from bot.queue.proposals import RunState
+    from bot.queue.runstate import RunState
 
     path = tmp_path / "queue.sqlite3"
     database = Database(path)
