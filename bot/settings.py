@@ -23,6 +23,7 @@ from bot.core.profile import (
     mobile_host,
 )
 from bot.core.sites import CANONICAL_NAMESPACES, profile_for_host, wikimedia_interwikis
+from bot.core.summary import SUMMARIES, SummaryText, summary_texts
 from bot.inputs.limits import PageLimits
 from bot.configfile import read_config
 from bot.errors import ConfigError, UnknownSiteError
@@ -94,7 +95,7 @@ class Settings:
     max_page_kb: int = 2048
     # A page whose analysis runs longer is reported and skipped (0: no limit, analysed in-process).
     max_analysis_seconds: float = 20.0
-    summaries: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    summaries: Mapping[str, SummaryText] = field(default_factory=lambda: dict(SUMMARIES))  # per language, built once
     log_format: str = "text"  # text | json
     # The review queue.
     queue_path: str = ""  # "" = $LINKBOT_QUEUE or the user's state folder
@@ -200,6 +201,8 @@ def _build(values: dict[str, Any]) -> Settings:
             values["namespaces"] = tuple(int(item) for item in values["namespaces"])
         except (TypeError, ValueError):
             raise ConfigError(f"namespaces must be namespace numbers, not {values['namespaces']!r}") from None
+    if "summaries" in values:
+        values["summaries"] = summary_texts(values["summaries"])
     if "in_use_templates" in values:
         values["in_use_templates"] = frozenset(str(item) for item in values["in_use_templates"])
     known = {f.name for f in dataclasses.fields(Settings)}

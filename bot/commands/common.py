@@ -54,9 +54,13 @@ def run_id() -> str:
 
 
 def run_exit_code(report, check: bool) -> int:
-    if report.stopped_by_shutoff:
+    """A wiki run's exit code, from its report: why it stopped (a ``StopReason``), what failed."""
+    from bot.runs.stops import LIMITS, REQUESTED
+
+    stop = report.stop
+    if stop is not None and stop.reason in REQUESTED:
         return EXIT_STOPPED
-    if report.failed or report.stopped and not report.stopped.startswith("--max-edits"):
+    if report.failed or (stop is not None and stop.reason not in LIMITS):
         return EXIT_PARTIAL
     if report.unanalysed:  # pages over the limits, parts of a dump that cannot be read
         return EXIT_INPUT

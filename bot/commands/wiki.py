@@ -10,8 +10,6 @@ from pathlib import Path
 
 from bot.commands.common import (
     EXIT_OK,
-    EXIT_PARTIAL,
-    EXIT_STOPPED,
     EXIT_USAGE,
     Streams,
     registries,
@@ -45,46 +43,54 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     if args.format == "titles":
         print("linkbot: --format titles is for files and dumps; a wiki scan records its proposals", file=streams.err)
         return EXIT_USAGE
-    from bot.inputs.dumpscan import planned_titles
-    from bot.runs.scan import Scanner  # (pywikibot is imported only when a wiki is used)
-    from bot.wiki.sources import generator_pages, pages_named, read_pages, split_source_args
+    from bot.runs.scan import ScanLoop  # (pywikibot is imported only when a wiki is used)
+    from bot.runs.stops import RunLimits
+    from bot.wiki.sources import read_pages
 
     session, rest = connect(settings, args, wiki_args)
-    generator_args, dumps = split_source_args(rest)
     queue = open_queue(args, settings, environ)
-    scanner = Scanner(
-        session,
-        settings,
-        queue,
-        streams.out,
-        run_id=run_id(),
-        color=use_color(settings, streams.out, environ),
-        json_output=args.format == "json",
-        registries=registries(args, settings),
-    )
-
-    def dump_problem(error) -> None:  # reported now and in the summary; the run goes on, then exits 4
-        scanner.report.unanalysed.append((error.source, error.message))
-        print(f"linkbot: {error}", file=streams.err)
-
-    sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
-    sources += [
-        pages_named(session.site, planned_titles(dump, session.profile, settings.options, dump_problem, settings.limits))
-        for dump in dumps
-    ]
-    pages = read_pages(
-        session.site, itertools.chain.from_iterable(sources), settings.retry, namespaces=settings.namespaces,
-        shutoff=scanner.reading(),
-    )  # fmt: skip
     try:
-        report = scanner.run(pages)
+        context = run_context(session, settings, queue, args)
+        unreadable: list[tuple[str, str]] = []  # parts of dumps: reported now and in the summary; exit 4
+        pages = read_pages(
+            session.site, _selected_pages(session, settings, rest, unreadable, streams), settings.retry,
+            namespaces=settings.namespaces, shutoff=context.reading(),
+        )  # fmt: skip
+        loop = ScanLoop(context, streams.out, RunLimits(max_edits=settings.max_edits),
+                        color=use_color(settings, streams.out, environ), json_output=args.format == "json")  # fmt: skip
+        report = loop.run(pages)
     finally:
         queue.db.close()
+    report.unanalysed[:0] = unreadable
     summary_stream = streams.err if args.format == "json" else streams.out
     if not args.no_summary:
         summary_stream.write("\n" + report.render())
     streams.out.flush()
     return run_exit_code(report, args.check)
+
+
+def _selected_pages(session, settings: Settings, source_args: list[str], unreadable: list, streams: Streams):
+    """The pages pywikibot's generator arguments select, then those each ``-xml:`` dump preselects
+    (a part of a dump that cannot be read is reported on stderr and noted in ``unreadable``)."""
+    from bot.inputs.dumpscan import planned_titles
+    from bot.wiki.sources import generator_pages, pages_named, split_source_args
+
+    def dump_problem(error) -> None:
+        unreadable.append((error.source, error.message))
+        print(f"linkbot: {error}", file=streams.err)
+
+    generator_args, dumps = split_source_args(source_args)
+    sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
+    for dump in dumps:
+        titles = planned_titles(dump, session.profile, settings.options, dump_problem, settings.limits)
+        sources.append(pages_named(session.site, titles))
+    return itertools.chain.from_iterable(sources)
+
+
+def run_context(session, settings: Settings, queue, args):
+    from bot.runs.context import RunContext
+
+    return RunContext(session, settings, queue, run_id(), tuple(registries(args, settings)))
 
 
 def cmd_apply(args, settings: Settings, streams: Streams, environ) -> int:
@@ -99,10 +105,8 @@ def cmd_apply(args, settings: Settings, streams: Streams, environ) -> int:
         lock = RunLock(lock_path(settings, queue.db.path)) if settings.mode == "live" else contextlib.nullcontext()
         with lock:
             session, _ = connect(settings, args)
-            color = use_color(settings, streams.out, environ)
-            report = apply_approved(
-                session, settings, queue, streams.out, color, run_id=run_id(), registries=registries(args, settings)
-            )
+            context = run_context(session, settings, queue, args)
+            report = apply_approved(context, streams.out, use_color(settings, streams.out, environ))
     finally:
         queue.db.close()
     streams.out.write("\n" + report.render())
@@ -136,8 +140,9 @@ def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:
 
 def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
     """One scheduled run (see bot.runs.scheduled); prints one JSON summary line."""
-    from bot.runs.lock import RunLock
     from bot.queue.store import queue_path
+    from bot.runs.context import RunContext
+    from bot.runs.lock import RunLock
     from bot.runs.scheduled import failed_summary, lock_path, scheduled_run, summary_line
 
     queue_file = queue_path(getattr(args, "queue", None), environ, settings.queue_path)
@@ -151,12 +156,9 @@ def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
             streams.out.write(summary_line(failed_summary(settings.mode, this_run, error)) + "\n")
             raise
         try:
-            summary = scheduled_run(session, settings, queue, registries(args, settings), this_run, args.acknowledge_talk)
+            context = RunContext(session, settings, queue, this_run, tuple(registries(args, settings)))
+            outcome = scheduled_run(context, args.acknowledge_talk)
         finally:
             queue.db.close()
-    streams.out.write(summary_line(summary) + "\n")
-    if summary["stopped"].startswith(("emergency stop", "the talk page")):
-        return EXIT_STOPPED
-    if summary["failed"] or (summary["stopped"] and not summary["stopped"].startswith(("--max-edits", "max_minutes"))):
-        return EXIT_PARTIAL
-    return EXIT_OK
+    streams.out.write(summary_line(outcome.summary) + "\n")
+    return run_exit_code(outcome.report, check=False)

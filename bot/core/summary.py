@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -82,3 +83,14 @@ def edit_summary(changes: Iterable[Change], language: str, texts: Mapping[str, S
     if members:
         parts.append(text.members.format(items=text.item_separator.join(members)))
     return text.part_separator.join(parts)
+
+
+def summary_texts(tables: Mapping[str, Mapping[str, object]]) -> dict[str, SummaryText]:
+    """The built-in texts with a configuration's ``[summary.LANG]`` tables laid over them (a new
+    language starts from English); labels are merged rule by rule."""
+    texts = dict(SUMMARIES)
+    for language, table in tables.items():
+        base = texts.get(language, SUMMARIES["en"])
+        values = {key: value for key, value in table.items() if key != "labels"}
+        texts[language] = dataclasses.replace(base, **values, labels={**base.labels, **table.get("labels", {})})
+    return texts

@@ -139,6 +139,18 @@ class Tally:
         self.pages += 1
         self.errors += 1
 
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.pages + other.pages,
+            self.changed + other.changed,
+            self.mixed + other.mixed,
+            self.errors + other.errors,
+            *(mine + theirs for mine, theirs in zip(self._counters(), other._counters(), strict=True)),
+        )
+
+    def _counters(self) -> tuple[Counter, ...]:
+        return self.found, self.changes, self.review, self.left_alone, self.reasons
+
     def render(self) -> str:
         lines = [
             f"{self.pages} page(s): {self.changed} changed, {self.mixed} with mixed link forms, "
@@ -191,3 +203,24 @@ def _line_counter(text: str):
         return line
 
     return line_of
+
+
+def wiki_page_output(
+    title: str, revision: int, full: PageResult, accepted: PageResult, proposal_id: int | None, summary: str,
+    *, json_output: bool, color: bool,
+) -> str:  # fmt: skip
+    """A wiki page's proposal as a scan prints it: its JSON record, or its warnings, diff, the edit
+    summary of what a live run saves now, and where the proposal stands in the queue."""
+    approved = sorted(change.id for change in accepted.changes)
+    if json_output:
+        record = page_record(title, full)
+        record.update(revision=revision, proposal=proposal_id, approved=approved, summary=summary)
+        return to_json_line(record) + "\n"
+    lines = [f"{title}: warning: {warning}\n" for warning in full.warnings]
+    if full.changes:
+        lines.append(colorize_diff(full.diff, color))
+        if accepted.changes:
+            lines.append(f"summary: {summary}\n")
+        waiting = len(full.changes) - len(accepted.changes)
+        lines.append(f"queued: proposal {proposal_id}, {len(accepted.changes)} change(s) approved, {waiting} waiting for review\n")
+    return "".join(lines)

@@ -10,121 +10,118 @@ the approved result (a run killed after saving) is marked applied without saving
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from typing import TextIO
 
-from bot.inputs.limits import Overrun
 from bot.core.model import PageResult
-from bot.core.rebase import rebase
 from bot.core.rewrite import apply_changes
-from bot.errors import StoppedError, WikiUnavailableError
-from bot.runs.scan import RunReport, Scanner
+from bot.errors import CircuitBreakerError, StoppedError, WikiUnavailableError
+from bot.inputs.limits import Overrun
 from bot.logs import get_logger
-from bot.queue.proposals import Proposal, Queue
-from bot.inputs.registries import for_page
 from bot.present.report import colorize_diff
-from bot.settings import Settings
-from bot.wiki.session import WikiSession
-from bot.wiki.shutoff import Shutoff
+from bot.queue.proposals import Proposal
+from bot.queue.states import Status
+from bot.runs.analysis import PageAnalysis
+from bot.runs.context import RunContext
+from bot.runs.report import RunReport
+from bot.runs.saving import Saver
+from bot.runs.scan import not_analysed
+from bot.runs.stops import RunLimits, Stop, StopReason
 from bot.wiki.sources import LivePage, pages_named, read_pages
 
 
-def apply_approved(
-    session: WikiSession,
-    settings: Settings,
-    queue: Queue,
-    out: TextIO,
-    color: bool = False,
-    run_id: str = "",
-    registries: list | None = None,
-    shutoff: Shutoff | None = None,
-) -> RunReport:
-    scanner = Scanner(
-        session, settings, queue, out, run_id=run_id, color=color, registries=registries or [], shutoff=shutoff
-    )
-    proposals = [p for p in queue.list(status="approved") if p.wiki == session.wiki_id]
-    try:
-        for proposal, page in _with_pages(session, settings, proposals, scanner.reading()):
-            if settings.max_edits and scanner.report.edits >= settings.max_edits:
-                scanner.report.stopped = f"--max-edits {settings.max_edits} reached"
-                break
-            _apply_one(scanner, proposal, page)
-    except StoppedError as error:
-        scanner.report.stopped, scanner.report.stopped_by_shutoff = str(error), True
-    except WikiUnavailableError as error:
-        scanner.report.stopped = str(error)
-    finally:
-        scanner.close()
-    scanner.verify()
-    return scanner.report
+class Applier:
+    """Applies the approved proposals of one wiki, counting into ``report``."""
+
+    def __init__(self, context: RunContext, out: TextIO, color: bool, analysis: PageAnalysis, report: RunReport) -> None:
+        self.context, self.out, self.color, self.analysis, self.report = context, out, color, analysis, report
+        self.saver = Saver(context, report)
+
+    def apply(self, proposal: Proposal, page: LivePage | None) -> None:
+        queue = self.context.queue
+        log = get_logger(proposal=proposal.id, page=proposal.title)
+        if page is None:
+            queue.mark(proposal.id, Status.FAILED, error="the page no longer exists")
+            self.report.failed.append((proposal.title, "the page no longer exists"))
+            return
+        approved = sorted((item.change for item in proposal.approved()), key=lambda change: change.start)
+        intended, _ = apply_changes(proposal.base_text, approved)
+        if page.text.rstrip() == intended.rstrip():
+            queue.mark(proposal.id, Status.APPLIED, saved_revid=page.revision_id)
+            log.info("already applied", revision=page.revision_id)
+            return
+        rebased = self.analysis.rebased(page, proposal.base_text, approved)
+        if isinstance(rebased, Overrun):
+            self.stale(proposal, page, f"the current text was not analysed: {rebased.reason}")
+        elif rebased.result is None:
+            self.stale(proposal, page, rebased.reason)
+        else:
+            self.save(proposal, page, approved, rebased.result)
+
+    def save(self, proposal: Proposal, page: LivePage, approved: list, result: PageResult) -> None:
+        self.out.write(colorize_diff(result.diff, self.color))
+        self.out.write(f"summary: {self.saver.summary(result)}\n")
+        if not self.context.live:
+            return
+
+        def recompute(fresh: LivePage) -> PageResult:
+            again = self.analysis.rebased(fresh, proposal.base_text, approved)
+            if isinstance(again, Overrun) or again.result is None:
+                return dataclasses.replace(result, changes=())
+            return again.result
+
+        outcome = self.saver.save(page, result, recompute)
+        queue = self.context.queue
+        if outcome.status == "saved":
+            queue.mark(proposal.id, Status.APPLIED, saved_revid=outcome.new_revision)
+        elif outcome.status == "nothing":
+            self.stale(proposal, page, outcome.detail)
+        else:
+            queue.mark(proposal.id, Status.FAILED, error=outcome.detail)
+        log = get_logger(proposal=proposal.id, page=proposal.title)
+        log.info("applied" if outcome.status == "saved" else outcome.status, new_revision=outcome.new_revision)
+
+    def stale(self, proposal: Proposal, page: LivePage, reason: str) -> None:
+        """The page changed where an approved change sits: a fresh proposal of it goes to review."""
+        self.context.queue.mark(proposal.id, Status.STALE, error=reason)
+        fresh = self.analysis.result(page)
+        if isinstance(fresh, Overrun):
+            not_analysed(page.title, fresh, self.report, None)
+            self.out.write(f"stale: proposal {proposal.id} ({proposal.title}): {reason}; no new proposal\n")
+            return
+        # No auto-approval: the successor of a stale proposal waits for a person.
+        recorded = self.context.queue.record(self.context.session.wiki_id, page.revision_id, fresh, self.context.run_id)
+        self.out.write(f"stale: proposal {proposal.id} ({proposal.title}): {reason}; new proposal {recorded.id} queued\n")
+        get_logger(proposal=proposal.id, page=proposal.title).info("stale", reason=reason, new_proposal=recorded.id)
 
 
-def _with_pages(
-    session: WikiSession, settings: Settings, proposals: list[Proposal], shutoff: Shutoff | None
-) -> Iterator[tuple[Proposal, LivePage | None]]:
-    by_title = {}
-    pages = pages_named(session.site, [proposal.title for proposal in proposals])
-    for page in read_pages(session.site, pages, settings.retry, shutoff=shutoff):
-        by_title[page.title] = page
+def apply_approved(context: RunContext, out: TextIO, color: bool = False) -> RunReport:
+    """Apply every approved proposal of the context's wiki (a dry run shows what would be saved)."""
+    report = RunReport()
+    limits = RunLimits(max_edits=context.settings.max_edits)
+    proposals = [p for p in context.queue.list(status=Status.APPROVED) if p.wiki == context.session.wiki_id]
+    with PageAnalysis(context) as analysis:
+        applier = Applier(context, out, color, analysis, report)
+        try:
+            for proposal, page in _with_pages(context, proposals):
+                report.stop = limits.before_page(report.edits, time.monotonic())
+                if report.stop is not None:
+                    break
+                applier.apply(proposal, page)
+        except StoppedError as error:
+            report.stop = Stop(StopReason.SHUTOFF, str(error))
+        except CircuitBreakerError as error:
+            report.stop = Stop(StopReason.BREAKER, str(error))
+        except WikiUnavailableError as error:
+            report.stop = Stop(StopReason.WIKI_DOWN, str(error))
+        applier.saver.verify()
+    return report
+
+
+def _with_pages(context: RunContext, proposals: list[Proposal]) -> Iterator[tuple[Proposal, LivePage | None]]:
+    site, settings = context.session.site, context.settings
+    pages = pages_named(site, [proposal.title for proposal in proposals])
+    by_title = {page.title: page for page in read_pages(site, pages, settings.retry, shutoff=context.reading())}
     for proposal in proposals:
         yield proposal, by_title.get(proposal.title.replace("_", " "), by_title.get(proposal.title))
-
-
-def _apply_one(scanner: Scanner, proposal: Proposal, page: LivePage | None) -> None:
-    queue, settings = scanner.queue, scanner.settings
-    log = get_logger(proposal=proposal.id, page=proposal.title)
-    if page is None:
-        queue.mark(proposal.id, "failed", error="the page no longer exists")
-        scanner.report.failed.append((proposal.title, "the page no longer exists"))
-        return
-    approved = sorted((item.change for item in proposal.approved()), key=lambda change: change.start)
-    intended, _ = apply_changes(proposal.base_text, approved)
-    if page.text.rstrip() == intended.rstrip():
-        queue.mark(proposal.id, "applied", saved_revid=page.revision_id)
-        log.info("already applied", revision=page.revision_id)
-        return
-    members = for_page(scanner.registries, page.title)
-    redirects = scanner.redirects(page, members) if members is not None else None
-    rebased = scanner.bounded(
-        page, rebase, proposal.base_text, page.text, approved, title=page.title, members=members, redirects=redirects
-    )
-    if isinstance(rebased, Overrun):
-        _stale(scanner, proposal, page, f"the current text was not analysed: {rebased.reason}")
-        return
-    if rebased.result is None:
-        _stale(scanner, proposal, page, rebased.reason)
-        return
-    scanner.out.write(colorize_diff(rebased.result.diff, scanner.color))
-    scanner.out.write(f"summary: {scanner.summary(rebased.result)}\n")
-    if settings.mode != "live":
-        return
-
-    def recompute(fresh: LivePage) -> PageResult:
-        again = scanner.bounded(
-            fresh, rebase, proposal.base_text, fresh.text, approved, title=fresh.title, members=members, redirects=redirects
-        )
-        if isinstance(again, Overrun) or again.result is None:
-            return dataclasses.replace(rebased.result, changes=())
-        return again.result
-
-    scanner.last_proposal = None
-    outcome = scanner.save(page, rebased.result, recompute)
-    if outcome.status == "saved":
-        queue.mark(proposal.id, "applied", saved_revid=outcome.new_revision)
-    elif outcome.status == "nothing":
-        _stale(scanner, proposal, page, outcome.detail)
-    else:
-        queue.mark(proposal.id, "failed", error=outcome.detail)
-    log.info("applied" if outcome.status == "saved" else outcome.status, new_revision=outcome.new_revision)
-
-
-def _stale(scanner: Scanner, proposal: Proposal, page: LivePage, reason: str) -> None:
-    scanner.queue.mark(proposal.id, "stale", error=reason)
-    fresh = scanner.analyze(page)
-    if isinstance(fresh, Overrun):
-        scanner.not_analysed(page.title, fresh)
-        scanner.out.write(f"stale: proposal {proposal.id} ({proposal.title}): {reason}; no new proposal\n")
-        return
-    recorded = scanner.queue.record(scanner.session.wiki_id, page.revision_id, fresh, scanner.run_id)
-    scanner.out.write(f"stale: proposal {proposal.id} ({proposal.title}): {reason}; new proposal {recorded.id} queued\n")
-    get_logger(proposal=proposal.id, page=proposal.title).info("stale", reason=reason, new_proposal=recorded.id)

@@ -19,15 +19,18 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from bot.runs.apply import apply_approved
 from bot.errors import StoppedError
-from bot.runs.scan import RunReport, Scanner, shutoff_for
 from bot.logs import get_logger
-from bot.queue.proposals import Queue
 from bot.queue.runstate import RunState
-from bot.queue.states import AWAITING, Source
+from bot.runs.apply import apply_approved
+from bot.runs.context import RunContext
+from bot.runs.report import RunReport
+from bot.runs.review_page import publish_open_proposals, take_wiki_decisions
+from bot.runs.scan import ScanLoop
+from bot.runs.stops import RunLimits, Stop, StopReason
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
 from bot.wiki.sources import generator_pages, latest_revision, pages_named, read_pages, recent_changes
@@ -37,109 +40,60 @@ def lock_path(settings: Settings, queue_file: Path) -> Path:
     return Path(settings.run.lock_file) if settings.run.lock_file else queue_file.with_name(queue_file.name + ".lock")
 
 
-def scheduled_run(session: WikiSession, settings: Settings, queue: Queue, registries: list, run_id: str, acknowledge_talk: bool = False) -> dict:
-    """One run after the lock is taken; returns the summary (also the JSON line printed)."""
+@dataclass(frozen=True)
+class RunOutcome:
+    report: RunReport
+    summary: dict  # the one JSON line a scheduled run prints
+
+
+def scheduled_run(context: RunContext, acknowledge_talk: bool = False) -> RunOutcome:
+    """One run after the lock is taken."""
     started, clock = _now(), time.monotonic()
-    state = RunState(queue.db)
-    log = get_logger(run=run_id)
-    mode = settings.mode
-    report = RunReport()
-    review: dict = {}
+    state = RunState(context.queue.db)
+    report, review, mode = RunReport(), {}, context.settings.mode
     try:
-        shutoff = shutoff_for(settings)
-        shutoff.check(session.site, settings.retry)
-        review = _take_wiki_decisions(session, settings, queue, state)
-        talk = _talk_page_message(session, settings, state, acknowledge_talk)
+        context.shutoff.check(context.session.site, context.settings.retry)
+        review = take_wiki_decisions(context, state)
+        talk = _talk_page_message(context, state, acknowledge_talk)
         if talk:
             mode = "dry-run"  # a new message on the talk page: keep recording, stop saving
-            report.stopped = talk
-        run_settings = dataclasses.replace(settings, mode=mode)
-        deadline = clock + settings.run.max_minutes * 60 if settings.run.max_minutes else None
-        # A dry run decides nothing (its auto-approvals are only shown), so it marks no page as done:
-        # the next live run analyses the page again and approves what its rules allow.
-        seen = (lambda page: state.mark_seen(session.wiki_id, page.title, page.revision_id)) if mode == "live" else None
-        scanner = Scanner(
-            session, run_settings, queue, io.StringIO(), run_id=run_id, registries=registries, deadline=deadline,
-            after_page=seen, shutoff=shutoff,
-        )  # fmt: skip
-        pages = _unseen(read_pages(session.site, _sources(session, settings, state, registries), settings.retry,
-                                   namespaces=settings.namespaces, shutoff=scanner.reading()), session, state)  # fmt: skip
-        scanned = scanner.run(pages)
-        report = _merge(report, scanned)
-        if not scanned.stopped:
-            state.set(_rc_key(session), started)
-            applied = apply_approved(
-                session, run_settings, queue, io.StringIO(), run_id=run_id, registries=registries, shutoff=shutoff
-            )
-            report = _merge(report, applied)
-        review.update(_publish(session, run_settings, queue, state, review.get("base_revision", 0)))
+            report.stop = Stop(StopReason.TALK_PAGE, talk)
+        run = dataclasses.replace(context, settings=dataclasses.replace(context.settings, mode=mode))
+        report = report + _scan_and_apply(run, state, started, clock)
+        review.update(publish_open_proposals(run, state, review.get("base_revision", 0)))
     except StoppedError as error:
-        report.stopped, report.stopped_by_shutoff = str(error), True
-    summary = _summary(report, mode, started, time.monotonic() - clock, run_id)
+        report.stop = Stop(StopReason.SHUTOFF, str(error))
+    summary = _summary(report, mode, started, time.monotonic() - clock, context.run_id)
     summary["review_page"] = {key: value for key, value in review.items() if key != "base_revision"}
-    log.info("run done", **{key: value for key, value in summary.items() if key != "event"})
-    return summary
+    get_logger(run=context.run_id).info("run done", **{key: value for key, value in summary.items() if key != "event"})
+    return RunOutcome(report, summary)
 
 
-REVIEW_OFF = "on-wiki review is off: [run] review_page is set, but neither review_groups nor review_users names who may decide"
+def _scan_and_apply(run: RunContext, state: RunState, started: str, clock: float) -> RunReport:
+    """Scan the run's pages; when that went all the way, apply the approved proposals too."""
+    session, settings = run.session, run.settings
+    # A dry run decides nothing (its auto-approvals are only shown), so it marks no page as done:
+    # the next live run analyses the page again and approves what its rules allow.
+    seen = (lambda page: state.mark_seen(session.wiki_id, page.title, page.revision_id)) if run.live else None
+    limits = RunLimits.starting(clock, settings.max_edits, settings.run.max_minutes)
+    loop = ScanLoop(run, io.StringIO(), limits, after_page=seen)
+    pages = read_pages(session.site, _sources(run, state), settings.retry, namespaces=settings.namespaces, shutoff=run.reading())
+    scanned = loop.run(_unseen(pages, run, state))
+    if scanned.stop is not None:
+        return scanned
+    state.set(_rc_key(session), started)
+    return scanned + apply_approved(run, io.StringIO())
 
 
-def review_is_on(settings: Settings) -> bool:
-    """On-wiki review needs a page and someone allowed to decide on it: there is no default group."""
-    run = settings.run
-    return bool(run.review_page and (run.review_groups or run.review_users))
-
-
-def _take_wiki_decisions(session: WikiSession, settings: Settings, queue: Queue, state: RunState) -> dict:
-    """Decisions editors made on the review page since the bot last published it, into the queue."""
-    title = settings.run.review_page
-    if not title:
-        return {}
-    if not review_is_on(settings):
-        get_logger().warning(REVIEW_OFF)
-        return {"off": REVIEW_OFF}
-    from bot.errors import InputError
-    from bot.wiki.reviewpage import read_decisions
-
-    key = f"review:{session.wiki_id}"
-    decisions, latest = read_decisions(
-        session.site, title, int(state.get(key, "0") or 0), frozenset(settings.run.review_groups),
-        frozenset(settings.run.review_users), session.user, settings.retry,
-    )  # fmt: skip
-    accepted, ignored = 0, []
-    for decision in decisions:
-        if not decision.accepted:
-            ignored.append({"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}", "why": decision.why})
-            continue
-        try:
-            queue.decide(decision.proposal_id, [decision.number], decision.decision, decision.user,
-                         f"on-wiki decision, revision {decision.revision}", source=Source.WIKI)  # fmt: skip
-            accepted += 1
-        except InputError as error:
-            ignored.append({"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}", "why": str(error)})
-    return {"accepted": accepted, "ignored": ignored, "base_revision": latest}
-
-
-def _publish(session: WikiSession, settings: Settings, queue: Queue, state: RunState, base_revision: int) -> dict:
-    title = settings.run.review_page
-    if not review_is_on(settings) or settings.mode != "live":
-        return {}
-    from bot.wiki.reviewpage import publish
-
-    open_proposals = [p for p in queue.list() if p.wiki == session.wiki_id and p.status in AWAITING]
-    revision, why = publish(session.site, title, open_proposals, session.user, base_revision, settings.retry)
-    if revision:
-        state.set(f"review:{session.wiki_id}", str(revision))
-    return {"published_revision": revision, "not_published": why} if why else {"published_revision": revision}
-
-
-def _sources(session: WikiSession, settings: Settings, state: RunState, registries: list) -> Iterator:
+def _sources(run: RunContext, state: RunState) -> Iterator:
+    """The configured sources, the pages changed since the last run, the member lists' pages; each once."""
+    session, settings = run.session, run.settings
     sources = []
     if settings.run.sources:
         sources.append(generator_pages(session.site, list(settings.run.sources)))
     if settings.run.recent_changes:
         sources.append(_recent_changes(session, settings, state))
-    titles = sorted({title for registry in registries for title in registry.pages})
+    titles = sorted({title for registry in run.registries for title in registry.pages})
     sources.append(pages_named(session.site, titles))
     seen: set[str] = set()
     for page in itertools.chain.from_iterable(sources):
@@ -154,16 +108,16 @@ def _recent_changes(session: WikiSession, settings: Settings, state: RunState) -
     return recent_changes(session.site, start, settings.namespaces, session.user)
 
 
-def _unseen(pages, session: WikiSession, state: RunState):
+def _unseen(pages, run: RunContext, state: RunState):
     """Skip pages whose current revision a run has already analysed (its proposal is in the queue)."""
     for page in pages:
-        if state.seen(session.wiki_id, page.title) != page.revision_id:
+        if state.seen(run.session.wiki_id, page.title) != page.revision_id:
             yield page
 
 
-def _talk_page_message(session: WikiSession, settings: Settings, state: RunState, acknowledge: bool) -> str:
+def _talk_page_message(context: RunContext, state: RunState, acknowledge: bool) -> str:
     """Why saving stops ("" if it does not): a message on the talk page since the operator last looked."""
-    title = settings.run.talk_page
+    session, title = context.session, context.settings.run.talk_page
     if not title:
         return ""
     revision, author = latest_revision(session.site, title)
@@ -173,22 +127,6 @@ def _talk_page_message(session: WikiSession, settings: Settings, state: RunState
         state.set(key, str(revision))
         return ""
     return f"the talk page {title} has a new message (revision {revision}); saving stops until `linkbot run --acknowledge-talk`"
-
-
-def _merge(first: RunReport, second: RunReport) -> RunReport:
-    merged = RunReport()
-    merged.tally = second.tally if second.tally.pages else first.tally
-    merged.outcomes = first.outcomes + second.outcomes
-    merged.excluded = first.excluded + second.excluded
-    merged.failed = first.failed + second.failed
-    merged.unanalysed = first.unanalysed + second.unanalysed
-    merged.merged = first.merged + second.merged
-    merged.held = first.held + second.held
-    merged.edits = first.edits + second.edits
-    merged.saved_changes = first.saved_changes + second.saved_changes
-    merged.stopped = first.stopped or second.stopped
-    merged.stopped_by_shutoff = first.stopped_by_shutoff or second.stopped_by_shutoff
-    return merged
 
 
 def _summary(report: RunReport, mode: str, started: str, seconds: float, run_id: str) -> dict:

@@ -179,7 +179,8 @@ def test_edit_conflict_is_recomputed_not_overwritten(wiki):
     """Someone edits between analysis and save: their edit survives and the bot works on their text."""
     import io
 
-    from bot.runs.scan import Scanner
+    from bot.runs.context import RunContext
+    from bot.runs.scan import ScanLoop
     from bot.settings import load_settings
     from bot.wiki.session import open_session
     from bot.wiki.sources import read_pages
@@ -193,7 +194,7 @@ def test_edit_conflict_is_recomputed_not_overwritten(wiki):
     (page,) = read_pages(session.site, [pywikibot.Page(session.site, title)], settings.retry)
     # The human edits the same line after the bot has read it.
     wiki.sandbox.edit(title, '[A](../Page/A.md "wikilink") 与 [C](../Page/C.md "wikilink")', user="Admin")
-    report = Scanner(session, settings, _queue(wiki), io.StringIO()).run([page])
+    report = ScanLoop(RunContext(session, settings, _queue(wiki)), io.StringIO()).run([page])
     assert report.edits == 1 and not report.failed
     assert wiki.text(title) == "[[A]] 与 [[C]]"  # the human's 与 and C survive; B is gone as they wanted
     users = [rev["user"] for rev in wiki.revisions(title)]
@@ -257,7 +258,8 @@ def test_concurrent_edit_elsewhere_is_merged_and_reported(wiki):
 
     import pywikibot
 
-    from bot.runs.scan import Scanner
+    from bot.runs.context import RunContext
+    from bot.runs.scan import ScanLoop
     from bot.settings import load_settings
     from bot.wiki.session import open_session
     from bot.wiki.sources import read_pages
@@ -270,8 +272,7 @@ def test_concurrent_edit_elsewhere_is_merged_and_reported(wiki):
     (page,) = read_pages(session.site, [pywikibot.Page(session.site, title)], settings.retry)
     wiki.sandbox.edit(title, "\n".join(lines[:4] + ["第三段，改过。"]), user="Admin")
     out = io.StringIO()
-    scanner = Scanner(session, settings, _queue(wiki), out)
-    report = scanner.run([page])
+    report = ScanLoop(RunContext(session, settings, _queue(wiki)), out).run([page])
     assert report.merged == [title]
     assert wiki.text(title) == "[[A]]\n\n第二段。\n\n第三段，改过。"
     assert f"merged: {title}" in report.render()

@@ -205,22 +205,6 @@ def test_run_killed_mid_apply_then_rerun(runner, tmp_path):
     database.close()
 
 
-def test_circuit_breaker_error_rate(wiki):
-    """More than breaker_rate of the saves failed, once breaker_minimum saves were tried."""
-    import io
-
-    from bot.errors import CircuitBreakerError
-    from bot.runs.scan import Scanner
-    from bot.settings import RunSettings, Settings
-
-    settings = Settings(run=RunSettings(breaker_failures=0, breaker_minimum=4, breaker_rate=0.5))
-    scanner = Scanner(session=None, settings=settings, queue=None, out=io.StringIO())
-    for failed in (False, True, True, False):  # 2 of 4: not more than half
-        scanner._breaker(failed)
-    with pytest.raises(CircuitBreakerError, match="3 of 5 saves failed"):
-        scanner._breaker(True)
-
-
 def test_on_wiki_review_under_attack(runner):
     """Real accounts, real edits: an IP's approval, a vandal's blanking undone by a trusted editor, an
     approval typed while the end marker was broken (then mended by the editor), a forged signature.
