@@ -38,8 +38,8 @@ from bot.errors import (
 )
 from bot.inputs.files import STDIN
 from bot.logs import configure_logging
-from bot.settings import Settings, load_settings
 from bot.present.terminal import OutputStream
+from bot.settings import Settings, load_settings
 
 __all__ = [
     "EXIT_CHANGES", "EXIT_CONFIG", "EXIT_INPUT", "EXIT_LOCKED", "EXIT_OK", "EXIT_PARTIAL", "EXIT_STOPPED", "EXIT_USAGE", "main",

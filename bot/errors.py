@@ -1,45 +1,63 @@
-"""The exception tree. Every error linkbot raises on purpose derives from ``LinkbotError``.
+"""The exception tree. Every error linkbot raises on purpose derives from ``LinkbotError``; the
+root and the core's own errors live in ``bot.core.errors`` (the core imports nothing outside
+itself) and are part of this one tree, re-exported here.
 
 ::
 
     LinkbotError                  root; the CLI turns any of these into one line and an exit code
     ├── ConfigError               bad or missing configuration (exit 3)
     │   ├── UnknownSiteError      no profile for the requested wiki host
+    │   ├── RegistryError         a member-list registry with unknown keys or wrong values
     │   ├── AuthError             login failed, or the account lacks a needed right (exit 3)
     │   └── QueueError            the review queue file cannot be used: foreign, corrupt, read-only (exit 3)
     ├── InputError                one input (file, page) cannot be processed (exit 4; others go on)
-    │   ├── UnreadableInputError  missing, a folder, no permission, I/O failure
+    │   ├── UnreadableInputError  missing, a folder, a FIFO or device, no permission, I/O failure
     │   ├── BinaryInputError      NUL bytes: not a wiki page
     │   ├── EncodingInputError    not valid UTF-8
     │   ├── EmptyInputError       nothing but white space
     │   └── TooLargeInputError    over [limits] max_page_kb
+    ├── DumpFormatError           a page of an XML dump that cannot be read (raised in worker processes,
+    │                             reported as one line for that page; the rest of the dump is scanned)
+    ├── MemberListError           a page holds no member list to extract (exit 4)
+    ├── AnalysisError             a link the core cannot convert; never leaves the core (it becomes a skip)
+    │   ├── TitleError            a title MediaWiki cannot have
+    │   ├── UnsafeLabelError      a label that cannot be carried into a wikilink safely
+    │   └── UndecodableError      a destination whose percent-encoding is not valid
     ├── WikiError                 the wiki failed in a way retrying did not fix (exit 5)
-    │   ├── WikiUnavailableError  down, timing out or read-only after the retries: the run stops
+    │   ├── WikiUnavailableError  down, timing out or not resolving after the retries: the run stops
     │   └── CircuitBreakerError   too many saves failed in a row, or too large a share of them
-    ├── StoppedError              the emergency-stop page says stop, or the talk page has a new message (exit 6)
+    ├── StoppedError              the emergency-stop page says stop (exit 6)
     ├── LockBusyError             another run holds the lock (exit 7)
     ├── StorageError              the disk is full or failing: the queue, a log, the output cannot be written (exit 8)
     └── SandboxError              the local test wiki cannot be created or started
 
-Normal outcomes (a link left alone, a change dropped by a check) are values in the
-result, never exceptions.
+Normal outcomes (a link left alone, a change dropped by a check, a run stopped by a limit) are
+values in the result, never exceptions.
 """
 
 from __future__ import annotations
 
 import errno
 
+from bot.core.errors import (
+    AnalysisError,
+    ConfigError,
+    LinkbotError,
+    MemberListError,
+    RegistryError,
+    TitleError,
+    UndecodableError,
+    UnknownSiteError,
+    UnsafeLabelError,
+)
 
-class LinkbotError(Exception):
-    """Root of every error linkbot raises on purpose."""
-
-
-class ConfigError(LinkbotError):
-    """The configuration (file, environment or command line) is invalid."""
-
-
-class UnknownSiteError(ConfigError):
-    """The host is not a Wikipedia host and no profile was configured for it."""
+__all__ = [
+    "AnalysisError", "AuthError", "BinaryInputError", "CircuitBreakerError", "ConfigError", "DumpFormatError",
+    "EmptyInputError", "EncodingInputError", "InputError", "LinkbotError", "LockBusyError", "MemberListError",
+    "QueueError", "RegistryError", "SandboxError", "StoppedError", "StorageError", "TitleError", "TooLargeInputError",
+    "UndecodableError", "UnknownSiteError", "UnreadableInputError", "UnsafeLabelError", "WikiError",
+    "WikiUnavailableError", "storage_error",
+]  # fmt: skip
 
 
 class InputError(LinkbotError):
@@ -97,6 +115,11 @@ class QueueError(ConfigError):
 
 class CircuitBreakerError(WikiError):
     """Saving stopped: too many failures in a row, or too large a share of the run's saves."""
+
+
+class DumpFormatError(LinkbotError):
+    """A page of an XML dump is not readable XML or not a MediaWiki export's (one message: it is raised
+    in worker processes and must pickle)."""
 
 
 class StorageError(LinkbotError):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.configfile import read_config
 from bot.core.model import ALL_RULES, DEFAULT_RULES, Rule
 from bot.core.options import Options
 from bot.core.profile import (
@@ -24,9 +25,8 @@ from bot.core.profile import (
 )
 from bot.core.sites import CANONICAL_NAMESPACES, profile_for_host, wikimedia_interwikis
 from bot.core.summary import SUMMARIES, SummaryText, summary_texts
-from bot.inputs.limits import PageLimits
-from bot.configfile import read_config
 from bot.errors import ConfigError, UnknownSiteError
+from bot.inputs.limits import PageLimits
 
 DEFAULT_CONFIG = Path("config") / "linkbot.toml"
 ENV_CONFIG = "LINKBOT_CONFIG"

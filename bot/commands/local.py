@@ -14,13 +14,13 @@ from bot.commands.common import (
     member_list,
     use_color,
 )
-from bot.inputs.limits import Bounded, Overrun, with_site
 from bot.core import analyze
 from bot.core.profile import SiteProfile
+from bot.errors import InputError
 from bot.inputs.dump import DumpProblem
 from bot.inputs.dumpscan import DumpStats, is_dump, scan_dump, title_if_changes_planned
-from bot.errors import InputError
 from bot.inputs.files import STDIN, expand_paths, read_page
+from bot.inputs.limits import Bounded, Overrun, with_site
 from bot.logs import get_logger
 from bot.present.report import (
     PageCounts,

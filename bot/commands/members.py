@@ -12,6 +12,7 @@ from bot.settings import Settings
 
 def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
     """A registry from a page revision (a local file, or a page read from the wiki)."""
+    from bot.core.errors import MemberListError
     from bot.core.members import extract_member_list
     from bot.inputs.registries import dump_registry
 
@@ -26,7 +27,7 @@ def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
         text, profile, pages = _live_page(args, settings)
     try:
         member_list = extract_member_list(text, profile, args.member_list, tuple(pages))
-    except ValueError as error:
+    except MemberListError as error:
         print(f"linkbot: {args.source}: {error}", file=streams.err)
         return EXIT_INPUT
     content = dump_registry(member_list)
@@ -45,7 +46,6 @@ def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
 
 def _live_page(args, settings: Settings):
     from bot.commands.wiki import connect
-
     from bot.wiki.sources import page_text
 
     session, _ = connect(settings, args, login=False)

@@ -9,10 +9,10 @@ import sys
 from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams, open_queue, use_color
 from bot.errors import InputError
 from bot.inputs.files import write_output
-from bot.queue.proposals import Queue
-from bot.queue.states import AWAITING, Decision, Source
 from bot.present.proposals import proposal_line, proposal_record
 from bot.present.report import colorize_diff
+from bot.queue.proposals import Queue
+from bot.queue.states import AWAITING, Decision, Source
 from bot.settings import Settings
 
 

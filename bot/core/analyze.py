@@ -19,7 +19,7 @@ from bot.core.canonicalize import Context, canonicalize, read_label, rule_for
 from bot.core.closing import closing_block
 from bot.core.detect import find_links, unprotected_links
 from bot.core.diff import unified_diff
-from bot.core.labels import UnsafeLabel
+from bot.core.errors import UnsafeLabelError
 from bot.core.markup import Markup, MarkupReading, read_markup
 from bot.core.members import member_changes
 from bot.core.model import (
@@ -290,7 +290,7 @@ def _with_caption(occurrence: Occurrence, profile: SiteProfile, options: Options
         cursor = change.end
     try:
         read = read_label(dataclasses.replace(occurrence, label="".join(pieces) + label[cursor:]))
-    except UnsafeLabel:
+    except UnsafeLabelError:
         return occurrence
     caption = _PLACEHOLDER.sub(lambda mark: inner[int(mark.group(1))].new, read.wikitext)
     return dataclasses.replace(occurrence, caption=caption)
@@ -330,7 +330,7 @@ def _change_problem(occurrence: Occurrence, change: Change) -> str | None:
 def _visible_text_problem(occurrence: Occurrence, change: Change) -> str | None:
     try:
         old_visible = read_label(occurrence).visible
-    except UnsafeLabel:  # pragma: no cover - canonicalize already skipped these
+    except UnsafeLabelError:  # pragma: no cover - canonicalize already skipped these
         old_visible = occurrence.raw
     if old_visible.startswith(":") and change.new == f"[[{old_visible}]]":
         # pandoc labels [[:Category:X]] with its target, colon and all; MediaWiki shows it without.

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core import labels
-from bot.core.labels import Label, UnsafeLabel
+from bot.core.errors import TitleError, UnsafeLabelError
+from bot.core.labels import Label
 from bot.core.model import Change, Display, Occurrence, Rule, Skip, SkipReason, Syntax
 from bot.core.options import DEFAULT_OPTIONS, Options
 from bot.core.profile import SiteProfile
-from bot.core.titles import Title, TitleError, comparable, parse_title
+from bot.core.titles import Title, comparable, parse_title
 from bot.core.urls import Kind, Origin, Resolved
 from bot.core.variants import fold
 
@@ -94,7 +95,7 @@ def canonicalize(
         else:
             label = read_label(occurrence)
         new, display, review, note = _render(occurrence, resolved, rule, label, context, profile, options)
-    except UnsafeLabel as error:
+    except UnsafeLabelError as error:
         return Skip(*old_span, occurrence.raw, SkipReason.UNSAFE_LABEL, str(error), rule)
     if occurrence.piped and display in (Display.KEPT, Display.BRACKETS):
         # MediaWiki read "url|label" as one URL and showed a number; the label shows now.
@@ -183,7 +184,7 @@ def _category_tag(title: Title, label: Label, profile: SiteProfile):
 
 def _figure(title: Title, occurrence: Occurrence, label: Label, profile: SiteProfile):
     if not title.is_file:
-        raise UnsafeLabel(f"an image of {title.text!r}, which is not a file")
+        raise UnsafeLabelError(f"an image of {title.text!r}, which is not a file")
     caption = occurrence.title_attr[4:] if occurrence.title_attr.startswith("fig:") else label.visible
     note = "image options and caption were lost in conversion; check size, placement and caption"
     if occurrence.caption is not None:

@@ -17,6 +17,7 @@ import mwparserfromhell
 from mwparserfromhell.nodes import ExternalLink, Text, Wikilink
 
 from bot.core.emphasis import Run, delimiter_run, pair_runs
+from bot.core.errors import UnsafeLabelError
 
 _MD_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _SPECIAL = {"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;", "|": "&#124;"}
@@ -25,10 +26,6 @@ _SPECIAL = {"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;", "|": "&#12
 _SPECIAL_RE = re.compile(r"-\{[^{}\n]*\}-|[\[\]{}|]|'(?=')|~(?=~~)|(?<=')'|<")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
-
-
-class UnsafeLabel(ValueError):
-    """The label cannot be carried into a wikilink safely; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -59,11 +56,11 @@ def escape_text(text: str, *, escape_lt: bool = False) -> str:
 def from_markdown(raw: str) -> Label:
     """Read a Markdown label (pandoc's output) into wikitext."""
     if not raw.strip():
-        raise UnsafeLabel("empty label")
+        raise UnsafeLabelError("empty label")
     if (block := _BLOCK_LINE.search(raw)) is not None:
         # In the page as it stands MediaWiki reads that line as a heading, list, table or pre block;
         # joined into a link label it would not be one any more (a heading's section would vanish).
-        raise UnsafeLabel(f"the label runs over a line MediaWiki reads as a block ({block.group(1).strip() or 'space'!r})")
+        raise UnsafeLabelError(f"the label runs over a line MediaWiki reads as a block ({block.group(1).strip() or 'space'!r})")
     return _MarkdownLabel(_LINE_BREAK.sub(" ", raw)).read()
 
 
@@ -93,7 +90,7 @@ class _MarkdownLabel:
             elif char in "*_":
                 i = self._delimiters(i)
             elif self.raw.startswith("![", i):
-                raise UnsafeLabel("label holds a Markdown image")
+                raise UnsafeLabelError("label holds a Markdown image")
             else:
                 i = self._text(i)
         pair_runs([item for item in self.items if isinstance(item, Run)])
@@ -185,14 +182,14 @@ def _next_special(raw: str, i: int) -> int:
 def from_wikitext(raw: str) -> Label:
     """Carry a wikitext label (of ``[url label]`` or ``<a>label</a>``) into a wikilink."""
     if not raw.strip():
-        raise UnsafeLabel("empty label")
+        raise UnsafeLabelError("empty label")
     if _MARKUP_CHARS.search(raw) is None:
         return Label(raw, " ".join(raw.split()), True)
     code = mwparserfromhell.parse(raw, skip_style_tags=True)
     parts: list[str] = []
     for node in code.nodes:
         if isinstance(node, (Wikilink, ExternalLink)):
-            raise UnsafeLabel("label holds a link")
+            raise UnsafeLabelError("label holds a link")
         if isinstance(node, Text):
             parts.append(_escape_brackets(node.value))
         else:

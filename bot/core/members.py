@@ -22,6 +22,7 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Template, Wikilink
 
 from bot.core.detect import find_links
+from bot.core.errors import MemberListError
 from bot.core.labels import visible_text
 from bot.core.markup import read_markup
 from bot.core.model import Change, Display, Rule
@@ -289,7 +290,7 @@ def extract_member_list(text: str, profile: SiteProfile, name: str, pages: tuple
         members = tuple(_member_from_item(item) for item in items)
         sections.append(Section(heading, (heading,), members))
     if not sections:
-        raise ValueError("no section with a list of links to pages was found")
+        raise MemberListError("no section with a list of links to pages was found")
     return MemberList(name=name, pages=pages, sections=tuple(sections))
 
 

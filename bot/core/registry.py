@@ -10,6 +10,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from bot.core.errors import RegistryError
+
 
 @dataclass(frozen=True)
 class Member:
@@ -43,10 +45,6 @@ class MemberList:
 
     def section(self, name: str) -> Section | None:
         return next((section for section in self.sections if section.name == name), None)
-
-
-class RegistryError(ValueError):
-    """The registry's content is not valid; the message says where."""
 
 
 # The keys a registry may hold, at its top, in a [[sections]] entry and in a member.

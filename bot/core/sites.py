@@ -8,6 +8,7 @@ run replaces all of it with the wiki's own siteinfo.
 
 from __future__ import annotations
 
+from bot.core.errors import UnknownSiteError
 from bot.core.profile import (
     FIRST_LETTER,
     InterwikiTarget,
@@ -16,7 +17,6 @@ from bot.core.profile import (
     mobile_host,
 )
 from bot.core.sitedata import LINKTRAILS, NAMESPACE_NAMES
-from bot.errors import UnknownSiteError
 
 # Every Wikipedia language edition (open, closed and renamed codes that still resolve),
 # taken from pywikibot's wikipedia family. Interlanguage prefixes and hosts both use them.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.core.errors import TitleError
 from bot.core.profile import FIRST_LETTER, SiteProfile
 
 _ILLEGAL = re.compile(r"[<>\[\]{}|\x00-\x1f\x7f\ufffd]|~~~|%[0-9A-Fa-f]{2}")
@@ -43,10 +44,6 @@ class Title:
     @property
     def is_file(self) -> bool:
         return not self.interwiki and self.namespace in (6, -2)
-
-
-class TitleError(ValueError):
-    """Raised by ``parse_title`` only; callers turn it into a skip with the message."""
 
 
 def clean_spaces(text: str) -> str:

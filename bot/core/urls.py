@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote_to_bytes
 
+from bot.core.errors import TitleError, UndecodableError
 from bot.core.profile import SiteProfile, mobile_to_desktop
-from bot.core.titles import Title, TitleError, parse_title
+from bot.core.titles import Title, parse_title
 
 
 class Kind(enum.StrEnum):
@@ -65,10 +66,6 @@ _LEGACY_RUN = re.compile(r"(?:\.[0-9A-F]{2})+")
 _LEGACY_ASCII = re.compile(r"\.([2-7][0-9A-F])")
 
 
-class _Undecodable(ValueError):
-    pass
-
-
 @lru_cache(maxsize=8192)  # pure, and a page (or a dump) links the same titles over and over
 def resolve(href: str, profile: SiteProfile, *, wikilink_hint: bool = False, figure: bool = False) -> Resolved:
     """Say what ``href`` (already free of Markdown escapes and HTML entities) points at.
@@ -106,7 +103,7 @@ def _local(path: str, fragment: str, origin: Origin, profile: SiteProfile) -> Re
     try:
         title_text = _percent_decode(path)
         fragment_text = decode_fragment(fragment)
-    except _Undecodable as error:
+    except UndecodableError as error:
         return Resolved(Kind.BAD_ENCODING, origin, detail=str(error))
     return _titled(title_text, fragment_text, origin, profile)
 
@@ -151,7 +148,7 @@ def _resolve_url(href: str, host: str, rest: str, profile: SiteProfile) -> Resol
         if ":~:" in fragment:
             return Resolved(Kind.NOT_PLAIN, Origin.URL, detail="URL carries a text fragment (#:~:text=)")
         fragment_text = decode_fragment(fragment)
-    except _Undecodable as error:
+    except UndecodableError as error:
         return Resolved(Kind.BAD_ENCODING, Origin.URL, detail=str(error))
     return _titled(raw, fragment_text, Origin.URL, profile, host_prefix=prefix)
 
@@ -214,7 +211,7 @@ def _percent_decode(text: str) -> str:
     try:
         return unquote_to_bytes(text).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _Undecodable(f"invalid percent-encoding in {text!r}") from error
+        raise UndecodableError(f"invalid percent-encoding in {text!r}") from error
 
 
 def decode_fragment(fragment: str) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import InputError
+from bot.errors import DumpFormatError, InputError
 
 CHUNK_BYTES = 4 << 20  # XML per chunk: big enough to amortise a task, small enough for flat memory
 READ_BYTES = 1 << 20
@@ -35,10 +35,6 @@ class DumpPage:
     namespace: int
     revision_id: int
     text: str
-
-
-class DumpFormatError(ValueError):
-    """The XML is not a MediaWiki export (raised in workers: a plain exception pickles)."""
 
 
 @dataclass(frozen=True)

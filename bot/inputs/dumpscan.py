@@ -20,16 +20,15 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from bot.inputs.limits import Bounded, Overrun, PageLimits
 from bot.core import analyze
 from bot.core.analyze import has_planned_change
 from bot.core.model import PageResult
 from bot.core.options import Options
 from bot.core.prefilter import might_change, might_change_xml
 from bot.core.profile import SiteProfile
+from bot.errors import DumpFormatError, InputError
 from bot.inputs.dump import (
     PAGE_OPEN,
-    DumpFormatError,
     DumpPage,
     DumpProblem,
     bz2_stream_groups,
@@ -41,7 +40,7 @@ from bot.inputs.dump import (
     split_pages,
     xml_blocks,
 )
-from bot.errors import InputError
+from bot.inputs.limits import Bounded, Overrun, PageLimits
 
 T = TypeVar("T")
 TASKS_PER_WORKER = 2  # unfinished chunks per worker: keeps every core busy, bounds memory

@@ -9,7 +9,6 @@ import tomli_w
 
 from bot.core.registry import (
     MemberList,
-    RegistryError,
     member_list_from_dict,
     member_list_to_dict,
 )
@@ -30,10 +29,7 @@ def load_registry(path: Path) -> MemberList:
         raise ConfigError(f"{path}: no such member-list registry") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read the registry: {error}") from None
-    try:
-        return member_list_from_dict(data, str(path))
-    except RegistryError as error:
-        raise ConfigError(str(error)) from None
+    return member_list_from_dict(data, str(path))  # a RegistryError is a ConfigError: exit 3
 
 
 def load_named(name: str, folder: Path) -> MemberList:

@@ -15,11 +15,11 @@ import re
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.present.proposals import proposal_line
 from bot.errors import InputError
+from bot.present.proposals import proposal_line
+from bot.present.report import colorize_diff
 from bot.queue.proposals import Proposal, Queue
 from bot.queue.states import AWAITING, Decision, Source
-from bot.present.report import colorize_diff
 
 HELP = "[a] approve all  [r] reject all  [N y] approve N  [N n] reject N  [s] skip  [o] open page  [q] quit  [?] help"
 _ONE = re.compile(r"^\s*(?:(\d+)\s*([yn])|([yn])\s*(\d+))\s*$", re.I)

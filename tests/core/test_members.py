@@ -149,7 +149,8 @@ def test_an_empty_registry_section_never_empties_the_pages_section():
     ],
 )
 def test_registry_mistakes_are_named(data, message):
-    from bot.core.registry import RegistryError, member_list_from_dict
+    from bot.core.errors import RegistryError
+    from bot.core.registry import member_list_from_dict
 
     with pytest.raises(RegistryError, match=re.escape(message)):
         member_list_from_dict(data, "lists/x.toml")

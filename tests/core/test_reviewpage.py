@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core import ZH_WIKIPEDIA, analyze
 import pytest
 
+from bot.core import ZH_WIKIPEDIA, analyze
 from bot.core.reviewpage import (
     BEGIN,
     END,
