@@ -33,6 +33,7 @@ from bot.errors import (
     InputError,
     LinkbotError,
     LockBusyError,
+    MemberListError,
     StoppedError,
     StorageError,
 )
@@ -196,16 +197,10 @@ def main(
         OutputStream(stdout or sys.stdout, "standard output"), OutputStream(stderr or sys.stderr, "standard error")
     )
     environ = os.environ if environ is None else environ
-    parser = build_parser()
-    try:
-        # argparse prints usage, --help and --version itself: point it at our streams.
-        with contextlib.redirect_stdout(streams.out), contextlib.redirect_stderr(streams.err):
-            own_args, wiki_args = split_wiki_args(sys.argv[1:] if argv is None else argv)
-            args = parser.parse_args(own_args)
-            if wiki_args and (args.command != "scan" or args.paths):
-                parser.error(f"unrecognized arguments: {' '.join(wiki_args)} (wiki pages and files do not mix)")
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
+    parsed = _parse(sys.argv[1:] if argv is None else argv, streams)
+    if isinstance(parsed, int):
+        return parsed
+    args, wiki_args = parsed
     try:
         settings = load_settings(args.config, environ, _overrides(args))
         configure_logging(
@@ -218,10 +213,35 @@ def main(
             backups=settings.run.log_backups,
         )
         return _dispatch(args, wiki_args, settings, streams, environ)
-    except ConfigError as error:
-        print(f"linkbot: configuration error: {error}", file=streams.err)
-        return EXIT_CONFIG
-    except StorageError as error:
+    except LinkbotError as error:
+        return _failed(error, streams)
+    except KeyboardInterrupt:
+        print("linkbot: interrupted", file=streams.err)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, and keep Python from complaining at exit.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _parse(argv: list[str], streams: Streams):
+    """(linkbot's own arguments, pywikibot's), or the exit code of a usage error, --help or --version."""
+    parser = build_parser()
+    try:
+        # argparse prints usage, --help and --version itself: point it at our streams.
+        with contextlib.redirect_stdout(streams.out), contextlib.redirect_stderr(streams.err):
+            own_args, wiki_args = split_wiki_args(argv)
+            args = parser.parse_args(own_args)
+            if wiki_args and (args.command != "scan" or args.paths):
+                parser.error(f"unrecognized arguments: {' '.join(wiki_args)} (wiki pages and files do not mix)")
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    return args, wiki_args
+
+
+def _failed(error: LinkbotError, streams: Streams) -> int:
+    """One line for the error that ended the command; its documented exit code."""
+    if isinstance(error, StorageError):
         # Standard error may sit on the full disk too; what standard output holds is kept if it can be.
         with contextlib.suppress(OSError, LinkbotError):
             print(f"linkbot: {error}", file=streams.err)
@@ -230,16 +250,9 @@ def main(
         except (OSError, LinkbotError):
             _silence_stdout()  # else Python's own flush at exit would fail again, with a traceback
         return EXIT_STORAGE
-    except LinkbotError as error:
-        print(f"linkbot: {error}", file=streams.err)
-        return _exit_code_for(error)
-    except KeyboardInterrupt:
-        print("linkbot: interrupted", file=streams.err)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # The reader went away (| head): stop quietly, and keep Python from complaining at exit.
-        _silence_stdout()
-        return EXIT_BROKEN_PIPE
+    prefix = "configuration error: " if isinstance(error, ConfigError) else ""
+    print(f"linkbot: {prefix}{error}", file=streams.err)
+    return exit_code_for(error)
 
 
 # pywikibot's own arguments (page generators, -family:, -lang:, -xml:...): one dash, a lower-case
@@ -260,9 +273,13 @@ def split_wiki_args(argv: list[str]) -> tuple[list[str], list[str]]:
     return own, wiki
 
 
-def _exit_code_for(error: LinkbotError) -> int:
-    """The documented exit code of an error that ends a command (ConfigError is handled before)."""
-    if isinstance(error, InputError):
+def exit_code_for(error: LinkbotError) -> int:
+    """The documented exit code of an error that ends a command: decided by its class in the tree."""
+    if isinstance(error, ConfigError):
+        return EXIT_CONFIG
+    if isinstance(error, StorageError):
+        return EXIT_STORAGE
+    if isinstance(error, (InputError, MemberListError)):
         return EXIT_INPUT
     if isinstance(error, StoppedError):
         return EXIT_STOPPED

@@ -26,7 +26,6 @@ from bot.core.profile import (
 from bot.core.sites import CANONICAL_NAMESPACES, profile_for_host, wikimedia_interwikis
 from bot.core.summary import SUMMARIES, SummaryText, summary_texts
 from bot.errors import ConfigError, UnknownSiteError
-from bot.inputs.limits import PageLimits
 
 DEFAULT_CONFIG = Path("config") / "linkbot.toml"
 ENV_CONFIG = "LINKBOT_CONFIG"
@@ -108,10 +107,6 @@ class Settings:
         """pywikibot global arguments selecting the configured wiki (the command line may add its own)."""
         args = [f"-family:{self.family}"] if self.family else []
         return args + ([f"-lang:{self.code}"] if self.code else [])
-
-    @property
-    def limits(self) -> PageLimits:
-        return PageLimits(self.max_page_kb * 1024, self.max_analysis_seconds)
 
     @property
     def options(self) -> Options:

@@ -20,7 +20,7 @@ from bot.errors import InputError
 from bot.inputs.dump import DumpProblem
 from bot.inputs.dumpscan import DumpStats, is_dump, scan_dump, title_if_changes_planned
 from bot.inputs.files import STDIN, expand_paths, read_page
-from bot.inputs.limits import Bounded, Overrun, with_site
+from bot.inputs.limits import Bounded, Overrun, PageLimits, with_site
 from bot.logs import get_logger
 from bot.present.report import (
     PageCounts,
@@ -37,7 +37,7 @@ from bot.settings import Settings
 def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:
     """Formatter style: the repaired page on stdout (or a diff, or nothing with --check)."""
     try:
-        text = read_page(args.file, settings.limits.max_bytes)
+        text = read_page(args.file, PageLimits.of(settings).max_bytes)
     except InputError as error:
         print(f"linkbot: {error}", file=streams.err)
         return EXIT_INPUT
@@ -85,7 +85,7 @@ def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, e
 
 def analyzer(settings: Settings, profile: SiteProfile) -> Bounded:
     """The run's page analysis, bounded by ``[limits] max_analysis_seconds``."""
-    return Bounded(settings.limits.seconds, partial(with_site, profile, settings.options))
+    return Bounded(PageLimits.of(settings).seconds, partial(with_site, profile, settings.options))
 
 
 def _scan_source(source, args, settings: Settings, profile, streams: Streams, tally, color: bool, bounded, members) -> None:
@@ -97,7 +97,7 @@ def _scan_source(source, args, settings: Settings, profile, streams: Streams, ta
         _scan_dump(source, args, settings, profile, streams, tally, color)
         return
     try:
-        text = read_page(source, settings.limits.max_bytes)
+        text = read_page(source, PageLimits.of(settings).max_bytes)
     except InputError as error:
         _report_problem(error, args.format, streams, tally)
         return
@@ -130,7 +130,7 @@ def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: 
     examine = title_if_changes_planned if titles else partial(_dump_output, args.format, color, source)
     try:
         workers = getattr(args, "workers", None)
-        for output in scan_dump(source, profile, settings.options, workers, stats, examine, settings.limits):
+        for output in scan_dump(source, profile, settings.options, workers, stats, examine, PageLimits.of(settings)):
             if isinstance(output, DumpProblem):
                 _report_problem(InputError(source, output.message), args.format, streams, tally)
                 continue

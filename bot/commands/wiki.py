@@ -73,6 +73,7 @@ def _selected_pages(session, settings: Settings, source_args: list[str], unreada
     """The pages pywikibot's generator arguments select, then those each ``-xml:`` dump preselects
     (a part of a dump that cannot be read is reported on stderr and noted in ``unreadable``)."""
     from bot.inputs.dumpscan import planned_titles
+    from bot.inputs.limits import PageLimits
     from bot.wiki.sources import generator_pages, pages_named, split_source_args
 
     def dump_problem(error) -> None:
@@ -82,7 +83,7 @@ def _selected_pages(session, settings: Settings, source_args: list[str], unreada
     generator_args, dumps = split_source_args(source_args)
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
     for dump in dumps:
-        titles = planned_titles(dump, session.profile, settings.options, dump_problem, settings.limits)
+        titles = planned_titles(dump, session.profile, settings.options, dump_problem, PageLimits.of(settings))
         sources.append(pages_named(session.site, titles))
     return itertools.chain.from_iterable(sources)
 

@@ -14,7 +14,7 @@ import bisect
 import heapq
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 
 from bot.core.markup import Markup, Region
@@ -43,7 +43,7 @@ def unprotected_links(text: str, markup: Markup) -> Iterator[Occurrence]:
     """The occurrences outside protected regions, lazily, in page order: a superset of
     ``find_links(...).occurrences`` (links nested in a longer one are not dropped), for a caller
     that stops at the first one it cares about."""
-    scanner = _Scanner(text)
+    scanner = _MarkdownScanner(text)
     found = heapq.merge(
         scanner.iter_scan(0, len(text), markup.protected), _ext_link_occurrences(text, markup), key=attrgetter("start")
     )
@@ -61,7 +61,7 @@ def _verbatim(occurrence: Occurrence) -> tuple[int, int] | None:
 def find_links(text: str, markup: Markup, *, look_inside: bool = True) -> Found:
     """The link occurrences of ``text``; with ``look_inside``, also those wholly inside protected
     regions (to report them; the check pass after rewriting needs only what it could change)."""
-    scanner = _Scanner(text)
+    scanner = _MarkdownScanner(text)
     found = scanner.scan(0, len(text), markup.protected)
     found.extend(_ext_link_occurrences(text, markup))
     inside: list[tuple[Occurrence, Region]] = []
@@ -128,7 +128,21 @@ def _ext_link_occurrence(text: str, link) -> Occurrence:
     )  # fmt: skip
 
 
-class _Scanner:
+@dataclass
+class _Brackets:
+    """The scan's open brackets: ``[`` openers, those around a closed link (they can close a figure
+    only), and the links found inside them, not final until nothing can enclose them."""
+
+    openers: list[int] = field(default_factory=list)
+    dormant: set[int] = field(default_factory=set)
+    pending: list[Occurrence] = field(default_factory=list)
+
+    def settled(self) -> list[Occurrence]:
+        found, self.pending, self.dormant = self.pending, [], set()
+        return found
+
+
+class _MarkdownScanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self._closers: list[int] | None = None
@@ -142,17 +156,9 @@ class _Scanner:
         and the mirror's ``[caption](…/File:F.jpg "fig:...")``) keep their caption's links. So the
         openers around a link that closed stay, dormant: one can still close a figure; the links
         found meanwhile wait in ``pending`` until it is known whether a figure encloses them."""
-        text = self.text
-        openers: list[int] = []
-        dormant: set[int] = set()  # openers around a closed link: they can close a figure only
-        pending: list[Occurrence] = []
-        region_index = 0
-        position = lo
-        while True:
-            match = _TOKEN.search(text, position, hi)
-            if match is None:
-                yield from pending
-                return
+        brackets = _Brackets()
+        region_index, position = 0, lo
+        while (match := _TOKEN.search(self.text, position, hi)) is not None:
             at = match.start()
             while region_index < len(protected) and protected[region_index].end <= at:
                 region_index += 1
@@ -160,35 +166,30 @@ class _Scanner:
                 # Opaque: brackets inside nowiki, comments, templates... do not pair with ours.
                 position = protected[region_index].end
                 continue
-            token = match.group()
-            position = match.end()
+            token, position = match.group(), match.end()
             if token == "[":
-                openers.append(at)
-            elif token == "]" and openers:
-                opener = openers.pop()
-                occurrence = self._close(opener, at, hi)
-                if occurrence is not None and opener in dormant and not _is_figure(occurrence):
-                    occurrence = None  # a link around a link: not a link
-                if occurrence is not None:
-                    inside = [found for found in pending if found.start >= occurrence.start]
-                    pending = [*pending[: len(pending) - len(inside)], occurrence, *inside]
-                    dormant.update(openers)
-                    position = occurrence.end
-                if not openers:
-                    yield from pending
-                    pending, dormant = [], set()
-            elif token == "<":
-                occurrence = self._angle(at, hi)
-                if occurrence is not None:
-                    pending.append(occurrence)
-                    position = occurrence.end
-                    if not openers:
-                        yield from pending
-                        pending = []
+                brackets.openers.append(at)
+            elif token == "]" and brackets.openers:
+                position = self._closed(brackets, at, hi) or position
+            elif token == "<" and (occurrence := self._angle(at, hi)) is not None:
+                brackets.pending.append(occurrence)
+                position = occurrence.end
             elif token.startswith("\n"):
-                openers.clear()  # a blank line ends the paragraph: no link spans it
-                yield from pending
-                pending, dormant = [], set()
+                brackets.openers.clear()  # a blank line ends the paragraph: no link spans it
+            if not brackets.openers:  # nothing can enclose what was found: it is final
+                yield from brackets.settled()
+        yield from brackets.pending
+
+    def _closed(self, brackets: _Brackets, at: int, hi: int) -> int | None:
+        """A ``]`` closing the innermost opener: where scanning goes on after the link it ends, if any."""
+        opener = brackets.openers.pop()
+        occurrence = self._close(opener, at, hi)
+        if occurrence is None or (opener in brackets.dormant and not _is_figure(occurrence)):
+            return None  # not a link, or a link around a link
+        inside = [found for found in brackets.pending if found.start >= occurrence.start]
+        brackets.pending = [*brackets.pending[: len(brackets.pending) - len(inside)], occurrence, *inside]
+        brackets.dormant.update(brackets.openers)
+        return occurrence.end
 
     def _close(self, opener: int, close: int, hi: int) -> Occurrence | None:
         text = self.text

@@ -29,7 +29,7 @@ HEADER = (
 _STATUS_WORDS = {"approve": Decision.APPROVED, "approved": Decision.APPROVED, "reject": Decision.REJECTED, "rejected": Decision.REJECTED}
 
 
-def render(proposals: Iterable, bot: str, excerpt: int = 120) -> str:
+def bot_part(proposals: Iterable, bot: str, excerpt: int = 120) -> str:
     """The bot's part of the page (markers included) for the given open proposals."""
     lines = [BEGIN, HEADER.format(bot=bot), ""]
     for proposal in proposals:

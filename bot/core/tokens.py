@@ -3,13 +3,13 @@
 mwparserfromhell turns text into tokens (in C), then builds a node tree from them (in
 Python). The tree costs four times the tokenizing and carries no offsets, so the markup
 reader works on the tokens. A token's source text is what mwparserfromhell's nodes print
-for it; ``render`` says that for each token, following ``Tag.__str__``,
+for it; ``printed`` says that for each token, following ``Tag.__str__``,
 ``Attribute.__str__``, ``ExternalLink.__str__`` and ``HTMLEntity.__str__``. Most tokens
 print a fixed string; tags need a little state: a wikitext tag (``{|``, ``|-``, ``*``)
 does not print its name, and an attribute's closing quote and the padding before its
 ``=`` have no token of their own.
 
-The tests check ``"".join(render(tokenize(text))) == text`` over the case files, the seeds
+The tests check ``"".join(printed(tokenize(text))) == text`` over the case files, the seeds
 and generated wikitext; ``token_offsets`` checks it on every page at run time and returns
 None if it ever fails, so a page is never edited from wrong offsets.
 """
@@ -70,12 +70,12 @@ class _Printing:
         self.brackets: list[bool] = []  # per open external link: the closing token does not say
 
 
-def render(tokens: list) -> list[str]:
+def printed(tokens: list) -> list[str]:
     """The source text of each token, in order."""
-    return _render(tokens, _Printing())
+    return _printed(tokens, _Printing())
 
 
-def _render(tokens: list, printing: _Printing) -> list[str]:
+def _printed(tokens: list, printing: _Printing) -> list[str]:
     # (Tokens are dicts: ``token.get`` skips the attribute hook their class adds, which is most
     # of the cost per token.)
     sources: list[str] = []
@@ -173,7 +173,7 @@ class TokenMap:
         while self.faithful and len(offsets) <= len(tokens) and (length is None or offsets[-1] < length):
             start = len(offsets) - 1
             stop = len(tokens) if length is None else min(start + self.BATCH, len(tokens))
-            sources = _render(tokens[start:stop], self._printing)
+            sources = _printed(tokens[start:stop], self._printing)
             base = offsets[-1]
             printed = "".join(sources)
             if not text.startswith(printed, base):

@@ -42,6 +42,11 @@ class PageLimits:
     max_bytes: int = 2048 * 1024
     seconds: float = 20.0
 
+    @classmethod
+    def of(cls, settings) -> PageLimits:
+        """The limits ``[limits]`` of the run's settings set."""
+        return cls(settings.max_page_kb * 1024, settings.max_analysis_seconds)
+
     def oversize(self, text: str, encoded_at_most: int | None = None) -> Overrun | None:
         """An ``Overrun`` if ``text`` is over the size limit (``encoded_at_most``: a bound on its
         size known without encoding it, such as the length of the XML it came from)."""

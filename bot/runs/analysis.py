@@ -9,7 +9,7 @@ from bot.core import analyze
 from bot.core.members import item_targets
 from bot.core.model import Change, PageResult
 from bot.core.rebase import Rebased, rebase
-from bot.inputs.limits import Bounded, Overrun, with_site
+from bot.inputs.limits import Bounded, Overrun, PageLimits, with_site
 from bot.inputs.registries import for_page
 from bot.runs.context import RunContext
 from bot.wiki.sources import LivePage, resolve_redirects
@@ -23,7 +23,8 @@ class PageAnalysis:
     def __init__(self, context: RunContext) -> None:
         self.context = context
         settings = context.settings
-        self._bounded = Bounded(settings.limits.seconds, partial(with_site, context.session.profile, settings.options))
+        self.limits = PageLimits.of(settings)
+        self._bounded = Bounded(self.limits.seconds, partial(with_site, context.session.profile, settings.options))
 
     def __enter__(self) -> PageAnalysis:
         return self
@@ -44,7 +45,7 @@ class PageAnalysis:
         return self._call(page, rebase, base_text, page.text, approved, title=page.title, members=members, redirects=redirects)
 
     def _call(self, page: LivePage, function, *args, **kwargs):
-        too_large = self.context.settings.limits.oversize(page.text)
+        too_large = self.limits.oversize(page.text)
         return too_large if too_large is not None else self._bounded.call(function, *args, **kwargs)
 
     def _members(self, page: LivePage):

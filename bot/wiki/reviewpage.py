@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.model import Decision
-from bot.core.reviewpage import FieldDecision, PageRevision, decisions_from_history, render, replace_bot_part
+from bot.core.reviewpage import FieldDecision, PageRevision, bot_part, decisions_from_history, replace_bot_part
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
@@ -107,7 +107,7 @@ def publish(site, title: str, proposals, bot_user: str, base_revision: int, poli
 
     page = pywikibot.Page(site, title)
     current = page.text if page.exists() else ""
-    new_text = replace_bot_part(current, render(proposals, bot_user))
+    new_text = replace_bot_part(current, bot_part(proposals, bot_user))
     if new_text.rstrip() == current.rstrip():
         return 0, "unchanged"
     page.text = new_text

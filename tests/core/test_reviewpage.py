@@ -10,8 +10,8 @@ from bot.core.reviewpage import (
     END,
     FieldDecision,
     PageRevision,
+    bot_part,
     decisions_from_history,
-    render,
     replace_bot_part,
     statuses,
 )
@@ -25,7 +25,7 @@ def proposal(pid: int = 3) -> Proposal:
 
 
 def test_render_and_read_back():
-    part = render([proposal()], "LinkBot")
+    part = bot_part([proposal()], "LinkBot")
     assert part.startswith(BEGIN) and part.endswith(END)
     assert "== [[页]] (proposal 3, revision 7) ==" in part
     assert '<code><nowiki>[A](../Page/A.md "wikilink")</nowiki></code> → <code><nowiki>[[A]]</nowiki></code> (md-mirror)' in part
@@ -37,15 +37,15 @@ def test_render_and_read_back():
 
 
 def test_fields_outside_the_markers_do_not_count():
-    page = "{{linkbot change|id=3.1|status=approve}}\n" + render([proposal()], "LinkBot")
+    page = "{{linkbot change|id=3.1|status=approve}}\n" + bot_part([proposal()], "LinkBot")
     assert statuses(page)[(3, 1)] == "pending"
 
 
 def test_editors_text_outside_the_markers_is_kept():
-    page = "说明在上面。\n\n" + render([proposal()], "LinkBot") + "\n\n== 讨论 ==\n请看。"
-    updated = replace_bot_part(page, render([], "LinkBot"))
+    page = "说明在上面。\n\n" + bot_part([proposal()], "LinkBot") + "\n\n== 讨论 ==\n请看。"
+    updated = replace_bot_part(page, bot_part([], "LinkBot"))
     assert updated.startswith("说明在上面。\n\n" + BEGIN) and updated.endswith(END + "\n\n== 讨论 ==\n请看。")
-    assert replace_bot_part("", render([], "LinkBot")).startswith(BEGIN)
+    assert replace_bot_part("", bot_part([], "LinkBot")).startswith(BEGIN)
 
 
 def test_literal_text_cannot_escape_its_nowiki():
@@ -55,7 +55,7 @@ def test_literal_text_cannot_escape_its_nowiki():
     assert _literal("a" * 10, 5) == "<nowiki>aaaa…</nowiki>"
 
 
-PUBLISHED = render([proposal()], "LinkBot")
+PUBLISHED = bot_part([proposal()], "LinkBot")
 APPROVED = PUBLISHED.replace("id=3.1|status=pending", "id=3.1|status=approve")
 REJECTED = PUBLISHED.replace("id=3.1|status=pending", "id=3.1|status=reject")
 BROKEN_MARKER = APPROVED.replace(END, "<!-- linkbot:en")

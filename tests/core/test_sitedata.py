@@ -1,4 +1,4 @@
-"""bot/core/sitedata.py is what MediaWiki's own message files say (Debian's mediawiki package)."""
+"""bot/core/sitedata/ is what MediaWiki's own message files say (Debian's mediawiki package)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 ``bot.core.markup`` takes every offset from ``bot.core.tokens``; if a token printed
 differently from its source, every later offset would be off. These tests hold the
-printing to ``"".join(render(tokenize(text))) == text`` on the case inputs, the seeds,
+printing to ``"".join(printed(tokenize(text))) == text`` on the case inputs, the seeds,
 hand-picked constructs (tables, attributes in every quoting, entities, headings,
 bracketless links, stray closing tags) and generated wikitext.
 """
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from bot.core import ZH_WIKIPEDIA, analyze
 from bot.core.analyze import has_planned_change
 from bot.core.markup import read_markup
-from bot.core.tokens import TokenMap, render, token_offsets, tokenize
+from bot.core.tokens import TokenMap, printed, token_offsets, tokenize
 from tests.core.casefile import load_cases
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ FRAGMENTS = (
 
 
 def _round_trip(text: str) -> str:
-    return "".join(render(tokenize(text)))
+    return "".join(printed(tokenize(text)))
 
 
 @pytest.mark.parametrize("text", CONSTRUCTS)
