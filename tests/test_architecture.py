@@ -6,6 +6,7 @@ of at most ~400 lines, functions of at most ~40, and no public name defined twic
 from __future__ import annotations
 
 import ast
+import re
 import collections
 import contextlib
 import io
@@ -125,3 +126,29 @@ def defined_functions() -> set[str]:
     for _, source in _modules():
         names.update(node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"))
     return names
+
+
+def test_the_readme_draws_the_tree_as_it_is():
+    """Every module of the package, and nothing else, appears in README.md's design section."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Design\n") :]
+    block = section.split("```")[3]  # the second code block: the tree
+    drawn, stack = set(), []
+    for line in block.splitlines():
+        entry = re.match(r"( *)([\w.]+(?:\.py|/))(?:\s|$)", line)
+        if entry is None:
+            continue
+        depth = len(entry.group(1)) // 2
+        stack[depth:] = [entry.group(2).rstrip("/")]
+        if stack[0] == "bot":
+            drawn.add("/".join(stack) if entry.group(2).endswith(".py") else "/".join(stack) + "/")
+    modules = {str(path.relative_to(ROOT).with_suffix("")) for path in PACKAGE.rglob("*.py") if path.name not in ("__init__.py", "__main__.py")}
+    packages = {str(path.parent.relative_to(ROOT)) for path in PACKAGE.rglob("__init__.py")}
+    drawn_modules = {path.removesuffix(".py") for path in drawn if path.endswith(".py")}
+    drawn_packages = {path.rstrip("/") for path in drawn if path.endswith("/")}
+    # A package drawn without its modules (bot/sandbox/, bot/core/sitedata/) stands for them all.
+    whole = {package for package in drawn_packages if not any(module.startswith(package + "/") for module in drawn_modules)}
+    undrawn = {module for module in modules - drawn_modules if not any(module.startswith(package + "/") for package in whole)}
+    assert undrawn == set(), "modules missing from the README's tree"
+    assert drawn_modules - modules == set(), "modules drawn in the README that do not exist"
+    assert drawn_packages <= packages, "folders drawn in the README that are not packages"

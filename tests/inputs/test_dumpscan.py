@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from benchmarks.corpus import generate
 from bot.cli import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def scan_json(*argv: str) -> dict[str, list]:

@@ -17,7 +17,7 @@ import pytest
 
 from bot.cli import EXIT_INPUT, EXIT_OK, main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOOD = '[A](../Page/A.md "wikilink")\n'
 # mwparserfromhell's tokenizer is quadratic on this: about a minute unbounded.
 PATHOLOGICAL = GOOD + "[[{{<ref>" * 20_000
