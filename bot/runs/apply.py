@@ -28,6 +28,7 @@ from bot.runs.report import RunReport
 from bot.runs.saving import Saver
 from bot.runs.scan import not_analysed
 from bot.runs.stops import RunLimits, Stop, StopReason
+from bot.wiki.save import SaveStatus
 from bot.wiki.sources import LivePage, pages_named, read_pages
 
 
@@ -73,14 +74,14 @@ class Applier:
 
         outcome = self.saver.save(page, result, recompute)
         queue = self.context.queue
-        if outcome.status == "saved":
+        if outcome.status == SaveStatus.SAVED:
             queue.mark(proposal.id, Status.APPLIED, saved_revid=outcome.new_revision)
-        elif outcome.status == "nothing":
+        elif outcome.status == SaveStatus.NOTHING:
             self.stale(proposal, page, outcome.detail)
         else:
             queue.mark(proposal.id, Status.FAILED, error=outcome.detail)
         log = get_logger(proposal=proposal.id, page=proposal.title)
-        log.info("applied" if outcome.status == "saved" else outcome.status, new_revision=outcome.new_revision)
+        log.info("applied" if outcome.status == SaveStatus.SAVED else outcome.status, new_revision=outcome.new_revision)
 
     def stale(self, proposal: Proposal, page: LivePage, reason: str) -> None:
         """The page changed where an approved change sits: a fresh proposal of it goes to review."""

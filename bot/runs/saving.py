@@ -12,10 +12,10 @@ from bot.logs import get_logger
 from bot.runs.breaker import Breaker
 from bot.runs.context import RunContext
 from bot.runs.report import RunReport
-from bot.wiki.save import VERIFY_BATCH, SaveOutcome, save_page, verify_saved
+from bot.wiki.save import VERIFY_BATCH, SaveOutcome, SaveStatus, save_page, verify_saved
 from bot.wiki.sources import LivePage
 
-FAILED = ("refused", "conflict")  # save outcomes that count against the circuit breaker
+FAILED = frozenset({SaveStatus.REFUSED, SaveStatus.CONFLICT})  # outcomes that count against the breaker
 
 
 class Saver:
@@ -39,7 +39,7 @@ class Saver:
         self.context.shutoff.check(self.context.session.site, settings.retry)
         outcome = save_page(page, accepted, recompute, self.summary, minor=settings.minor, policy=settings.retry)
         self.report.outcomes[outcome.status] += 1
-        if outcome.status == "saved":
+        if outcome.status == SaveStatus.SAVED:
             self.report.edits += 1
             self.report.saved_changes += outcome.changes
             self.unverified.append(outcome)
@@ -64,9 +64,9 @@ class Saver:
             return
         for outcome in differing:
             self.report.outcomes[outcome.status] += 1
-            self.report.outcomes["saved"] -= 1
+            self.report.outcomes[SaveStatus.SAVED] -= 1
             log = get_logger(page=outcome.title)
-            if outcome.status == "merged":
+            if outcome.status == SaveStatus.MERGED:
                 self.report.merged.append(outcome.title)
                 log.warning("merged with a concurrent edit", new_revision=outcome.new_revision)
             else:

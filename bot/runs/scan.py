@@ -29,6 +29,7 @@ from bot.runs.proposing import propose
 from bot.runs.report import RunReport
 from bot.runs.saving import Saver
 from bot.runs.stops import RunLimits, Stop, StopReason
+from bot.wiki.save import SaveStatus
 from bot.wiki.sources import LivePage
 
 
@@ -124,7 +125,7 @@ class ScanLoop:
 
         outcome = saver.save(page, accepted, recompute)
         saved_on = proposals.get(outcome.base_revision)
-        if outcome.status == "saved" and saved_on is not None:
+        if outcome.status == SaveStatus.SAVED and saved_on is not None:
             self.context.queue.mark(saved_on, Status.APPLIED, saved_revid=outcome.new_revision)
         return outcome
 

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import functools
 import hashlib
 from collections.abc import Callable
@@ -29,9 +30,18 @@ from bot.wiki.sources import LivePage, reread
 MAX_CONFLICTS = 3
 
 
+class SaveStatus(enum.StrEnum):
+    SAVED = "saved"
+    MERGED = "merged"  # saved, and MediaWiki merged someone's concurrent edit into the revision
+    TRANSFORMED = "transformed"  # saved, and MediaWiki changed the text sent: a linkbot bug
+    REFUSED = "refused"  # protected, blocked, an abuse filter, the spam blacklist...
+    CONFLICT = "conflict"  # still conflicting after the re-reads
+    NOTHING = "nothing"  # nothing left to change, or the wiki recorded no change
+
+
 @dataclass(frozen=True)
 class SaveOutcome:
-    status: str  # saved | merged | transformed | refused | conflict | nothing
+    status: SaveStatus
     title: str
     base_revision: int
     new_revision: int = 0
@@ -53,7 +63,7 @@ def save_page(
 
     for _ in range(MAX_CONFLICTS + 1):
         if not result.changes:
-            return SaveOutcome("nothing", page.title, page.revision_id, detail="nothing left to change")
+            return SaveOutcome(SaveStatus.NOTHING, page.title, page.revision_id, detail="nothing left to change")
         summary = summary_for(result)
         try:
             with_retries(functools.partial(_save_once, page, result.new_text, summary, minor), policy, f"saving {page.title}")
@@ -62,9 +72,9 @@ def save_page(
             result = recompute(page)
             continue
         except PageSaveRelatedError as error:
-            return SaveOutcome("refused", page.title, page.revision_id, detail=_refusal(error))
+            return SaveOutcome(SaveStatus.REFUSED, page.title, page.revision_id, detail=_refusal(error))
         return _saved(page, result)
-    return SaveOutcome("conflict", page.title, page.revision_id, detail=f"still conflicting after {MAX_CONFLICTS} re-reads")
+    return SaveOutcome(SaveStatus.CONFLICT, page.title, page.revision_id, detail=f"still conflicting after {MAX_CONFLICTS} re-reads")
 
 
 def _save_once(page: LivePage, new_text: str, summary: str, minor: bool) -> None:
@@ -87,10 +97,10 @@ def _save_once(page: LivePage, new_text: str, summary: str, minor: bool) -> None
 def _saved(page: LivePage, result: PageResult) -> SaveOutcome:
     new_revision = page.page.latest_revision_id
     if new_revision == page.revision_id:
-        return SaveOutcome("nothing", page.title, page.revision_id, detail="the wiki recorded no change")
+        return SaveOutcome(SaveStatus.NOTHING, page.title, page.revision_id, detail="the wiki recorded no change")
     # MediaWiki trims trailing white space from every saved text.
     intended = hashlib.sha1(result.new_text.rstrip().encode("utf-8")).hexdigest()
-    return SaveOutcome("saved", page.title, page.revision_id, new_revision, len(result.changes), intended)
+    return SaveOutcome(SaveStatus.SAVED, page.title, page.revision_id, new_revision, len(result.changes), intended)
 
 
 VERIFY_BATCH = 50
@@ -130,12 +140,12 @@ def verify_saved(site, outcomes: list[SaveOutcome], policy: RetryPolicy) -> list
 def _diagnosed(outcome: SaveOutcome, parent: int) -> SaveOutcome:
     if parent != outcome.base_revision:
         detail = f"MediaWiki merged a concurrent edit (revision {parent}) into the saved revision {outcome.new_revision}"
-        return dataclasses.replace(outcome, status="merged", detail=detail)
+        return dataclasses.replace(outcome, status=SaveStatus.MERGED, detail=detail)
     detail = (
         f"MediaWiki changed the text sent when saving revision {outcome.new_revision} (its pre-save transform), "
         "though nobody else edited the page: a bug in linkbot; check the revision"
     )
-    return dataclasses.replace(outcome, status="transformed", detail=detail)
+    return dataclasses.replace(outcome, status=SaveStatus.TRANSFORMED, detail=detail)
 
 
 def _refusal(error: BaseException) -> str:
