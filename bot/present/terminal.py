@@ -75,5 +75,5 @@ class OutputStream:
     def isatty(self) -> bool:
         return self.terminal
 
-    def __getattr__(self, name: str):  # flush, fileno, encoding, getvalue (tests), ...
+    def __getattr__(self, name: str):  # fileno, encoding, getvalue (tests), ...
         return getattr(self.raw, name)
