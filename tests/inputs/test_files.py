@@ -60,10 +60,18 @@ def test_a_link_to_a_folder_is_reported(tmp_path):
 
 @pytest.fixture
 def shared_folder():
-    """A folder another account can reach (pytest's own tmp_path is root's alone)."""
+    """A folder another account can reach (pytest's own tmp_path is root's alone), and the project
+    (its venv's interpreter and the package) reachable for that account too: a clone in a folder
+    made by ``mktemp -d`` is root's alone, so its ancestors get the right to pass through (only
+    that, and only while the test runs)."""
     folder = Path(tempfile.mkdtemp(prefix="linkbot-perm-"))
     folder.chmod(0o755)
+    closed = [path for path in (ROOT, *ROOT.parents) if not path.stat().st_mode & 0o001]
+    for path in closed:
+        path.chmod(path.stat().st_mode | 0o001)
     yield folder
+    for path in closed:
+        path.chmod(path.stat().st_mode & ~0o001)
     for path in folder.rglob("*"):
         if path.is_dir():
             path.chmod(0o755)
