@@ -9,6 +9,9 @@ from hypothesis import HealthCheck, settings
 
 from bot.core import ZH_WIKIPEDIA
 
+# The test wiki's fixtures, for tests/wiki and the other folders whose tests use it (tests/web).
+pytest_plugins = ["tests.wikisession"]
+
 # HYPOTHESIS_PROFILE=thorough runs many more examples (for bug hunting, not for CI).
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile(

@@ -49,21 +49,20 @@ def cmd_fix(args, settings: Settings, profile: SiteProfile, streams: Streams, en
             streams.out.write(text)  # a formatter's output replaces its input: never lose the page
         print(f"linkbot: {name}: not analysed: {result.reason}", file=streams.err)
         return EXIT_INPUT
-    if args.check:
-        pass
-    elif args.diff:
+    if args.check:  # silent, as documented: the exit code is the answer
+        return EXIT_CHANGES if result.changed else EXIT_OK
+    if args.diff:
         streams.out.write(colorize_diff(result.diff, use_color(settings, streams.out, environ)))
     else:
         streams.out.write(result.new_text)
     if not args.quiet:
-        verb = "would change" if args.check else "changed"
-        state = f"{verb} {len(result.changes)} change(s)" if result.changed else "nothing to change"
+        state = f"changed {len(result.changes)} change(s)" if result.changed else "nothing to change"
         print(f"linkbot: {name}: {state}, {len(result.skipped)} left alone", file=streams.err)
         for line in describe_skips(name, result):
             print(line, file=streams.err)
         for warning in result.warnings:
             print(f"linkbot: {name}: warning: {warning}", file=streams.err)
-    return EXIT_CHANGES if args.check and result.changed else EXIT_OK
+    return EXIT_OK
 
 
 def cmd_scan(args, settings: Settings, profile: SiteProfile, streams: Streams, environ) -> int:

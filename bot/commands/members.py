@@ -10,7 +10,7 @@ from bot.inputs.files import read_page, write_output
 from bot.settings import Settings
 
 
-def cmd_members_extract(args, settings: Settings, streams: Streams) -> int:
+def cmd_members_extract(args, settings: Settings, streams: Streams, environ) -> int:
     """A registry from a page revision (a local file, or a page read from the wiki)."""
     from bot.core.errors import MemberListError
     from bot.core.members import extract_member_list
@@ -48,7 +48,7 @@ def _live_page(args, settings: Settings):
     from bot.commands.wiki import connect
     from bot.wiki.sources import page_text
 
-    session, _ = connect(settings, args, login=False)
+    session, _ = connect(settings, args, environ, login=False)
     found = page_text(session.site, args.source)
     if found is None:
         raise InputError(args.source, "no such file, and no such page on the wiki")

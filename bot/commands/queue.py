@@ -31,19 +31,36 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
         if args.command == "report":
             return cmd_report(args, queue, streams)
         if args.command == "review":
-            from bot.present.review import Review
-
-            who = reviewer_name(args, settings, environ)
-            color = use_color(settings, streams.out, environ)
-            return Review(queue, who, _line_reader(streams), streams.out, color).run()
+            return cmd_review(args, settings, queue, streams, environ)
         raise AssertionError(f"not a queue command: {args.command}")  # pragma: no cover - cli dispatches
     finally:
         queue.db.close()
 
 
+def cmd_review(args, settings: Settings, queue: Queue, streams: Streams, environ) -> int:
+    """In a terminal: screens that fit it, and a pager; from a pipe: everything at once, no pager."""
+    import shutil
+
+    from bot.present.review import Review, Screen, terminal_pager
+
+    who = reviewer_name(args, settings, environ)
+    color = use_color(settings, streams.out, environ)
+    interactive = _interactive(streams)
+    if interactive:
+        size = shutil.get_terminal_size()
+        screen, pager = Screen(size.columns, size.lines), terminal_pager(environ)
+    else:
+        screen, pager = Screen(), None
+    return Review(queue, who, _line_reader(streams), streams.out, color, screen, pager).run()
+
+
+def _interactive(streams: Streams) -> bool:
+    return getattr(streams.out, "raw", streams.out) is sys.stdout and sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _line_reader(streams: Streams):
     """input() when talking to a real terminal (line editing); a plain read otherwise."""
-    if getattr(streams.out, "raw", streams.out) is sys.stdout and sys.stdin.isatty():
+    if _interactive(streams):
         return input
 
     def read(prompt: str) -> str:
@@ -63,7 +80,7 @@ def cmd_report(args, queue: Queue, streams: Streams) -> int:
 
     pending = [p for p in queue.list() if p.status in AWAITING and p.undecided()]
     try:
-        write_output(args.html, render_report(pending, now()), "the report")
+        write_output(args.html, render_report(pending, now(), queue.wiki_urls()), "the report")
     except InputError as error:
         print(f"linkbot: {error}", file=streams.err)
         return EXIT_INPUT

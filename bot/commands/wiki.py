@@ -19,13 +19,15 @@ from bot.commands.common import (
     use_color,
 )
 from bot.errors import LinkbotError
+from bot.queue.store import default_queue_path
 from bot.settings import Settings
 
 
-def connect(settings: Settings, args, extra_args: list[str] = (), login: bool | None = None):
+def connect(settings: Settings, args, environ, extra_args: list[str] = (), login: bool | None = None):
     """The wiki session for a command: pywikibot's site with linkbot's profile and retry layer.
 
     Live mode must log in; a dry run logs in when an account is configured (bigger batches).
+    Without a configured pywikibot folder, pywikibot's own files go to linkbot's state folder.
     """
     from bot.wiki.session import open_session
 
@@ -35,6 +37,7 @@ def connect(settings: Settings, args, extra_args: list[str] = (), login: bool | 
         host_aliases=settings.host_aliases,
         policy=settings.retry,
         verbose=getattr(args, "verbose", 0) >= 2,
+        files_dir=default_queue_path(environ).parent / "pywikibot",
     )
 
 
@@ -47,7 +50,7 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     from bot.runs.stops import RunLimits
     from bot.wiki.sources import read_pages
 
-    session, rest = connect(settings, args, wiki_args)
+    session, rest = connect(settings, args, environ, wiki_args)
     queue = open_queue(args, settings, environ)
     try:
         context = run_context(session, settings, queue, args)
@@ -91,6 +94,7 @@ def _selected_pages(session, settings: Settings, source_args: list[str], unreada
 def run_context(session, settings: Settings, queue, args):
     from bot.runs.context import RunContext
 
+    queue.remember_wiki(session.wiki_id, session.index_url)
     return RunContext(session, settings, queue, run_id(), tuple(registries(args, settings)))
 
 
@@ -105,7 +109,7 @@ def cmd_apply(args, settings: Settings, streams: Streams, environ) -> int:
     try:
         lock = RunLock(lock_path(settings, queue.db.path)) if settings.mode == "live" else contextlib.nullcontext()
         with lock:
-            session, _ = connect(settings, args)
+            session, _ = connect(settings, args, environ)
             context = run_context(session, settings, queue, args)
             report = apply_approved(context, streams.out, use_color(settings, streams.out, environ))
     finally:
@@ -150,7 +154,7 @@ def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
     this_run = run_id()
     with RunLock(lock_path(settings, queue_file)):
         try:
-            session, _ = connect(settings, args)
+            session, _ = connect(settings, args, environ)
             queue = open_queue(args, settings, environ)
         except LinkbotError as error:
             # cron's log still gets its one summary line (then the error's own line, and its exit code).

@@ -32,6 +32,13 @@ def exclusion_reason(text: str, bot_name: str, in_use_templates: frozenset[str])
     return None
 
 
+def exclusion_kind(reason: str) -> str:
+    """A short key for an exclusion reason, for counting them: nobots, bots or in-use."""
+    if reason.startswith("in use"):
+        return "in-use"
+    return "nobots" if reason == "{{nobots}}" else "bots"
+
+
 def _template_key(name: str) -> str:
     name = " ".join(name.replace("_", " ").split())
     if name.lower().startswith("template:"):

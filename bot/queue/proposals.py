@@ -133,7 +133,8 @@ class Queue:
         reason: str = "",
         source: Source = Source.CLI,
     ) -> Proposal:
-        """Approve or reject some changes (``numbers``) or all of them (None) of an open proposal."""
+        """Approve or reject some changes (``numbers``) or all of them (None) of an open proposal;
+        ``Decision.PENDING`` withdraws a decision (an undo): the trail keeps both rows."""
         with self.db.transaction() as sql:
             status = _status(sql, proposal_id)
             if status not in OPEN:
@@ -150,6 +151,16 @@ class Queue:
             )
             _refresh_status(sql, proposal_id)
         return self.get(proposal_id)
+
+    def remember_wiki(self, wiki: str, index_url: str) -> None:
+        """Where the wiki's index.php is: reviews link to the page, its base revision and the diff."""
+        with self.db.transaction() as sql:
+            sql.execute("INSERT INTO wiki (id, index_url) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET index_url = excluded.index_url",
+                        (wiki, index_url))  # fmt: skip
+
+    def wiki_urls(self) -> dict[str, str]:
+        """The index.php address of each wiki the queue knows (see ``remember_wiki``)."""
+        return {row["id"]: row["index_url"] for row in self.db.query("SELECT id, index_url FROM wiki")}
 
     def auto_approvable(self, proposal_id: int, rules: frozenset[Rule]) -> set[int]:
         """Numbers of the changes a live run would approve now by ``rules`` (nothing is written)."""
@@ -218,6 +229,8 @@ def _queued(row: sqlite3.Row) -> QueuedChange:
         Display(row["display"]), row["note"], id=row["change_id"],
     )  # fmt: skip
     decision = Decision(row["decision"] or Decision.PENDING)
+    if decision == Decision.PENDING:  # never decided, or withdrawn (the trail says by whom)
+        return QueuedChange(row["number"], change, decision)
     return QueuedChange(row["number"], change, decision, row["who"] or "", row["reason"] or "")
 
 

@@ -86,4 +86,37 @@ MIGRATIONS: tuple[str, ...] = (
     WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM decision WHERE id = NEW.id)
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     """,
+    # 4: a decision may be withdrawn (an undo in the review: the change is undecided again, and the
+    # trail keeps both rows), which the first CHECK refused: the table is rebuilt, as SQLite
+    # rebuilds a table to change a constraint (DROP TABLE fires no trigger). And the address of each
+    # wiki's index.php, for links from a review to the page, its base revision and the wiki's diff.
+    """
+    CREATE TABLE decision_new (
+        id          INTEGER PRIMARY KEY,
+        proposal_id INTEGER NOT NULL REFERENCES proposal (id),
+        number      INTEGER NOT NULL,
+        decision    TEXT NOT NULL CHECK (decision IN ('approved', 'rejected', 'pending')),
+        who         TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        reason      TEXT NOT NULL DEFAULT '',
+        source      TEXT NOT NULL,
+        FOREIGN KEY (proposal_id, number) REFERENCES change (proposal_id, number)
+    );
+    INSERT INTO decision_new SELECT id, proposal_id, number, decision, who, at, reason, source FROM decision;
+    DROP TABLE decision;
+    ALTER TABLE decision_new RENAME TO decision;
+    CREATE INDEX decision_by_change ON decision (proposal_id, number, id);
+    CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER decision_no_delete BEFORE DELETE ON decision
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER decision_no_replace BEFORE INSERT ON decision
+    WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM decision WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+
+    CREATE TABLE wiki (
+        id        TEXT PRIMARY KEY,
+        index_url TEXT NOT NULL
+    );
+    """,
 )

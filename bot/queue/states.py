@@ -34,6 +34,7 @@ class Source(enum.StrEnum):
 
     CLI = "cli"  # linkbot approve / reject
     REVIEW = "review"  # linkbot review
+    WEB = "web"  # linkbot serve
     WIKI = "wiki"  # on the on-wiki review page, by a user the history proves trusted
     AUTO_APPROVE = "auto-approve"  # an auto-approval rule of a live run
     CARRIED_OVER = "carried-over"  # the same decision on the identical change of an earlier proposal

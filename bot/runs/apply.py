@@ -42,6 +42,7 @@ class Applier:
     def apply(self, proposal: Proposal, page: LivePage | None) -> None:
         queue = self.context.queue
         log = get_logger(proposal=proposal.id, page=proposal.title)
+        self.report.applied += 1
         if page is None:
             queue.mark(proposal.id, Status.FAILED, error="the page no longer exists")
             self.report.failed.append((proposal.title, "the page no longer exists"))

@@ -22,6 +22,7 @@ class RunReport:
     held: int = 0  # changes waiting for a decision
     saved_changes: int = 0  # approved changes that went into saved edits
     edits: int = 0
+    applied: int = 0  # approved proposals an apply went through
     stop: Stop | None = None  # why the run stopped early (None: it did all it was given)
 
     def __add__(self, other: RunReport) -> RunReport:
@@ -35,6 +36,7 @@ class RunReport:
             self.held + other.held,
             self.saved_changes + other.saved_changes,
             self.edits + other.edits,
+            self.applied + other.applied,
             self.stop or other.stop,
         )
 
@@ -44,7 +46,11 @@ class RunReport:
         return self.stop.message if self.stop else ""
 
     def render(self) -> str:
-        lines = [self.tally.render().rstrip("\n")]
+        # An apply analyses no pages of its own: its first line counts the proposals it went through.
+        if self.tally.pages or not self.applied:
+            lines = [self.tally.render().rstrip("\n")]
+        else:
+            lines = [f"{self.applied} approved proposal(s): {self.saved_changes} approved change(s) saved"]
         lines.append(
             f"edits: {self.edits} saved ({self.outcomes['merged']} merged with a concurrent edit), "
             f"{self.held} change(s) waiting for review, {len(self.excluded)} page(s) excluded, "

@@ -102,7 +102,7 @@ class ScanLoop:
             changes=len(full.changes),
             accepted=len(proposed.accepted.changes),
             rules=dict(Counter(change.rule.value for change in proposed.accepted.changes)),
-            result=outcome.status if outcome else ("dry-run" if proposed.accepted.changes else "unchanged"),
+            result=outcome.status if outcome else _unsaved_result(proposed),
             new_revision=outcome.new_revision if outcome else None,
             elapsed=round(time.monotonic() - started, 3),
         )
@@ -136,3 +136,12 @@ def not_analysed(title: str, overrun: Overrun, report: RunReport, json_out: Text
     get_logger(page=title).warning("page not analysed", reason=overrun.reason)
     if json_out is not None:
         json_out.write(to_json_line(error_record(title, f"not analysed: {overrun.reason}")) + "\n")
+
+
+def _unsaved_result(proposed) -> str:
+    """What became of a page nothing was saved for, for the log."""
+    if proposed.accepted.changes:
+        return "dry-run"
+    if proposed.held:
+        return "waiting-for-review"
+    return "unchanged"

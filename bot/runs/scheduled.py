@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.exclusion import exclusion_kind
 from bot.errors import StoppedError
 from bot.logs import get_logger
 from bot.queue.runstate import RunState
@@ -130,7 +131,7 @@ def _talk_page_message(context: RunContext, state: RunState, acknowledge: bool) 
 
 
 def _summary(report: RunReport, mode: str, started: str, seconds: float, run_id: str) -> dict:
-    skipped = Counter(reason.split(" ", 1)[0] for _, reason in report.excluded)
+    skipped = Counter(exclusion_kind(reason) for _, reason in report.excluded)
     return {
         "event": "linkbot run",
         "run": run_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.core.profile import SiteProfile, profile_from_siteinfo
 from bot.errors import AuthError, ConfigError
@@ -27,9 +28,17 @@ class WikiSession:
         """How the queue names this wiki: pywikibot's family and site code."""
         return f"{self.site.family.name}:{self.site.code}"
 
+    @property
+    def index_url(self) -> str:
+        """The wiki's index.php, for links to a page, a revision or a diff."""
+        return self.site.base_url(self.site.path())
 
-def load_pywikibot(verbose: bool = False):
+
+def load_pywikibot(verbose: bool = False, files_dir: Path | None = None):
     """Import pywikibot with linkbot's single retry layer in place of pywikibot's own.
+
+    Without a pywikibot folder holding a user-config.py, pywikibot keeps its own files (``logs/``,
+    ``throttle.ctrl``, cookies) in the current folder; they go to ``files_dir`` instead.
 
     pywikibot logs ERROR tracebacks for connection failures even when a retry then
     succeeds; linkbot reports failures itself, so pywikibot's own log is silenced
@@ -40,6 +49,12 @@ def load_pywikibot(verbose: bool = False):
         from pywikibot import config
     except (ImportError, RuntimeError) as error:
         raise ConfigError(f"pywikibot cannot start: {str(error).splitlines()[0]}") from None
+    if files_dir is not None and not (Path(config.base_dir) / "user-config.py").exists():
+        try:
+            files_dir.mkdir(parents=True, exist_ok=True)
+            config.base_dir = str(files_dir)
+        except OSError:
+            pass  # pywikibot's own choice then: its files are a convenience, not worth failing a run for
     config.max_retries = 0  # transient failures are retried by bot.wiki.retry, once
     # {{bots}}/{{nobots}} and in-use templates are checked from the very text being edited
     # (bot.core.exclusion); pywikibot's own check asks the wiki for each page's templates
@@ -60,6 +75,7 @@ def open_session(
     host_aliases: Iterable[str] = (),
     policy: RetryPolicy = DEFAULT_POLICY,
     verbose: bool = False,
+    files_dir: Path | None = None,
 ) -> tuple[WikiSession, list[str]]:
     """Connect to the wiki pywikibot is configured for; pywikibot's global arguments
     (``-family:``, ``-lang:``, ``-user:``) are taken from ``args``, the rest is returned.
@@ -67,7 +83,7 @@ def open_session(
     ``login``: True logs in (or fails), None logs in when user-config.py names an account for
     the wiki (a bot account reads 500 pages a request instead of 50), False reads anonymously.
     """
-    pywikibot = load_pywikibot(verbose)
+    pywikibot = load_pywikibot(verbose, files_dir)
     from pywikibot.exceptions import Error as PywikibotError
 
     try:

@@ -25,6 +25,7 @@ def queue_file(tmp_path):
     queue.record("wikipedia:zh", 7, analyze(PAGE, ZH_WIKIPEDIA, title="魁北克 <测试>"), "run")
     queue.decide(1, [1], "approved", "alice")
     queue.record("wikipedia:zh", 8, analyze("[[Done]]", ZH_WIKIPEDIA, title="Clean"), "run")
+    queue.remember_wiki("wikipedia:zh", "http://127.0.0.1:9/index.php")
     database.close()
     return path
 
@@ -40,9 +41,19 @@ def test_report_is_self_contained_and_escaped(queue_file, tmp_path):
     code, err = write_report(queue_file, target)
     assert code == EXIT_OK and "1 proposal(s) written" in err
     page = target.read_text(encoding="utf-8")
-    assert not re.search(r"<(script|link|img|iframe)\b|\b(src|href)=", page)  # nothing fetched from anywhere
+    assert not re.search(r"<(script|link|img|iframe|object|embed)\b|\bsrc=|\bon[a-z]+=", page)  # nothing fetched, nothing run
+    assert set(re.findall(r'href="([^"#]*)[#"]', page)) <= {
+        "http://127.0.0.1:9/index.php?title=%E9%AD%81%E5%8C%97%E5%85%8B_%3C%E6%B5%8B%E8%AF%95%3E",
+        "http://127.0.0.1:9/index.php?oldid=7", "http://127.0.0.1:9/index.php?diff=cur&amp;oldid=7", "",
+    }  # fmt: skip
+    assert 'href="http://127.0.0.1:9/index.php?diff=cur&amp;oldid=7"' in page  # the wiki's diff since the base
+    assert 'href="#proposal-1"' in page  # the table of contents
     assert "魁北克 &lt;测试&gt;" in page and "fig:一张<图>" not in page  # escaped
     assert "needs review" in page and "md-url" in page and "approved" in page
+    # each change in its sentence: the text before it, the old and the new markup
+    assert '见<del class="old">[魁北克](https://zh.wikipedia.org/wiki/魁北克城 &#34;wikilink&#34;)</del>与' in page
+    assert '见<ins class="new">[[魁北克城|魁北克]]</ins>与' in page
+    assert "<h2>Changes per rule</h2>" in page
 
 
 def test_report_renders_in_chromium(queue_file, tmp_path):

@@ -18,13 +18,20 @@ from bot.queue.store import Database
 ROOT = Path(__file__).resolve().parents[2]
 
 
+SENTENCE = "首句。這是[A](../Page/A.md \"wikilink\")與[B](https://zh.wikipedia.org/wiki/B)的事。"
+IMAGE = '![A.jpg](https://zh.wikipedia.org/wiki/File:A.jpg "A")'
+
+
 @pytest.fixture
 def queue_file(tmp_path):
+    """P1: two changes in one sentence; P2: one change; P3: six changes, the last an image (needs review)."""
     path = tmp_path / "queue.sqlite3"
     database = Database(path)
     queue = Queue(database)
-    queue.record("wikipedia:zh", 1, analyze('[A](../Page/A.md "wikilink") [B](https://zh.wikipedia.org/wiki/B)', ZH_WIKIPEDIA, title="P1"), "r")
+    queue.record("wikipedia:zh", 1, analyze(SENTENCE, ZH_WIKIPEDIA, title="P1"), "r")
     queue.record("wikipedia:zh", 2, analyze('[C](../Page/C.md "wikilink")', ZH_WIKIPEDIA, title="P2"), "r")
+    many = "\n\n".join(f'[L{n}](../Page/L{n}.md "wikilink")' for n in range(1, 6)) + "\n\n" + IMAGE
+    queue.record("wikipedia:zh", 3, analyze(many, ZH_WIKIPEDIA, title="P3"), "r")
     database.close()
     return path
 
@@ -41,53 +48,142 @@ def decisions(path) -> dict:
     return result
 
 
-def test_review_with_piped_input(queue_file):
-    process = subprocess.run(
-        [sys.executable, "-m", "bot", "review", "--queue", str(queue_file), "--reviewer", "carol"],
-        input="1y\n2 n\nwhat\no\na\n", capture_output=True, text=True, cwd=ROOT, timeout=60,
+def review(queue_file, typed: str, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "review", "--queue", str(queue_file), "--reviewer", "carol", *extra],
+        input=typed, capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
+
+
+def test_review_with_piped_input(queue_file):
+    """A script drives the review through a pipe: every change on one screen, no pager, plain text."""
+    process = review(queue_file, "1y\n2 n\nwhat\n?\no\na\nq\n")
     assert process.returncode == 0, process.stderr
-    assert "[a] approve all" in process.stdout  # help after an unknown key
-    assert "    1 | [C](../Page/C.md" in process.stdout  # "o" shows the page (P2: P1 was fully decided)
-    assert decisions(queue_file) == {
-        ("P1", 1): ("approved", "carol"), ("P1", 2): ("rejected", "carol"), ("P2", 1): ("approved", "carol"),
-    }  # fmt: skip
+    out = process.stdout
+    assert "\x1b" not in out and "review> " in out
+    assert "  - 這是[A](../Page/A.md \"wikilink\")與" in out and "  + 這是[[A]]與" in out  # the sentence around it
+    assert "unknown command 'what'; type ? for the keys" in out
+    assert "N y / N n     approve / reject change N" in out  # ? is the help, not the prompt again
+    assert "    1 | [C](../Page/C.md" in out  # o shows the page (P2: P1 was fully decided)
+    assert decisions(queue_file)[("P1", 1)] == ("approved", "carol")
+    assert decisions(queue_file)[("P1", 2)] == ("rejected", "carol")
+    assert decisions(queue_file)[("P2", 1)] == ("approved", "carol")
+    assert decisions(queue_file)[("P3", 1)] == ("pending", "")  # q before P3
 
 
-def test_review_in_tmux(queue_file, tmp_path):
-    tmux = shutil.which("tmux")
-    if tmux is None:
-        pytest.fail("tmux is missing (bash scripts/test installs it)")
-    socket = str(tmp_path / "tmux.sock")
-    command = f"{sys.executable} -m bot review --queue {queue_file} --reviewer dora; sleep 30"
-    env = dict(os.environ, TERM="xterm-256color")
-    subprocess.run([tmux, "-S", socket, "new-session", "-d", "-x", "160", "-y", "50", "-c", str(ROOT), command], env=env, check=True)
-    try:
-        def screen() -> str:
-            return subprocess.run([tmux, "-S", socket, "capture-pane", "-p", "-J"], capture_output=True, text=True).stdout
+def test_ranges_lists_undo_and_needs_review_from_a_pipe(queue_file):
+    process = review(queue_file, "s\ns\n1-2 y\n3,4 n\nu\n4 n\na\nn\nq\n")
+    assert process.returncode == 0, process.stderr
+    assert "changes 1, 2: approved by carol" in process.stdout and "undone: changes 3, 4 pending again" in process.stdout
+    assert "1 change(s) need review and were not approved: change 6" in process.stdout
+    got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
+    assert got == {1: "approved", 2: "approved", 3: "approved", 4: "rejected", 5: "approved", 6: "pending"}
+    database = Database(queue_file)
+    trail = [(entry.number, entry.decision) for entry in Queue(database).audit(3)]
+    database.close()
+    assert trail[:6] == [(1, "approved"), (2, "approved"), (3, "rejected"), (4, "rejected"), (3, "pending"), (4, "pending")]
 
-        def wait_for(text: str) -> str:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                shown = screen()
-                if text in shown:
-                    return shown
-                time.sleep(0.1)
-            raise AssertionError(f"{text!r} never appeared:\n{screen()}")
 
-        def keys(*typed: str) -> None:
-            subprocess.run([tmux, "-S", socket, "send-keys", *typed], check=True)
+def test_review_help_lists_the_keys():
+    process = subprocess.run([sys.executable, "-m", "bot", "review", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert "1-5 y, 1,3 n" in process.stdout and "undo the last decision" in process.stdout
 
-        shown = wait_for("review> ")
-        assert "=== 1/2 ===" in shown and "[1] pending md-mirror" in shown
-        keys("2", "y", "Enter")
-        wait_for("[2] approved by dora")
-        keys("r", "Enter")
-        wait_for("=== 2/2 ===")
-        keys("q", "Enter")
-        wait_for("decision(s) recorded as dora")
-    finally:
-        subprocess.run([tmux, "-S", socket, "kill-server"], capture_output=True)
-    assert decisions(queue_file) == {
-        ("P1", 1): ("rejected", "dora"), ("P1", 2): ("rejected", "dora"), ("P2", 1): ("pending", ""),
-    }  # fmt: skip
+
+class Tmux:
+    """A review running in a real terminal (tmux), read back from the screen."""
+
+    def __init__(self, socket: str, queue_file, height: int = 50) -> None:
+        self.tmux, self.socket = shutil.which("tmux"), socket
+        if self.tmux is None:
+            pytest.fail("tmux is missing (bash scripts/test installs it)")
+        command = f"{sys.executable} -m bot review --queue {queue_file} --reviewer dora; sleep 30"
+        env = dict(os.environ, TERM="xterm-256color", PAGER="")
+        subprocess.run([self.tmux, "-S", socket, "new-session", "-d", "-x", "120", "-y", str(height), "-c", str(ROOT), command],
+                       env=env, check=True)  # fmt: skip
+
+    def screen(self) -> str:
+        return subprocess.run([self.tmux, "-S", self.socket, "capture-pane", "-p", "-J"], capture_output=True, text=True).stdout
+
+    def wait_for(self, text: str) -> str:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
+
+    def type(self, line: str, enter: bool = True) -> None:
+        subprocess.run([self.tmux, "-S", self.socket, "send-keys", "-l", line], check=True)
+        if enter:
+            subprocess.run([self.tmux, "-S", self.socket, "send-keys", "Enter"], check=True)
+
+    def clear(self) -> None:
+        subprocess.run([self.tmux, "-S", self.socket, "clear-history"], check=True)
+        subprocess.run([self.tmux, "-S", self.socket, "send-keys", "C-l"], check=True)
+
+    def close(self) -> None:
+        subprocess.run([self.tmux, "-S", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(queue_file, tmp_path):
+    sessions = []
+
+    def start(height: int = 50) -> Tmux:
+        sessions.append(Tmux(str(tmp_path / f"tmux{len(sessions)}.sock"), queue_file, height))
+        return sessions[-1]
+
+    yield start
+    for session in sessions:
+        session.close()
+
+
+def test_review_in_tmux(terminal, queue_file):
+    tmux = terminal()
+    shown = tmux.wait_for("review> ")
+    assert "page 1/3" in shown and "[1] pending  md-mirror · Markdown → mirror page" in shown
+    tmux.type("2y")
+    tmux.wait_for("change 2: approved by dora")
+    tmux.type("?")
+    tmux.wait_for("undo the last decision")
+    tmux.type("r")
+    tmux.wait_for("page 2/3")
+    tmux.type("q")
+    tmux.wait_for("decision(s) recorded as dora")
+    got = decisions(queue_file)
+    assert got[("P1", 1)] == ("rejected", "dora") and got[("P1", 2)] == ("approved", "dora") and got[("P2", 1)] == ("pending", "")
+
+
+def test_small_terminal_pages_ranges_undo_and_confirmation_in_tmux(terminal, queue_file):
+    """A 16-line terminal: P3's six changes take screens; a range, an undo, a, and the second answer."""
+    tmux = terminal(height=16)
+    tmux.wait_for("review> ")
+    tmux.type("s")
+    tmux.wait_for("page 2/3")
+    tmux.type("s")
+    shown = tmux.wait_for("page 3/3")
+    assert "screen 1/" in shown and "[6]" not in shown  # not all six fit: one screenful at a time
+    tmux.type("1-2 y")
+    tmux.wait_for("changes 1, 2: approved by dora")
+    tmux.type("u")
+    tmux.wait_for("undone: changes 1, 2 pending again")
+    tmux.type("a")
+    tmux.wait_for("approve them too? [y/N]")
+    tmux.type("y")
+    tmux.wait_for("change 6: approved by dora")
+    tmux.wait_for("decision(s) recorded as dora")
+    got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
+    assert got == dict.fromkeys(range(1, 7), "approved")
+
+
+def test_pager_in_tmux(terminal):
+    """o opens the page text in less; q in less comes back to the review prompt."""
+    tmux = terminal()
+    tmux.wait_for("review> ")
+    tmux.clear()
+    tmux.type("o")
+    shown = tmux.wait_for("(END)")
+    assert "    1 | 首句。這是[A](../Page/A.md" in shown and "review> " not in shown
+    tmux.type("q", enter=False)
+    tmux.wait_for("review> ")

@@ -278,6 +278,38 @@ def test_version_1_file_is_migrated(tmp_path):
     connection.commit()
     connection.close()
     database = Database(path)
-    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 3
+    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 4
     assert database.query("SELECT count(*) FROM run_state")[0][0] == 0
+    database.close()
+
+
+def test_version_3_file_keeps_its_trail_and_may_withdraw_decisions(tmp_path):
+    """Migration 4 rebuilds the decision table: the rows stay, the trail stays append-only, and a
+    decision may be withdrawn (pending) by appending a row."""
+    from bot.core import ZH_WIKIPEDIA, analyze
+    from bot.queue import schema
+    from bot.queue.proposals import Queue
+    from bot.queue.states import Decision
+    from bot.queue.store import _statements
+
+    path = tmp_path / "queue.sqlite3"
+    connection = sqlite3.connect(path)
+    for migration in schema.MIGRATIONS[:3]:
+        for statement in _statements(migration):
+            connection.execute(statement)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute("PRAGMA user_version = 3")
+    connection.commit()
+    connection.close()
+    database = Database(path)
+    queue = Queue(database)
+    recorded = queue.record("wikipedia:zh", 1, analyze('[A](../Page/A.md "wikilink")', ZH_WIKIPEDIA, title="P"), "r")
+    queue.decide(recorded.id, [1], Decision.APPROVED, "ann")
+    assert queue.decide(recorded.id, [1], Decision.PENDING, "ann", "undo").changes[0].decision == Decision.PENDING
+    assert [entry.decision for entry in queue.audit(recorded.id)] == ["approved", "pending"]
+    for statement in ("UPDATE decision SET who = 'x'", "DELETE FROM decision"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            database.connection.execute(statement)
+    queue.remember_wiki("wikipedia:zh", "http://127.0.0.1:1/index.php")
+    assert queue.wiki_urls() == {"wikipedia:zh": "http://127.0.0.1:1/index.php"}
     database.close()

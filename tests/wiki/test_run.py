@@ -209,7 +209,7 @@ def test_on_wiki_review_under_attack(runner):
     """Real accounts, real edits: an IP's approval, a vandal's blanking undone by a trusted editor, an
     approval typed while the end marker was broken (then mended by the editor), a forged signature.
     Only the trusted editor's own decision is taken; every other decision is ignored and listed."""
-    from tests.wiki.conftest import Account
+    from tests.wikisession import Account
 
     wiki, run = runner
     sandbox = wiki.sandbox

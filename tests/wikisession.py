@@ -1,4 +1,4 @@
-"""A real MediaWiki for the live tests: Debian's package, SQLite, ``php -S`` on loopback, fresh per session.
+"""A real MediaWiki for the live tests (a pytest plugin, see tests/conftest.py): Debian's package, SQLite, ``php -S`` on loopback, fresh per session.
 
 Tests drive linkbot as a real process (``python -m bot``) against it and assert on the wiki's
 own revision history, read over plain HTTP (not through pywikibot).
@@ -19,7 +19,7 @@ import pytest
 
 from bot.sandbox.mediawiki import Sandbox, require_packages
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 TEST_CONFIG = """
 [wiki]
 host_aliases = ["zh.wikipedia.org"]
