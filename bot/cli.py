@@ -230,7 +230,7 @@ def main(
             args.verbose,
             streams.err,
             settings.log_format,
-            wiki=bool(wiki_args) or args.command in ("run", "apply"),
+            wiki=bool(wiki_args) or args.command in ("run", "apply", "template"),
             log_file=settings.run.log_file if args.command == "run" else "",
             max_bytes=settings.run.log_max_bytes,
             backups=settings.run.log_backups,
@@ -314,7 +314,7 @@ def exit_code_for(error: LinkbotError) -> int:
 def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
     from bot.commands import local, members, queue, wiki
 
-    if args.command in ("list", "show", "approve", "reject", "report", "review"):
+    if args.command in ("list", "show", "approve", "reject", "report", "review", "serve"):
         return queue.cmd_queue(args, settings, streams, environ)
     if args.command == "apply":
         return wiki.cmd_apply(args, settings, streams, environ)
@@ -326,6 +326,8 @@ def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, 
         return members.cmd_members_extract(args, settings, streams, environ)
     if args.command == "run":
         return wiki.cmd_run(args, settings, streams, environ)
+    if args.command == "template":
+        return wiki.cmd_template(args, settings, streams, environ)
     if args.command == "scan" and not args.paths:
         print("linkbot: scan needs files, folders or wiki page arguments (see linkbot scan --help)", file=streams.err)
         return EXIT_USAGE

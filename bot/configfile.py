@@ -134,6 +134,7 @@ RUN: dict[str, Check] = {
     "breaker_failures": _whole(0), "breaker_rate": _number(0, 1), "breaker_minimum": _whole(0), "talk_page": _text,
     "log_file": _text, "log_max_bytes": _whole(0), "log_backups": _whole(0), "lock_file": _text,
     "review_page": _text, "review_groups": _review_groups, "review_users": _texts,
+    "review_language": _choice("", "en", "zh-hans", "zh-hant"),
 }  # fmt: skip
 SUMMARY: dict[str, Check] = {
     "template": _text, "separator": _text, "detail": _text, "labels": _table, "members": _text,

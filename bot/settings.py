@@ -62,6 +62,7 @@ class RunSettings:
     # Who may decide on the page: no default. (A stock wiki puts every new account in autoconfirmed.)
     review_groups: tuple[str, ...] = ()  # users in these groups may decide on the page
     review_users: tuple[str, ...] = ()  # ... and these users, whatever their groups
+    review_language: str = ""  # the review page's and template's texts: en, zh-hans, zh-hant ("" = the wiki's)
 
 
 DEFAULT_IN_USE = ("Inuse", "In use", "In-use", "正在修改", "编辑中", "編輯中", "修改中", "施工中")

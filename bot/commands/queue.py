@@ -17,7 +17,7 @@ from bot.settings import Settings
 
 
 def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
-    """list, show, approve, reject, report, review: the queue only (apply is a wiki command)."""
+    """list, show, approve, reject, report, review, serve: the queue only (apply is a wiki command)."""
     queue = open_queue(args, settings, environ)
     try:
         if args.command == "list":
@@ -32,6 +32,8 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
             return cmd_report(args, queue, streams)
         if args.command == "review":
             return cmd_review(args, settings, queue, streams, environ)
+        if args.command == "serve":
+            return cmd_serve(args, settings, queue, streams, environ)
         raise AssertionError(f"not a queue command: {args.command}")  # pragma: no cover - cli dispatches
     finally:
         queue.db.close()
@@ -52,6 +54,19 @@ def cmd_review(args, settings: Settings, queue: Queue, streams: Streams, environ
     else:
         screen, pager = Screen(), None
     return Review(queue, who, _line_reader(streams), streams.out, color, screen, pager).run()
+
+
+def cmd_serve(args, settings: Settings, queue: Queue, streams: Streams, environ) -> int:
+    """The web review on loopback until interrupted; each request opens the queue file anew."""
+    from bot.queue.store import Database
+    from bot.web.app import create_app
+    from bot.web.server import loopback_server, serve_until_interrupted
+
+    path = queue.db.path
+    app = create_app(lambda: Queue(Database(path)), reviewer_name(args, settings, environ))
+    server = loopback_server(app, args.host, args.port)
+    serve_until_interrupted(server, lambda line: print(line, file=streams.err, flush=True))
+    return EXIT_OK
 
 
 def _interactive(streams: Streams) -> bool:

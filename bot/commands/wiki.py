@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.commands.common import (
     EXIT_OK,
+    EXIT_PARTIAL,
     EXIT_USAGE,
     Streams,
     open_queue,
@@ -167,3 +168,33 @@ def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
             queue.db.close()
     streams.out.write(summary_line(outcome.summary) + "\n")
     return run_exit_code(outcome.report, check=False)
+
+
+def cmd_template(args, settings: Settings, streams: Streams, environ) -> int:
+    """Create or update the review page's ``{{linkbot change}}`` template, in the review language:
+    a dry run prints the diff, a live run saves it with its own edit summary."""
+    import difflib
+
+    from bot.core.review_messages import review_language, review_messages
+    from bot.core.reviewpage import TEMPLATE_TITLE
+    from bot.present.html import TEMPLATES
+    from bot.present.report import colorize_diff
+    from bot.wiki.reviewpage import publish_template
+
+    session, _ = connect(settings, args, environ)
+    language = review_language(session.language, settings.run.review_language)
+    skeleton = (TEMPLATES / "linkbot-change.wikitext").read_text(encoding="utf-8")
+    live = settings.mode == "live"
+    current, new_text, revision, why = publish_template(session.site, skeleton, review_messages(language), settings.retry, live)
+    diff = difflib.unified_diff(current.splitlines(True), new_text.splitlines(True), "a/" + TEMPLATE_TITLE, "b/" + TEMPLATE_TITLE)
+    streams.out.write(colorize_diff("".join(diff), use_color(settings, streams.out, environ)))
+    if revision:
+        print(f"linkbot: {TEMPLATE_TITLE} saved ({language}), revision {revision}", file=streams.err)
+    elif why == "unchanged" or (not live and current.rstrip() == new_text.rstrip()):
+        print(f"linkbot: {TEMPLATE_TITLE} is up to date ({language})", file=streams.err)
+    elif live:
+        print(f"linkbot: {TEMPLATE_TITLE} not saved: {why}", file=streams.err)
+        return EXIT_PARTIAL
+    else:
+        print(f"linkbot: dry run ({language}): nothing saved; --mode live saves it", file=streams.err)
+    return EXIT_OK

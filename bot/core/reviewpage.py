@@ -10,36 +10,39 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import mwparserfromhell
 
 from bot.core.model import Decision
+from bot.core.review_messages import ReviewMessages, review_messages
 
 BEGIN = "<!-- linkbot:begin: the bot rewrites everything down to linkbot:end; edit only the status= fields -->"
 END = "<!-- linkbot:end -->"
 TEMPLATE = "linkbot change"
-HEADER = (
-    "This page lists the link changes [[User:{bot}|{bot}]] proposes. To decide on a change, set its "
-    "<code>status=</code> to <code>approve</code> or <code>reject</code> and save. The bot takes a decision "
-    "only from users allowed by its operator, verified from this page's history; it applies approved "
-    "changes on its next run and then removes them from the list."
-)
-_STATUS_WORDS = {"approve": Decision.APPROVED, "approved": Decision.APPROVED, "reject": Decision.REJECTED, "rejected": Decision.REJECTED}
+TEMPLATE_TITLE = "Template:Linkbot change"
+# What an editor may type in a status field (the template shows each in the page's language).
+APPROVE_WORDS = ("approve", "approved", "批准")
+REJECT_WORDS = ("reject", "rejected", "拒绝", "拒絕")
+_STATUS_WORDS = {**dict.fromkeys(APPROVE_WORDS, Decision.APPROVED), **dict.fromkeys(REJECT_WORDS, Decision.REJECTED)}
 
 
-def bot_part(proposals: Iterable, bot: str, excerpt: int = 120) -> str:
-    """The bot's part of the page (markers included) for the given open proposals."""
-    lines = [BEGIN, HEADER.format(bot=bot), ""]
+def bot_part(proposals: Iterable, bot: str, messages: ReviewMessages | None = None, excerpt: int = 120) -> str:
+    """The bot's part of the page (markers included) for the given open proposals, in the
+    language of ``messages`` (English when None)."""
+    messages = messages or review_messages("en")
+    lines = [BEGIN, messages.header.format(bot=bot), ""]
     for proposal in proposals:
         pending = [item for item in proposal.changes if item.decision == Decision.PENDING]
         if not pending:
             continue
-        lines.append(f"== [[{proposal.title}]] (proposal {proposal.id}, revision {proposal.base_revid}) ==")
+        heading = messages.heading.format(title=proposal.title, id=proposal.id, revision=proposal.base_revid)
+        lines.append(f"== {heading} ==")
         for item in pending:
             change = item.change
-            review = " ''needs review''" if change.needs_review else ""
+            review = f" ''{messages.needs_review}''" if change.needs_review else ""
             lines.append(
                 f"* {{{{{TEMPLATE}|id={proposal.id}.{item.number}|status=pending}}}} "
                 f"<code>{_literal(change.old, excerpt)}</code> → <code>{_literal(change.new, excerpt)}</code> "
@@ -54,6 +57,15 @@ def _literal(text: str, limit: int) -> str:
     shown = text if len(text) <= limit else text[: limit - 1] + "…"
     # nowiki keeps wikitext from rendering; the entity keeps a literal "</nowiki>" from closing it.
     return "<nowiki>" + html.escape(shown, quote=False).replace("\n", "↵") + "</nowiki>"
+
+
+def change_template(skeleton: str, messages: ReviewMessages) -> str:
+    """The ``{{linkbot change}}`` template's text: the skeleton shipped with linkbot
+    (bot/present/templates/linkbot-change.wikitext) with the labels of ``messages``."""
+    return string.Template(skeleton).substitute(
+        approve_words="|".join(APPROVE_WORDS), reject_words="|".join(REJECT_WORDS), pending=messages.pending,
+        approved=messages.approved, rejected=messages.rejected, doc=messages.template_doc,
+    )  # fmt: skip
 
 
 def replace_bot_part(page_text: str, bot_part: str) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_ENDS = "。！？；!?;"
+_ENDS = "。！？；"  # always end a sentence
+_LATIN_ENDS = ".!?;"  # end one when a space follows (not in "../Page/", "![image]")
 ELLIPSIS = "…"
 
 
@@ -44,8 +45,8 @@ def _after(text: str, end: int, reach: int) -> str:
 
 
 def _ends_sentence(text: str, index: int) -> bool:
-    """A sentence ends here: Chinese punctuation, or a Latin full stop followed by a space."""
+    """A sentence ends here: Chinese punctuation, or Latin punctuation followed by a space."""
     char = text[index]
     if char in _ENDS:
         return True
-    return char == "." and index + 1 < len(text) and text[index + 1] == " "
+    return char in _LATIN_ENDS and index + 1 < len(text) and text[index + 1] == " "

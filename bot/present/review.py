@@ -20,7 +20,7 @@ from typing import TextIO
 from bot.errors import InputError
 from bot.present.report import colorize_diff
 from bot.present.review_keys import KEYS_HELP, Command, Key, parse_command
-from bot.present.review_screen import Screen, change_block, footer, header, numbered_lines, render, screens
+from bot.present.review_screen import Screen, change_block, footer, header, numbered_lines, screens, styled
 from bot.queue.proposals import Proposal, Queue
 from bot.queue.states import AWAITING, Decision, Source
 
@@ -60,7 +60,7 @@ class Review:
         return 0
 
     def show(self, text) -> None:
-        self.out.write(render(text, self.screen.width, self.color))
+        self.out.write(styled(text, self.screen.width, self.color))
 
     def page_through(self, text: str) -> None:
         if self.pager is None:
@@ -203,7 +203,7 @@ class _ProposalReview:
 
     def _blocks(self) -> list[str]:
         review = self.review
-        return [render(change_block(self.proposal, item), review.screen.width, review.color) for item in self.proposal.changes]
+        return [styled(change_block(self.proposal, item), review.screen.width, review.color) for item in self.proposal.changes]
 
     def _pages(self) -> list[range]:
         height = self.review.screen.height

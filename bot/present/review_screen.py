@@ -32,7 +32,7 @@ class Screen:
     height: int = 0  # 0: no limit (piped input: everything at once)
 
 
-def render(text: Text, width: int, color: bool) -> str:
+def styled(text: Text, width: int, color: bool) -> str:
     """``text`` as the terminal shows it, with linkbot's styling marker in place of ESC."""
     buffer = io.StringIO()
     console = Console(

@@ -4,6 +4,7 @@ proposals published there again. There is no default review group: without one, 
 
 from __future__ import annotations
 
+from bot.core.review_messages import review_language, review_messages
 from bot.errors import InputError
 from bot.logs import get_logger
 from bot.queue.runstate import RunState
@@ -56,7 +57,8 @@ def publish_open_proposals(context: RunContext, state: RunState, base_revision: 
     if not review_is_on(settings) or not context.live:
         return {}
     open_proposals = [p for p in queue.list() if p.wiki == session.wiki_id and p.status in AWAITING]
-    revision, why = publish(session.site, title, open_proposals, session.user, base_revision, settings.retry)
+    messages = review_messages(review_language(session.language, settings.run.review_language))
+    revision, why = publish(session.site, title, open_proposals, session.user, base_revision, settings.retry, messages)
     if revision:
         state.set(f"review:{session.wiki_id}", str(revision))
     return {"published_revision": revision, "not_published": why} if why else {"published_revision": revision}

@@ -104,8 +104,10 @@ class Sandbox:
             with_conf=False,
         )  # fmt: skip
         with sandbox.config.open("a", encoding="utf-8") as settings:
-            # Bots edit without rate limits here; e-mail and uploads are not needed.
-            settings.write('\n$wgEnableEmail = false;\n$wgRateLimits = [];\n$wgGroupPermissions["bot"]["noratelimit"] = true;\n')
+            # Bots edit without rate limits here; e-mail and uploads are not needed. ParserFunctions, as
+            # Wikipedia has it: the review page's {{linkbot change}} template switches on the status.
+            settings.write('\n$wgEnableEmail = false;\n$wgRateLimits = [];\n$wgGroupPermissions["bot"]["noratelimit"] = true;\n'
+                           'wfLoadExtension("ParserFunctions");\n')
         sandbox.add_user(*sandbox.bot, "--bot")
         return sandbox
 

@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.model import Decision
-from bot.core.reviewpage import FieldDecision, PageRevision, bot_part, decisions_from_history, replace_bot_part
+from bot.core.review_messages import ReviewMessages, review_messages
+from bot.core.reviewpage import (
+    TEMPLATE_TITLE,
+    FieldDecision,
+    PageRevision,
+    bot_part,
+    change_template,
+    decisions_from_history,
+    replace_bot_part,
+)
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
@@ -100,28 +109,52 @@ def _groups(site, users: set[str], policy: RetryPolicy) -> dict[str, set[str]]:
     return {entry["name"]: set(entry.get("groups", [])) for entry in answer if "missing" not in entry}
 
 
-def publish(site, title: str, proposals, bot_user: str, base_revision: int, policy: RetryPolicy) -> tuple[int, str]:
-    """Rewrite the bot's part of the page; (new revision or 0, why not saved)."""
+def publish(site, title: str, proposals, bot_user: str, base_revision: int, policy: RetryPolicy,
+            messages: ReviewMessages | None = None) -> tuple[int, str]:  # fmt: skip
+    """Rewrite the bot's part of the page, in the language of ``messages``; (new revision or 0, why not saved)."""
     import pywikibot
-    from pywikibot.exceptions import EditConflictError, PageSaveRelatedError
 
+    messages = messages or review_messages("en")
     page = pywikibot.Page(site, title)
     current = page.text if page.exists() else ""
-    new_text = replace_bot_part(current, bot_part(proposals, bot_user))
+    new_text = replace_bot_part(current, bot_part(proposals, bot_user, messages))
+    count = sum(1 for proposal in proposals if proposal.undecided())
+    return save_text(page, current, new_text, messages.publish_summary.format(count=count), base_revision, policy)
+
+
+def save_text(page, current: str, new_text: str, summary: str, base_revision: int, policy: RetryPolicy) -> tuple[int, str]:
+    """Save a page the bot keeps (its review page, its template): (new revision or 0, why not saved).
+    A concurrent edit is never overwritten: the next run saves again from the newer text."""
+    from pywikibot.exceptions import EditConflictError, PageSaveRelatedError
+
     if new_text.rstrip() == current.rstrip():
         return 0, "unchanged"
     page.text = new_text
-    count = sum(1 for proposal in proposals if proposal.undecided())
     kwargs = {"baserevid": base_revision, "basetimestamp": None} if base_revision else {}
     try:
         with_retries(
-            lambda: page.save(summary=f"linkbot: review list, {count} proposal(s)", bot=True, minor=False,
-                              force=True, apply_cosmetic_changes=False, quiet=True, **kwargs),  # fmt: skip
+            lambda: page.save(summary=summary, bot=True, minor=False, force=True, apply_cosmetic_changes=False,
+                              quiet=True, **kwargs),  # fmt: skip
             policy,
-            f"publishing {title}",
+            f"saving {page.title()}",
         )
     except EditConflictError:
-        return 0, "someone edited the review page during the run; it is published again next run"
+        return 0, f"someone edited {page.title()} meanwhile; it is saved again next time"
     except PageSaveRelatedError as error:
         return 0, describe(error)
     return page.latest_revision_id, ""
+
+
+def publish_template(site, skeleton: str, messages: ReviewMessages, policy: RetryPolicy, live: bool) -> tuple[str, str, int, str]:
+    """Create or update ``{{linkbot change}}`` from the shipped skeleton in the review language:
+    (current text, new text, new revision or 0, why not saved). A dry run saves nothing."""
+    import pywikibot
+
+    page = pywikibot.Page(site, TEMPLATE_TITLE)
+    current = with_retries(lambda: page.text if page.exists() else "", policy, f"reading {TEMPLATE_TITLE}")
+    new_text = change_template(skeleton, messages)
+    if not live:
+        return current, new_text, 0, "dry run"
+    base = page.latest_revision_id if current else 0
+    revision, why = save_text(page, current, new_text, messages.template_summary, base, policy)
+    return current, new_text, revision, why

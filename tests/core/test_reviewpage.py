@@ -97,3 +97,19 @@ def test_decisions_belong_to_who_changed_the_field(name, edits, expected):
     history += [PageRevision(n, user, text, restores) for n, (user, text, restores) in enumerate(edits, 2)]
     found = decisions_from_history(history, "LinkBot")
     assert [(d.decision, d.user, d.restored_by) for d in found] == expected
+
+
+def test_the_page_in_the_wikis_language():
+    from bot.core.review_messages import review_messages
+
+    hans = bot_part([proposal()], "LinkBot", review_messages("zh-hans"))
+    hant = bot_part([proposal()], "LinkBot", review_messages("zh-hant"))
+    assert "== [[页]]（提案 3，修订版本 7） ==" in hans and "本页列出[[User:LinkBot|LinkBot]]建议的链接修改" in hans
+    assert "== [[页]]（提案 3，修訂版本 7） ==" in hant and "本頁列出[[User:LinkBot|LinkBot]]建議的鏈接修改" in hant
+    assert statuses(hant) == statuses(hans) == statuses(bot_part([proposal()], "LinkBot"))  # the fields are the same
+
+
+@pytest.mark.parametrize(("typed", "decision"), [("approve", "approved"), ("批准", "approved"), ("拒絕", "rejected"), ("REJECT", "rejected"), ("maybe", "pending")])
+def test_status_words(typed, decision):
+    page = bot_part([proposal()], "LinkBot").replace("id=3.1|status=pending", f"id=3.1|status={typed}")
+    assert statuses(page)[(3, 1)] == decision

@@ -1,0 +1,1 @@
+"""The web review (``linkbot serve``): a Flask app over the review queue, served on loopback."""

@@ -1,0 +1,185 @@
+"""``linkbot serve`` end to end: proposals of the real test wiki's pages in a real queue file, reviewed
+in Debian's Chromium through Selenium; the decisions and the audit trail are read back from the queue."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.cli import EXIT_OK
+from bot.queue.proposals import Queue
+from bot.queue.store import Database
+from bot.web.app import create_app
+from bot.web.server import loopback_server
+
+PAGE = (
+    '第一句有[北京](../Page/北京.md "wikilink")。第二句有[上海](https://zh.wikipedia.org/wiki/上海 "wikilink")'
+    '和[广州](../Page/广州.md "wikilink")。最后[深圳](../Page/深圳.md "wikilink")与'
+    '![A.jpg](https://zh.wikipedia.org/wiki/File:A.jpg "A")。'
+)
+OTHER = '另一页的[南京](../Page/南京.md "wikilink")。'
+
+
+@pytest.fixture(scope="module")
+def reviewed_queue(wiki, tmp_path_factory) -> Path:
+    """The queue a dry run over two test-wiki pages fills (with the wiki's address)."""
+    path = tmp_path_factory.mktemp("web") / "queue.sqlite3"
+    wiki.sandbox.edit("Web/审阅", PAGE)
+    wiki.sandbox.edit("Web/Other", OTHER)
+    result = wiki.linkbot("-prefixindex:Web/", "--queue", str(path))
+    assert result.returncode == EXIT_OK, result.stderr
+    return path
+
+
+@pytest.fixture
+def server(reviewed_queue):
+    app = create_app(lambda: Queue(Database(reviewed_queue)), "erin")
+    instance = loopback_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=instance.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{instance.server_address[1]}"
+    instance.shutdown()
+    instance.server_close()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if chromium is None or driver_path is None:
+        pytest.fail("chromium or chromium-driver is missing (bash scripts/test installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def proposal_of(path: Path, title: str):
+    database = Database(path)
+    queue = Queue(database)
+    try:
+        proposal = next(p for p in queue.list() if p.title == title)
+        return proposal, queue.audit(proposal.id)
+    finally:
+        database.close()
+
+
+def test_review_in_chromium(server, browser, reviewed_queue, wiki, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(server + "/")
+    assert browser.find_element(By.ID, "reviewer").text == "erin"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "tr.proposal-row")) == 2
+    browser.find_element(By.ID, "filter-page").send_keys("审阅")  # filter: one page
+    Select(browser.find_element(By.ID, "filter-rule")).select_by_value("md-mirror")
+    browser.find_element(By.ID, "apply-filters").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.proposal-row")
+    assert [row.find_element(By.CSS_SELECTOR, "a.proposal-link").text for row in rows] == ["Web/审阅"]
+    rows[0].find_element(By.CSS_SELECTOR, "a.proposal-link").click()
+
+    def button(number: int, css: str):
+        return browser.find_element(By.CSS_SELECTOR, f"tr#change-{number} button.{css}")
+
+    def flashed(text: str) -> None:
+        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        def shown(driver) -> bool:
+            try:
+                return any(text in element.text for element in driver.find_elements(By.CSS_SELECTOR, ".flash"))
+            except StaleElementReferenceException:
+                return False
+
+        WebDriverWait(browser, 15).until(shown)
+
+    assert "第一句有" in browser.find_element(By.ID, "change-1").text  # the change in its sentence
+    button(1, "approve").click()
+    flashed("1 change(s) approved by erin: 1")
+    button(2, "approve").click()
+    flashed("approved by erin: 2")
+    button(3, "reject").click()
+    flashed("rejected by erin: 3")
+    browser.find_element(By.TAG_NAME, "body").send_keys("a")  # the keyboard: the current row is the first undecided (4)
+    flashed("1 change(s) approved by erin: 4")
+    browser.execute_script("window.scrollTo(0, 0)")
+    screenshot = tmp_path / "web-review.png"
+    browser.save_screenshot(str(screenshot))
+    print(f"screenshot: {screenshot}")
+    if os.environ.get("SCREENSHOT_DIR"):
+        shutil.copy(screenshot, Path(os.environ["SCREENSHOT_DIR"]) / "web-review.png")
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    proposal, audit = proposal_of(reviewed_queue, "Web/审阅")
+    assert [(item.number, item.decision, item.decided_by) for item in proposal.changes] == [
+        (1, "approved", "erin"), (2, "approved", "erin"), (3, "rejected", "erin"), (4, "approved", "erin"), (5, "pending", ""),
+    ]  # fmt: skip
+    assert [(entry.number, entry.decision, entry.who, entry.source) for entry in audit] == [
+        (1, "approved", "erin", "web"), (2, "approved", "erin", "web"), (3, "rejected", "erin", "web"), (4, "approved", "erin", "web"),
+    ]  # fmt: skip
+    trail = browser.find_element(By.CSS_SELECTOR, "table.audit").text
+    assert trail.count("erin") == 4 and "web" in trail
+
+    links = {name: browser.find_element(By.CSS_SELECTOR, f"a.wiki-{name}").get_attribute("href") for name in ("page", "revision", "diff")}
+    for name, link in links.items():
+        assert link.startswith(wiki.sandbox.url), link
+        with urllib.request.urlopen(link, timeout=30) as answer:  # the links resolve on the wiki
+            assert answer.status == 200
+            assert "Web/审阅" in answer.read().decode("utf-8"), name
+    assert f"oldid={proposal.base_revid}" in links["revision"]
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_a_form_without_its_token_is_refused(reviewed_queue):
+    app = create_app(lambda: Queue(Database(reviewed_queue)), "erin")
+    client = app.test_client()
+    proposal, _ = proposal_of(reviewed_queue, "Web/Other")
+    answer = client.post(f"/proposal/{proposal.id}/decide", data={"decision": "approved", "scope": "page"})
+    assert answer.status_code == 400 and "CSRF token is missing" in answer.get_data(as_text=True)
+    forged = client.post(f"/proposal/{proposal.id}/decide", data={"decision": "approved", "scope": "page", "csrf_token": "x"})
+    assert forged.status_code == 400
+    assert proposal_of(reviewed_queue, "Web/Other")[1] == []  # nothing decided
+
+    page = client.get(f"/proposal/{proposal.id}").get_data(as_text=True)
+    answer = client.post(f"/proposal/{proposal.id}/decide", data={
+        "decision": "approved", "scope": "page", "csrf_token": csrf_token(page), "reviewer": "mallory", "next": "https://evil.example/",
+    })  # fmt: skip
+    assert answer.status_code == 302 and answer.headers["Location"] == f"/proposal/{proposal.id}"  # never off-site
+    assert [(entry.who, entry.source) for entry in proposal_of(reviewed_queue, "Web/Other")[1]] == [("erin", "web")]
+
+
+def test_approving_a_rule_leaves_changes_that_need_review(reviewed_queue, tmp_path):
+    path = tmp_path / "copy.sqlite3"
+    shutil.copy(reviewed_queue, path)
+    app = create_app(lambda: Queue(Database(path)), "erin")
+    client = app.test_client()
+    proposal, _ = proposal_of(path, "Web/审阅")
+    token = csrf_token(client.get(f"/proposal/{proposal.id}").get_data(as_text=True))
+    answer = client.post(f"/proposal/{proposal.id}/decide", follow_redirects=True,
+                         data={"decision": "approved", "scope": "page", "csrf_token": token})  # fmt: skip
+    assert "need review and were left undecided: approve them one by one (5)" in answer.get_data(as_text=True)
+    assert proposal_of(path, "Web/审阅")[0].changes[4].decision == "pending"
+
+
+def test_serve_listens_on_loopback_only():
+    from bot.errors import InputError
+
+    with pytest.raises(InputError, match="not a loopback address"):
+        loopback_server(create_app(lambda: None, "x"), "0.0.0.0", 0)
