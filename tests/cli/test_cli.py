@@ -40,12 +40,46 @@ def test_fix_prints_the_repaired_page():
     assert "changed 311 change(s), 0 left alone" in err
 
 
-def test_fix_check_exit_codes(tmp_path):
-    assert run("fix", "--check", str(NEW_SEED))[0] == EXIT_CHANGES
+def test_fix_check_exit_codes_and_silence(tmp_path):
+    assert run("fix", "--check", str(NEW_SEED)) == (EXIT_CHANGES, "", "")  # silent, as documented
     fixed = tmp_path / "fixed.txt"
     fixed.write_text(run("fix", str(NEW_SEED))[1], encoding="utf-8")
-    code, out, _ = run("fix", "--check", str(fixed))
-    assert (code, out) == (EXIT_OK, "")
+    assert run("fix", "--check", str(fixed)) == (EXIT_OK, "", "")
+
+
+# The options that mean something to each command; every one has help text.
+SHARED_OPTIONS = {
+    "fix": {"--config", "--site", "--rules", "--color", "--max-page-kb", "--max-analysis-seconds"},
+    "scan": {"--config", "--site", "--rules", "--color", "--max-page-kb", "--max-analysis-seconds", "--queue", "--log-format"},
+    "list": {"--config", "--queue"},
+    "show": {"--config", "--queue", "--color"},
+    "approve": {"--config", "--queue"},
+    "reject": {"--config", "--queue"},
+    "report": {"--config", "--queue"},
+    "review": {"--config", "--queue", "--color"},
+    "serve": {"--config", "--queue"},
+    "apply": {"--config", "--rules", "--max-page-kb", "--max-analysis-seconds", "--queue", "--log-format", "--color"},
+    "run": {"--config", "--rules", "--max-page-kb", "--max-analysis-seconds", "--queue", "--log-format"},
+    "template": {"--config", "--log-format"},
+    "members": {"--config", "--site"},
+    "sandbox": {"--config"},
+}
+SHARED = {"--config", "--site", "--rules", "--color", "--max-page-kb", "--max-analysis-seconds", "--queue", "--log-format"}
+
+
+@pytest.mark.parametrize("command", sorted(SHARED_OPTIONS))
+def test_each_command_offers_its_own_options_each_with_help(command):
+    import argparse
+
+    from bot.cli import build_parser
+
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    parser = subparsers.choices[command]
+    options = {flag for action in parser._actions for flag in action.option_strings if flag.startswith("--")}
+    assert options & SHARED == SHARED_OPTIONS[command]
+    for action in parser._actions:
+        if not isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+            assert action.help, f"{command} {action.option_strings or action.dest} has no help"
 
 
 def test_fix_diff():

@@ -23,22 +23,27 @@ def proposals(wiki, queue, *filters: str) -> list[dict]:
     return [json.loads(line) for line in run(wiki, queue, "list", "--format", "json", *filters).stdout.splitlines()]
 
 
-def scan(wiki, queue, prefix: str):
-    return run(wiki, queue, "scan", f"-prefixindex:{prefix}", "--auto-approve", "none")
+def scan(wiki, queue, prefix: str, *args: str):
+    return run(wiki, queue, "scan", f"-prefixindex:{prefix}", "--auto-approve", "none", *args)
 
 
 def test_approve_some_reject_others_then_apply(wiki, tmp_path):
     queue = tmp_path / "q.sqlite3"
     wiki.sandbox.edit("Review/page", PAGE)
-    output = scan(wiki, queue, "Review/").stdout
-    assert "queued: proposal 1, 0 change(s) approved, 3 waiting for review" in output
+    scanned = scan(wiki, queue, "Review/", "-v")
+    assert "queued: proposal 1, 0 change(s) approved, 3 waiting for review" in scanned.stdout
+    assert "result=waiting-for-review" in scanned.stderr  # not "unchanged": its changes wait for a person
     (proposal,) = proposals(wiki, queue)
     assert [c["decision"] for c in proposal["changes"]] == ["pending"] * 3
     run(wiki, queue, "approve", "1", "--change", "1", "3", "--reviewer", "alice", "--reason", "checked")
     run(wiki, queue, "reject", "1", "--change", "2", "--reviewer", "bob")
     dry = run(wiki, queue, "apply")
     assert len(wiki.revisions("Review/page")) == 1 and "+第一段 [[A]]" in dry.stdout
-    run(wiki, queue, "apply", "--mode", "live")
+    applied = run(wiki, queue, "apply", "--mode", "live")
+    assert applied.stdout.splitlines()[-2:] == [
+        "1 approved proposal(s): 2 approved change(s) saved",  # not "0 page(s): 0 changed"
+        "edits: 1 saved (0 merged with a concurrent edit), 0 change(s) waiting for review, 0 page(s) excluded, 0 page(s) not saved",
+    ]
     assert wiki.text("Review/page") == '第一段 [[A]]\n\n第二段 [B](../Page/B.md "wikilink")\n\n第三段 [[C]]'
     shown = json.loads(run(wiki, queue, "show", "1", "--format", "json").stdout)
     assert shown["status"] == "applied" and shown["saved_revid"] == wiki.revisions("Review/page")[0]["revid"]

@@ -49,9 +49,13 @@ def bot_revisions(wiki, title: str) -> int:
 def test_cycle_records_then_saves_and_keeps_state(runner, tmp_path):
     wiki, run = runner
     wiki.sandbox.edit("Run/a", BROKEN.format("A"))
+    wiki.sandbox.edit("Run/b", "{{nobots}}" + BROKEN.format("B"))
+    wiki.sandbox.edit("Run/c", "{{bots|deny=LinkBot}}" + BROKEN.format("C"))
+    wiki.sandbox.edit("Run/d", "{{inuse}}" + BROKEN.format("D"))
     code, summary, _ = run()
     assert code == EXIT_OK and summary["mode"] == "dry-run" and summary["pages_read"] == 1 and summary["saved"] == 0
     assert {"pages_read", "proposals", "saved", "skipped", "failed", "duration_s", "stopped"} <= set(summary)
+    assert summary["skipped"] == {"nobots": 1, "bots": 1, "in-use": 1}  # whole words, not "in"
     code, summary, _ = run("--mode", "live")
     # The dry run decided nothing and marked nothing done: the live run reads the page again, approves.
     assert code == EXIT_OK and summary["saved"] == 1 and summary["pages_read"] == 1
