@@ -144,6 +144,7 @@ def test_the_readme_draws_the_tree_as_it_is():
             drawn.add("/".join(stack) if entry.group(2).endswith(".py") else "/".join(stack) + "/")
     modules = {str(path.relative_to(ROOT).with_suffix("")) for path in PACKAGE.rglob("*.py") if path.name not in ("__init__.py", "__main__.py")}
     packages = {str(path.parent.relative_to(ROOT)) for path in PACKAGE.rglob("__init__.py")}
+    packages |= {str(path.relative_to(ROOT)) for path in PACKAGE.rglob("templates") if path.is_dir()}  # package data
     drawn_modules = {path.removesuffix(".py") for path in drawn if path.endswith(".py")}
     drawn_packages = {path.rstrip("/") for path in drawn if path.endswith("/")}
     # A package drawn without its modules (bot/sandbox/, bot/core/sitedata/) stands for them all.

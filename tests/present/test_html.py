@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -73,5 +75,8 @@ def test_report_renders_in_chromium(queue_file, tmp_path):
     )
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+    print(f"screenshot: {screenshot}")
+    if os.environ.get("SCREENSHOT_DIR"):  # the README's picture: SCREENSHOT_DIR=docs/screenshots
+        shutil.copy(screenshot, Path(os.environ["SCREENSHOT_DIR"]) / "report.png")
     dom = subprocess.run([chromium, *flags, "--dump-dom", target.as_uri()], capture_output=True, timeout=120, text=True)
     assert "#1 魁北克 &lt;测试&gt;" in dom.stdout and "proposals waiting for review" in dom.stdout
