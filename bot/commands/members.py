@@ -24,7 +24,7 @@ def cmd_members_extract(args, settings: Settings, streams: Streams, environ) -> 
             return EXIT_INPUT
         profile, pages = settings.profile(), args.page
     else:
-        text, profile, pages = _live_page(args, settings)
+        text, profile, pages = _live_page(args, settings, environ)
     try:
         member_list = extract_member_list(text, profile, args.member_list, tuple(pages))
     except MemberListError as error:
@@ -44,7 +44,7 @@ def cmd_members_extract(args, settings: Settings, streams: Streams, environ) -> 
     return EXIT_OK
 
 
-def _live_page(args, settings: Settings):
+def _live_page(args, settings: Settings, environ):
     from bot.commands.wiki import connect
     from bot.wiki.sources import page_text
 
