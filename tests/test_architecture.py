@@ -6,10 +6,10 @@ of at most ~400 lines, functions of at most ~40, and no public name defined twic
 from __future__ import annotations
 
 import ast
-import re
 import collections
 import contextlib
 import io
+import re
 import shutil
 import subprocess
 import sys

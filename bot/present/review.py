@@ -21,6 +21,7 @@ from bot.errors import InputError
 from bot.present.report import colorize_diff
 from bot.present.review_keys import KEYS_HELP, Command, Key, parse_command
 from bot.present.review_screen import Screen, change_block, footer, header, numbered_lines, screens, styled
+from bot.present.terminal import STYLE, visible
 from bot.queue.proposals import Proposal, Queue
 from bot.queue.states import AWAITING, Decision, Source
 
@@ -63,11 +64,13 @@ class Review:
         self.out.write(styled(text, self.screen.width, self.color))
 
     def page_through(self, text: str) -> None:
+        """Long text: through the pager in a terminal (the page's controls shown, linkbot's colors
+        as escapes, since the pager writes to the terminal itself), else on the output."""
         if self.pager is None:
             self.out.write(text)
         else:
             self.out.flush()
-            self.pager(text)
+            self.pager(visible(text).replace(STYLE, "\x1b"))
 
     def decide(self, index: int, proposal: Proposal, numbers: list[int], decision: Decision, reason: str = "") -> bool:
         """Record a decision (and how to undo it); False, with the reason shown, when the queue refuses it."""

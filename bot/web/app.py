@@ -24,7 +24,7 @@ from bot.present.html import TEMPLATES
 from bot.present.rules import RULE_LABELS
 from bot.present.views import proposal_view, summed_rule_counts
 from bot.queue.proposals import Proposal, Queue
-from bot.queue.states import AWAITING, Source, Status
+from bot.queue.states import AWAITING, OPEN, Source, Status
 
 STATUSES = ("waiting", *(status.value for status in Status), "all")  # waiting: something to decide or to save
 DECISIONS = {"approved": Decision.APPROVED, "rejected": Decision.REJECTED, "pending": Decision.PENDING}
@@ -106,7 +106,7 @@ def _proposal_page(queue: Queue, proposal_id: int):
         if filters["rule"] in ("", change.rule) and filters["decision"] in ("", change.decision)
     ]  # fmt: skip
     return render_template(
-        "app_proposal.html", view=view, changes=changes, filters=filters, open=proposal.status in AWAITING | {Status.REJECTED},
+        "app_proposal.html", view=view, changes=changes, filters=filters, open=proposal.status in OPEN,
         audit=queue.audit(proposal_id), diff=proposal.diff,
     )  # fmt: skip
 
