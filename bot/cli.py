@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_queue_commands(commands, options)
     _add_review_commands(commands, options)
     _add_run_commands(commands, options)
+    _add_account_commands(commands, options)
     _add_other_commands(commands, options)
     return parser
 
@@ -123,6 +124,7 @@ def _add_file_and_scan_commands(commands, options: _OptionGroups) -> None:
     scan.add_argument("--max-edits", type=int, help="wiki pages: stop after this many edits")
     scan.add_argument("--workers", type=int, help="XML dumps: worker processes (default: all cores)")
     scan.add_argument("--auto-approve", help="rules approved without review ('all' or ids); never needs-review changes")
+    _trial_options(scan)
 
 
 def _add_queue_commands(commands, options: _OptionGroups) -> None:
@@ -173,11 +175,35 @@ def _add_run_commands(commands, options: _OptionGroups) -> None:
     run.add_argument("--max-edits", type=int, help="stop saving after this many edits")
     run.add_argument("--acknowledge-talk", action="store_true", help="the talk page was read: saving may resume")
     run.add_argument("--auto-approve", help="rules approved without review ('all', 'none' or ids); never needs-review changes")
+    _trial_options(run)
     template = commands.add_parser(
         "template", parents=[options.base, options.logs],
         help="create or update the review page's {{linkbot change}} template on the wiki (in --mode live)",
     )  # fmt: skip
     template.add_argument("--mode", choices=("dry-run", "live"), help="save (live) or show the diff (default: dry-run)")
+
+
+def _trial_options(parser) -> None:
+    parser.add_argument("--trial", type=_positive_int, metavar="N",
+                        help="a bot-approval trial (live): save at most N edits, then write the trial report")  # fmt: skip
+    parser.add_argument("--trial-report", metavar="DIR",
+                        help="where the trial report goes (RUN.wiki, RUN.md, RUN.html; default: the queue's folder/trials)")  # fmt: skip
+
+
+def _add_account_commands(commands, options: _OptionGroups) -> None:
+    plain = [options.base, options.queue]
+    runs = commands.add_parser("runs", parents=plain, help="recorded runs: list them, or show one (runs show ID)")
+    runs.add_argument("action", nargs="*", metavar="show ID", help="show one run: its settings, edits with diff links, skips")
+    runs.add_argument("--format", choices=("text", "json", "wikitext", "markdown", "html"), default="text",
+                      help="text or JSON lines; for one run also its trial report as wikitext, Markdown or HTML")  # fmt: skip
+    undo = commands.add_parser("undo", parents=[*plain, options.logs],
+                               help="revert the revisions a run saved (where nobody edited since)")  # fmt: skip
+    undo.add_argument("run", metavar="RUN_ID", help="the run to undo (see linkbot runs)")
+    undo.add_argument("--mode", choices=("dry-run", "live"), help="revert (live) or list what would be (default: dry-run)")
+    stats = commands.add_parser("stats", parents=plain, help="edits, changes, decisions and reverts per rule over time")
+    stats.add_argument("--format", choices=("text", "json"), default="text", help="a table, or one JSON object")
+    stats.add_argument("--by", choices=("day", "week"), default="day", help="period of the counts (default: day)")
+    stats.add_argument("--html", metavar="FILE", help="also write a page with plots (inline SVG, no scripts)")
 
 
 def _add_other_commands(commands, options: _OptionGroups) -> None:
@@ -230,7 +256,7 @@ def main(
             args.verbose,
             streams.err,
             settings.log_format,
-            wiki=bool(wiki_args) or args.command in ("run", "apply", "template"),
+            wiki=bool(wiki_args) or args.command in ("run", "apply", "template", "undo"),
             log_file=settings.run.log_file if args.command == "run" else "",
             max_bytes=settings.run.log_max_bytes,
             backups=settings.run.log_backups,
@@ -328,6 +354,10 @@ def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, 
         return wiki.cmd_run(args, settings, streams, environ)
     if args.command == "template":
         return wiki.cmd_template(args, settings, streams, environ)
+    if args.command in ("runs", "undo", "stats"):
+        from bot.commands import accounts
+
+        return accounts.cmd_accounts(args, settings, streams, environ)
     if args.command == "scan" and not args.paths:
         print("linkbot: scan needs files, folders or wiki page arguments (see linkbot scan --help)", file=streams.err)
         return EXIT_USAGE
@@ -341,7 +371,10 @@ _OVERRIDES = ("auto_approve", "site", "rules", "color", "mode", "max_edits", "lo
 
 def _overrides(args) -> dict:
     """The settings the command line gives (a command without an option gives None: the config's)."""
-    return {name: getattr(args, name, None) for name in _OVERRIDES}
+    values = {name: getattr(args, name, None) for name in _OVERRIDES}
+    if getattr(args, "trial", None):  # a trial of N edits is a run that stops after N
+        values["max_edits"] = args.trial
+    return values
 
 
 def _silence_stdout() -> None:

@@ -136,6 +136,9 @@ RUN: dict[str, Check] = {
     "review_page": _text, "review_groups": _review_groups, "review_users": _texts,
     "review_language": _choice("", "en", "zh-hans", "zh-hant"),
 }  # fmt: skip
+BOT: dict[str, Check] = {
+    "edits_per_minute": _number(), "maxlag": _whole(0), "summary_prefix": _text, "task_page": _text,
+}  # fmt: skip
 SUMMARY: dict[str, Check] = {
     "template": _text, "separator": _text, "detail": _text, "labels": _table, "members": _text,
     "item_separator": _text, "part_separator": _text,
@@ -145,7 +148,7 @@ SITE: dict[str, Check] = {
     "namespaces": _table, "interwikis": _table, "wikimedia_interwikis": _flag, "case": _choice("first-letter", "case-sensitive"),
     "variant_paths": _texts,
 }  # fmt: skip
-SECTIONS = (*SCHEMA, "retry", "run", "summary", "sites")
+SECTIONS = (*SCHEMA, "retry", "run", "bot", "summary", "sites")
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -165,6 +168,8 @@ def read_config(path: Path) -> dict[str, Any]:
         values["retry"] = _checked_table(path, "[retry]", RETRY, _section(data, "retry", path))
     if "run" in data:
         values["run"] = _checked_table(path, "[run]", RUN, _section(data, "run", path))
+    if "bot" in data:
+        values["bot"] = _checked_table(path, "[bot]", BOT, _section(data, "bot", path))
     if "summary" in data:
         values["summaries"] = {
             language: _checked_table(path, f"[summary.{language}]", SUMMARY, _as_table(path, f"[summary.{language}]", table))

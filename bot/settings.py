@@ -7,6 +7,8 @@ else. ``load_settings`` is pure apart from reading the one config file it is giv
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +42,21 @@ class RetryPolicy:
     total_seconds: float = 300.0
     initial_wait: float = 1.0
     max_wait: float = 60.0
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """What a bot-approval request asks about, in one place (``[bot]``); shown with every run (linkbot runs show)."""
+
+    edits_per_minute: float = 0.0  # pywikibot's put throttle; 0: pywikibot's own (user-config.py's put_throttle)
+    maxlag: int = 0  # the maxlag of the bot's edits (pywikibot's write_maxlag); 0: pywikibot's own (5)
+    summary_prefix: str = ""  # put before every edit summary, e.g. "[[WP:BOT|Bot]]: "
+    task_page: str = ""  # the bot's task or approval page, linked after every edit summary
+
+    def summary(self, text: str) -> str:
+        """An edit summary with the prefix and the task page's link."""
+        link = f" [[{self.task_page}]]" if self.task_page else ""
+        return f"{self.summary_prefix}{text}{link}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,13 @@ class Settings:
     auto_approve: frozenset[Rule] = frozenset()  # rules approved without a person (never needs-review changes)
     reviewer: str = ""  # the name recorded with decisions ("" = the login user)
     run: RunSettings = RunSettings()
+    bot: BotSettings = BotSettings()
+
+    def digest(self) -> str:
+        """A short fingerprint of every setting in effect: a run records it, so two runs' configurations
+        can be told apart."""
+        plain = json.dumps(dataclasses.asdict(self), sort_keys=True, ensure_ascii=False, default=_plain)
+        return hashlib.sha256(plain.encode("utf-8")).hexdigest()[:12]
 
     @property
     def pywikibot_args(self) -> list[str]:
@@ -153,6 +177,8 @@ def _read_config(path: Path) -> dict[str, Any]:
         values["retry"] = RetryPolicy(**values["retry"])
     if "run" in values:
         values["run"] = RunSettings(**values["run"])
+    if "bot" in values:
+        values["bot"] = BotSettings(**values["bot"])
     return values
 
 
@@ -203,6 +229,11 @@ def _build(values: dict[str, Any]) -> Settings:
         values["in_use_templates"] = frozenset(str(item) for item in values["in_use_templates"])
     known = {f.name for f in dataclasses.fields(Settings)}
     return Settings(**{key: value for key, value in values.items() if key in known})
+
+
+def _plain(value):
+    """JSON for what json does not know: sets in a stable order, anything else as text."""
+    return sorted(str(item) for item in value) if isinstance(value, (set, frozenset)) else str(value)
 
 
 def _non_negative(value, name: str) -> int:

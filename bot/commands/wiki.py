@@ -19,7 +19,7 @@ from bot.commands.common import (
     run_id,
     use_color,
 )
-from bot.errors import LinkbotError
+from bot.errors import InputError, LinkbotError
 from bot.queue.store import default_queue_path
 from bot.settings import Settings
 
@@ -39,6 +39,7 @@ def connect(settings: Settings, args, environ, extra_args: list[str] = (), login
         policy=settings.retry,
         verbose=getattr(args, "verbose", 0) >= 2,
         files_dir=default_queue_path(environ).parent / "pywikibot",
+        load=settings.bot,
     )
 
 
@@ -47,6 +48,10 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     if args.format == "titles":
         print("linkbot: --format titles is for files and dumps; a wiki scan records its proposals", file=streams.err)
         return EXIT_USAGE
+    if args.trial and settings.mode != "live":
+        print("linkbot: a trial saves edits: add --mode live", file=streams.err)
+        return EXIT_USAGE
+    from bot.runs.journal import finish_run, start_run
     from bot.runs.scan import ScanLoop  # (pywikibot is imported only when a wiki is used)
     from bot.runs.stops import RunLimits
     from bot.wiki.sources import read_pages
@@ -55,6 +60,8 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     queue = open_queue(args, settings, environ)
     try:
         context = run_context(session, settings, queue, args)
+        if context.live:
+            start_run(context, "scan", wiki_args, args.trial)
         unreadable: list[tuple[str, str]] = []  # parts of dumps: reported now and in the summary; exit 4
         pages = read_pages(
             session.site, _selected_pages(session, settings, rest, unreadable, streams), settings.retry,
@@ -63,9 +70,12 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
         loop = ScanLoop(context, streams.out, RunLimits(max_edits=settings.max_edits),
                         color=use_color(settings, streams.out, environ), json_output=args.format == "json")  # fmt: skip
         report = loop.run(pages)
+        report.unanalysed[:0] = unreadable
+        if context.live:
+            finish_run(context, report)
+            write_trial_report(args, queue, context.run_id, streams)
     finally:
         queue.db.close()
-    report.unanalysed[:0] = unreadable
     summary_stream = streams.err if args.format == "json" else streams.out
     if not args.no_summary:
         summary_stream.write("\n" + report.render())
@@ -103,6 +113,7 @@ def cmd_apply(args, settings: Settings, streams: Streams, environ) -> int:
     """Save the approved changes. A live apply takes the run lock (``linkbot run``'s): two savers
     working through one queue at once would each find the other's saves and call them stale."""
     from bot.runs.apply import apply_approved
+    from bot.runs.journal import finish_run, start_run
     from bot.runs.lock import RunLock
     from bot.runs.scheduled import lock_path
 
@@ -112,7 +123,11 @@ def cmd_apply(args, settings: Settings, streams: Streams, environ) -> int:
         with lock:
             session, _ = connect(settings, args, environ)
             context = run_context(session, settings, queue, args)
+            if context.live:
+                start_run(context, "apply", ["the queue's approved proposals"])
             report = apply_approved(context, streams.out, use_color(settings, streams.out, environ))
+            if context.live:
+                finish_run(context, report)
     finally:
         queue.db.close()
     streams.out.write("\n" + report.render())
@@ -148,9 +163,13 @@ def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
     """One scheduled run (see bot.runs.scheduled); prints one JSON summary line."""
     from bot.queue.store import queue_path
     from bot.runs.context import RunContext
+    from bot.runs.journal import finish_run, start_run
     from bot.runs.lock import RunLock
     from bot.runs.scheduled import failed_summary, lock_path, scheduled_run, summary_line
 
+    if args.trial and settings.mode != "live":
+        print("linkbot: a trial saves edits: add --mode live", file=streams.err)
+        return EXIT_USAGE
     queue_file = queue_path(getattr(args, "queue", None), environ, settings.queue_path)
     this_run = run_id()
     with RunLock(lock_path(settings, queue_file)):
@@ -163,7 +182,11 @@ def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
             raise
         try:
             context = RunContext(session, settings, queue, this_run, tuple(registries(args, settings)))
+            queue.remember_wiki(session.wiki_id, session.index_url)
+            start_run(context, "run", settings.run.sources, args.trial)
             outcome = scheduled_run(context, args.acknowledge_talk)
+            finish_run(context, outcome.report)
+            write_trial_report(args, queue, this_run, streams)
         finally:
             queue.db.close()
     streams.out.write(summary_line(outcome.summary) + "\n")
@@ -198,3 +221,26 @@ def cmd_template(args, settings: Settings, streams: Streams, environ) -> int:
     else:
         print(f"linkbot: dry run ({language}): nothing saved; --mode live saves it", file=streams.err)
     return EXIT_OK
+
+
+def write_trial_report(args, queue, run: str, streams: Streams) -> None:
+    """After a trial: its report as wikitext (for the approval request), Markdown and HTML."""
+    if not getattr(args, "trial", None):
+        return
+    from bot.inputs.files import write_output
+    from bot.present.runs import TRIAL_FORMATS
+    from bot.queue.runlog import RunLog
+
+    record = RunLog(queue.db).get(run)
+    index_url = queue.wiki_urls().get(record.wiki, "")
+    folder = Path(args.trial_report) if args.trial_report else queue.db.path.parent / "trials"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(str(folder), f"cannot create the trial report's folder: {error.strerror or error}") from None
+    paths = []
+    for suffix, render in TRIAL_FORMATS.items():
+        path = folder / f"{run}.{suffix}"
+        write_output(str(path), render(record, index_url), "the trial report")
+        paths.append(str(path))
+    print(f"linkbot: trial report ({len(record.edits)} edit(s)): {', '.join(paths)}", file=streams.err)

@@ -23,14 +23,14 @@ CHUNK = 50  # changes shown open per page; the rest fold in groups of this size
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 def render_report(proposals: Iterable[Proposal], generated_at: str, wiki_urls: Mapping[str, str] | None = None) -> str:
     proposals = list(proposals)
     views = [proposal_view(proposal, wiki_urls or {}) for proposal in proposals]
-    return _environment().get_template("report.html").render(
+    return environment().get_template("report.html").render(
         views=views, rules=summed_rule_counts(views), total=sum(len(view.changes) for view in views),
         generated_at=generated_at, chunk_size=CHUNK, diffs={proposal.id: proposal.diff for proposal in proposals},
     )  # fmt: skip

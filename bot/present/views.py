@@ -49,7 +49,7 @@ class ChangeView:
 
 
 @dataclass(frozen=True)
-class RuleCount:
+class RuleStats:
     rule: str
     label: str
     total: int
@@ -70,7 +70,7 @@ class ProposalView:
     created_at: str
     links: WikiLinks | None
     changes: tuple[ChangeView, ...]
-    rules: tuple[RuleCount, ...]
+    rules: tuple[RuleStats, ...]
     needs_review_pending: int
 
     @property
@@ -97,7 +97,7 @@ def proposal_view(proposal: Proposal, wiki_urls: Mapping[str, str]) -> ProposalV
     )  # fmt: skip
 
 
-def rule_counts(changes: Iterable[ChangeView]) -> tuple[RuleCount, ...]:
+def rule_counts(changes: Iterable[ChangeView]) -> tuple[RuleStats, ...]:
     """Per rule (in the order first met): how many changes, and how many of each decision."""
     totals: dict[str, Counter] = {}
     labels: dict[str, str] = {}
@@ -105,11 +105,11 @@ def rule_counts(changes: Iterable[ChangeView]) -> tuple[RuleCount, ...]:
         totals.setdefault(change.rule, Counter())[change.decision] += 1
         labels[change.rule] = change.rule_label
     return tuple(
-        RuleCount(rule, labels[rule], sum(counts.values()), counts["approved"], counts["rejected"], counts["pending"])
+        RuleStats(rule, labels[rule], sum(counts.values()), counts["approved"], counts["rejected"], counts["pending"])
         for rule, counts in totals.items()
     )
 
 
-def summed_rule_counts(views: Iterable[ProposalView]) -> tuple[RuleCount, ...]:
+def summed_rule_counts(views: Iterable[ProposalView]) -> tuple[RuleStats, ...]:
     """Per rule over many proposals."""
     return rule_counts(change for view in views for change in view.changes)

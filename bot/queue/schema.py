@@ -119,4 +119,38 @@ MIGRATIONS: tuple[str, ...] = (
         index_url TEXT NOT NULL
     );
     """,
+    # 5: the runs that saved (or undid) edits, for answering for them: a trial's report, an undo, statistics.
+    """
+    CREATE TABLE run (
+        id            TEXT PRIMARY KEY,
+        command       TEXT NOT NULL,
+        wiki          TEXT NOT NULL,
+        mode          TEXT NOT NULL,
+        trial         INTEGER,
+        undoes        TEXT REFERENCES run (id),
+        started_at    TEXT NOT NULL,
+        ended_at      TEXT,
+        config_digest TEXT NOT NULL,
+        sources       TEXT NOT NULL,
+        settings      TEXT NOT NULL,
+        outcome       TEXT
+    );
+    CREATE TABLE run_edit (
+        id        INTEGER PRIMARY KEY,
+        run_id    TEXT NOT NULL REFERENCES run (id),
+        title     TEXT NOT NULL,
+        old_revid INTEGER NOT NULL,
+        new_revid INTEGER NOT NULL,
+        rules     TEXT NOT NULL,
+        changes   INTEGER NOT NULL,
+        summary   TEXT NOT NULL,
+        at        TEXT NOT NULL
+    );
+    CREATE INDEX run_edit_by_run ON run_edit (run_id, id);
+    CREATE TABLE run_skip (
+        run_id TEXT NOT NULL REFERENCES run (id),
+        title  TEXT NOT NULL,
+        why    TEXT NOT NULL
+    );
+    """,
 )

@@ -11,6 +11,7 @@ from bot.errors import CircuitBreakerError, WikiUnavailableError
 from bot.logs import get_logger
 from bot.runs.breaker import Breaker
 from bot.runs.context import RunContext
+from bot.runs.journal import record_edit
 from bot.runs.report import RunReport
 from bot.wiki.save import VERIFY_BATCH, SaveOutcome, SaveStatus, save_page, verify_saved
 from bot.wiki.sources import LivePage
@@ -29,7 +30,8 @@ class Saver:
 
     def summary(self, result: PageResult) -> str:
         """The edit summary of a save of ``result``'s changes, in the wiki's language."""
-        return edit_summary(result.changes, self.context.session.language, self.context.settings.summaries)
+        settings = self.context.settings
+        return settings.bot.summary(edit_summary(result.changes, self.context.session.language, settings.summaries))
 
     def save(self, page: LivePage, accepted: PageResult, recompute: Callable[[LivePage], PageResult]) -> SaveOutcome:
         """Save ``accepted`` onto ``page`` (``recompute`` gives the changes for a newer revision after
@@ -40,6 +42,7 @@ class Saver:
         outcome = save_page(page, accepted, recompute, self.summary, minor=settings.minor, policy=settings.retry)
         self.report.outcomes[outcome.status] += 1
         if outcome.status == SaveStatus.SAVED:
+            record_edit(self.context, outcome)  # at once: a run killed later still answers for this edit
             self.report.edits += 1
             self.report.saved_changes += outcome.changes
             self.unverified.append(outcome)

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import enum
 import functools
@@ -47,6 +48,8 @@ class SaveOutcome:
     new_revision: int = 0
     changes: int = 0
     detail: str = ""
+    rules: tuple[tuple[str, int], ...] = ()  # saved: each rule's changes in the edit
+    summary: str = ""  # saved: the edit summary
 
 
 def save_page(
@@ -73,7 +76,7 @@ def save_page(
             continue
         except PageSaveRelatedError as error:
             return SaveOutcome(SaveStatus.REFUSED, page.title, page.revision_id, detail=_refusal(error))
-        return _saved(page, result)
+        return _saved(page, result, summary)
     return SaveOutcome(SaveStatus.CONFLICT, page.title, page.revision_id, detail=f"still conflicting after {MAX_CONFLICTS} re-reads")
 
 
@@ -94,13 +97,14 @@ def _save_once(page: LivePage, new_text: str, summary: str, minor: bool) -> None
     )
 
 
-def _saved(page: LivePage, result: PageResult) -> SaveOutcome:
+def _saved(page: LivePage, result: PageResult, summary: str) -> SaveOutcome:
     new_revision = page.page.latest_revision_id
     if new_revision == page.revision_id:
         return SaveOutcome(SaveStatus.NOTHING, page.title, page.revision_id, detail="the wiki recorded no change")
     # MediaWiki trims trailing white space from every saved text.
     intended = hashlib.sha1(result.new_text.rstrip().encode("utf-8")).hexdigest()
-    return SaveOutcome(SaveStatus.SAVED, page.title, page.revision_id, new_revision, len(result.changes), intended)
+    rules = tuple(collections.Counter(change.rule.value for change in result.changes).items())
+    return SaveOutcome(SaveStatus.SAVED, page.title, page.revision_id, new_revision, len(result.changes), intended, rules, summary)
 
 
 VERIFY_BATCH = 50

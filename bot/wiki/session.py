@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.core.profile import SiteProfile, profile_from_siteinfo
 from bot.errors import AuthError, ConfigError
-from bot.settings import RetryPolicy
+from bot.settings import BotSettings, RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
 DEFAULT_POLICY = RetryPolicy()
@@ -22,6 +22,8 @@ class WikiSession:
     profile: SiteProfile
     user: str
     language: str
+    edit_delay: float = 0.0  # seconds pywikibot waits between edits (its put throttle)
+    maxlag: int = 0
 
     @property
     def wiki_id(self) -> str:
@@ -76,6 +78,7 @@ def open_session(
     policy: RetryPolicy = DEFAULT_POLICY,
     verbose: bool = False,
     files_dir: Path | None = None,
+    load: BotSettings = BotSettings(),
 ) -> tuple[WikiSession, list[str]]:
     """Connect to the wiki pywikibot is configured for; pywikibot's global arguments
     (``-family:``, ``-lang:``, ``-user:``) are taken from ``args``, the rest is returned.
@@ -86,6 +89,7 @@ def open_session(
     pywikibot = load_pywikibot(verbose, files_dir)
     from pywikibot.exceptions import Error as PywikibotError
 
+    edit_delay, maxlag = _rate_and_load(load)
     try:
         # Creating the site already asks the wiki who we are (handle_args creates it too): retried.
         args = list(args)
@@ -103,7 +107,19 @@ def open_session(
         "reading siteinfo",
     )["query"]
     profile = profile_from_siteinfo(siteinfo).with_hosts(host_aliases)
-    return WikiSession(site, profile, site.username() or "", profile.language), rest
+    return WikiSession(site, profile, site.username() or "", profile.language, edit_delay, maxlag), rest
+
+
+def _rate_and_load(load: BotSettings) -> tuple[float, int]:
+    """Set the rate and load the bot's approval names ([bot]; unset, user-config.py's stay):
+    (seconds between edits, maxlag of edits) in effect."""
+    from pywikibot import config
+
+    if load.edits_per_minute:
+        config.put_throttle = 60.0 / load.edits_per_minute
+    if load.maxlag:
+        config.write_maxlag = load.maxlag  # (pywikibot 11.8 split maxlag into read_ and write_maxlag)
+    return float(config.put_throttle), int(config.write_maxlag or 0)
 
 
 def _login(site, policy: RetryPolicy) -> None:

@@ -62,6 +62,9 @@ SHARED_OPTIONS = {
     "run": {"--config", "--rules", "--max-page-kb", "--max-analysis-seconds", "--queue", "--log-format"},
     "template": {"--config", "--log-format"},
     "members": {"--config", "--site"},
+    "runs": {"--config", "--queue"},
+    "undo": {"--config", "--queue", "--log-format"},
+    "stats": {"--config", "--queue"},
     "sandbox": {"--config"},
 }
 SHARED = {"--config", "--site", "--rules", "--color", "--max-page-kb", "--max-analysis-seconds", "--queue", "--log-format"}

@@ -1,0 +1,114 @@
+"""The runs that saved edits, as the queue keeps them: for a trial's report, an undo, statistics.
+
+A run is recorded when it starts (command, wiki, mode, trial size, the config's digest, its sources
+and the rate and load settings a bot-approval request asks about) and finished with its outcome;
+each revision it saved is a row (page, old and new revision, rules and change counts, edit summary)
+written as soon as the save returns, so a run killed midway still answers for what it did.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.errors import InputError
+from bot.queue.proposals import now
+from bot.queue.store import Database
+
+
+@dataclass(frozen=True)
+class RunEdit:
+    title: str
+    old_revid: int
+    new_revid: int
+    rules: Mapping[str, int]  # rule id -> changes of it in the edit
+    changes: int
+    summary: str
+    at: str
+
+
+@dataclass(frozen=True)
+class RunSkip:
+    title: str
+    why: str
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: str
+    command: str  # scan, apply, run, undo
+    wiki: str
+    mode: str
+    trial: int | None  # at most this many edits, for a bot-approval trial
+    undoes: str | None  # an undo run: the run it undoes
+    started_at: str
+    ended_at: str | None  # None: still running, or killed
+    config_digest: str
+    sources: tuple[str, ...]
+    settings: Mapping[str, object]  # rate and load: edits per minute, maxlag, summary prefix, task page
+    outcome: Mapping[str, object]
+    edits: tuple[RunEdit, ...] = ()
+    skips: tuple[RunSkip, ...] = ()
+
+
+class RunLog:
+    """The runs of one queue file."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    def start(self, run: RunRecord) -> None:
+        with self.db.transaction() as sql:
+            sql.execute(
+                "INSERT INTO run (id, command, wiki, mode, trial, undoes, started_at, config_digest, sources, settings) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run.id, run.command, run.wiki, run.mode, run.trial, run.undoes, run.started_at or now(),
+                 run.config_digest, json.dumps(list(run.sources), ensure_ascii=False), json.dumps(dict(run.settings))),
+            )  # fmt: skip
+
+    def edit(self, run_id: str, edit: RunEdit) -> None:
+        with self.db.transaction() as sql:
+            sql.execute(
+                "INSERT INTO run_edit (run_id, title, old_revid, new_revid, rules, changes, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, edit.title, edit.old_revid, edit.new_revid, json.dumps(dict(edit.rules)), edit.changes,
+                 edit.summary, edit.at or now()),
+            )  # fmt: skip
+
+    def finish(self, run_id: str, outcome: Mapping[str, object], skips: Sequence[RunSkip] = ()) -> None:
+        with self.db.transaction() as sql:
+            sql.execute("UPDATE run SET ended_at = ?, outcome = ? WHERE id = ?", (now(), json.dumps(dict(outcome)), run_id))
+            sql.executemany("INSERT INTO run_skip (run_id, title, why) VALUES (?, ?, ?)",
+                            [(run_id, skip.title, skip.why) for skip in skips])  # fmt: skip
+
+    def get(self, run_id: str) -> RunRecord:
+        rows = self.db.query("SELECT * FROM run WHERE id = ?", (run_id,))
+        if not rows:
+            raise InputError(f"run {run_id}", "no such run in the queue (see linkbot runs)")
+        edits = tuple(_edit(row) for row in self.db.query("SELECT * FROM run_edit WHERE run_id = ? ORDER BY id", (run_id,)))
+        skips = tuple(RunSkip(row["title"], row["why"]) for row in self.db.query("SELECT * FROM run_skip WHERE run_id = ?", (run_id,)))
+        return _record(rows[0], edits, skips)
+
+    def list(self) -> list[RunRecord]:
+        """Every run, newest first, with its edits (no skips)."""
+        edits: dict[str, list[RunEdit]] = {}
+        for row in self.db.query("SELECT * FROM run_edit ORDER BY id"):
+            edits.setdefault(row["run_id"], []).append(_edit(row))
+        rows = self.db.query("SELECT * FROM run ORDER BY started_at DESC, rowid DESC")
+        return [_record(row, tuple(edits.get(row["id"], ())), ()) for row in rows]
+
+    def undo_runs(self, run_id: str) -> list[RunRecord]:
+        """The undo runs of ``run_id``, oldest first."""
+        return [self.get(row["id"]) for row in self.db.query("SELECT id FROM run WHERE undoes = ? ORDER BY started_at", (run_id,))]
+
+
+def _edit(row) -> RunEdit:
+    return RunEdit(row["title"], row["old_revid"], row["new_revid"], json.loads(row["rules"]), row["changes"], row["summary"], row["at"])
+
+
+def _record(row, edits: tuple[RunEdit, ...], skips: tuple[RunSkip, ...]) -> RunRecord:
+    return RunRecord(
+        row["id"], row["command"], row["wiki"], row["mode"], row["trial"], row["undoes"], row["started_at"], row["ended_at"],
+        row["config_digest"], tuple(json.loads(row["sources"])), json.loads(row["settings"]),
+        json.loads(row["outcome"]) if row["outcome"] else {}, edits, skips,
+    )  # fmt: skip

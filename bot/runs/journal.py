@@ -1,0 +1,51 @@
+"""A live run's record in the queue (bot.queue.runlog): written before anything is saved, each saved
+revision as its save returns, the outcome and what was left alone at the end. What a run saved can
+then be shown (linkbot runs), reported for a bot-approval trial, undone and counted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.queue.proposals import now
+from bot.queue.runlog import RunEdit, RunLog, RunRecord, RunSkip
+from bot.runs.context import RunContext
+from bot.runs.report import RunReport
+from bot.wiki.save import SaveOutcome
+
+
+def start_run(context: RunContext, command: str, sources: Sequence[str], trial: int | None = None,
+              undoes: str | None = None) -> None:  # fmt: skip
+    settings, session = context.settings, context.session
+    RunLog(context.queue.db).start(RunRecord(
+        context.run_id, command, session.wiki_id, settings.mode, trial, undoes, now(), None, settings.digest(),
+        tuple(sources), rate_and_load(context), {},
+    ))  # fmt: skip
+
+
+def rate_and_load(context: RunContext) -> dict:
+    """The rate and load a bot-approval request asks about, as this run has them in effect."""
+    bot, session = context.settings.bot, context.session
+    return {
+        "seconds_between_edits": session.edit_delay,
+        "edits_per_minute": round(60.0 / session.edit_delay, 2) if session.edit_delay else None,
+        "maxlag": session.maxlag,
+        "max_edits": context.settings.max_edits or None,
+        "summary_prefix": bot.summary_prefix,
+        "task_page": bot.task_page,
+    }
+
+
+def record_edit(context: RunContext, outcome: SaveOutcome) -> None:
+    RunLog(context.queue.db).edit(context.run_id, RunEdit(
+        outcome.title, outcome.base_revision, outcome.new_revision, dict(outcome.rules), outcome.changes,
+        outcome.summary, now(),
+    ))  # fmt: skip
+
+
+def finish_run(context: RunContext, report: RunReport) -> None:
+    skips = [RunSkip(title, why) for title, why in (*report.excluded, *report.unanalysed, *report.failed)]
+    outcome = {
+        "edits": report.edits, "approved_changes_saved": report.saved_changes, "waiting_for_review": report.held,
+        "merged": len(report.merged), "failed": len(report.failed), "stopped": report.stopped,
+    }  # fmt: skip
+    RunLog(context.queue.db).finish(context.run_id, outcome, skips)

@@ -1,0 +1,73 @@
+"""Undoing the bot's revisions with MediaWiki's own undo (``undo``/``undoafter`` of the edit API).
+
+MediaWiki computes the reverted text itself; linkbot only decides whether a revision may be undone:
+it must still be the page's latest (``page_states``), and the edit is based on it (``baserevid``),
+so a revision someone edited after is never reverted over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.settings import RetryPolicy
+from bot.wiki.retry import describe, with_retries
+
+BATCH = 50  # titles or revision ids per query
+
+
+@dataclass(frozen=True)
+class PageState:
+    title: str
+    latest: int  # the latest revision's id (0: the page is gone)
+    user: str  # who saved it
+    sha1: str
+
+
+def page_states(site, titles: Iterable[str], policy: RetryPolicy) -> dict[str, PageState]:
+    """Each page's latest revision (one query per 50 titles)."""
+    titles = list(dict.fromkeys(titles))
+    states: dict[str, PageState] = {}
+    for start in range(0, len(titles), BATCH):
+        batch = titles[start : start + BATCH]
+        request = site.simple_request(action="query", prop="revisions", titles="|".join(batch), rvprop="ids|user|sha1", formatversion=2)
+        answer = with_retries(request.submit, policy, f"reading {len(batch)} page(s)")
+        for page in answer["query"]["pages"]:
+            revisions = page.get("revisions") or [{}]
+            states[page["title"]] = PageState(page["title"], revisions[0].get("revid", 0), revisions[0].get("user", ""),
+                                              revisions[0].get("sha1", ""))  # fmt: skip
+    return states
+
+
+def revision_sha1s(site, revisions: Iterable[int], policy: RetryPolicy) -> dict[int, str]:
+    """The sha1 of each revision's text."""
+    revisions = sorted(set(revisions))
+    found: dict[int, str] = {}
+    for start in range(0, len(revisions), BATCH):
+        batch = revisions[start : start + BATCH]
+        request = site.simple_request(action="query", prop="revisions", revids="|".join(map(str, batch)), rvprop="ids|sha1", formatversion=2)
+        answer = with_retries(request.submit, policy, f"reading {len(batch)} revision(s)")
+        for page in answer["query"]["pages"]:
+            for revision in page.get("revisions", []):
+                found[revision["revid"]] = revision.get("sha1", "")
+    return found
+
+
+def undo_revision(site, title: str, revision: int, summary: str, policy: RetryPolicy) -> tuple[int, str]:
+    """Undo ``revision`` of ``title``, which must still be its latest: (the new revision, "") or (0, why not)."""
+    import pywikibot
+    from pywikibot.exceptions import EditConflictError, Error
+
+    page = pywikibot.Page(site, title)
+    try:
+        with_retries(
+            lambda: site.editpage(page, summary=summary, undo=revision, baserevid=revision, bot=True, minor=False,
+                                  nocreate=True, watch="nochange"),  # fmt: skip
+            policy,
+            f"undoing revision {revision} of {title}",
+        )
+    except EditConflictError:
+        return 0, "someone edited the page meanwhile: not reverted"
+    except Error as error:
+        return 0, describe(error)
+    return page.latest_revision_id, ""
