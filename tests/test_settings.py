@@ -119,3 +119,17 @@ def test_wiki_selection_becomes_pywikibot_arguments(tmp_path):
     assert settings.pywikibot_args == ["-family:wikipedia", "-lang:zh"]
     assert settings.namespaces == (0, 14)
     assert load_settings(environ={"LINKBOT_CONFIG": str(path), "LINKBOT_CODE": "en"}).pywikibot_args[1] == "-lang:en"
+
+
+def test_bot_approval_settings(tmp_path):
+    from bot.settings import load_settings
+
+    config = tmp_path / "linkbot.toml"
+    config.write_text('[bot]\nedits_per_minute = 6\nmaxlag = 5\nsummary_prefix = "机器人："\ntask_page = "User:LinkBot/任务"\n', encoding="utf-8")
+    settings = load_settings(str(config), {}, {})
+    assert (settings.bot.edits_per_minute, settings.bot.maxlag) == (6.0, 5)
+    assert settings.bot.summary("修复 2 个链接") == "机器人：修复 2 个链接 [[User:LinkBot/任务]]"
+    assert settings.digest() != load_settings(None, {}, {}).digest() and len(settings.digest()) == 12
+    config.write_text("[bot]\nmaxlag = -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[bot\] maxlag"):
+        load_settings(str(config), {}, {})
