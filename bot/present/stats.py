@@ -26,10 +26,10 @@ def stats_text(stats: Stats) -> str:
     for period in stats.periods:
         rules = ", ".join(f"{rule} {count}" for rule, count in sorted(period.changes.items()))
         lines.append(f"{period.period:<10} {period.edits:>6} {period.pages:>6}  {rules}")
-    lines += ["", f"{'rule':<16} {'saved':>6} {'approved':>9} {'rejected':>9} {'rate':>6} {'waiting':>8} {'reverted':>9}"]
+    lines += ["", f"{'rule':<16} {'saved':>6} {'approved':>9} {'rejected':>9} {'approval':>9} {'waiting':>8} {'reverted':>9}"]
     for rule in stats.rules:
         rate = f"{rule.approval_rate:.0%}" if rule.approval_rate is not None else "-"
-        lines.append(f"{rule.rule:<16} {rule.saved:>6} {rule.approved:>9} {rule.rejected:>9} {rate:>6} {rule.waiting:>8} {rule.reverted:>9}")
+        lines.append(f"{rule.rule:<16} {rule.saved:>6} {rule.approved:>9} {rule.rejected:>9} {rate:>9} {rule.waiting:>8} {rule.reverted:>9}")
     return "\n".join(lines) + "\n"
 
 

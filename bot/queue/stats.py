@@ -36,6 +36,11 @@ class RuleTotals:
         decided = self.approved + self.rejected
         return round(self.approved / decided, 3) if decided else None
 
+    @property
+    def rejection_rate(self) -> float | None:
+        decided = self.approved + self.rejected
+        return round(self.rejected / decided, 3) if decided else None
+
 
 @dataclass(frozen=True)
 class Stats:
@@ -52,7 +57,7 @@ class Stats:
     def as_dict(self) -> dict:
         record = asdict(self)
         for rule, counted in zip(record["rules"], self.rules, strict=True):
-            rule["approval_rate"] = counted.approval_rate
+            rule["approval_rate"], rule["rejection_rate"] = counted.approval_rate, counted.rejection_rate
         return record
 
 

@@ -54,7 +54,8 @@ def test_html_page_in_chromium_shows_the_json_numbers(tmp_path):
         shown = dict(re.findall(r'data-key="(\w+)">([^<]*)<', row))
         assert {key: shown[key] for key in ("saved", "approved", "rejected", "waiting", "reverted")} == {
             key: str(rule[key]) for key in ("saved", "approved", "rejected", "waiting", "reverted")}
-        assert shown["approval_rate"] == ("-" if rule["approval_rate"] is None else str(rule["approval_rate"]))
+        for rate in ("approval_rate", "rejection_rate"):
+            assert shown[rate] == ("-" if rule[rate] is None else str(rule[rate]))
     screenshot = tmp_path / "stats.png"
     shot = subprocess.run([chromium, *flags, f"--screenshot={screenshot}", page.as_uri()], capture_output=True, timeout=120)
     assert shot.returncode == 0 and screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

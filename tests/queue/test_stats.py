@@ -47,7 +47,7 @@ def test_counts(tmp_path):
     ]  # fmt: skip
     rules = {rule.rule: rule for rule in stats.rules}
     assert (rules["md-mirror"].approved, rules["md-mirror"].rejected) == (1, 1)  # [A] approved, [C] rejected
-    assert rules["md-url"].approved == 1 and rules["md-url"].approval_rate == 1.0
+    assert rules["md-url"].approved == 1 and rules["md-url"].approval_rate == 1.0 and rules["md-mirror"].rejection_rate == 0.5
     assert stats.reverted_by_others == 2 and rules["md-mirror"].reverted == 1 and rules["md-url"].reverted == 1
     # waiting: 甲's new proposal (its reverted [A], [B]: a person decides again; [C] stays rejected) and 乙's three
     assert stats.waiting == 5 and rules["md-mirror"].waiting == 3

@@ -302,3 +302,16 @@ def test_a_wiki_host_that_does_not_resolve_is_one_line(tmp_path):
         assert line.startswith("linkbot: connecting to the wiki: ") and "wiki.linkbot-test.invalid" in line, line
         if command == ["run"]:
             assert "wiki.linkbot-test.invalid" in json.loads(process.stdout.splitlines()[-1])["error"]
+
+
+def test_trial_run_saves_n_edits_and_writes_its_report(runner, tmp_path):
+    wiki, run = runner
+    for name in ("A", "B", "C"):
+        wiki.sandbox.edit(f"Run/{name}", BROKEN.format(name))
+    code, summary, stderr = run("--mode", "live", "--trial", "2", "--trial-report", str(tmp_path / "trial"))
+    assert code == EXIT_OK and summary["saved"] == 2 and "max-edits" in summary["stopped"]
+    assert sum(bot_revisions(wiki, f"Run/{name}") for name in ("A", "B", "C")) == 2
+    (report,) = (tmp_path / "trial").glob(f"{summary['run']}.wiki")
+    assert report.read_text(encoding="utf-8").count("\n# [[:Run/") == 2 and "trial report (2 edit(s))" in stderr
+    code, _, stderr = run("--trial", "2")  # a trial saves: a dry run cannot be one
+    assert code == 2 and "a trial saves edits: add --mode live" in stderr
