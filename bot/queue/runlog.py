@@ -81,6 +81,9 @@ class RunLog:
             sql.executemany("INSERT INTO run_skip (run_id, title, why) VALUES (?, ?, ?)",
                             [(run_id, skip.title, skip.why) for skip in skips])  # fmt: skip
 
+    def has(self, run_id: str) -> bool:
+        return bool(self.db.query("SELECT 1 FROM run WHERE id = ?", (run_id,)))
+
     def get(self, run_id: str) -> RunRecord:
         rows = self.db.query("SELECT * FROM run WHERE id = ?", (run_id,))
         if not rows:

@@ -36,7 +36,10 @@ def rate_and_load(context: RunContext) -> dict:
 
 
 def record_edit(context: RunContext, outcome: SaveOutcome) -> None:
-    RunLog(context.queue.db).edit(context.run_id, RunEdit(
+    log = RunLog(context.queue.db)
+    if not log.has(context.run_id):  # a save outside a recorded command (a library caller): still answered for
+        start_run(context, "save", ())
+    log.edit(context.run_id, RunEdit(
         outcome.title, outcome.base_revision, outcome.new_revision, dict(outcome.rules), outcome.changes,
         outcome.summary, now(),
     ))  # fmt: skip
