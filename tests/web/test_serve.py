@@ -80,7 +80,7 @@ def proposal_of(path: Path, title: str):
 
 def test_review_in_chromium(server, browser, reviewed_queue, wiki, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(server + "/")
     assert browser.find_element(By.ID, "reviewer").text == "erin"
@@ -88,16 +88,17 @@ def test_review_in_chromium(server, browser, reviewed_queue, wiki, tmp_path):
     browser.find_element(By.ID, "filter-page").send_keys("审阅")  # filter: one page
     Select(browser.find_element(By.ID, "filter-rule")).select_by_value("md-mirror")
     browser.find_element(By.ID, "apply-filters").click()
+    WebDriverWait(browser, 15).until(lambda driver: "page=" in driver.current_url)  # the filtered list has loaded
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.proposal-row")
     assert [row.find_element(By.CSS_SELECTOR, "a.proposal-link").text for row in rows] == ["Web/审阅"]
     rows[0].find_element(By.CSS_SELECTOR, "a.proposal-link").click()
+    WebDriverWait(browser, 15).until(lambda driver: "/proposal/" in driver.current_url)
 
     def button(number: int, css: str):
         return browser.find_element(By.CSS_SELECTOR, f"tr#change-{number} button.{css}")
 
     def flashed(text: str) -> None:
         from selenium.common.exceptions import StaleElementReferenceException
-        from selenium.webdriver.support.ui import WebDriverWait
 
         def shown(driver) -> bool:
             try:
