@@ -139,6 +139,7 @@ RUN: dict[str, Check] = {
 BOT: dict[str, Check] = {
     "edits_per_minute": _number(), "maxlag": _whole(0), "summary_prefix": _text, "task_page": _text,
 }  # fmt: skip
+PROOF: dict[str, Check] = {"mode": _choice("always", "review-only", "off"), "summary_link": _text}
 SUMMARY: dict[str, Check] = {
     "template": _text, "separator": _text, "detail": _text, "labels": _table, "members": _text,
     "item_separator": _text, "part_separator": _text,
@@ -148,7 +149,7 @@ SITE: dict[str, Check] = {
     "namespaces": _table, "interwikis": _table, "wikimedia_interwikis": _flag, "case": _choice("first-letter", "case-sensitive"),
     "variant_paths": _texts,
 }  # fmt: skip
-SECTIONS = (*SCHEMA, "retry", "run", "bot", "summary", "sites")
+SECTIONS = (*SCHEMA, "retry", "run", "bot", "proof", "summary", "sites")
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -170,6 +171,8 @@ def read_config(path: Path) -> dict[str, Any]:
         values["run"] = _checked_table(path, "[run]", RUN, _section(data, "run", path))
     if "bot" in data:
         values["bot"] = _checked_table(path, "[bot]", BOT, _section(data, "bot", path))
+    if "proof" in data:
+        values["proof"] = _checked_table(path, "[proof]", PROOF, _section(data, "proof", path))
     if "summary" in data:
         values["summaries"] = {
             language: _checked_table(path, f"[summary.{language}]", SUMMARY, _as_table(path, f"[summary.{language}]", table))

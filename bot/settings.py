@@ -60,6 +60,14 @@ class BotSettings:
 
 
 @dataclass(frozen=True)
+class ProofSettings:
+    """Proof by the wiki's own parser (``[proof]``, bot.core.proof)."""
+
+    mode: str = "always"  # always | review-only (not for changes a live run auto-approves) | off
+    summary_link: str = ""  # a page explaining proofs, linked from the summary of an edit whose changes are all proven
+
+
+@dataclass(frozen=True)
 class RunSettings:
     """``linkbot run``: what a scheduled run scans, and the limits an operator sets."""
 
@@ -120,6 +128,7 @@ class Settings:
     reviewer: str = ""  # the name recorded with decisions ("" = the login user)
     run: RunSettings = RunSettings()
     bot: BotSettings = BotSettings()
+    proof: ProofSettings = ProofSettings()
 
     def digest(self) -> str:
         """A short fingerprint of every setting in effect: a run records it, so two runs' configurations
@@ -179,6 +188,8 @@ def _read_config(path: Path) -> dict[str, Any]:
         values["run"] = RunSettings(**values["run"])
     if "bot" in values:
         values["bot"] = BotSettings(**values["bot"])
+    if "proof" in values:
+        values["proof"] = ProofSettings(**values["proof"])
     return values
 
 

@@ -7,6 +7,7 @@ into the page text the value was computed from (Python ``str`` indices, i.e. cod
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 import html
@@ -128,6 +129,8 @@ class Change:
     display: Display = Display.KEPT
     note: str = ""
     id: str = field(default="", compare=False)
+    # MediaWiki's word on it (bot.core.proof): "proven", "disagrees: why", "unproven: why", "" = not asked.
+    proof: str = field(default="", compare=False)
 
     def with_id(self, ordinal: int) -> Change:
         """Return a copy with a stable id: same rule, same old and new text, same ordinal => same id.
@@ -138,7 +141,7 @@ class Change:
         digest = hashlib.sha1(
             f"{self.rule.value}\x1f{self.old}\x1f{self.new}\x1f{ordinal}".encode()
         ).hexdigest()[:12]
-        return Change(self.rule, self.start, self.end, self.old, self.new, self.needs_review, self.display, self.note, digest)
+        return dataclasses.replace(self, id=digest)
 
 
 @dataclass(frozen=True)

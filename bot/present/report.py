@@ -45,6 +45,7 @@ def change_record(change: Change) -> dict:
         "needs_review": change.needs_review,
         "display": change.display.value,
         "note": change.note,
+        "proof": change.proof,
     }
 
 

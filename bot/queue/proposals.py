@@ -152,6 +152,11 @@ class Queue:
             _refresh_status(sql, proposal_id)
         return self.get(proposal_id)
 
+    def has_proposal(self, wiki: str, title: str, base_revid: int, base_text: str) -> bool:
+        """Whether this revision of the page (this text) is in the queue already."""
+        return bool(self.db.query("SELECT 1 FROM proposal WHERE wiki = ? AND title = ? AND base_revid = ? AND base_sha1 = ?",
+                                  (wiki, title, base_revid, sha1(base_text))))  # fmt: skip
+
     def remember_wiki(self, wiki: str, index_url: str) -> None:
         """Where the wiki's index.php is: reviews link to the page, its base revision and the diff."""
         with self.db.transaction() as sql:
@@ -226,7 +231,7 @@ class Queue:
 def _queued(row: sqlite3.Row) -> QueuedChange:
     change = Change(
         Rule(row["rule"]), row["start"], row["end"], row["old"], row["new"], bool(row["needs_review"]),
-        Display(row["display"]), row["note"], id=row["change_id"],
+        Display(row["display"]), row["note"], id=row["change_id"], proof=row["proof"],
     )  # fmt: skip
     decision = Decision(row["decision"] or Decision.PENDING)
     if decision == Decision.PENDING:  # never decided, or withdrawn (the trail says by whom)
@@ -243,10 +248,11 @@ def _insert(sql, wiki: str, base_revid: int, base_sha1: str, result: PageResult,
     )
     proposal_id = cursor.lastrowid
     sql.executemany(
-        """INSERT INTO change (proposal_id, number, change_id, rule, start, "end", old, new, needs_review, display, note)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO change (proposal_id, number, change_id, rule, start, "end", old, new, needs_review, display, note, proof)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
-            (proposal_id, number, c.id, c.rule.value, c.start, c.end, c.old, c.new, int(c.needs_review), c.display.value, c.note)
+            (proposal_id, number, c.id, c.rule.value, c.start, c.end, c.old, c.new, int(c.needs_review), c.display.value, c.note,
+             c.proof)
             for number, c in enumerate(result.changes, 1)
         ],
     )

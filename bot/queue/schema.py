@@ -153,4 +153,8 @@ MIGRATIONS: tuple[str, ...] = (
         why    TEXT NOT NULL
     );
     """,
+    # 6: MediaWiki's word on each change (proven, or why its rendering disagrees): bot.core.proof.
+    """
+    ALTER TABLE change ADD COLUMN proof TEXT NOT NULL DEFAULT '';
+    """,
 )

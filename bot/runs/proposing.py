@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.core import select_changes
 from bot.core.model import PageResult
 from bot.runs.context import RunContext
+from bot.runs.proving import with_proof
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Proposed:
 def propose(context: RunContext, revision_id: int, full: PageResult) -> Proposed:
     """Record ``full`` (the analysis of revision ``revision_id``) and say what is approved."""
     queue, auto = context.queue, context.settings.auto_approve
+    if not queue.has_proposal(context.session.wiki_id, full.title, revision_id, full.text):  # proven once per revision
+        full = with_proof(context, revision_id, full)
     recorded = queue.record(context.session.wiki_id, revision_id, full, context.run_id, auto if context.live else frozenset())
     if recorded.id is None:
         return Proposed(full, full, None)

@@ -131,7 +131,7 @@ def test_scan_json_schema(bad_inputs):
     assert set(page) == {"schema", "page", "status", "forms", "mixed_forms", "changes", "skipped", "warnings", "new_text", "diff"}
     assert page["schema"] == 1 and page["status"] == "changed" and page["mixed_forms"] is True
     change = page["changes"][0]
-    assert set(change) == {"id", "rule", "start", "end", "old", "new", "needs_review", "display", "note"}
+    assert set(change) == {"id", "rule", "start", "end", "old", "new", "needs_review", "display", "note", "proof"}
     text = NEW_SEED.read_text(encoding="utf-8")
     assert text[change["start"] : change["end"]] == change["old"]
     assert failed == {"schema": 1, "page": str(bad_inputs / "binary.txt"), "status": "error", "error": failed["error"]}

@@ -278,7 +278,7 @@ def test_version_1_file_is_migrated(tmp_path):
     connection.commit()
     connection.close()
     database = Database(path)
-    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 5
+    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 6
     assert database.query("SELECT count(*) FROM run_state")[0][0] == 0
     database.close()
 

@@ -1,0 +1,125 @@
+"""What readers get from a page, read from MediaWiki's own rendering (``action=parse``).
+
+The wiki adapter asks the wiki to render; this module only reads the answer: the visible text
+(white space folded, scripts and styles left out, blocks parting words), every anchor of the body
+with the title it points at, and the parse's lists (links, categories, interlanguage and interwiki
+links, templates, sections, behaviour switches, references).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+_HIDDEN = frozenset({"script", "style"})
+_BLOCKS = frozenset({"br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "figcaption"})
+_SPACE = re.compile(r"\s+")
+_MARK = re.compile("([\ue000\ue002])(\\d+)[\ue001\ue003]")  # bot.core.proof's markers: open N, close N
+
+
+@dataclass(frozen=True)
+class Rendering:
+    text: str  # what a reader sees, white space folded
+    anchors: tuple[tuple[str, str], ...]  # (href, shown text) of every link in the page body
+    links: frozenset[tuple[int, str]] = frozenset()  # internal links: (namespace, title)
+    categories: frozenset[str] = frozenset()  # category names (underscores for spaces, as the API gives them)
+    langlinks: frozenset[tuple[str, str]] = frozenset()  # interlanguage links: (language, title)
+    iwlinks: frozenset[tuple[str, str]] = frozenset()  # interwiki links shown in the text: (prefix, title)
+    templates: frozenset[str] = frozenset()  # templates and modules the page uses
+    sections: tuple[str, ...] = ()  # section headings, in order
+    switches: frozenset[str] = frozenset()  # page properties set by behaviour switches (__NOTOC__, ...)
+    references: int = 0  # footnotes shown
+    # Anchors inside a change's proof markers (bot.core.proof): (change number, href, shown text).
+    marked_anchors: tuple[tuple[int, str, str], ...] = ()
+
+
+def rendering_from_parse(parse: dict) -> Rendering:
+    """A ``formatversion=2`` parse answer with prop text|links|categories|langlinks|iwlinks|templates|sections|properties."""
+    reader = _Reader()
+    reader.feed(parse.get("text", ""))
+    reader.close()
+    text, anchors = folded("".join(reader.parts)), tuple((href, folded("".join(parts))) for href, parts in reader.anchors)
+    return Rendering(
+        text=text,
+        anchors=anchors,
+        links=frozenset((link["ns"], link["title"]) for link in parse.get("links", [])),
+        categories=frozenset(category["category"] for category in parse.get("categories", [])),
+        langlinks=frozenset((link["lang"], link["title"]) for link in parse.get("langlinks", [])),
+        iwlinks=frozenset((link["prefix"], link["title"]) for link in parse.get("iwlinks", [])),
+        templates=frozenset(template["title"] for template in parse.get("templates", [])),
+        sections=tuple(section.get("line", "") for section in parse.get("sections", [])),
+        switches=frozenset(parse.get("properties", {}) if isinstance(parse.get("properties"), dict) else
+                           (prop.get("name", "") for prop in parse.get("properties", []))),  # fmt: skip
+        references=parse.get("text", "").count('class="reference"'),
+        marked_anchors=tuple((mark, anchors[index][0], anchors[index][1]) for index, mark in reader.anchor_marks.items()),
+    )
+
+
+class _Reader(HTMLParser):
+    """Text and anchors of rendered HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.anchors: list[tuple[str, list[str]]] = []
+        self.open_anchors: list[int] = []
+        self.hidden = 0
+        self.mark: int | None = None  # the proof marker the text is inside
+        self.anchor_marks: dict[int, int] = {}  # anchor index -> the marker it opened inside
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _HIDDEN:
+            self.hidden += 1
+        elif tag == "a":
+            self.anchors.append((dict(attrs).get("href") or "", []))
+            self.open_anchors.append(len(self.anchors) - 1)
+            if self.mark is not None:
+                self.anchor_marks[len(self.anchors) - 1] = self.mark
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag == "a" and self.open_anchors:
+            self.open_anchors.pop()
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if self.hidden:
+            return
+        for match in _MARK.finditer(data):
+            self.mark = int(match.group(2)) if match.group(1) == "\ue000" else None
+        self.parts.append(data)
+        for index in self.open_anchors:
+            self.anchors[index][1].append(data)
+
+
+def folded(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def read_html(html: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    return folded("".join(reader.parts)), tuple((href, folded("".join(parts))) for href, parts in reader.anchors)
+
+
+def href_title(href: str, article_path: str = "/wiki/") -> str:
+    """The page an internal anchor points at (spaces for underscores, no fragment), or "" for others."""
+    parts = urllib.parse.urlsplit(href)
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return ""
+    query = urllib.parse.parse_qs(parts.query)
+    if "title" in query:
+        title = query["title"][0]
+    else:
+        prefix = article_path.split("$1")[0] or "/wiki/"
+        if not parts.path.startswith(prefix):
+            return ""
+        title = urllib.parse.unquote(parts.path[len(prefix) :])
+    return title.replace("_", " ")

@@ -1,0 +1,25 @@
+"""Asking the wiki how it renders a text (``action=parse``, POST, in the page's title's context)."""
+
+from __future__ import annotations
+
+from bot.core.rendering import Rendering, rendering_from_parse
+from bot.settings import RetryPolicy
+from bot.wiki.retry import describe, with_retries
+
+PROPS = "text|links|categories|langlinks|iwlinks|templates|sections|properties"
+
+
+def rendering_of(site, title: str, text: str, policy: RetryPolicy) -> Rendering | str:
+    """The wiki's rendering of ``text`` as the page ``title``; or why it could not render it."""
+    from pywikibot.exceptions import Error
+
+    request = site.simple_request(action="parse", title=title, text=text, contentmodel="wikitext", prop=PROPS,
+                                  disableeditsection=1, disablelimitreport=1, formatversion=2)  # fmt: skip
+    request.use_get = False  # a page's text does not fit in a URL
+    try:
+        answer = with_retries(request.submit, policy, f"rendering {title}")
+    except Error as error:
+        return describe(error)
+    if "parse" not in answer:
+        return f"the wiki gave no rendering ({', '.join(answer) or 'empty answer'})"
+    return rendering_from_parse(answer["parse"])
