@@ -138,7 +138,8 @@ def cmd_show(args, queue: Queue, out, color: bool) -> int:
         change = item.change
         who = f" by {item.decided_by}" if item.decided_by else ""
         flag = " (needs review)" if change.needs_review else ""
-        out.write(f"  [{item.number}] {item.decision}{who}  {change.rule}{flag}: {change.old!r} -> {change.new!r}\n")
+        proof = " [proven by the wiki]" if change.proof == "proven" else ""
+        out.write(f"  [{item.number}] {item.decision}{who}  {change.rule}{flag}{proof}: {change.old!r} -> {change.new!r}\n")
         if change.note:
             out.write(f"        {change.note}\n")
     for decision in queue.audit(proposal.id):

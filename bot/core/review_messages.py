@@ -19,6 +19,7 @@ class ReviewMessages:
     header: str  # {bot}: the bot's account
     heading: str  # {title}, {id}, {revision}
     needs_review: str
+    proven: str  # beside a change MediaWiki's rendering proved
     pending: str  # the status labels the template shows
     approved: str
     rejected: str
@@ -37,6 +38,7 @@ _TABLES: dict[str, dict[str, str]] = {
         ),
         "heading": "[[{title}]] (proposal {id}, revision {revision})",
         "needs_review": "needs review",
+        "proven": "✔ proven by the wiki's parser",
         "pending": "pending",
         "approved": "approved",
         "rejected": "rejected",
@@ -56,6 +58,7 @@ _TABLES: dict[str, dict[str, str]] = {
         ),
         "heading": "[[{title}]]（提案 {id}，修订版本 {revision}）",
         "needs_review": "需人工复核",
+        "proven": "✔ 已由维基解析器验证",
         "pending": "待审核",
         "approved": "已批准",
         "rejected": "已拒绝",

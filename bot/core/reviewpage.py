@@ -43,6 +43,7 @@ def bot_part(proposals: Iterable, bot: str, messages: ReviewMessages | None = No
         for item in pending:
             change = item.change
             review = f" ''{messages.needs_review}''" if change.needs_review else ""
+            review += f" {messages.proven}" if change.proof == "proven" else ""
             lines.append(
                 f"* {{{{{TEMPLATE}|id={proposal.id}.{item.number}|status=pending}}}} "
                 f"<code>{_literal(change.old, excerpt)}</code> → <code>{_literal(change.new, excerpt)}</code> "

@@ -72,6 +72,8 @@ def change_block(proposal: Proposal, item: QueuedChange) -> Text:
     text.append(f"  {change.rule} · {rule_label(change.rule)}", style="cyan")
     if change.needs_review:
         text.append("  ⚠ needs review", style="bold magenta")
+    if change.proof == "proven":
+        text.append("  ✔ proven by the wiki", style="green")
     for sign, changed, style in (("-", change.old, "red"), ("+", change.new, "green")):
         text.append(f"\n  {sign} ", style=style)
         text.append(_flat(context.before), style="dim")

@@ -46,6 +46,7 @@ class ChangeView:
     old: str
     new: str
     after: str
+    proof: str = ""  # "proven", "disagrees: why", "unproven: why", "" (not asked)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def change_view(proposal: Proposal, item: QueuedChange) -> ChangeView:
     context = change_context(proposal.base_text, change.start, change.end)
     return ChangeView(
         item.number, change.id, change.rule.value, rule_label(change.rule), change.needs_review, change.note,
-        str(item.decision), item.decided_by, context.before, change.old, change.new, context.after,
+        str(item.decision), item.decided_by, context.before, change.old, change.new, context.after, change.proof,
     )  # fmt: skip
 
 

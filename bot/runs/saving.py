@@ -31,7 +31,11 @@ class Saver:
     def summary(self, result: PageResult) -> str:
         """The edit summary of a save of ``result``'s changes, in the wiki's language."""
         settings = self.context.settings
-        return settings.bot.summary(edit_summary(result.changes, self.context.session.language, settings.summaries))
+        text = edit_summary(result.changes, self.context.session.language, settings.summaries)
+        link = settings.proof.summary_link
+        if link and result.changes and all(change.proof == "proven" for change in result.changes):
+            text += f" [[{link}|✔ {len(result.changes)}/{len(result.changes)}]]"  # every change proven by the wiki
+        return settings.bot.summary(text)
 
     def save(self, page: LivePage, accepted: PageResult, recompute: Callable[[LivePage], PageResult]) -> SaveOutcome:
         """Save ``accepted`` onto ``page`` (``recompute`` gives the changes for a newer revision after

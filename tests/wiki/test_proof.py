@@ -125,3 +125,21 @@ def test_a_held_change_needs_review_and_says_why():
     held = _marked(change, ChangeProof(DISAGREES, "readers would see 'x y', not 'xy'"))
     assert held.needs_review and held.proof == "disagrees: readers would see 'x y', not 'xy'" and "rendering disagrees" in held.note
     assert _marked(change, ChangeProof("proven")).proof == "proven" and not _marked(change, ChangeProof("proven")).needs_review
+
+
+def test_proven_edit_links_its_proof_and_modes_set_the_cost(wiki, tmp_path):
+    page = '见[甲](../Page/甲.md "wikilink")与[乙](https://zh.wikipedia.org/wiki/乙 "wikilink")。'
+    config = tmp_path / "proof.toml"
+    config.write_text(wiki.config.read_text(encoding="utf-8") + '\n[proof]\nsummary_link = "User:LinkBot/Proof"\n', encoding="utf-8")
+    wiki.sandbox.edit("ProofLive/a", page)
+    result = wiki.linkbot("-page:ProofLive/a", "--mode", "live", "--config", str(config), "--queue", str(tmp_path / "q.sqlite3"))
+    assert result.returncode == EXIT_OK, result.stderr
+    assert wiki.revisions("ProofLive/a")[0]["comment"].endswith("[[User:LinkBot/Proof|✔ 2/2]]")
+
+    for mode, parses in (("off", 0), ("review-only", 0), ("always", 2)):  # review-only: auto_approve = "all" here
+        wiki.sandbox.edit(f"ProofCost/{mode}", page)
+        config.write_text(wiki.config.read_text(encoding="utf-8") + f'\n[proof]\nmode = "{mode}"\n', encoding="utf-8")
+        before = len(wiki.sandbox.api_requests())
+        result = wiki.linkbot(f"-page:ProofCost/{mode}", "--mode", "live", "--config", str(config), "--queue", str(tmp_path / "q.sqlite3"))
+        assert result.returncode == EXIT_OK, result.stderr
+        assert sum("action=parse" in line for line in wiki.sandbox.api_requests()[before:]) == parses, mode
