@@ -3,12 +3,14 @@
 Run:  bash scripts/bootstrap bench && .venv/bin/python benchmarks/bench_live.py [--pages 300]
 
 Creates a throwaway wiki (bot.sandbox.mediawiki), loads N pages (a third carry broken links, the rest
-are clean), then counts the requests in php's server log (one line per request) for:
-  - linkbot scan, dry run             (reads only)
-  - pywikibot replace.py -simulate     (same pages, an equivalent regex; reads only)
-  - linkbot scan --mode live           (reads + one edit per broken page)
-It counts API requests in the wiki's own log (``Sandbox.api_requests``: what each one asked),
-reads per page and writes per edit, and the linkbot process's CPU time per edit.
+are clean) twice (Bench/ and Proof/), then counts the requests in php's server log for:
+  - linkbot scan, dry run, proofs off  (reads only)
+  - linkbot scan, dry run, proofs on   (reads + the wiki's renderings: action=parse)
+  - pywikibot replace.py -simulate      (same pages, an equivalent regex; reads only)
+  - linkbot scan --mode live, proofs off (reads + one edit per broken page)
+  - linkbot scan --mode live, proofs on  (the same on the Proof/ copy, with the renderings)
+It counts API requests in the wiki's own log (``Sandbox.api_requests``: what each one asked): reads
+and parses per page, writes per edit, and the linkbot process's CPU time per edit.
 """
 
 from __future__ import annotations
@@ -69,39 +71,45 @@ def _loaded_wiki(root: Path, pages: int) -> tuple[Sandbox, int]:
     broken = 0
     for n in range(pages):
         title = f"页面{n:04d}"
-        if n % 3 == 0:
-            sandbox.edit(f"Bench/{n:04d}", (BROKEN * 5).format(t=title))
-            broken += 1
-        else:
-            sandbox.edit(f"Bench/{n:04d}", (CLEAN * 5).format(t=title))
+        text = (BROKEN if n % 3 == 0 else CLEAN) * 5
+        broken += n % 3 == 0
+        for prefix in ("Bench", "Proof"):
+            sandbox.edit(f"{prefix}/{n:04d}", text.format(t=title))
     return sandbox, broken
 
 
 def _runs(sandbox: Sandbox, root: Path, broken: int, show_requests: bool) -> list[tuple]:
     """Run the three commands against the wiki; a row of counts and times for each."""
     pywikibot_dir = sandbox.write_pywikibot_config(root / "pywikibot")
-    (root / "linkbot.toml").write_text(CONFIG, encoding="utf-8")
-    # The queue, run state and logs go to the throwaway folder, never the user's own.
-    env = dict(os.environ, PYWIKIBOT_DIR=str(pywikibot_dir), XDG_STATE_HOME=str(root / "state"))
+    for mode in ("off", "always"):
+        (root / f"proof-{mode}.toml").write_text(CONFIG + f'[proof]\nmode = "{mode}"\n', encoding="utf-8")
     python = sys.executable
-    linkbot = [python, "-m", "bot", "scan", "--config", str(root / "linkbot.toml"), "-prefixindex:Bench/", "--no-summary"]
+
+    def linkbot(proof: str, prefix: str = "Bench") -> list[str]:
+        return [python, "-m", "bot", "scan", "--config", str(root / f"proof-{proof}.toml"), f"-prefixindex:{prefix}/", "--no-summary"]
+
     replace = [
         str(Path(python).with_name("pwb")), "replace", "-simulate", "-always", "-summary:benchmark",
         "-prefixindex:Bench/", "-regex", REGEX, "[[\\2\\3|\\1]]",
     ]  # fmt: skip
     rows = []
-    for name, command, edits in (
-        ("linkbot dry run", linkbot, 0),
+    for number, (name, command, edits) in enumerate((
+        ("linkbot dry, proofs off", linkbot("off"), 0),
+        ("linkbot dry, proofs on", linkbot("always"), 0),
         ("replace.py -simulate", replace, 0),
-        ("linkbot live", [*linkbot, "--mode", "live", "--auto-approve", "all"], broken),
-    ):
+        ("linkbot live, proofs off", [*linkbot("off"), "--mode", "live", "--auto-approve", "all"], broken),
+        ("linkbot live, proofs on", [*linkbot("always", "Proof"), "--mode", "live", "--auto-approve", "all"], broken),
+    )):
+        # A queue of each run's own (a revision already queued is not proven again), never the user's.
+        env = dict(os.environ, PYWIKIBOT_DIR=str(pywikibot_dir), XDG_STATE_HOME=str(root / f"state{number}"))
         api_before = len(sandbox.api_requests())
         seconds, cpu, result = run(command, env)
         if result.returncode != 0:
             print(f"{name} failed ({result.returncode}):\n{result.stderr[-2000:]}", file=sys.stderr)
         api = sandbox.api_requests()[api_before:]
         writes = sum("action=edit" in line for line in api)
-        rows.append((name, len(api), len(api) - writes, writes, seconds, cpu, edits))
+        parses = sum("action=parse" in line for line in api)
+        rows.append((name, len(api), len(api) - writes - parses, parses, writes, seconds, cpu, edits))
         if show_requests:
             print(f"{name}:", *_summary(api), sep="\n  ")
     return rows
@@ -109,13 +117,16 @@ def _runs(sandbox: Sandbox, root: Path, broken: int, show_requests: bool) -> lis
 
 def _report(rows: list[tuple], pages: int, broken: int) -> None:
     print(f"{pages} pages, {broken} with broken links (API requests, from the wiki's log)")
-    print(f"{'run':<22} {'requests':>8} {'reads/page':>10} {'writes/edit':>11} {'seconds':>8} {'CPU s':>6} {'CPU s/edit':>10}")
-    dry_cpu = rows[0][5]
-    for name, total, reads, writes, seconds, cpu, edits in rows:
+    print(f"{'run':<26} {'requests':>8} {'reads/page':>10} {'parses/page':>11} {'parses/edit':>11} {'writes/edit':>11} "
+          f"{'seconds':>8} {'CPU s':>6} {'CPU s/edit':>10}")  # fmt: skip
+    dry_cpu = rows[0][6]
+    for name, total, reads, parses, writes, seconds, cpu, edits in rows:
         per_edit = f"{writes / edits:.2f}" if edits else "-"
+        parses_per_edit = f"{parses / edits:.2f}" if edits else "-"
         cpu_per_edit = f"{(cpu - dry_cpu) / edits:.3f}" if edits else "-"
-        print(f"{name:<22} {total:>8} {reads / pages:>10.3f} {per_edit:>11} {seconds:>8.1f} {cpu:>6.1f} {cpu_per_edit:>10}")
-    print("CPU s/edit: the live run's CPU time less the dry run's (same pages read and analysed), per edit")
+        print(f"{name:<26} {total:>8} {reads / pages:>10.3f} {parses / pages:>11.3f} {parses_per_edit:>11} {per_edit:>11} "
+              f"{seconds:>8.1f} {cpu:>6.1f} {cpu_per_edit:>10}")  # fmt: skip
+    print("CPU s/edit: the live run's CPU time less the proofs-off dry run's (same pages read and analysed), per edit")
 
 
 def _summary(logged: list[str]) -> list[str]:
