@@ -24,6 +24,7 @@ from bot.queue.proposals import Proposal
 from bot.queue.states import Status
 from bot.runs.analysis import PageAnalysis
 from bot.runs.context import RunContext
+from bot.runs.proving import with_proof
 from bot.runs.report import RunReport
 from bot.runs.saving import Saver
 from bot.runs.scan import not_analysed
@@ -92,7 +93,8 @@ class Applier:
             not_analysed(page.title, fresh, self.report, None)
             self.out.write(f"stale: proposal {proposal.id} ({proposal.title}): {reason}; no new proposal\n")
             return
-        # No auto-approval: the successor of a stale proposal waits for a person.
+        # No auto-approval: the successor of a stale proposal waits for a person (proven like any other).
+        fresh = with_proof(self.context, page.revision_id, fresh)
         recorded = self.context.queue.record(self.context.session.wiki_id, page.revision_id, fresh, self.context.run_id)
         self.out.write(f"stale: proposal {proposal.id} ({proposal.title}): {reason}; new proposal {recorded.id} queued\n")
         get_logger(proposal=proposal.id, page=proposal.title).info("stale", reason=reason, new_proposal=recorded.id)

@@ -143,3 +143,21 @@ def test_proven_edit_links_its_proof_and_modes_set_the_cost(wiki, tmp_path):
         result = wiki.linkbot(f"-page:ProofCost/{mode}", "--mode", "live", "--config", str(config), "--queue", str(tmp_path / "q.sqlite3"))
         assert result.returncode == EXIT_OK, result.stderr
         assert sum("action=parse" in line for line in wiki.sandbox.api_requests()[before:]) == parses, mode
+
+
+def test_a_page_the_wiki_cannot_render_is_unproven_and_held(wiki, tmp_path):
+    """The wiki refuses to render (here: a title it cannot have): every change says why and needs review."""
+    from bot.core import analyze
+    from bot.queue.proposals import Queue
+    from bot.queue.store import Database
+    from bot.runs.context import RunContext
+    from bot.runs.proving import with_proof
+    from bot.settings import load_settings
+    from bot.wiki.session import open_session
+
+    settings = load_settings(str(wiki.config), environ={}, overrides={})
+    session, _ = open_session([], login=False, host_aliases=settings.host_aliases, policy=settings.retry)
+    result = analyze('[A](../Page/A.md "wikilink")', session.profile, title="Bad[title]")
+    context = RunContext(session, settings, Queue(Database(tmp_path / "queue.sqlite3")))
+    (change,) = with_proof(context, 1, result).changes
+    assert change.proof.startswith("unproven: the wiki could not render the page:") and change.needs_review, change.proof
