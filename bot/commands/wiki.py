@@ -48,8 +48,7 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
     if args.format == "titles":
         print("linkbot: --format titles is for files and dumps; a wiki scan records its proposals", file=streams.err)
         return EXIT_USAGE
-    if args.trial and settings.mode != "live":
-        print("linkbot: a trial saves edits: add --mode live", file=streams.err)
+    if _dry_trial(args, settings, streams):
         return EXIT_USAGE
     from bot.runs.journal import finish_run, start_run
     from bot.runs.scan import ScanLoop  # (pywikibot is imported only when a wiki is used)
@@ -167,8 +166,7 @@ def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
     from bot.runs.lock import RunLock
     from bot.runs.scheduled import failed_summary, lock_path, scheduled_run, summary_line
 
-    if args.trial and settings.mode != "live":
-        print("linkbot: a trial saves edits: add --mode live", file=streams.err)
+    if _dry_trial(args, settings, streams):
         return EXIT_USAGE
     queue_file = queue_path(getattr(args, "queue", None), environ, settings.queue_path)
     this_run = run_id()
@@ -221,6 +219,14 @@ def cmd_template(args, settings: Settings, streams: Streams, environ) -> int:
     else:
         print(f"linkbot: dry run ({language}): nothing saved; --mode live saves it", file=streams.err)
     return EXIT_OK
+
+
+def _dry_trial(args, settings: Settings, streams: Streams) -> bool:
+    """A trial asked for in a dry run (said on standard error): a trial saves edits."""
+    if args.trial and settings.mode != "live":
+        print("linkbot: a trial saves edits: add --mode live", file=streams.err)
+        return True
+    return False
 
 
 def write_trial_report(args, queue, run: str, streams: Streams) -> None:

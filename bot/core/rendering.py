@@ -37,10 +37,8 @@ class Rendering:
 
 def rendering_from_parse(parse: dict) -> Rendering:
     """A ``formatversion=2`` parse answer with prop text|links|categories|langlinks|iwlinks|templates|sections|properties."""
-    reader = _Reader()
-    reader.feed(parse.get("text", ""))
-    reader.close()
-    text, anchors = folded("".join(reader.parts)), tuple((href, folded("".join(parts))) for href, parts in reader.anchors)
+    reader = _read(parse.get("text", ""))
+    text, anchors = reader.text_and_anchors()
     return Rendering(
         text=text,
         anchors=anchors,
@@ -88,6 +86,9 @@ class _Reader(HTMLParser):
         if tag in _BLOCKS:
             self.parts.append(" ")
 
+    def text_and_anchors(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        return folded("".join(self.parts)), tuple((href, folded("".join(parts))) for href, parts in self.anchors)
+
     def handle_data(self, data):
         if self.hidden:
             return
@@ -103,10 +104,14 @@ def folded(text: str) -> str:
 
 
 def read_html(html: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return _read(html).text_and_anchors()
+
+
+def _read(html: str) -> _Reader:
     reader = _Reader()
     reader.feed(html)
     reader.close()
-    return folded("".join(reader.parts)), tuple((href, folded("".join(parts))) for href, parts in reader.anchors)
+    return reader
 
 
 def href_title(href: str, article_path: str = "/wiki/") -> str:

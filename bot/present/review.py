@@ -107,6 +107,7 @@ class _ProposalReview:
         self.review, self.waiting, self.index = review, waiting, index
         self.proposal = review.queue.get(waiting[index])
         self.screen_index = 0
+        self._rendered: tuple[Proposal, list[str]] | None = None  # the changes drawn for this state of the proposal
 
     def run(self) -> int | None:
         """The position of the proposal to go to next, or None when the reviewer quits."""
@@ -205,8 +206,12 @@ class _ProposalReview:
         review.show(footer(pages[self.screen_index], len(self.proposal.changes), len(pages), self.screen_index))
 
     def _blocks(self) -> list[str]:
-        review = self.review
-        return [styled(change_block(self.proposal, item), review.screen.width, review.color) for item in self.proposal.changes]
+        """Each change drawn; drawn again only after a decision changed the proposal."""
+        if self._rendered is None or self._rendered[0] is not self.proposal:
+            review = self.review
+            blocks = [styled(change_block(self.proposal, item), review.screen.width, review.color) for item in self.proposal.changes]
+            self._rendered = (self.proposal, blocks)
+        return self._rendered[1]
 
     def _pages(self) -> list[range]:
         height = self.review.screen.height

@@ -96,10 +96,7 @@ class Queue:
         base_sha1 = sha1(result.text)
         with self.db.transaction() as sql:
             # A revert brings back an old text under a new revision: that is a new proposal.
-            row = sql.execute(
-                "SELECT id FROM proposal WHERE wiki = ? AND title = ? AND base_revid = ? AND base_sha1 = ?",
-                (wiki, result.title, base_revid, base_sha1),
-            ).fetchone()
+            row = sql.execute(_SAME_BASE, (wiki, result.title, base_revid, base_sha1)).fetchone()
             if row is not None:
                 # Seen before (a dry run queued it): a run that auto-approves still approves its
                 # open changes that nobody decided on.
@@ -154,8 +151,7 @@ class Queue:
 
     def has_proposal(self, wiki: str, title: str, base_revid: int, base_text: str) -> bool:
         """Whether this revision of the page (this text) is in the queue already."""
-        return bool(self.db.query("SELECT 1 FROM proposal WHERE wiki = ? AND title = ? AND base_revid = ? AND base_sha1 = ?",
-                                  (wiki, title, base_revid, sha1(base_text))))  # fmt: skip
+        return bool(self.db.query(_SAME_BASE, (wiki, title, base_revid, sha1(base_text))))
 
     def remember_wiki(self, wiki: str, index_url: str) -> None:
         """Where the wiki's index.php is: reviews link to the page, its base revision and the diff."""
@@ -226,6 +222,10 @@ class Queue:
         del fields["updated_at"]
         fields["status"] = Status(fields["status"])
         return Proposal(**fields, changes=tuple(_queued(change) for change in changes))
+
+
+# The proposal of one revision of a page with one text, if the queue has it.
+_SAME_BASE = "SELECT id FROM proposal WHERE wiki = ? AND title = ? AND base_revid = ? AND base_sha1 = ?"
 
 
 def _queued(row: sqlite3.Row) -> QueuedChange:

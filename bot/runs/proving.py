@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from bot.core.model import Change, PageResult
-from bot.core.proof import DISAGREES, PROVEN, UNPROVEN, ChangeProof, marked, prove
+from bot.core.proof import PROVEN, UNPROVEN, ChangeProof, marked, prove
 from bot.runs.context import RunContext
 from bot.wiki.render import rendering_of
 
@@ -51,6 +51,3 @@ def _marked(change: Change, proof: ChangeProof) -> Change:
     held = f"{proof.status}: {proof.why}"
     note = f"{change.note}; rendering {held}" if change.note else f"rendering {held}"
     return dataclasses.replace(change, proof=held, needs_review=True, note=note)
-
-
-__all__ = ["DISAGREES", "PROVEN", "UNPROVEN", "with_proof"]

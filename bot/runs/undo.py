@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from bot.present.runs import diff_link
 from bot.queue.runlog import RunEdit, RunRecord
 from bot.runs.context import RunContext
 from bot.runs.journal import record_edit
-from bot.wiki.save import SaveOutcome, SaveStatus
-from bot.wiki.undo import PageState, page_states, revision_sha1s, undo_revision
+from bot.wiki.save import SaveOutcome, SaveStatus, revision_facts
+from bot.wiki.undo import PageState, page_states, undo_revision
 
 
 @dataclass
@@ -41,7 +42,7 @@ def undo_run(context: RunContext, target: RunRecord, index_url: str, out: TextIO
     site, policy = context.session.site, context.settings.retry
     edits = list({edit.title: edit for edit in target.edits}.values())
     states = page_states(site, [edit.title for edit in edits], policy)
-    before = revision_sha1s(site, [edit.old_revid for edit in edits], policy)
+    before = {revision: sha1 for revision, (sha1, _) in revision_facts(site, [edit.old_revid for edit in edits], policy).items()}
     report = UndoReport()
     for edit in edits:
         state = states.get(edit.title) or PageState(edit.title, 0, "", "")
@@ -51,7 +52,8 @@ def undo_run(context: RunContext, target: RunRecord, index_url: str, out: TextIO
 
 def _one(context: RunContext, target: RunRecord, edit: RunEdit, state: PageState, sha1_before: str, index_url: str,
          report: UndoReport, out: TextIO) -> None:  # fmt: skip
-    diff = f" (the bot's edit: {index_url}?diff={edit.new_revid}&oldid={edit.old_revid})" if index_url else ""
+    link = diff_link(index_url, edit)
+    diff = f" (the bot's edit: {link})" if link else ""
     if not state.latest:
         report.failed.append((edit.title, "the page is gone"))
         out.write(f"failed: {edit.title}: the page is gone\n")

@@ -77,8 +77,8 @@ def _index(queue: Queue):
         "rule": request.args.get("rule", "") if request.args.get("rule", "") in RULE_LABELS else "",
         "page": request.args.get("page", "").strip(),
     }
-    proposals = _matching(queue, filters)
-    views = [proposal_view(p, queue.wiki_urls()) for p in proposals]
+    proposals, wiki_urls = _matching(queue, filters), queue.wiki_urls()
+    views = [proposal_view(p, wiki_urls) for p in proposals]
     return render_template(
         "app_index.html", views=views, rules=summed_rule_counts(views), total=sum(len(v.changes) for v in views),
         filters=filters, statuses=STATUSES, all_rules=list(RULE_LABELS),

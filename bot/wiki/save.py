@@ -20,7 +20,7 @@ import dataclasses
 import enum
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.core.model import PageResult
@@ -118,27 +118,28 @@ def verify_saved(site, outcomes: list[SaveOutcome], policy: RetryPolicy) -> list
     when nobody did, so MediaWiki itself changed the text sent (its pre-save transform: a linkbot
     bug, never accepted silently).
     """
+    saved = revision_facts(site, [outcome.new_revision for outcome in outcomes], policy, "saved revision(s)")
     differing = []
-    for start in range(0, len(outcomes), VERIFY_BATCH):
-        batch = outcomes[start : start + VERIFY_BATCH]
-        request = site.simple_request(
-            action="query",
-            prop="revisions",
-            revids="|".join(str(outcome.new_revision) for outcome in batch),
-            rvprop="ids|sha1",
-            formatversion=2,
-        )
-        answer = with_retries(request.submit, policy, f"checking {len(batch)} saved revision(s)")
-        saved = {
-            revision["revid"]: (revision.get("sha1", ""), revision.get("parentid", 0))
-            for page in answer["query"]["pages"]
-            for revision in page.get("revisions", [])
-        }
-        for outcome in batch:
-            sha1, parent = saved.get(outcome.new_revision, ("", 0))
-            if sha1 != outcome.detail:
-                differing.append(_diagnosed(outcome, parent))
+    for outcome in outcomes:
+        sha1, parent = saved.get(outcome.new_revision, ("", 0))
+        if sha1 != outcome.detail:
+            differing.append(_diagnosed(outcome, parent))
     return differing
+
+
+def revision_facts(site, revisions: Iterable[int], policy: RetryPolicy, what: str = "revision(s)") -> dict[int, tuple[str, int]]:
+    """Each revision's (sha1 of its text, parent revision), VERIFY_BATCH revisions a query."""
+    revisions = list(dict.fromkeys(revisions))
+    facts: dict[int, tuple[str, int]] = {}
+    for start in range(0, len(revisions), VERIFY_BATCH):
+        batch = revisions[start : start + VERIFY_BATCH]
+        request = site.simple_request(action="query", prop="revisions", revids="|".join(map(str, batch)), rvprop="ids|sha1",
+                                      formatversion=2)  # fmt: skip
+        answer = with_retries(request.submit, policy, f"checking {len(batch)} {what}")
+        for page in answer["query"]["pages"]:
+            for revision in page.get("revisions", []):
+                facts[revision["revid"]] = (revision.get("sha1", ""), revision.get("parentid", 0))
+    return facts
 
 
 def _diagnosed(outcome: SaveOutcome, parent: int) -> SaveOutcome:

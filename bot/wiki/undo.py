@@ -1,7 +1,8 @@
 """Undoing the bot's revisions with MediaWiki's own undo (``undo``/``undoafter`` of the edit API).
 
 MediaWiki computes the reverted text itself; linkbot only decides whether a revision may be undone:
-it must still be the page's latest (``page_states``), and the edit is based on it (``baserevid``),
+it must still be the page's latest (``page_states``; the text before it: ``bot.wiki.save.revision_facts``),
+and the edit is based on it (``baserevid``),
 so a revision someone edited after is never reverted over.
 """
 
@@ -37,20 +38,6 @@ def page_states(site, titles: Iterable[str], policy: RetryPolicy) -> dict[str, P
             states[page["title"]] = PageState(page["title"], revisions[0].get("revid", 0), revisions[0].get("user", ""),
                                               revisions[0].get("sha1", ""))  # fmt: skip
     return states
-
-
-def revision_sha1s(site, revisions: Iterable[int], policy: RetryPolicy) -> dict[int, str]:
-    """The sha1 of each revision's text."""
-    revisions = sorted(set(revisions))
-    found: dict[int, str] = {}
-    for start in range(0, len(revisions), BATCH):
-        batch = revisions[start : start + BATCH]
-        request = site.simple_request(action="query", prop="revisions", revids="|".join(map(str, batch)), rvprop="ids|sha1", formatversion=2)
-        answer = with_retries(request.submit, policy, f"reading {len(batch)} revision(s)")
-        for page in answer["query"]["pages"]:
-            for revision in page.get("revisions", []):
-                found[revision["revid"]] = revision.get("sha1", "")
-    return found
 
 
 def undo_revision(site, title: str, revision: int, summary: str, policy: RetryPolicy) -> tuple[int, str]:
