@@ -114,6 +114,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Check]]] = {
         "mode": ("mode", _choice("dry-run", "live")),
         "family": ("family", _text),
         "code": ("code", _text),
+        "id": ("wiki_id", _text),
         "namespaces": ("namespaces", _numbers),
         "host_aliases": ("host_aliases", _texts),
         "in_use_templates": ("in_use_templates", _texts),

@@ -107,6 +107,7 @@ class Settings:
     mode: str = "dry-run"  # dry-run | live
     family: str = ""  # pywikibot family of the wiki ("" = user-config.py's)
     code: str = ""  # pywikibot site code ("" = user-config.py's mylang)
+    wiki_id: str = ""  # how the queue names the wiki ("" = pywikibot's family:code); a sandbox has its own
     host_aliases: tuple[str, ...] = ()
     in_use_templates: frozenset[str] = frozenset(DEFAULT_IN_USE)
     shutoff_page: str = ""

@@ -66,7 +66,7 @@ def test_standard_output_on_a_full_device():
 
 def test_the_queue_on_a_full_disk_keeps_what_it_had(small_disk):
     queue_file = small_disk / "queue.sqlite3"
-    with Database(queue_file) as database:
+    with Database(queue_file, create=True) as database:
         queue = Queue(database)
         first = queue.record("zh", 1, analyze(PAGE, ZH_WIKIPEDIA, title="P1"), "run").id
         second = queue.record("zh", 1, analyze(PAGE + " " + "x" * 20_000, ZH_WIKIPEDIA, title="P2"), "run").id
@@ -95,7 +95,7 @@ def test_the_queue_on_a_full_disk_keeps_what_it_had(small_disk):
 
 def test_a_report_on_a_full_disk_leaves_the_old_one_whole(small_disk, tmp_path):
     queue_file = tmp_path / "queue.sqlite3"
-    with Database(queue_file) as database:
+    with Database(queue_file, create=True) as database:
         Queue(database).record("zh", 1, analyze(PAGE + " " + "字" * 300_000, ZH_WIKIPEDIA, title="P"), "run")
     report = small_disk / "report.html"
     report.write_text("the old report", encoding="utf-8")

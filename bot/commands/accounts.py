@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Streams, open_queue, run_id
+from bot.commands.common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Streams, open_queue, run_id, writer_lock
 from bot.errors import ConfigError
 from bot.queue.proposals import Queue
 from bot.queue.runlog import RunLog
@@ -50,19 +50,15 @@ def cmd_runs(args, queue: Queue, streams: Streams) -> int:
 
 def cmd_undo(args, settings: Settings, queue: Queue, streams: Streams, environ) -> int:
     """Revert a run's edits; a live undo takes the run lock and is recorded as a run of its own."""
-    import contextlib
-
     from bot.commands.wiki import connect
     from bot.runs.context import RunContext
     from bot.runs.journal import finish_run, start_run
-    from bot.runs.lock import RunLock
     from bot.runs.report import RunReport
-    from bot.runs.scheduled import lock_path
     from bot.runs.undo import undo_run
 
     target = RunLog(queue.db).get(args.run)
     live = settings.mode == "live"
-    with RunLock(lock_path(settings, queue.db.path)) if live else contextlib.nullcontext():
+    with writer_lock(settings, queue.db.path, "undo"):
         session, _ = connect(settings, args, environ)
         if session.wiki_id != target.wiki:
             raise ConfigError(f"run {target.id} edited {target.wiki}; pywikibot is set up for {session.wiki_id}")

@@ -8,15 +8,17 @@ Exit codes (also in README.md):
     4   some inputs could not be processed (the others were); an unknown proposal or change
     5   wiki run: some pages were not saved (refused, conflicting, or the wiki stayed down)
     6   wiki run: stopped by the emergency-stop page (``linkbot run``: or a new talk-page message)
-    7   ``linkbot run``: another run holds the lock
+    7   another linkbot process is writing to the wiki with this queue (the run lock)
     130 interrupted
     141 the output pipe was closed early (e.g. ``| head``)
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from bot.settings import Settings
@@ -38,12 +40,29 @@ def use_color(settings: Settings, stream: TextIO, environ: Mapping[str, str]) ->
     return hasattr(stream, "isatty") and stream.isatty() and not environ.get("NO_COLOR")
 
 
-def open_queue(args, settings: Settings, environ):
-    """The review queue: ``--queue`` > ``$LINKBOT_QUEUE`` > ``[queue] path`` > the user's state folder."""
+def open_queue(args, settings: Settings, environ, create: bool = False):
+    """The review queue: ``--queue`` > ``$LINKBOT_QUEUE`` > ``[queue] path`` > the user's state folder.
+    Only commands that record proposals create it; the others refuse a path where none exists."""
     from bot.queue.proposals import Queue
-    from bot.queue.store import Database, queue_path
+    from bot.queue.store import Database
 
-    return Queue(Database(queue_path(getattr(args, "queue", None), environ, settings.queue_path)))
+    return Queue(Database(queue_file(args, settings, environ), create=create))
+
+
+def queue_file(args, settings: Settings, environ) -> Path:
+    from bot.queue.store import queue_path
+
+    return queue_path(getattr(args, "queue", None), environ, settings.queue_path)
+
+
+def writer_lock(settings: Settings, queue: Path, command: str):
+    """The run lock of a command that writes to the wiki: one writer per queue at a time (exit 7 for
+    the second); nothing to take in a dry run."""
+    if settings.mode != "live":
+        return contextlib.nullcontext()
+    from bot.runs.lock import RunLock, lock_path
+
+    return RunLock(lock_path(settings, queue), command)
 
 
 def run_id() -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import itertools
 import signal
 import sys
+import time
 from pathlib import Path
 
 from bot.commands.common import (
@@ -14,10 +15,12 @@ from bot.commands.common import (
     EXIT_USAGE,
     Streams,
     open_queue,
+    queue_file,
     registries,
     run_exit_code,
     run_id,
     use_color,
+    writer_lock,
 )
 from bot.errors import InputError, LinkbotError
 from bot.queue.store import default_queue_path
@@ -40,11 +43,12 @@ def connect(settings: Settings, args, environ, extra_args: list[str] = (), login
         verbose=getattr(args, "verbose", 0) >= 2,
         files_dir=default_queue_path(environ).parent / "pywikibot",
         load=settings.bot,
+        wiki_id=settings.wiki_id,
     )
 
 
 def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
-    """Pages of a live wiki: dry run by default, saves with --mode live."""
+    """Pages of a live wiki: dry run by default, saves with --mode live (under the run lock)."""
     if args.format == "titles":
         print("linkbot: --format titles is for files and dumps; a wiki scan records its proposals", file=streams.err)
         return EXIT_USAGE
@@ -52,29 +56,28 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
         return EXIT_USAGE
     from bot.runs.journal import finish_run, start_run
     from bot.runs.scan import ScanLoop  # (pywikibot is imported only when a wiki is used)
-    from bot.runs.stops import RunLimits
     from bot.wiki.sources import read_pages
 
-    session, rest = connect(settings, args, environ, wiki_args)
-    queue = open_queue(args, settings, environ)
-    try:
-        context = run_context(session, settings, queue, args)
-        if context.live:
-            start_run(context, "scan", wiki_args, args.trial)
-        unreadable: list[tuple[str, str]] = []  # parts of dumps: reported now and in the summary; exit 4
-        pages = read_pages(
-            session.site, _selected_pages(session, settings, rest, unreadable, streams), settings.retry,
-            namespaces=settings.namespaces, shutoff=context.reading(),
-        )  # fmt: skip
-        loop = ScanLoop(context, streams.out, RunLimits(max_edits=settings.max_edits),
-                        color=use_color(settings, streams.out, environ), json_output=args.format == "json")  # fmt: skip
-        report = loop.run(pages)
-        report.unanalysed[:0] = unreadable
-        if context.live:
-            finish_run(context, report)
-            write_trial_report(args, queue, context.run_id, streams)
-    finally:
-        queue.db.close()
+    with writer_lock(settings, queue_file(args, settings, environ), "scan"):
+        session, rest = connect(settings, args, environ, wiki_args)
+        queue = open_queue(args, settings, environ, create=True)
+        try:
+            context = run_context(session, settings, queue, args)
+            if context.live:
+                start_run(context, "scan", wiki_args, args.trial)
+            unreadable: list[tuple[str, str]] = []  # parts of dumps: reported now and in the summary; exit 4
+            pages = read_pages(
+                session.site, _selected_pages(session, settings, rest, unreadable, streams), settings.retry,
+                namespaces=settings.namespaces, shutoff=context.reading(),
+            )  # fmt: skip
+            loop = ScanLoop(context, streams.out, color=use_color(settings, streams.out, environ), json_output=args.format == "json")
+            report = loop.run(pages)
+            report.unanalysed[:0] = unreadable
+            if context.live:
+                finish_run(context, report)
+                write_trial_report(args, queue, context.run_id, streams)
+        finally:
+            queue.db.close()
     summary_stream = streams.err if args.format == "json" else streams.out
     if not args.no_summary:
         summary_stream.write("\n" + report.render())
@@ -101,25 +104,26 @@ def _selected_pages(session, settings: Settings, source_args: list[str], unreada
     return itertools.chain.from_iterable(sources)
 
 
-def run_context(session, settings: Settings, queue, args):
+def run_context(session, settings: Settings, queue, args, max_minutes: float = 0.0):
+    """What a wiki command works with; its one budget starts now (``--max-edits``/``--trial``, and for
+    ``linkbot run`` ``[run] max_minutes``)."""
     from bot.runs.context import RunContext
+    from bot.runs.stops import Budget, RunLimits
 
     queue.remember_wiki(session.wiki_id, session.index_url)
-    return RunContext(session, settings, queue, run_id(), tuple(registries(args, settings)))
+    budget = Budget(RunLimits.starting(time.monotonic(), settings.max_edits, max_minutes))
+    return RunContext(session, settings, queue, run_id(), tuple(registries(args, settings)), budget=budget)
 
 
 def cmd_apply(args, settings: Settings, streams: Streams, environ) -> int:
-    """Save the approved changes. A live apply takes the run lock (``linkbot run``'s): two savers
-    working through one queue at once would each find the other's saves and call them stale."""
+    """Save the approved changes. A live apply takes the run lock: two savers working through one
+    queue at once would each find the other's saves and call them stale."""
     from bot.runs.apply import apply_approved
     from bot.runs.journal import finish_run, start_run
-    from bot.runs.lock import RunLock
-    from bot.runs.scheduled import lock_path
 
     queue = open_queue(args, settings, environ)
     try:
-        lock = RunLock(lock_path(settings, queue.db.path)) if settings.mode == "live" else contextlib.nullcontext()
-        with lock:
+        with writer_lock(settings, queue.db.path, "apply"):
             session, _ = connect(settings, args, environ)
             context = run_context(session, settings, queue, args)
             if context.live:
@@ -159,28 +163,25 @@ def cmd_sandbox(args, settings: Settings, streams: Streams, environ) -> int:
 
 
 def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
-    """One scheduled run (see bot.runs.scheduled); prints one JSON summary line."""
-    from bot.queue.store import queue_path
-    from bot.runs.context import RunContext
+    """One scheduled run (see bot.runs.scheduled); prints one JSON summary line. The only command
+    whose configuration may say live (``[wiki] mode``): the others need ``--mode live``."""
     from bot.runs.journal import finish_run, start_run
-    from bot.runs.lock import RunLock
-    from bot.runs.scheduled import failed_summary, lock_path, scheduled_run, summary_line
+    from bot.runs.lock import RunLock, lock_path
+    from bot.runs.scheduled import failed_summary, scheduled_run, summary_line
 
     if _dry_trial(args, settings, streams):
         return EXIT_USAGE
-    queue_file = queue_path(getattr(args, "queue", None), environ, settings.queue_path)
     this_run = run_id()
-    with RunLock(lock_path(settings, queue_file)):
+    with RunLock(lock_path(settings, queue_file(args, settings, environ)), "run"):
         try:
             session, _ = connect(settings, args, environ)
-            queue = open_queue(args, settings, environ)
+            queue = open_queue(args, settings, environ, create=True)
         except LinkbotError as error:
             # cron's log still gets its one summary line (then the error's own line, and its exit code).
             streams.out.write(summary_line(failed_summary(settings.mode, this_run, error)) + "\n")
             raise
         try:
-            context = RunContext(session, settings, queue, this_run, tuple(registries(args, settings)))
-            queue.remember_wiki(session.wiki_id, session.index_url)
+            context = dataclasses.replace(run_context(session, settings, queue, args, settings.run.max_minutes), run_id=this_run)
             start_run(context, "run", settings.run.sources, args.trial)
             outcome = scheduled_run(context, args.acknowledge_talk)
             finish_run(context, outcome.report)
@@ -202,11 +203,12 @@ def cmd_template(args, settings: Settings, streams: Streams, environ) -> int:
     from bot.present.report import colorize_diff
     from bot.wiki.reviewpage import publish_template
 
-    session, _ = connect(settings, args, environ)
-    language = review_language(session.language, settings.run.review_language)
-    skeleton = (TEMPLATES / "linkbot-change.wikitext").read_text(encoding="utf-8")
     live = settings.mode == "live"
-    current, new_text, revision, why = publish_template(session.site, skeleton, review_messages(language), settings.retry, live)
+    with writer_lock(settings, queue_file(args, settings, environ), "template"):
+        session, _ = connect(settings, args, environ)
+        language = review_language(session.language, settings.run.review_language)
+        skeleton = (TEMPLATES / "linkbot-change.wikitext").read_text(encoding="utf-8")
+        current, new_text, revision, why = publish_template(session.site, skeleton, review_messages(language), settings.retry, live)
     diff = difflib.unified_diff(current.splitlines(True), new_text.splitlines(True), "a/" + TEMPLATE_TITLE, "b/" + TEMPLATE_TITLE)
     streams.out.write(colorize_diff("".join(diff), use_color(settings, streams.out, environ)))
     if revision:

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 
 from bot.present.views import proposal_view, summed_rule_counts
-from bot.queue.proposals import Proposal
+from bot.queue.records import Proposal
 
 TEMPLATES = Path(__file__).with_name("templates")
 CHUNK = 50  # changes shown open per page; the rest fold in groups of this size

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.present.report import change_record
-from bot.queue.proposals import Proposal
+from bot.queue.records import Proposal
 
 
 def proposal_line(proposal: Proposal) -> str:

@@ -22,7 +22,8 @@ from bot.present.report import colorize_diff
 from bot.present.review_keys import KEYS_HELP, Command, Key, parse_command
 from bot.present.review_screen import Screen, change_block, footer, header, numbered_lines, screens, styled
 from bot.present.terminal import STYLE, visible
-from bot.queue.proposals import Proposal, Queue
+from bot.queue.proposals import Queue
+from bot.queue.records import Proposal
 from bot.queue.states import AWAITING, Decision, Source
 
 __all__ = ["KEYS_HELP", "Review", "Screen"]

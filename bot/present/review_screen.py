@@ -19,7 +19,7 @@ from bot.core.model import Decision
 from bot.present.context import change_context
 from bot.present.rules import rule_label
 from bot.present.terminal import STYLE, visible
-from bot.queue.proposals import Proposal, QueuedChange
+from bot.queue.records import Proposal, QueuedChange
 
 DECISION_STYLES = {Decision.APPROVED: "bold green", Decision.REJECTED: "bold red", Decision.PENDING: "yellow"}
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.core.model import Decision
 from bot.present.context import change_context
 from bot.present.rules import rule_label
-from bot.queue.proposals import Proposal, QueuedChange
+from bot.queue.records import Proposal, QueuedChange
 
 
 @dataclass(frozen=True)

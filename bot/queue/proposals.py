@@ -15,54 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.core.model import Change, Display, PageResult, Rule
+from bot.core.model import PageResult, Rule
 from bot.errors import InputError
-from bot.queue.states import OPEN, Decision, Source, Status
+from bot.queue.records import (
+    AuditEntry,
+    DecisionMark,
+    Proposal,
+    proposals_of,
+)
+from bot.queue.states import AWAITING, OPEN, Decision, Source, Status
 from bot.queue.store import Database
-
-
-@dataclass(frozen=True)
-class QueuedChange:
-    number: int
-    change: Change
-    decision: Decision
-    decided_by: str = ""
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class Proposal:
-    id: int
-    wiki: str
-    title: str
-    base_revid: int
-    base_sha1: str
-    base_text: str
-    diff: str
-    status: Status
-    created_at: str
-    run_id: str
-    saved_revid: int | None
-    error: str | None
-    changes: tuple[QueuedChange, ...]
-
-    def approved(self) -> tuple[QueuedChange, ...]:
-        return tuple(item for item in self.changes if item.decision == Decision.APPROVED)
-
-    def undecided(self) -> bool:
-        return any(item.decision == Decision.PENDING for item in self.changes)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One decision as the append-only audit trail holds it."""
-
-    number: int
-    decision: Decision
-    who: str
-    at: str
-    reason: str
-    source: Source
 
 
 @dataclass(frozen=True)
@@ -135,7 +97,7 @@ class Queue:
         with self.db.transaction() as sql:
             status = _status(sql, proposal_id)
             if status not in OPEN:
-                raise InputError(f"proposal {proposal_id}", f"is {status}; decisions are for open proposals")
+                raise InputError(f"proposal {proposal_id}", _closed(sql, proposal_id, status))
             known = {r["number"] for r in sql.execute("SELECT number FROM change WHERE proposal_id = ?", (proposal_id,))}
             chosen = sorted(known) if numbers is None else list(numbers)
             unknown = [number for number in chosen if number not in known]
@@ -148,6 +110,26 @@ class Queue:
             )
             _refresh_status(sql, proposal_id)
         return self.get(proposal_id)
+
+    def decision_mark(self, proposal_id: int) -> DecisionMark:
+        """Where the proposal's decisions stand: its status and its latest decision's id. The trail is
+        append-only, so an equal mark means no decision was made, withdrawn or changed since."""
+        row = self.db.query(
+            "SELECT status, (SELECT coalesce(max(id), 0) FROM decision WHERE proposal_id = proposal.id) AS last "
+            "FROM proposal WHERE id = ?", (proposal_id,),
+        )  # fmt: skip
+        if not row:
+            raise InputError(f"proposal {proposal_id}", "no such proposal in the queue")
+        return DecisionMark(Status(row[0]["status"]), row[0]["last"])
+
+    def waiting(self, wiki: str) -> int:
+        """Changes of the wiki's open proposals that wait for a decision: the queue's count, not a run's."""
+        rows = self.db.query(
+            f"""SELECT count(*) FROM change c JOIN proposal p ON p.id = c.proposal_id
+                WHERE p.wiki = ? AND p.status IN ({_marks(AWAITING)}) AND c.decision = ?""",
+            (wiki, *AWAITING, Decision.PENDING),
+        )  # fmt: skip
+        return rows[0][0]
 
     def has_proposal(self, wiki: str, title: str, base_revid: int, base_text: str) -> bool:
         """Whether this revision of the page (this text) is in the queue already."""
@@ -189,7 +171,8 @@ class Queue:
             clauses.append("id IN (SELECT proposal_id FROM change WHERE rule = ?)")
             parameters.append(rule)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return [self._proposal(row) for row in self.db.query(f"SELECT * FROM proposal {where} ORDER BY id", parameters)]
+        rows = self.db.query(f"SELECT * FROM proposal {where} ORDER BY id", parameters)
+        return [proposal for start in range(0, len(rows), 500) for proposal in proposals_of(self.db, rows[start : start + 500])]
 
     def audit(self, proposal_id: int) -> list[AuditEntry]:
         rows = self.db.query(
@@ -209,34 +192,11 @@ class Queue:
             )
 
     def _proposal(self, row: sqlite3.Row) -> Proposal:
-        changes = self.db.query(
-            """
-            SELECT c.*, d.decision, d.who, d.reason FROM change c
-            LEFT JOIN decision d ON d.id = (
-                SELECT id FROM decision WHERE proposal_id = c.proposal_id AND number = c.number ORDER BY id DESC LIMIT 1)
-            WHERE c.proposal_id = ? ORDER BY c.number
-            """,
-            (row["id"],),
-        )
-        fields = dict(row)
-        del fields["updated_at"]
-        fields["status"] = Status(fields["status"])
-        return Proposal(**fields, changes=tuple(_queued(change) for change in changes))
+        return proposals_of(self.db, [row])[0]
 
 
 # The proposal of one revision of a page with one text, if the queue has it.
 _SAME_BASE = "SELECT id FROM proposal WHERE wiki = ? AND title = ? AND base_revid = ? AND base_sha1 = ?"
-
-
-def _queued(row: sqlite3.Row) -> QueuedChange:
-    change = Change(
-        Rule(row["rule"]), row["start"], row["end"], row["old"], row["new"], bool(row["needs_review"]),
-        Display(row["display"]), row["note"], id=row["change_id"], proof=row["proof"],
-    )  # fmt: skip
-    decision = Decision(row["decision"] or Decision.PENDING)
-    if decision == Decision.PENDING:  # never decided, or withdrawn (the trail says by whom)
-        return QueuedChange(row["number"], change, decision)
-    return QueuedChange(row["number"], change, decision, row["who"] or "", row["reason"] or "")
 
 
 def _insert(sql, wiki: str, base_revid: int, base_sha1: str, result: PageResult, run_id: str) -> int:
@@ -345,6 +305,18 @@ def _marks(values) -> str:
     return ",".join("?" * len(values))
 
 
+def _closed(sql, proposal_id: int, status: Status) -> str:
+    """Why a closed proposal takes no decision, and where its page's open proposal is."""
+    row = sql.execute("SELECT wiki, title, saved_revid FROM proposal WHERE id = ?", (proposal_id,)).fetchone()
+    saved = f" (saved as revision {row['saved_revid']})" if status == Status.APPLIED and row["saved_revid"] else ""
+    successor = sql.execute(
+        f"SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status IN ({_marks(OPEN)}) ORDER BY id DESC LIMIT 1",
+        (row["wiki"], row["title"], *OPEN),
+    ).fetchone()
+    where = f"; the page's open proposal is {successor['id']}" if successor else ""
+    return f"is {status}{saved}; decisions are for open proposals{where}"
+
+
 def _set_status(sql, proposal_id: int, status: Status) -> None:
     sql.execute("UPDATE proposal SET status = ?, updated_at = ? WHERE id = ?", (status, now(), proposal_id))
 
@@ -352,12 +324,7 @@ def _set_status(sql, proposal_id: int, status: Status) -> None:
 def _refresh_status(sql, proposal_id: int) -> None:
     """pending while nothing is approved and something is undecided; approved once anything is; rejected when all are."""
     row = sql.execute(
-        """SELECT count(*) AS total,
-                  sum(latest = ?) AS approved,
-                  sum(latest = ?) AS rejected
-           FROM (SELECT (SELECT decision FROM decision d WHERE d.proposal_id = c.proposal_id AND d.number = c.number
-                         ORDER BY d.id DESC LIMIT 1) AS latest
-                 FROM change c WHERE c.proposal_id = ?)""",
+        "SELECT count(*) AS total, sum(decision = ?) AS approved, sum(decision = ?) AS rejected FROM change WHERE proposal_id = ?",
         (Decision.APPROVED, Decision.REJECTED, proposal_id),
     ).fetchone()
     approved, rejected = row["approved"] or 0, row["rejected"] or 0

@@ -26,6 +26,10 @@ class RunEdit:
     changes: int
     summary: str
     at: str
+    kind: str = "page"  # page, or review-page (the bot's review page: listed apart from the task's edits)
+    proposal_id: int | None = None  # the proposal whose approved changes the edit saved
+    numbers: tuple[int, ...] = ()  # which of its changes
+    decided_upto: int | None = None  # the proposal's last decision (its id) when the edit was saved
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,11 @@ class RunLog:
     def edit(self, run_id: str, edit: RunEdit) -> None:
         with self.db.transaction() as sql:
             sql.execute(
-                "INSERT INTO run_edit (run_id, title, old_revid, new_revid, rules, changes, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO run_edit (run_id, title, old_revid, new_revid, rules, changes, summary, at, kind, proposal_id, "
+                "numbers, decided_upto) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, edit.title, edit.old_revid, edit.new_revid, json.dumps(dict(edit.rules)), edit.changes,
-                 edit.summary, edit.at or now()),
+                 edit.summary, edit.at or now(), edit.kind, edit.proposal_id, ",".join(map(str, edit.numbers)),
+                 edit.decided_upto),
             )  # fmt: skip
 
     def finish(self, run_id: str, outcome: Mapping[str, object], skips: Sequence[RunSkip] = ()) -> None:
@@ -106,7 +112,9 @@ class RunLog:
 
 
 def _edit(row) -> RunEdit:
-    return RunEdit(row["title"], row["old_revid"], row["new_revid"], json.loads(row["rules"]), row["changes"], row["summary"], row["at"])
+    numbers = tuple(int(number) for number in row["numbers"].split(",") if number)
+    return RunEdit(row["title"], row["old_revid"], row["new_revid"], json.loads(row["rules"]), row["changes"], row["summary"],
+                   row["at"], row["kind"], row["proposal_id"], numbers, row["decided_upto"])  # fmt: skip
 
 
 def _record(row, edits: tuple[RunEdit, ...], skips: tuple[RunSkip, ...]) -> RunRecord:

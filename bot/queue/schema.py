@@ -157,4 +157,25 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE change ADD COLUMN proof TEXT NOT NULL DEFAULT '';
     """,
+    # 7: many hands at once. Each change carries its current decision (kept by a trigger from the
+    # append-only trail, in the same transaction), so lists count decisions without reading the trail;
+    # each saved edit records which changes of which proposal it saved and the proposal's last decision
+    # when it was saved (what was approved at that moment), and its kind (a page, or the review page);
+    # indexes for lists filtered by wiki, status and rule.
+    """
+    ALTER TABLE change ADD COLUMN decision TEXT NOT NULL DEFAULT 'pending';
+    UPDATE change SET decision = coalesce((
+        SELECT d.decision FROM decision d WHERE d.proposal_id = change.proposal_id AND d.number = change.number
+        ORDER BY d.id DESC LIMIT 1), 'pending');
+    CREATE TRIGGER decision_current AFTER INSERT ON decision
+    BEGIN UPDATE change SET decision = NEW.decision WHERE proposal_id = NEW.proposal_id AND number = NEW.number; END;
+    CREATE INDEX change_by_rule ON change (rule, proposal_id);
+    CREATE INDEX change_counts ON change (proposal_id, rule, decision);
+    CREATE INDEX proposal_by_wiki_status ON proposal (wiki, status, id);
+
+    ALTER TABLE run_edit ADD COLUMN kind TEXT NOT NULL DEFAULT 'page' CHECK (kind IN ('page', 'review-page'));
+    ALTER TABLE run_edit ADD COLUMN proposal_id INTEGER;
+    ALTER TABLE run_edit ADD COLUMN numbers TEXT NOT NULL DEFAULT '';
+    ALTER TABLE run_edit ADD COLUMN decided_upto INTEGER;
+    """,
 )

@@ -2,11 +2,20 @@
 
 - Location: ``--queue PATH`` > ``$LINKBOT_QUEUE`` > ``[queue] path`` in the config > the user's
   state folder (``$XDG_STATE_HOME/linkbot/queue.sqlite3``, else ``~/.local/state/...``), never
-  the current folder by accident.
-- A file that is not an SQLite database, or one that belongs to another program, is refused
-  with one line and left untouched; so is a file made by a newer linkbot.
-- WAL journal, ``BEGIN IMMEDIATE`` write transactions and a busy timeout: a scan writing while
-  an editor decides waits its turn instead of failing or losing a decision.
+  the current folder by accident. Only the commands that record proposals create a queue
+  (``create=True``); the others refuse a path where none exists, so a mistyped ``--queue`` is an
+  error, not an empty queue.
+- The file is only ever opened by SQLite. Closing any descriptor of a file drops every POSIX lock
+  the process holds on it (sqlite.org/howtocorrupt.html, 2.2): a header check with ordinary file
+  I/O beside a live connection lets another process believe it is alone, checkpoint and delete the
+  WAL under it. So a file that is not an SQLite database is recognised by SQLite's own answer
+  (``SQLITE_NOTADB``), and refused with one line, untouched; so is another program's database or
+  one made by a newer linkbot.
+- WAL journal, ``BEGIN IMMEDIATE`` write transactions and a busy timeout: a scan writing while an
+  editor decides waits its turn instead of failing or losing a decision. A transaction opened
+  inside another joins it (the outer one commits), so a save and its record are one transaction.
+- Errors name their cause: busy, locked, damaged, a disk that is full or failing, or an I/O error
+  of SQLite's locks and shared memory (the file opened, moved or deleted by another program).
 """
 
 from __future__ import annotations
@@ -21,7 +30,13 @@ from bot.errors import LinkbotError, QueueError, StorageError, storage_error
 from bot.queue.schema import APPLICATION_ID, MIGRATIONS
 
 ENV_QUEUE = "LINKBOT_QUEUE"
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 60_000
+# I/O errors of reading and writing the file itself: the disk, not SQLite's locks or shared memory.
+_DISK_ERRORS = frozenset({
+    sqlite3.SQLITE_IOERR, sqlite3.SQLITE_IOERR_READ, sqlite3.SQLITE_IOERR_SHORT_READ, sqlite3.SQLITE_IOERR_WRITE,
+    sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_DIR_FSYNC, sqlite3.SQLITE_IOERR_TRUNCATE, sqlite3.SQLITE_IOERR_FSTAT,
+    sqlite3.SQLITE_IOERR_SEEK, sqlite3.SQLITE_IOERR_MMAP, sqlite3.SQLITE_IOERR_DATA, sqlite3.SQLITE_IOERR_CORRUPTFS,
+})  # fmt: skip
 
 
 def default_queue_path(environ: Mapping[str, str]) -> Path:
@@ -34,11 +49,12 @@ def queue_path(cli: str | None, environ: Mapping[str, str], configured: str = ""
 
 
 class Database:
-    """An open queue file. Use ``transaction()`` for every write."""
+    """An open queue file. Use ``transaction()`` for every write. One per thread: SQLite's
+    connections stay in the thread that opened them."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = False) -> None:
         self.path = path
-        self.connection = _connect(path)
+        self.connection = _connect(path, create)
         try:
             _check_and_migrate(self.connection, path)
         except BaseException:
@@ -56,62 +72,94 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken before reading what it changes (no lost updates)."""
+        """One write transaction, taken before reading what it changes (no lost updates). Inside
+        another, it is part of that one: the outermost commits or rolls back."""
+        if self.connection.in_transaction:
+            yield self.connection
+            return
         try:
             self.connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
-            raise _failure(f"{self.path}: cannot write to the queue", error) from None
+            raise _failure(f"{self.path}: cannot write to the queue", error, self.path) from None
         try:
             yield self.connection
         except sqlite3.DatabaseError as error:
-            self.connection.execute("ROLLBACK")
-            raise _failure(f"{self.path}: the queue refused the change", error) from None
+            self._rollback()
+            raise _failure(f"{self.path}: the queue refused the change", error, self.path) from None
         except BaseException:
-            self.connection.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self.connection.execute("COMMIT")
             except sqlite3.DatabaseError as error:
-                raise _failure(f"{self.path}: cannot write to the queue", error) from None
+                self._rollback()
+                raise _failure(f"{self.path}: cannot write to the queue", error, self.path) from None
+
+    def _rollback(self) -> None:
+        if self.connection.in_transaction:  # SQLite may have rolled back by itself (a full disk)
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.connection.execute("ROLLBACK")
 
     def query(self, sql: str, parameters=()) -> list[sqlite3.Row]:
         try:
             return self.connection.execute(sql, parameters).fetchall()
         except sqlite3.DatabaseError as error:
-            raise _failure(f"{self.path}: cannot read the queue", error) from None
+            raise _failure(f"{self.path}: cannot read the queue", error, self.path) from None
+
+    def rows(self, sql: str, parameters=(), batch: int = 500) -> Iterator[sqlite3.Row]:
+        """The rows of a query, a batch at a time (bounded memory for queues of any size)."""
+        try:
+            cursor = self.connection.execute(sql, parameters)
+            while chunk := cursor.fetchmany(batch):
+                yield from chunk
+        except sqlite3.DatabaseError as error:
+            raise _failure(f"{self.path}: cannot read the queue", error, self.path) from None
 
 
-def _failure(message: str, error: sqlite3.Error) -> LinkbotError:
-    """A full or failing disk is a ``StorageError`` (exit 8); anything else about the queue file, a
-    ``QueueError`` (exit 3)."""
-    if getattr(error, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
-        return StorageError(f"{message}: {error} (disk full or failing?)")
+def _failure(message: str, error: sqlite3.Error, path: Path) -> LinkbotError:
+    """The error, by its cause: a full or failing disk is a ``StorageError`` (exit 8); a busy,
+    locked or damaged queue, or a failure of SQLite's locks, a ``QueueError`` (exit 3) saying so."""
+    code = getattr(error, "sqlite_errorcode", 0)
+    name = getattr(error, "sqlite_errorname", "") or "SQLITE_ERROR"
+    primary = code & 0xFF
+    if primary == sqlite3.SQLITE_FULL or (primary == sqlite3.SQLITE_IOERR and _full(path)) or code in _DISK_ERRORS:
+        return StorageError(f"{message}: {error} [{name}] (disk full or failing?)")
+    if primary == sqlite3.SQLITE_IOERR:
+        return QueueError(f"{message}: SQLite's locks or shared memory failed ({name}): was the file or its -wal/-shm "
+                          "opened, moved or deleted by another program? Restart the linkbot processes using it")  # fmt: skip
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return QueueError(f"{message}: the queue stayed busy for {BUSY_TIMEOUT_MS // 1000} s ({name}): another process "
+                          "held it; try again")  # fmt: skip
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return QueueError(f"{message}: the file is damaged ({name}); leaving it untouched")
     return QueueError(f"{message}: {error}")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _full(path: Path) -> bool:
+    """Whether the queue's filesystem has no room left (SQLite reports its -shm failing to grow as an I/O error)."""
+    try:
+        found = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < 64 * 1024
+
+
+def _connect(path: Path, create: bool) -> sqlite3.Connection:
     if path.is_dir():
         raise QueueError(f"{path}: is a folder, not a queue file")
-    if path.exists() and path.stat().st_size and not _looks_like_sqlite(path):
-        raise QueueError(f"{path}: not a linkbot queue (not an SQLite database); leaving it untouched")
+    if not create and not path.exists():
+        raise QueueError(f"{path}: no queue there (linkbot scan or run creates one; check --queue, $LINKBOT_QUEUE "
+                         "and [queue] path)")  # fmt: skip
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except OSError as error:
         raise storage_error(str(path.parent), error) or QueueError(f"{path}: cannot open the queue: {error}") from None
     except sqlite3.Error as error:
-        raise _failure(f"{path}: cannot open the queue", error) from None
+        raise _failure(f"{path}: cannot open the queue", error, path) from None
     connection.row_factory = sqlite3.Row
     return connection
-
-
-def _looks_like_sqlite(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(16) == b"SQLite format 3\x00"
-    except OSError as error:
-        raise QueueError(f"{path}: cannot read the queue: {error.strerror or error}") from None
 
 
 def _check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
@@ -120,10 +168,9 @@ def _check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        failure = _failure(f"{path}: cannot read the queue", error)
-        if isinstance(failure, StorageError):
-            raise failure from None
-        raise QueueError(f"{path}: not a usable queue ({error}); leaving it untouched") from None
+        if getattr(error, "sqlite_errorcode", 0) == sqlite3.SQLITE_NOTADB:
+            raise QueueError(f"{path}: not a linkbot queue (not an SQLite database, or a damaged one); leaving it untouched") from None
+        raise _failure(f"{path}: not a usable queue", error, path) from None
     if application_id not in (0, APPLICATION_ID) or (application_id == 0 and tables):
         raise QueueError(f"{path}: an SQLite database of another program; leaving it untouched")
     if version > len(MIGRATIONS):
@@ -133,10 +180,11 @@ def _check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
         connection.execute("PRAGMA foreign_keys = ON")
         if version < len(MIGRATIONS):
             _migrate(connection, version)
-        connection.execute("PRAGMA journal_mode = WAL")
+        if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.OperationalError as error:
-        raise _failure(f"{path}: cannot use the queue", error) from None
+        raise _failure(f"{path}: cannot use the queue", error, path) from None
 
 
 def _migrate(connection: sqlite3.Connection, version: int) -> None:

@@ -1,11 +1,14 @@
 """What a wiki run works with: the wiki session, the settings, the review queue, the member lists,
-the emergency stop, and the run's id (recorded with every proposal)."""
+the emergency stop, the run's id (recorded with every proposal), its one edit budget, and what it
+checks before each save besides the emergency stop (a scheduled run: the review page's decisions)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bot.queue.proposals import Queue
+from bot.runs.stops import Budget
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
 from bot.wiki.shutoff import Shutoff
@@ -19,6 +22,8 @@ class RunContext:
     run_id: str = ""
     registries: tuple = ()  # member lists, matched to pages by title
     shutoff: Shutoff | None = None  # one for the whole run (it remembers its last reading); from the settings if None
+    budget: Budget = field(default_factory=Budget)  # every edit of the command counts into it
+    before_save: Callable[[], None] | None = None  # called before each save, before the queue is held
 
     def __post_init__(self) -> None:
         if self.shutoff is None:

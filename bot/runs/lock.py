@@ -1,4 +1,6 @@
-"""The run lock: at most one scheduled run at a time (an advisory lock the OS drops if the process dies)."""
+"""The run lock: one writer to the wiki per queue at a time (``run``, and ``scan``, ``apply``, ``undo``
+and ``template`` in live mode). An advisory lock the OS drops if the process dies; the file names
+its holder (process id and command), so a second writer says who it waits for."""
 
 from __future__ import annotations
 
@@ -7,11 +9,18 @@ import os
 from pathlib import Path
 
 from bot.errors import LockBusyError, QueueError, storage_error
+from bot.settings import Settings
+
+
+def lock_path(settings: Settings, queue_file: Path) -> Path:
+    """``[run] lock_file``, else beside the queue: ``queue.sqlite3.lock``."""
+    return Path(settings.run.lock_file) if settings.run.lock_file else queue_file.with_name(queue_file.name + ".lock")
 
 
 class RunLock:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, command: str = "run") -> None:
         self.path = path
+        self.command = command
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:
@@ -23,11 +32,13 @@ class RunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            holder = _holder(fd)
             os.close(fd)
-            raise LockBusyError(f"another linkbot run holds {self.path}; this one exits") from None
+            raise LockBusyError(f"another linkbot {holder}is writing to the wiki with this queue (lock {self.path}); "
+                                f"this {self.command} exits") from None  # fmt: skip
         try:
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            os.write(fd, f"{os.getpid()} {self.command}\n".encode())
         except OSError as error:
             os.close(fd)
             raise storage_error(str(self.path), error) or QueueError(f"{self.path}: cannot write the run lock: {error}") from None
@@ -39,3 +50,14 @@ class RunLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def _holder(fd: int) -> str:
+    """Who holds the lock, as its file says ("linkbot run (process 123) "), or "" if it cannot be read."""
+    try:
+        pid, _, command = os.pread(fd, 200, 0).decode("utf-8", "replace").strip().partition(" ")
+    except OSError:
+        return ""
+    if not pid.isdigit():
+        return ""
+    return f"{command or 'process'} (process {pid}) "

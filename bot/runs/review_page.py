@@ -1,6 +1,14 @@
-"""On-wiki review in a scheduled run: the decisions editors made on the review page taken into the
+"""On-wiki review in a scheduled run: the decisions editors make on the review page taken into the
 queue (only those the page's history proves a trusted user made: bot.wiki.reviewpage), and the open
-proposals published there again. There is no default review group: without one, review is off."""
+proposals published there again. There is no default review group: without one, review is off.
+
+No decision is lost to the run's own publication. Decisions are taken at the start of the run,
+again before each save when the page has a newer revision (a rejection made while the run scans
+counts), and right before publishing; the page is published on the very revision whose decisions
+were taken. When MediaWiki merged someone's edit into the publication, or refused it as an edit
+conflict, the newer revisions' decisions are taken and the page is published again. The queue
+remembers the last revision whose decisions were taken, so a run killed midway reads on from there.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +18,14 @@ from bot.logs import get_logger
 from bot.queue.runstate import RunState
 from bot.queue.states import AWAITING, Source
 from bot.runs.context import RunContext
+from bot.runs.journal import record_edit
 from bot.settings import Settings
-from bot.wiki.reviewpage import publish, read_decisions
+from bot.wiki.reviewpage import EDIT_CONFLICT, publish, read_decisions
+from bot.wiki.save import SaveOutcome, SaveStatus, revision_facts
+from bot.wiki.sources import latest_revision
 
 REVIEW_OFF = "on-wiki review is off: [run] review_page is set, but neither review_groups nor review_users names who may decide"
+PUBLISH_ATTEMPTS = 3
 
 
 def review_is_on(settings: Settings) -> bool:
@@ -22,43 +34,94 @@ def review_is_on(settings: Settings) -> bool:
     return bool(run.review_page and (run.review_groups or run.review_users))
 
 
-def take_wiki_decisions(context: RunContext, state: RunState) -> dict:
-    """Decisions editors made on the review page since the bot last published it, into the queue."""
-    session, settings, queue = context.session, context.settings, context.queue
-    title = settings.run.review_page
-    if not title:
-        return {}
-    if not review_is_on(settings):
+class OnWikiReview:
+    """The review page of one run: ``take()`` its new decisions, ``refresh()`` before a save,
+    ``publish_open_proposals()`` at the end; ``summary()`` for the run's JSON line."""
+
+    def __init__(self, context: RunContext, state: RunState) -> None:
+        self.context, self.state = context, state
+        self.key = f"review:{context.session.wiki_id}"
+        self.base = int(state.get(self.key, "0") or 0)  # the revision whose decisions the queue has
+        self.accepted = 0
+        self.ignored: list[dict] = []
+        self.outcome: dict = {}
+
+    @property
+    def on(self) -> bool:
+        return review_is_on(self.context.settings)
+
+    def take(self) -> None:
+        """The decisions made on the page after ``base``, into the queue; ``base`` moves to the latest revision."""
+        session, settings, queue = self.context.session, self.context.settings, self.context.queue
+        run = settings.run
+        decisions, latest = read_decisions(session.site, run.review_page, self.base, frozenset(run.review_groups),
+                                           frozenset(run.review_users), session.user, settings.retry)  # fmt: skip
+        for decision in decisions:
+            where = {"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}"}
+            if not decision.accepted:
+                self.ignored.append({**where, "why": decision.why})
+                continue
+            try:
+                queue.decide(decision.proposal_id, [decision.number], decision.decision, decision.user,
+                             f"on-wiki decision, revision {decision.revision}", source=Source.WIKI)  # fmt: skip
+                self.accepted += 1
+            except InputError as error:
+                self.ignored.append({**where, "why": str(error)})
+        if latest and latest != self.base:
+            self.base = latest
+            self.state.set(self.key, str(latest))
+
+    def refresh(self) -> None:
+        """Before a save: the page's newer revisions' decisions, if it has any (one request)."""
+        if self.on and latest_revision(self.context.session.site, self.context.settings.run.review_page)[0] != self.base:
+            self.take()
+
+    def publish_open_proposals(self) -> None:
+        """The open proposals, published on the revision whose decisions were taken (live runs only)."""
+        if not self.on or not self.context.live:
+            return
+        for _ in range(PUBLISH_ATTEMPTS):
+            self.refresh()
+            revision, why = self._publish_once()
+            if not revision:
+                self.outcome = {"not_published": why} if why != "unchanged" else {}
+                if why != EDIT_CONFLICT:
+                    return
+                continue  # the next attempt takes the newer revisions' decisions first
+            parent = revision_facts(self.context.session.site, [revision], self.context.settings.retry).get(revision, ("", 0))[1]
+            self.outcome = {"published_revision": revision}
+            if parent == self.base:
+                self.base = revision
+                self.state.set(self.key, str(revision))
+                return
+            # MediaWiki merged someone's edit into the publication: take it, then publish again.
+            get_logger(page=self.context.settings.run.review_page).info("review page merged with an edit; taking it", revision=parent)
+            self.take()
+
+    def _publish_once(self) -> tuple[int, str]:
+        session, settings, queue = self.context.session, self.context.settings, self.context.queue
+        open_proposals = [p for p in queue.list() if p.wiki == session.wiki_id and p.status in AWAITING]
+        messages = review_messages(review_language(session.language, settings.run.review_language))
+        revision, why, summary = publish(session.site, settings.run.review_page, open_proposals, session.user, self.base,
+                                         settings.retry, messages)  # fmt: skip
+        if revision:
+            saved = SaveOutcome(SaveStatus.SAVED, settings.run.review_page, self.base, revision, summary=summary)
+            record_edit(self.context, saved, kind="review-page")
+        return revision, why
+
+    def summary(self) -> dict:
+        if not self.context.settings.run.review_page:
+            return {}
+        if not self.on:
+            return {"off": REVIEW_OFF}
+        return {"accepted": self.accepted, "ignored": self.ignored, **self.outcome}
+
+
+def start_wiki_review(context: RunContext, state: RunState) -> OnWikiReview:
+    """The run's review page, its decisions taken (when review is on)."""
+    decisions = OnWikiReview(context, state)
+    if context.settings.run.review_page and not decisions.on:
         get_logger().warning(REVIEW_OFF)
-        return {"off": REVIEW_OFF}
-    key = f"review:{session.wiki_id}"
-    decisions, latest = read_decisions(
-        session.site, title, int(state.get(key, "0") or 0), frozenset(settings.run.review_groups),
-        frozenset(settings.run.review_users), session.user, settings.retry,
-    )  # fmt: skip
-    accepted, ignored = 0, []
-    for decision in decisions:
-        if not decision.accepted:
-            ignored.append({"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}", "why": decision.why})
-            continue
-        try:
-            queue.decide(decision.proposal_id, [decision.number], decision.decision, decision.user,
-                         f"on-wiki decision, revision {decision.revision}", source=Source.WIKI)  # fmt: skip
-            accepted += 1
-        except InputError as error:
-            ignored.append({"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}", "why": str(error)})
-    return {"accepted": accepted, "ignored": ignored, "base_revision": latest}
-
-
-def publish_open_proposals(context: RunContext, state: RunState, base_revision: int) -> dict:
-    """The open proposals, published on the review page (live runs only)."""
-    session, settings, queue = context.session, context.settings, context.queue
-    title = settings.run.review_page
-    if not review_is_on(settings) or not context.live:
-        return {}
-    open_proposals = [p for p in queue.list() if p.wiki == session.wiki_id and p.status in AWAITING]
-    messages = review_messages(review_language(session.language, settings.run.review_language))
-    revision, why = publish(session.site, title, open_proposals, session.user, base_revision, settings.retry, messages)
-    if revision:
-        state.set(f"review:{session.wiki_id}", str(revision))
-    return {"published_revision": revision, "not_published": why} if why else {"published_revision": revision}
+    elif decisions.on:
+        decisions.take()
+    return decisions

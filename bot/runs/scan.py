@@ -22,24 +22,23 @@ from bot.errors import CircuitBreakerError, StoppedError, WikiError, WikiUnavail
 from bot.inputs.limits import Overrun
 from bot.logs import get_logger
 from bot.present.report import error_record, to_json_line, wiki_page_output
-from bot.queue.states import Status
 from bot.runs.analysis import PageAnalysis
 from bot.runs.context import RunContext
-from bot.runs.proposing import propose
+from bot.runs.proposing import Proposed, carry_remaining, propose
 from bot.runs.report import RunReport
-from bot.runs.saving import Saver
-from bot.runs.stops import RunLimits, Stop, StopReason
+from bot.runs.saving import SavePlan, Saver
+from bot.runs.stops import Stop, StopReason
 from bot.wiki.save import SaveStatus
 from bot.wiki.sources import LivePage
 
 
 @dataclass
 class ScanLoop:
-    """Runs ``run(pages)``: the context's pages proposed and, live, saved; a report back."""
+    """Runs ``run(pages)``: the context's pages proposed and, live, saved; a report back. The
+    context's budget bounds the edits and the time of the whole command."""
 
     context: RunContext
     out: TextIO
-    limits: RunLimits = RunLimits()
     after_page: Callable[[LivePage], None] | None = None  # told of each page once it is fully processed
     color: bool = False
     json_output: bool = False
@@ -57,7 +56,7 @@ class ScanLoop:
         current = None
         try:
             for current in pages:
-                stop = self.limits.before_page(report.edits, time.monotonic())
+                stop = self.context.budget.stop(time.monotonic())
                 if stop is not None:
                     return stop
                 self._page(current, analysis, saver, report)
@@ -96,7 +95,7 @@ class ScanLoop:
             page.title, page.revision_id, full, proposed.accepted, proposed.proposal_id, summary,
             json_output=self.json_output, color=self.color,
         ))  # fmt: skip
-        outcome = self._save(page, proposed.accepted, proposed.proposal_id, analysis, saver, report)
+        outcome = self._save(page, proposed, analysis, report, saver)
         log.info(
             "page done",
             changes=len(full.changes),
@@ -107,26 +106,27 @@ class ScanLoop:
             elapsed=round(time.monotonic() - started, 3),
         )
 
-    def _save(self, page: LivePage, accepted: PageResult, proposal_id, analysis: PageAnalysis, saver: Saver, report):
-        """Save (live runs, approved changes only); the proposal of the revision saved on is applied."""
-        if not (self.context.live and accepted.changes):
+    def _save(self, page: LivePage, proposed: Proposed, analysis: PageAnalysis, report: RunReport, saver: Saver):
+        """Save (live runs, approved changes only: as they are at the moment of saving); the changes
+        the save leaves go on in review on the saved revision."""
+        if not (self.context.live and proposed.accepted.changes):
             return None
-        proposals = {page.revision_id: proposal_id}  # revision -> its proposal (a conflict adds the newer ones)
+        analysed = {page.revision_id: proposed.full}
 
-        def recompute(fresh: LivePage) -> PageResult:
-            """After an edit conflict: the new revision analysed and queued; what of it is approved."""
-            full = analysis.result(fresh)
-            if isinstance(full, Overrun):
-                not_analysed(fresh.title, full, report, self.out if self.json_output else None)
-                return PageResult.unchanged(fresh.title, fresh.text)
-            proposed = propose(self.context, fresh.revision_id, full)
-            proposals[fresh.revision_id] = proposed.proposal_id
-            return proposed.accepted
+        def replan(current: LivePage) -> SavePlan:
+            """The decisions read again; after an edit conflict, the newer revision analysed and queued first."""
+            full = analysed.get(current.revision_id)
+            if full is None:
+                full = analysis.result(current)
+                if isinstance(full, Overrun):
+                    not_analysed(current.title, full, report, self.out if self.json_output else None)
+                    return SavePlan(PageResult.unchanged(current.title, current.text), hold="not analysed")
+                analysed[current.revision_id] = full
+            return propose(self.context, current.revision_id, full).plan
 
-        outcome = saver.save(page, accepted, recompute)
-        saved_on = proposals.get(outcome.base_revision)
-        if outcome.status == SaveStatus.SAVED and saved_on is not None:
-            self.context.queue.mark(saved_on, Status.APPLIED, saved_revid=outcome.new_revision)
+        outcome, plan = saver.save(page, proposed.plan, replan)
+        if outcome.status == SaveStatus.SAVED:
+            carry_remaining(self.context, analysis, page, plan, outcome)
         return outcome
 
 

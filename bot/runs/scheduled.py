@@ -1,9 +1,11 @@
 """``linkbot run``: one scheduled run, as cron or a systemd timer calls it.
 
-Lock (a second run exits at once) -> connect -> emergency stop -> talk page -> scan the
-configured sources, the pages changed since the last run and the member lists' pages (pages
-already analysed at their current revision are skipped) -> record proposals -> save what is
-approved, in the configured mode -> apply older approved proposals -> one JSON summary line.
+Lock (a second run exits at once) -> connect -> emergency stop -> the review page's decisions ->
+talk page -> scan the configured sources, the pages changed since the last run and the member
+lists' pages (pages already analysed at their current revision are skipped) -> record proposals
+-> save what is approved at the moment of saving, in the configured mode -> apply older approved
+proposals -> publish the review page -> one JSON summary line. One budget (``--max-edits``,
+``--trial``, ``[run] max_minutes``) bounds all of it.
 State (last recent-changes time, last-seen revisions) lives in the queue file, so a run killed
 at any point resumes on the next one; saves are idempotent and proposals are keyed by revision,
 so nothing is saved twice.
@@ -20,7 +22,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.core.exclusion import exclusion_kind
 from bot.errors import StoppedError
@@ -29,16 +30,12 @@ from bot.queue.runstate import RunState
 from bot.runs.apply import apply_approved
 from bot.runs.context import RunContext
 from bot.runs.report import RunReport
-from bot.runs.review_page import publish_open_proposals, take_wiki_decisions
+from bot.runs.review_page import OnWikiReview, start_wiki_review
 from bot.runs.scan import ScanLoop
-from bot.runs.stops import RunLimits, Stop, StopReason
+from bot.runs.stops import Stop, StopReason
 from bot.settings import Settings
 from bot.wiki.session import WikiSession
 from bot.wiki.sources import generator_pages, latest_revision, pages_named, read_pages, recent_changes
-
-
-def lock_path(settings: Settings, queue_file: Path) -> Path:
-    return Path(settings.run.lock_file) if settings.run.lock_file else queue_file.with_name(queue_file.name + ".lock")
 
 
 @dataclass(frozen=True)
@@ -51,33 +48,37 @@ def scheduled_run(context: RunContext, acknowledge_talk: bool = False) -> RunOut
     """One run after the lock is taken."""
     started, clock = _now(), time.monotonic()
     state = RunState(context.queue.db)
-    report, review, mode = RunReport(), {}, context.settings.mode
+    report, mode = RunReport(), context.settings.mode
+    review = OnWikiReview(context, state)
     try:
         context.shutoff.check(context.session.site, context.settings.retry)
-        review = take_wiki_decisions(context, state)
         talk = _talk_page_message(context, state, acknowledge_talk)
         if talk:
             mode = "dry-run"  # a new message on the talk page: keep recording, stop saving
             report.stop = Stop(StopReason.TALK_PAGE, talk)
         run = dataclasses.replace(context, settings=dataclasses.replace(context.settings, mode=mode))
-        report = report + _scan_and_apply(run, state, started, clock)
-        review.update(publish_open_proposals(run, state, review.get("base_revision", 0)))
+        review = start_wiki_review(run, state)
+        if review.on:  # a decision made on the page while the run works counts at the next save
+            run = dataclasses.replace(run, before_save=review.refresh)
+        report = report + _scan_and_apply(run, state, started)
+        review.publish_open_proposals()
     except StoppedError as error:
         report.stop = Stop(StopReason.SHUTOFF, str(error))
     summary = _summary(report, mode, started, time.monotonic() - clock, context.run_id)
-    summary["review_page"] = {key: value for key, value in review.items() if key != "base_revision"}
+    summary["waiting_for_review"] = context.queue.waiting(context.session.wiki_id)  # the queue's count, not this run's
+    summary["review_page"] = review.summary()
     get_logger(run=context.run_id).info("run done", **{key: value for key, value in summary.items() if key != "event"})
     return RunOutcome(report, summary)
 
 
-def _scan_and_apply(run: RunContext, state: RunState, started: str, clock: float) -> RunReport:
-    """Scan the run's pages; when that went all the way, apply the approved proposals too."""
+def _scan_and_apply(run: RunContext, state: RunState, started: str) -> RunReport:
+    """Scan the run's pages; when that went all the way, apply the approved proposals too (the same
+    budget bounds both)."""
     session, settings = run.session, run.settings
     # A dry run decides nothing (its auto-approvals are only shown), so it marks no page as done:
     # the next live run analyses the page again and approves what its rules allow.
     seen = (lambda page: state.mark_seen(session.wiki_id, page.title, page.revision_id)) if run.live else None
-    limits = RunLimits.starting(clock, settings.max_edits, settings.run.max_minutes)
-    loop = ScanLoop(run, io.StringIO(), limits, after_page=seen)
+    loop = ScanLoop(run, io.StringIO(), after_page=seen)
     pages = read_pages(session.site, _sources(run, state), settings.retry, namespaces=settings.namespaces, shutoff=run.reading())
     scanned = loop.run(_unseen(pages, run, state))
     if scanned.stop is not None:

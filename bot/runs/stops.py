@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class StopReason(enum.StrEnum):
@@ -46,3 +46,16 @@ class RunLimits:
         if self.deadline is not None and now > self.deadline:
             return Stop(StopReason.MAX_MINUTES, f"max_minutes {self.max_minutes:g} reached")
         return None
+
+
+@dataclass
+class Budget:
+    """The one edit budget and deadline of a whole command: its scan, the apply of the backlog and
+    every retry count into the same edits, so a trial of N edits never makes N+1."""
+
+    limits: RunLimits = field(default_factory=RunLimits)
+    edits: int = 0  # edits of pages this command saved (the review page's are not the task's edits)
+
+    def stop(self, now: float) -> Stop | None:
+        """Why no further page may be started, or None."""
+        return self.limits.before_page(self.edits, now)

@@ -7,6 +7,7 @@ server's log counts only the bot's own requests.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -232,7 +233,19 @@ SANDBOX_CONFIG = """# linkbot settings for the local sandbox wiki (which stands 
 [wiki]
 host_aliases = ["zh.wikipedia.org"]
 shutoff_page = "User:LinkBot/Run"
+# This wiki's own name in the queue, and its own queue: no decision made on another sandbox (or on
+# the wiki it stands in for) ever reaches it.
+id = {wiki_id}
+
+[queue]
+path = {queue}
 """
+
+
+def sandbox_config(root: Path) -> str:
+    """The linkbot configuration of a sandbox in ``root``: its own wiki id and queue file."""
+    quote = json.dumps  # a JSON string is a TOML basic string
+    return SANDBOX_CONFIG.format(wiki_id=quote(f"sandbox-{secrets.token_hex(6)}"), queue=quote(str(root.resolve() / "queue.sqlite3")))
 
 
 def seed_title(path: Path) -> str:
@@ -249,6 +262,6 @@ def prepare_sandbox(root: Path, port: int | None = None, seeds: Path = SEED_FOLD
         sandbox.edit(seed_title(seed), seed.read_text(encoding="utf-8"))
     sandbox.edit("User:LinkBot/Run", "run")
     sandbox.write_pywikibot_config(root / "pywikibot")
-    (root / "linkbot.toml").write_text(SANDBOX_CONFIG, encoding="utf-8")
+    (root / "linkbot.toml").write_text(sandbox_config(root), encoding="utf-8")
     sandbox.start()
     return sandbox

@@ -23,7 +23,8 @@ from bot.errors import InputError
 from bot.present.html import TEMPLATES
 from bot.present.rules import RULE_LABELS
 from bot.present.views import proposal_view, summed_rule_counts
-from bot.queue.proposals import Proposal, Queue
+from bot.queue.proposals import Queue
+from bot.queue.records import Proposal
 from bot.queue.states import AWAITING, OPEN, Source, Status
 
 STATUSES = ("waiting", *(status.value for status in Status), "all")  # waiting: something to decide or to save

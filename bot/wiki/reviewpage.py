@@ -109,22 +109,29 @@ def _groups(site, users: set[str], policy: RetryPolicy) -> dict[str, set[str]]:
     return {entry["name"]: set(entry.get("groups", [])) for entry in answer if "missing" not in entry}
 
 
+EDIT_CONFLICT = "someone edited the page meanwhile"
+
+
 def publish(site, title: str, proposals, bot_user: str, base_revision: int, policy: RetryPolicy,
-            messages: ReviewMessages | None = None) -> tuple[int, str]:  # fmt: skip
-    """Rewrite the bot's part of the page, in the language of ``messages``; (new revision or 0, why not saved)."""
+            messages: ReviewMessages | None = None) -> tuple[int, str, str]:  # fmt: skip
+    """Rewrite the bot's part of the page, in the language of ``messages``, on ``base_revision``:
+    (new revision or 0, why not saved, the edit summary)."""
     import pywikibot
 
     messages = messages or review_messages("en")
     page = pywikibot.Page(site, title)
-    current = page.text if page.exists() else ""
+    current = with_retries(lambda: page.text if page.exists() else "", policy, f"reading {title}")
     new_text = replace_bot_part(current, bot_part(proposals, bot_user, messages))
     count = sum(1 for proposal in proposals if proposal.undecided())
-    return save_text(page, current, new_text, messages.publish_summary.format(count=count), base_revision, policy)
+    summary = messages.publish_summary.format(count=count)
+    revision, why = save_text(page, current, new_text, summary, base_revision, policy)
+    return revision, why, summary
 
 
 def save_text(page, current: str, new_text: str, summary: str, base_revision: int, policy: RetryPolicy) -> tuple[int, str]:
-    """Save a page the bot keeps (its review page, its template): (new revision or 0, why not saved).
-    A concurrent edit is never overwritten: the next run saves again from the newer text."""
+    """Save a page the bot keeps (its review page, its template) on ``base_revision``: (new revision
+    or 0, why not saved). A concurrent edit is never overwritten: an edit conflict is
+    ``EDIT_CONFLICT``, and the caller reads the newer revision before saving again."""
     from pywikibot.exceptions import EditConflictError, PageSaveRelatedError
 
     if new_text.rstrip() == current.rstrip():
@@ -139,7 +146,7 @@ def save_text(page, current: str, new_text: str, summary: str, base_revision: in
             f"saving {page.title()}",
         )
     except EditConflictError:
-        return 0, f"someone edited {page.title()} meanwhile; it is saved again next time"
+        return 0, EDIT_CONFLICT
     except PageSaveRelatedError as error:
         return 0, describe(error)
     return page.latest_revision_id, ""

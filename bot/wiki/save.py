@@ -2,8 +2,10 @@
 
 - ``baserevid`` is the analysed revision and ``basetimestamp`` is None, so MediaWiki's
   conflict check is exact (pywikibot's default timestamp has one-second resolution).
-- On an edit conflict the page is read again (dropping the text assigned to it) and the
-  changes are computed anew from the new revision; nobody's edit is overwritten.
+- One request an attempt (``attempt_save``): on an edit conflict the caller reads the page again
+  (dropping the text assigned to it) and plans anew from the new revision; nobody's edit is
+  overwritten. The caller holds the review queue through the attempt (bot.runs.saving), so the
+  put throttle is waited out first (``wait_for_edit_slot``).
 - pywikibot's cosmetic changes are off: the saved text is exactly the reviewed one.
 - Protection, blocks, missing rights, abuse filters and the spam blacklist are reported
   for the page and not retried; transient failures go through the one retry layer.
@@ -18,17 +20,14 @@ from __future__ import annotations
 import collections
 import dataclasses
 import enum
-import functools
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core.model import PageResult
 from bot.settings import RetryPolicy
-from bot.wiki.retry import describe, root_cause, with_retries
-from bot.wiki.sources import LivePage, reread
-
-MAX_CONFLICTS = 3
+from bot.wiki.retry import describe, is_transient, root_cause, with_retries
+from bot.wiki.sources import LivePage
 
 
 class SaveStatus(enum.StrEnum):
@@ -36,7 +35,7 @@ class SaveStatus(enum.StrEnum):
     MERGED = "merged"  # saved, and MediaWiki merged someone's concurrent edit into the revision
     TRANSFORMED = "transformed"  # saved, and MediaWiki changed the text sent: a linkbot bug
     REFUSED = "refused"  # protected, blocked, an abuse filter, the spam blacklist...
-    CONFLICT = "conflict"  # still conflicting after the re-reads
+    CONFLICT = "conflict"  # someone edited the page since it was read (still so after the re-reads: not saved)
     NOTHING = "nothing"  # nothing left to change, or the wiki recorded no change
 
 
@@ -52,32 +51,29 @@ class SaveOutcome:
     summary: str = ""  # saved: the edit summary
 
 
-def save_page(
-    page: LivePage,
-    result: PageResult,
-    recompute: Callable[[LivePage], PageResult],
-    summary_for: Callable[[PageResult], str],
-    *,
-    minor: bool,
-    policy: RetryPolicy,
-) -> SaveOutcome:
-    """Save ``result`` onto ``page``; on conflicts re-read and ``recompute`` (at most MAX_CONFLICTS times)."""
+def attempt_save(page: LivePage, result: PageResult, summary: str, *, minor: bool) -> SaveOutcome:
+    """One save request of ``result`` onto the revision ``page`` was read at: saved, nothing to save,
+    an edit conflict (someone edited since: re-read and plan again), or refused. Transient failures
+    are raised, for the caller's one retry layer (bot.wiki.retry), which retries the whole attempt."""
     from pywikibot.exceptions import EditConflictError, PageSaveRelatedError
 
-    for _ in range(MAX_CONFLICTS + 1):
-        if not result.changes:
-            return SaveOutcome(SaveStatus.NOTHING, page.title, page.revision_id, detail="nothing left to change")
-        summary = summary_for(result)
-        try:
-            with_retries(functools.partial(_save_once, page, result.new_text, summary, minor), policy, f"saving {page.title}")
-        except EditConflictError:
-            page = reread(page, policy)
-            result = recompute(page)
-            continue
-        except PageSaveRelatedError as error:
-            return SaveOutcome(SaveStatus.REFUSED, page.title, page.revision_id, detail=_refusal(error))
-        return _saved(page, result, summary)
-    return SaveOutcome(SaveStatus.CONFLICT, page.title, page.revision_id, detail=f"still conflicting after {MAX_CONFLICTS} re-reads")
+    if not result.changes:
+        return SaveOutcome(SaveStatus.NOTHING, page.title, page.revision_id, detail="nothing left to change")
+    try:
+        _save_once(page, result.new_text, summary, minor)
+    except EditConflictError:
+        return SaveOutcome(SaveStatus.CONFLICT, page.title, page.revision_id, detail="someone edited the page meanwhile")
+    except PageSaveRelatedError as error:
+        if is_transient(error):
+            raise
+        return SaveOutcome(SaveStatus.REFUSED, page.title, page.revision_id, detail=_refusal(error))
+    return _saved(page, result, summary)
+
+
+def wait_for_edit_slot(site) -> None:
+    """Wait as long as pywikibot's put throttle would before the next edit, so that the save itself
+    does not wait (a save holds the review queue, which must not be held through a throttle wait)."""
+    site.throttle.wait(site.throttle.waittime(write=True))
 
 
 def _save_once(page: LivePage, new_text: str, summary: str, minor: bool) -> None:

@@ -24,11 +24,12 @@ class WikiSession:
     language: str
     edit_delay: float = 0.0  # seconds pywikibot waits between edits (its put throttle)
     maxlag: int = 0
+    queue_name: str = ""  # [wiki] id: the name the configuration gives the wiki in the queue
 
     @property
     def wiki_id(self) -> str:
-        """How the queue names this wiki: pywikibot's family and site code."""
-        return f"{self.site.family.name}:{self.site.code}"
+        """How the queue names this wiki: ``[wiki] id`` if set, else pywikibot's family and site code."""
+        return self.queue_name or f"{self.site.family.name}:{self.site.code}"
 
     @property
     def index_url(self) -> str:
@@ -79,6 +80,7 @@ def open_session(
     verbose: bool = False,
     files_dir: Path | None = None,
     load: BotSettings = BotSettings(),
+    wiki_id: str = "",
 ) -> tuple[WikiSession, list[str]]:
     """Connect to the wiki pywikibot is configured for; pywikibot's global arguments
     (``-family:``, ``-lang:``, ``-user:``) are taken from ``args``, the rest is returned.
@@ -107,7 +109,7 @@ def open_session(
         "reading siteinfo",
     )["query"]
     profile = profile_from_siteinfo(siteinfo).with_hosts(host_aliases)
-    return WikiSession(site, profile, site.username() or "", profile.language, edit_delay, maxlag), rest
+    return WikiSession(site, profile, site.username() or "", profile.language, edit_delay, maxlag, wiki_id), rest
 
 
 def _rate_and_load(load: BotSettings) -> tuple[float, int]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import EXIT_CHANGES, EXIT_CONFIG, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
+from bot.queue.store import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -74,7 +75,7 @@ SHARED = {"--config", "--site", "--rules", "--color", "--max-page-kb", "--max-an
 def test_each_command_offers_its_own_options_each_with_help(command):
     import argparse
 
-    from bot.cli import build_parser
+    from bot.commands.parser import build_parser
 
     subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     parser = subparsers.choices[command]
@@ -223,6 +224,7 @@ def test_queue_commands_on_a_corrupt_file(tmp_path):
 
 def test_queue_commands_errors_are_one_line(tmp_path):
     queue = str(tmp_path / "queue.sqlite3")
+    Database(tmp_path / "queue.sqlite3", create=True).close()
     code, out, _ = run("list", "--queue", queue)
     assert (code, out) == (EXIT_OK, "no proposals\n")
     code, _, err = run("show", "7", "--queue", queue)
@@ -273,3 +275,14 @@ def test_control_characters_of_a_page_are_shown_not_performed_on_a_terminal(tmp_
     errors = _Terminal()
     main(["scan", str(tmp_path / "missing\x1b[31m.txt")], stdout=io.StringIO(), stderr=errors, environ={})
     assert errors.getvalue() == f"linkbot: {tmp_path}/missing␛[31m.txt: no such file\n"
+
+
+@pytest.mark.parametrize("command", [["list"], ["show", "1"], ["approve", "1"], ["reject", "1"], ["report", "--html", "r.html"],
+                                     ["runs"], ["stats"], ["review"], ["serve", "--port", "0"], ["apply"], ["undo", "R"]])
+def test_a_mistyped_queue_is_an_error_and_nothing_is_created(tmp_path, command):
+    """Only the commands that record proposals create a queue: the others refuse a path where there is none."""
+    mistyped = tmp_path / "typo" / "queue.sqlite3"
+    code, out, err = run(*command, "--queue", str(mistyped))
+    assert (code, out) == (EXIT_CONFIG, "")
+    assert err == f"linkbot: configuration error: {mistyped}: no queue there (linkbot scan or run creates one; check --queue, $LINKBOT_QUEUE and [queue] path)\n"
+    assert not (tmp_path / "typo").exists()

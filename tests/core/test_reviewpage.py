@@ -15,7 +15,7 @@ from bot.core.reviewpage import (
     replace_bot_part,
     statuses,
 )
-from bot.queue.proposals import Proposal, QueuedChange
+from bot.queue.records import Proposal, QueuedChange
 
 
 def proposal(pid: int = 3) -> Proposal:

@@ -22,7 +22,7 @@ PAGE = '见[魁北克](https://zh.wikipedia.org/wiki/魁北克城 "wikilink")与
 @pytest.fixture
 def queue_file(tmp_path):
     path = tmp_path / "queue.sqlite3"
-    database = Database(path)
+    database = Database(path, create=True)
     queue = Queue(database)
     queue.record("wikipedia:zh", 7, analyze(PAGE, ZH_WIKIPEDIA, title="魁北克 <测试>"), "run")
     queue.decide(1, [1], "approved", "alice")

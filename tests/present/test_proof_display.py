@@ -26,7 +26,7 @@ def proven_queue(path: Path) -> None:
     first, second = result.changes
     result = dataclasses.replace(result, changes=(dataclasses.replace(first, proof="proven"),
                                                   dataclasses.replace(second, proof="disagrees: readers would see 'x'", needs_review=True)))  # fmt: skip
-    database = Database(path)
+    database = Database(path, create=True)
     Queue(database).record("wikipedia:zh", 1, result, "r")
     database.close()
 
@@ -43,9 +43,9 @@ def test_proof_is_shown_everywhere(tmp_path):
     report = tmp_path / "report.html"
     main(["report", "--queue", str(path), "--html", str(report)], stdout=io.StringIO(), stderr=io.StringIO(), environ={})
     assert report.read_text(encoding="utf-8").count("✔ proven by the wiki") == 1
-    page = create_app(lambda: Queue(Database(path)), "x").test_client().get("/proposal/1").get_data(as_text=True)
+    page = create_app(lambda: Queue(Database(path, create=True)), "x").test_client().get("/proposal/1").get_data(as_text=True)
     assert page.count("✔ proven by the wiki") == 1
-    database = Database(path)
+    database = Database(path, create=True)
     text = bot_part([Queue(database).get(1)], "LinkBot", review_messages("zh-hans"))
     database.close()
     assert text.count("✔ 已由维基解析器验证") == 1

@@ -26,7 +26,7 @@ IMAGE = '![A.jpg](https://zh.wikipedia.org/wiki/File:A.jpg "A")'
 def queue_file(tmp_path):
     """P1: two changes in one sentence; P2: one change; P3: six changes, the last an image (needs review)."""
     path = tmp_path / "queue.sqlite3"
-    database = Database(path)
+    database = Database(path, create=True)
     queue = Queue(database)
     queue.record("wikipedia:zh", 1, analyze(SENTENCE, ZH_WIKIPEDIA, title="P1"), "r")
     queue.record("wikipedia:zh", 2, analyze('[C](../Page/C.md "wikilink")', ZH_WIKIPEDIA, title="P2"), "r")
@@ -37,7 +37,7 @@ def queue_file(tmp_path):
 
 
 def decisions(path) -> dict:
-    database = Database(path)
+    database = Database(path, create=True)
     queue = Queue(database)
     result = {
         (proposal.title, item.number): (item.decision, item.decided_by)
@@ -78,7 +78,7 @@ def test_ranges_lists_undo_and_needs_review_from_a_pipe(queue_file):
     assert "1 change(s) need review and were not approved: change 6" in process.stdout
     got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
     assert got == {1: "approved", 2: "approved", 3: "approved", 4: "rejected", 5: "approved", 6: "pending"}
-    database = Database(queue_file)
+    database = Database(queue_file, create=True)
     trail = [(entry.number, entry.decision) for entry in Queue(database).audit(3)]
     database.close()
     assert trail[:6] == [(1, "approved"), (2, "approved"), (3, "rejected"), (4, "rejected"), (3, "pending"), (4, "pending")]

@@ -20,7 +20,7 @@ def runs(*argv: str) -> tuple[int, str, str]:
 
 
 def filled(path) -> None:
-    database = Database(path)
+    database = Database(path, create=True)
     Queue(database).remember_wiki("wikipedia:zh", INDEX)
     log = RunLog(database)
     log.start(RunRecord("r1", "run", "wikipedia:zh", "live", 2, None, "2026-12-06T10:00:00+00:00", None, "abc123",

@@ -20,7 +20,7 @@ def run(run_id: str, command: str = "run", undoes: str | None = None) -> RunReco
 
 def filled_queue(path) -> Database:
     """Two runs on two days (three edits on two pages), an undo of one edit, decisions, a revert."""
-    database = Database(path)
+    database = Database(path, create=True)
     queue, log = Queue(database), RunLog(database)
     first = queue.record("wikipedia:zh", 1, analyze(PAGE, ZH_WIKIPEDIA, title="甲"), "r1").id
     queue.decide(first, [1, 2], Decision.APPROVED, "ann")

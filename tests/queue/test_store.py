@@ -19,7 +19,7 @@ PAGE = '[A](../Page/A.md "wikilink") [B](https://zh.wikipedia.org/wiki/B) [F](ht
 
 @pytest.fixture
 def queue(tmp_path):
-    database = Database(tmp_path / "queue.sqlite3")
+    database = Database(tmp_path / "queue.sqlite3", create=True)
     yield Queue(database)
     database.close()
 
@@ -34,27 +34,27 @@ def result_without_first():
 
 def test_new_file_is_migrated_and_marked(tmp_path):
     path = tmp_path / "deep" / "queue.sqlite3"
-    Database(path).close()
+    Database(path, create=True).close()
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     connection.close()
-    Database(path).close()  # opening again migrates nothing and fails nothing
+    Database(path, create=True).close()  # opening again migrates nothing and fails nothing
 
 
 @pytest.mark.parametrize(
     "content, message",
     [
         (b"hello, not a database", "not an SQLite database"),
-        (b"SQLite format 3\x00" + b"\x00" * 84 + b"garbage" * 100, "not a usable queue"),
+        (b"SQLite format 3\x00" + b"\x00" * 84 + b"garbage" * 100, "not an SQLite database, or a damaged one"),
     ],
 )
 def test_corrupt_files_are_refused_and_untouched(tmp_path, content, message):
     path = tmp_path / "queue.sqlite3"
     path.write_bytes(content)
     with pytest.raises(QueueError, match=message):
-        Database(path)
+        Database(path, create=True)
     assert path.read_bytes() == content
 
 
@@ -66,29 +66,29 @@ def test_foreign_database_is_refused_and_untouched(tmp_path):
     connection.close()
     before = path.read_bytes()
     with pytest.raises(QueueError, match="another program"):
-        Database(path)
+        Database(path, create=True)
     assert path.read_bytes() == before
 
 
 def test_newer_schema_is_refused(tmp_path):
     path = tmp_path / "queue.sqlite3"
-    Database(path).close()
+    Database(path, create=True).close()
     connection = sqlite3.connect(path)
     connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     connection.close()
     with pytest.raises(QueueError, match="newer linkbot"):
-        Database(path)
+        Database(path, create=True)
 
 
 def test_read_only_location():
     """/proc is a read-only filesystem even for root: the queue cannot be created there."""
     with pytest.raises(QueueError, match="cannot open the queue"):
-        Database(__import__("pathlib").Path("/proc/linkbot/queue.sqlite3"))
+        Database(__import__("pathlib").Path("/proc/linkbot/queue.sqlite3"), create=True)
 
 
 def test_folder_as_queue(tmp_path):
     with pytest.raises(QueueError, match="is a folder"):
-        Database(tmp_path)
+        Database(tmp_path, create=True)
 
 
 def test_locations():
@@ -101,7 +101,7 @@ def test_locations():
 
 def test_default_location_is_guarded_in_tests():
     with pytest.raises(QueueError):
-        Database(default_queue_path(os.environ))
+        Database(default_queue_path(os.environ), create=True)
 
 
 def test_record_is_idempotent_per_base(queue):
@@ -212,7 +212,7 @@ def _decide_many(path: str, who: str, decision: str, rounds: int) -> None:
 
 def test_two_processes_deciding_at_once(tmp_path):
     path = tmp_path / "queue.sqlite3"
-    database = Database(path)
+    database = Database(path, create=True)
     Queue(database).record("zh", 10, result(), "run")
     database.close()
     context = multiprocessing.get_context("spawn")
@@ -225,7 +225,7 @@ def test_two_processes_deciding_at_once(tmp_path):
     for worker in workers:
         worker.join(timeout=120)
         assert worker.exitcode == 0
-    database = Database(path)
+    database = Database(path, create=True)
     queue = Queue(database)
     audit = queue.audit(1)
     assert len(audit) == 160  # every decision of both kept
@@ -255,13 +255,13 @@ def test_run_state_survives_reopening(tmp_path):
     from bot.queue.runstate import RunState
 
     path = tmp_path / "queue.sqlite3"
-    database = Database(path)
+    database = Database(path, create=True)
     state = RunState(database)
     state.set("recentchanges", "2026-11-23T00:00:00Z")
     state.mark_seen("zh", "P", 5)
     state.mark_seen("zh", "P", 7)
     database.close()
-    state = RunState(Database(path))
+    state = RunState(Database(path, create=True))
     assert state.get("recentchanges") == "2026-11-23T00:00:00Z" and state.seen("zh", "P") == 7 and state.seen("zh", "Q") == 0
 
 
@@ -277,8 +277,8 @@ def test_version_1_file_is_migrated(tmp_path):
     connection.execute("PRAGMA user_version = 1")
     connection.commit()
     connection.close()
-    database = Database(path)
-    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 6
+    database = Database(path, create=True)
+    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 7
     assert database.query("SELECT count(*) FROM run_state")[0][0] == 0
     database.close()
 
@@ -301,7 +301,7 @@ def test_version_3_file_keeps_its_trail_and_may_withdraw_decisions(tmp_path):
     connection.execute("PRAGMA user_version = 3")
     connection.commit()
     connection.close()
-    database = Database(path)
+    database = Database(path, create=True)
     queue = Queue(database)
     recorded = queue.record("wikipedia:zh", 1, analyze('[A](../Page/A.md "wikilink")', ZH_WIKIPEDIA, title="P"), "r")
     queue.decide(recorded.id, [1], Decision.APPROVED, "ann")

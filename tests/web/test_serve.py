@@ -39,7 +39,7 @@ def reviewed_queue(wiki, tmp_path_factory) -> Path:
 
 @pytest.fixture
 def server(reviewed_queue):
-    app = create_app(lambda: Queue(Database(reviewed_queue)), "erin")
+    app = create_app(lambda: Queue(Database(reviewed_queue, create=True)), "erin")
     instance = loopback_server(app, "127.0.0.1", 0)
     thread = threading.Thread(target=instance.serve_forever, daemon=True)
     thread.start()
@@ -69,7 +69,7 @@ def browser(tmp_path):
 
 
 def proposal_of(path: Path, title: str):
-    database = Database(path)
+    database = Database(path, create=True)
     queue = Queue(database)
     try:
         proposal = next(p for p in queue.list() if p.title == title)
@@ -149,7 +149,7 @@ def csrf_token(html: str) -> str:
 
 
 def test_a_form_without_its_token_is_refused(reviewed_queue):
-    app = create_app(lambda: Queue(Database(reviewed_queue)), "erin")
+    app = create_app(lambda: Queue(Database(reviewed_queue, create=True)), "erin")
     client = app.test_client()
     proposal, _ = proposal_of(reviewed_queue, "Web/Other")
     answer = client.post(f"/proposal/{proposal.id}/decide", data={"decision": "approved", "scope": "page"})
@@ -169,7 +169,7 @@ def test_a_form_without_its_token_is_refused(reviewed_queue):
 def test_approving_a_rule_leaves_changes_that_need_review(reviewed_queue, tmp_path):
     path = tmp_path / "copy.sqlite3"
     shutil.copy(reviewed_queue, path)
-    app = create_app(lambda: Queue(Database(path)), "erin")
+    app = create_app(lambda: Queue(Database(path, create=True)), "erin")
     client = app.test_client()
     proposal, _ = proposal_of(path, "Web/审阅")
     token = csrf_token(client.get(f"/proposal/{proposal.id}").get_data(as_text=True))

@@ -21,7 +21,7 @@ def _queue(wiki):
     from bot.queue.proposals import Queue
     from bot.queue.store import Database
 
-    return Queue(Database(wiki.queue))
+    return Queue(Database(wiki.queue, create=True))
 
 
 def load_seeds(wiki, prefix: str) -> list[str]:

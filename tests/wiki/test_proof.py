@@ -158,6 +158,6 @@ def test_a_page_the_wiki_cannot_render_is_unproven_and_held(wiki, tmp_path):
     settings = load_settings(str(wiki.config), environ={}, overrides={})
     session, _ = open_session([], login=False, host_aliases=settings.host_aliases, policy=settings.retry)
     result = analyze('[A](../Page/A.md "wikilink")', session.profile, title="Bad[title]")
-    context = RunContext(session, settings, Queue(Database(tmp_path / "queue.sqlite3")))
+    context = RunContext(session, settings, Queue(Database(tmp_path / "queue.sqlite3", create=True)))
     (change,) = with_proof(context, 1, result).changes
     assert change.proof.startswith("unproven: the wiki could not render the page:") and change.needs_review, change.proof

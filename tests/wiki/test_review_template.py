@@ -52,7 +52,7 @@ def test_review_page_renders_statuses_in_its_language(wiki, tmp_path, language, 
     title = f"Render/{language}"
     wiki.sandbox.edit(title, PAGE)
     wiki.sandbox.edit("User:LinkBot", "linkbot")
-    database = Database(tmp_path / "queue.sqlite3")
+    database = Database(tmp_path / "queue.sqlite3", create=True)
     queue = Queue(database)
     recorded = queue.record("sandbox:sandbox", 1, analyze(PAGE, ZH_WIKIPEDIA, title=title), "r")
     text = bot_part([queue.get(recorded.id)], "LinkBot", review_messages(language))

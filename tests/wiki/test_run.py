@@ -80,7 +80,7 @@ def test_lock_busy(runner, tmp_path):
     with RunLock(tmp_path / "queue.sqlite3.lock"):
         code, summary, stderr = run("--mode", "live")
     assert code == EXIT_LOCKED and summary == {}
-    assert "another linkbot run holds" in stderr and "Traceback" not in stderr
+    assert "another linkbot run (process " in stderr and "this run exits" in stderr and "Traceback" not in stderr
 
 
 def test_emergency_stop(runner):
@@ -186,7 +186,7 @@ def test_run_killed_mid_apply_then_rerun(runner, tmp_path):
     for title in titles:
         wiki.sandbox.edit(title, BROKEN.format(title))
     run("--auto-approve", "none")  # records the proposals
-    database = Database(tmp_path / "queue.sqlite3")
+    database = Database(tmp_path / "queue.sqlite3", create=True)
     queue = Queue(database)
     for proposal in queue.list():
         queue.decide(proposal.id, None, "approved", "alice")
@@ -203,7 +203,7 @@ def test_run_killed_mid_apply_then_rerun(runner, tmp_path):
     assert code == EXIT_OK, summary
     for title in titles:
         assert bot_revisions(wiki, title) == 1, title
-    database = Database(tmp_path / "queue.sqlite3")
+    database = Database(tmp_path / "queue.sqlite3", create=True)
     queue = Queue(database)
     assert sum(len(queue.audit(p.id)) for p in queue.list()) == decisions
     database.close()
