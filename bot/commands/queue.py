@@ -9,10 +9,10 @@ import sys
 from bot.commands.common import EXIT_INPUT, EXIT_OK, Streams, open_queue, use_color
 from bot.errors import InputError
 from bot.inputs.files import write_output
-from bot.present.proposals import proposal_line, proposal_record
+from bot.present.proposals import listed_line, proposal_line, proposal_record
 from bot.present.report import colorize_diff
 from bot.queue.proposals import Queue
-from bot.queue.states import AWAITING, Decision, Source
+from bot.queue.states import Decision, Source
 from bot.settings import Settings
 
 
@@ -90,16 +90,17 @@ def _line_reader(streams: Streams):
 
 
 def cmd_report(args, queue: Queue, streams: Streams) -> int:
-    from bot.present.html import render_report
+    from bot.present.html import UNDECIDED, render_report
+    from bot.queue.listing import Listing
     from bot.queue.proposals import now
 
-    pending = [p for p in queue.list() if p.status in AWAITING and p.undecided()]
+    listing = Listing(queue.db)
     try:
-        write_output(args.html, render_report(pending, now(), queue.wiki_urls()), "the report")
+        write_output(args.html, render_report(listing, now(), queue.wiki_urls()), "the report")
     except InputError as error:
         print(f"linkbot: {error}", file=streams.err)
         return EXIT_INPUT
-    print(f"linkbot: {len(pending)} proposal(s) written to {args.html}", file=streams.err)
+    print(f"linkbot: {listing.count(UNDECIDED)} proposal(s) written to {args.html}", file=streams.err)
     return EXIT_OK
 
 
@@ -114,13 +115,21 @@ def reviewer_name(args, settings, environ) -> str:
 
 
 def cmd_list(args, queue: Queue, out) -> int:
-    proposals = queue.list(status=args.status, rule=args.rule, page=args.page)
-    for proposal in proposals:
-        if args.format == "json":
+    """Streamed from the queue in batches: any size of queue in bounded memory."""
+    from bot.queue.listing import Filters, Listing
+
+    listing = Listing(queue.db)
+    filters = Filters(status=args.status or "", rule=args.rule or "", exact_title=args.page or "")
+    shown = 0
+    if args.format == "json":
+        for proposal in listing.proposals(filters):
             out.write(json.dumps(proposal_record(proposal), ensure_ascii=False) + "\n")
-        else:
-            out.write(proposal_line(proposal) + "\n")
-    if args.format == "text" and not proposals:
+            shown += 1
+    else:
+        for summary in listing.summaries(filters):
+            out.write(listed_line(summary) + "\n")
+            shown += 1
+    if args.format == "text" and not shown:
         out.write("no proposals\n")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bot.errors import (
@@ -95,17 +95,22 @@ def _check_file(path: str, max_bytes: int | None) -> None:
         raise TooLargeInputError(path, f"{size}, over the {max_bytes // 1024:,} KB limit ([limits] max_page_kb)")
 
 
-def write_output(path: str, content: str, what: str) -> None:
+def write_output(path: str, content: str | Iterable[str], what: str) -> None:
     """Write a file linkbot makes (a report, a registry) whole or not at all: into a temporary file
-    beside it, then renamed over it, so a full disk never leaves half of it in place of the old one."""
+    beside it, then renamed over it, so a full disk never leaves half of it in place of the old one.
+    ``content`` may come in pieces (a report of a huge queue, rendered as it is written)."""
     target = Path(path)
     temporary = target.with_name(f".{target.name}.linkbot-{os.getpid()}")
     try:
-        temporary.write_text(content, encoding="utf-8")
+        with temporary.open("w", encoding="utf-8") as out:
+            out.writelines([content] if isinstance(content, str) else content)
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise storage_error(path, error) or UnreadableInputError(path, f"cannot write {what}: {error.strerror or error}") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def decode_page(source: str, data: bytes) -> str:

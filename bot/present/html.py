@@ -9,17 +9,18 @@ The templates are shared with ``linkbot serve`` (bot/present/templates).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
-from bot.present.views import proposal_view, summed_rule_counts
-from bot.queue.records import Proposal
+from bot.present.views import listed_rule_stats, listed_view, proposal_view
+from bot.queue.listing import WAITING, Filters, Listing
 
 TEMPLATES = Path(__file__).with_name("templates")
 CHUNK = 50  # changes shown open per page; the rest fold in groups of this size
+UNDECIDED = Filters(status=WAITING, undecided=True)  # what the report shows: proposals with changes to decide
 
 
 @lru_cache(maxsize=1)
@@ -27,10 +28,15 @@ def environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-def render_report(proposals: Iterable[Proposal], generated_at: str, wiki_urls: Mapping[str, str] | None = None) -> str:
-    proposals = list(proposals)
-    views = [proposal_view(proposal, wiki_urls or {}) for proposal in proposals]
-    return environment().get_template("report.html").render(
-        views=views, rules=summed_rule_counts(views), total=sum(len(view.changes) for view in views),
-        generated_at=generated_at, chunk_size=CHUNK, diffs={proposal.id: proposal.diff for proposal in proposals},
+def render_report(listing: Listing, generated_at: str, wiki_urls: Mapping[str, str] | None = None) -> Iterator[str]:
+    """The report of every proposal waiting for a decision, in pieces as it is rendered: the table of
+    contents from the proposals' summaries, then each proposal read and shown one batch at a time, so
+    a report of a huge queue is written in bounded memory."""
+    wiki_urls = wiki_urls or {}
+    rules = listed_rule_stats(listing.per_rule(UNDECIDED))
+    toc = (listed_view(summary, wiki_urls) for summary in listing.summaries(UNDECIDED))
+    sections = ((proposal_view(proposal, wiki_urls), proposal.diff) for proposal in listing.proposals(UNDECIDED))
+    return environment().get_template("report.html").generate(
+        count=listing.count(UNDECIDED), rules=rules, total=sum(rule.total for rule in rules), toc=toc, sections=sections,
+        generated_at=generated_at, chunk_size=CHUNK,
     )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.present.report import change_record
+from bot.queue.listing import Counts, ProposalSummary
 from bot.queue.records import Proposal
 
 
@@ -12,11 +13,21 @@ def proposal_line(proposal: Proposal) -> str:
     """One line per proposal: id, status, page, base revision, decisions so far, rules."""
     decisions = Counter(item.decision for item in proposal.changes)
     rules = Counter(item.change.rule.value for item in proposal.changes)
-    rule_text = ",".join(f"{rule}:{count}" for rule, count in sorted(rules.items()))
+    counts = Counts(len(proposal.changes), decisions["approved"], decisions["rejected"], decisions["pending"])
+    return _line(proposal.id, proposal.status, proposal.title, proposal.base_revid, counts, sorted(rules.items()))
+
+
+def listed_line(summary: ProposalSummary) -> str:
+    """The same line, from a list's summary (no page text or changes loaded)."""
+    return _line(summary.id, summary.status, summary.title, summary.base_revid, summary.counts, summary.rules)
+
+
+def _line(number: int, status: str, title: str, base_revid: int, counts: Counts, rules) -> str:
+    rule_text = ",".join(f"{rule}:{count}" for rule, count in rules)
     return (
-        f"{proposal.id:>5}  {proposal.status:<10}  {proposal.title}  r{proposal.base_revid}  "
-        f"{len(proposal.changes)} change(s): {decisions['approved']} approved, {decisions['rejected']} rejected, "
-        f"{decisions['pending']} pending  [{rule_text}]"
+        f"{number:>5}  {status:<10}  {title}  r{base_revid}  "
+        f"{counts.total} change(s): {counts.approved} approved, {counts.rejected} rejected, "
+        f"{counts.pending} pending  [{rule_text}]"
     )
 
 

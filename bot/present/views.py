@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.core.model import Decision
 from bot.present.context import change_context
 from bot.present.rules import rule_label
+from bot.queue.listing import ProposalSummary, RuleCount
 from bot.queue.records import Proposal, QueuedChange
 
 
@@ -111,6 +112,30 @@ def rule_counts(changes: Iterable[ChangeView]) -> tuple[RuleStats, ...]:
     )
 
 
-def summed_rule_counts(views: Iterable[ProposalView]) -> tuple[RuleStats, ...]:
-    """Per rule over many proposals."""
-    return rule_counts(change for view in views for change in view.changes)
+@dataclass(frozen=True)
+class ListedView:
+    """A proposal as a list shows it (no page text, no contexts): bot.queue.listing's summary."""
+
+    id: int
+    title: str
+    status: str
+    base_revid: int
+    changes: int
+    pending: int
+    rules: tuple[tuple[str, int], ...]
+    links: WikiLinks | None
+
+
+def listed_view(summary: ProposalSummary, wiki_urls: Mapping[str, str]) -> ListedView:
+    links = wiki_links(wiki_urls.get(summary.wiki, ""), summary.title, summary.base_revid)
+    return ListedView(summary.id, summary.title, str(summary.status), summary.base_revid, summary.counts.total,
+                      summary.counts.pending, summary.rules, links)  # fmt: skip
+
+
+def listed_rule_stats(counts: Iterable[RuleCount]) -> tuple[RuleStats, ...]:
+    """Per rule over a whole list, as the queue counted it."""
+    return tuple(
+        RuleStats(count.rule, rule_label(count.rule), count.counts.total, count.counts.approved, count.counts.rejected,
+                  count.counts.pending)
+        for count in counts
+    )  # fmt: skip

@@ -22,12 +22,14 @@ from bot.core.model import Decision
 from bot.errors import InputError
 from bot.present.html import TEMPLATES
 from bot.present.rules import RULE_LABELS
-from bot.present.views import proposal_view, summed_rule_counts
+from bot.present.views import listed_rule_stats, listed_view, proposal_view
+from bot.queue.listing import WAITING, Filters, Listing
 from bot.queue.proposals import Queue
 from bot.queue.records import Proposal
-from bot.queue.states import AWAITING, OPEN, Source, Status
+from bot.queue.states import OPEN, Source, Status
 
-STATUSES = ("waiting", *(status.value for status in Status), "all")  # waiting: something to decide or to save
+STATUSES = (WAITING, *(status.value for status in Status), "all")  # waiting: something to decide or to save
+PAGE_SIZE = 100  # proposals a page of the list
 DECISIONS = {"approved": Decision.APPROVED, "rejected": Decision.REJECTED, "pending": Decision.PENDING}
 
 
@@ -73,26 +75,24 @@ def create_app(open_queue: Callable[[], Queue], reviewer: str) -> Flask:
 
 
 def _index(queue: Queue):
+    """One page of the list (PAGE_SIZE proposals), its filters and counts all computed by the queue."""
     filters = {
-        "status": request.args.get("status") if request.args.get("status") in STATUSES else "waiting",
+        "status": request.args.get("status") if request.args.get("status") in STATUSES else WAITING,
         "rule": request.args.get("rule", "") if request.args.get("rule", "") in RULE_LABELS else "",
-        "page": request.args.get("page", "").strip(),
+        "page": request.args.get("page", "").strip()[:200],
     }
-    proposals, wiki_urls = _matching(queue, filters), queue.wiki_urls()
-    views = [proposal_view(p, wiki_urls) for p in proposals]
+    selected = Filters(status="" if filters["status"] == "all" else filters["status"], rule=filters["rule"], title=filters["page"])
+    listing = Listing(queue.db)
+    total = listing.count(selected)
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(1, request.args.get("p", 1, type=int) or 1), pages)
+    wiki_urls = queue.wiki_urls()
+    views = [listed_view(summary, wiki_urls) for summary in listing.page(selected, (number - 1) * PAGE_SIZE, PAGE_SIZE)]
+    rules = listed_rule_stats(listing.per_rule(selected))
     return render_template(
-        "app_index.html", views=views, rules=summed_rule_counts(views), total=sum(len(v.changes) for v in views),
-        filters=filters, statuses=STATUSES, all_rules=list(RULE_LABELS),
+        "app_index.html", views=views, rules=rules, total=total, changes=sum(rule.total for rule in rules), filters=filters,
+        statuses=STATUSES, all_rules=list(RULE_LABELS), number=number, pages=pages, first=(number - 1) * PAGE_SIZE + 1,
     )  # fmt: skip
-
-
-def _matching(queue: Queue, filters: dict) -> list[Proposal]:
-    status = filters["status"]
-    found = queue.list(status=None if status in ("waiting", "all") else status, rule=filters["rule"] or None)
-    if status == "waiting":
-        found = [p for p in found if p.status in AWAITING]
-    needle = filters["page"].casefold()
-    return [p for p in found if needle in p.title.casefold()]
 
 
 def _proposal_page(queue: Queue, proposal_id: int):
