@@ -139,7 +139,7 @@ def _add_run_commands(commands, options: _OptionGroups) -> None:
     run.add_argument("--auto-approve", help="rules approved without review ('all', 'none' or ids); never needs-review changes")
     _trial_options(run)
     template = commands.add_parser(
-        "template", parents=[options.base, options.logs],
+        "template", parents=[options.base, options.queue, options.logs],
         help="create or update the review page's {{linkbot change}} template on the wiki (in --mode live)",
     )  # fmt: skip
     template.add_argument("--mode", choices=("dry-run", "live"), help="save (live) or show the diff (default: dry-run)")

@@ -122,6 +122,11 @@ class Queue:
             raise InputError(f"proposal {proposal_id}", "no such proposal in the queue")
         return DecisionMark(Status(row[0]["status"]), row[0]["last"])
 
+    def last_decision(self) -> int:
+        """The audit trail's last decision (its id; 0 for none): read inside a save's transaction, what
+        was decided at the moment of saving."""
+        return self.db.query("SELECT coalesce(max(id), 0) FROM decision")[0][0]
+
     def waiting(self, wiki: str) -> int:
         """Changes of the wiki's open proposals that wait for a decision: the queue's count, not a run's."""
         rows = self.db.query(

@@ -29,7 +29,7 @@ class RunEdit:
     kind: str = "page"  # page, or review-page (the bot's review page: listed apart from the task's edits)
     proposal_id: int | None = None  # the proposal whose approved changes the edit saved
     numbers: tuple[int, ...] = ()  # which of its changes
-    decided_upto: int | None = None  # the proposal's last decision (its id) when the edit was saved
+    decided_upto: int | None = None  # the audit trail's last decision (its id) when the edit was saved
 
 
 @dataclass(frozen=True)

@@ -159,8 +159,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 7: many hands at once. Each change carries its current decision (kept by a trigger from the
     # append-only trail, in the same transaction), so lists count decisions without reading the trail;
-    # each saved edit records which changes of which proposal it saved and the proposal's last decision
-    # when it was saved (what was approved at that moment), and its kind (a page, or the review page);
+    # each saved edit records which changes of which proposal it saved and the audit trail's last
+    # decision when it was saved (what was approved at that moment), and its kind (a page, or the
+    # review page);
     # indexes for lists filtered by wiki, status and rule.
     """
     ALTER TABLE change ADD COLUMN decision TEXT NOT NULL DEFAULT 'pending';

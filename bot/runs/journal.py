@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.queue.proposals import now
-from bot.queue.records import DecisionMark
 from bot.queue.runlog import RunEdit, RunLog, RunRecord, RunSkip
 from bot.runs.context import RunContext
 from bot.runs.report import RunReport
@@ -37,15 +36,16 @@ def rate_and_load(context: RunContext) -> dict:
 
 
 def record_edit(context: RunContext, outcome: SaveOutcome, proposal_id: int | None = None, numbers: Sequence[int] = (),
-                mark: DecisionMark | None = None, kind: str = "page") -> None:  # fmt: skip
-    """A saved revision, with the changes of the proposal it carries and the proposal's last decision
-    when it was saved (what was approved at that moment); ``kind`` "review-page" for a publication."""
+                decided: int | None = None, kind: str = "page") -> None:  # fmt: skip
+    """A saved revision, with the changes of the proposal it carries and the audit trail's last
+    decision when it was saved (``decided``: what was approved at that moment); ``kind``
+    "review-page" for a publication of the review page."""
     log = RunLog(context.queue.db)
     if not log.has(context.run_id):  # a save outside a recorded command (a library caller): still answered for
         start_run(context, "save", ())
     log.edit(context.run_id, RunEdit(
         outcome.title, outcome.base_revision, outcome.new_revision, dict(outcome.rules), outcome.changes,
-        outcome.summary, now(), kind, proposal_id, tuple(numbers), mark.last_decision if mark else None,
+        outcome.summary, now(), kind, proposal_id, tuple(numbers), decided,
     ))  # fmt: skip
 
 

@@ -109,10 +109,11 @@ class Saver:
         with queue.db.transaction():
             if plan.mark is not None and queue.decision_mark(plan.proposal_id) != plan.mark:
                 return None
+            decided = queue.last_decision()  # the trail as it stands while the save is sent: nobody writes to it meanwhile
             outcome = attempt_save(page, plan.result, summary, minor=self.context.settings.minor)
             if outcome.status == SaveStatus.SAVED:
                 # In the save's transaction: a run killed after it still answers for this edit.
-                record_edit(self.context, outcome, plan.proposal_id, plan.numbers, plan.mark)
+                record_edit(self.context, outcome, plan.proposal_id, plan.numbers, decided)
                 if plan.proposal_id is not None:
                     queue.mark(plan.proposal_id, Status.APPLIED, saved_revid=outcome.new_revision)
             return outcome
