@@ -62,8 +62,8 @@ class RuleCount:
 class Listing:
     """The proposals of one queue file that match ``Filters``, without loading what is not shown."""
 
-    def __init__(self, database: Database) -> None:
-        self.db = database
+    def __init__(self, database: Database, batch: int = BATCH) -> None:
+        self.db, self.batch = database, batch  # rows read at a time by the streams
 
     def count(self, filters: Filters) -> int:
         where, parameters = _where(filters)
@@ -104,7 +104,7 @@ class Listing:
         joiner = "AND" if where else "WHERE"
         last = 0
         while rows := self.db.query(f"SELECT {columns} FROM proposal p {where} {joiner} p.id > ? ORDER BY p.id LIMIT ?",
-                                    [*parameters, last, BATCH]):  # fmt: skip
+                                    [*parameters, last, self.batch]):  # fmt: skip
             yield rows
             last = rows[-1]["id"]
 

@@ -313,3 +313,125 @@ def test_version_3_file_keeps_its_trail_and_may_withdraw_decisions(tmp_path):
     queue.remember_wiki("wikipedia:zh", "http://127.0.0.1:1/index.php")
     assert queue.wiki_urls() == {"wikipedia:zh": "http://127.0.0.1:1/index.php"}
     database.close()
+
+
+def test_opening_the_queue_again_in_a_process_keeps_its_connections_locks(tmp_path):
+    """The web app opens the queue for each request while others are open. Were the file read with
+    ordinary I/O beside them, closing it would drop the process's locks (sqlite.org/howtocorrupt.html,
+    2.2): another process closing its connection would then think it the last one and delete the WAL
+    under the app ("disk I/O error" on every request). Opened only by SQLite, the WAL stays."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "queue.sqlite3"
+    held = Database(path, create=True)
+    Queue(held).record("zh", 10, result(), "run")
+    for _ in range(3):
+        Database(path).close()  # another request of the same process, opened and closed
+    other = "import pathlib, sys\nfrom bot.queue.store import Database\nDatabase(pathlib.Path(sys.argv[1])).close()\n"
+    subprocess.run([sys.executable, "-c", other, str(path)], check=True, timeout=60)  # linkbot list, say
+    assert (tmp_path / "queue.sqlite3-wal").exists()
+    assert Queue(held).decide(1, [1], "approved", "alice").status == "approved"
+    held.close()
+
+
+def test_a_transaction_inside_another_is_part_of_it(queue):
+    recorded = queue.record("zh", 10, result(), "run")
+    with pytest.raises(RuntimeError):
+        with queue.db.transaction():
+            queue.decide(recorded.id, [1], "approved", "alice")  # its own transaction joins the outer one
+            raise RuntimeError("the outer one fails")
+    assert queue.audit(recorded.id) == []
+    with queue.db.transaction():
+        queue.decide(recorded.id, [1], "approved", "alice")
+    assert [entry.who for entry in queue.audit(recorded.id)] == ["alice"]
+
+
+def _error(kind, code: int, name: str, message: str = "boom"):
+    error = kind(message)
+    error.sqlite_errorcode, error.sqlite_errorname = code, name
+    return error
+
+
+@pytest.mark.parametrize(
+    "code, name, expected",
+    [
+        (sqlite3.SQLITE_BUSY, "SQLITE_BUSY", "the queue stayed busy for 60 s (SQLITE_BUSY): another process held it; try again"),
+        (sqlite3.SQLITE_LOCKED, "SQLITE_LOCKED", "the queue stayed busy"),
+        (sqlite3.SQLITE_CORRUPT, "SQLITE_CORRUPT", "the file is damaged (SQLITE_CORRUPT); leaving it untouched"),
+        (sqlite3.SQLITE_IOERR_SHMMAP, "SQLITE_IOERR_SHMMAP", "SQLite's locks or shared memory failed (SQLITE_IOERR_SHMMAP): was the file"),
+        (sqlite3.SQLITE_IOERR_WRITE, "SQLITE_IOERR_WRITE", "boom [SQLITE_IOERR_WRITE] (disk full or failing?)"),
+        (sqlite3.SQLITE_FULL, "SQLITE_FULL", "boom [SQLITE_FULL] (disk full or failing?)"),
+    ],
+)
+def test_queue_errors_name_their_cause(tmp_path, code, name, expected):
+    """Table: what SQLite says -> one line naming the cause; only a disk error is a storage error (exit 8)."""
+    from bot.errors import StorageError
+    from bot.queue.store import _failure
+
+    failure = _failure("q: cannot write to the queue", _error(sqlite3.OperationalError, code, name), tmp_path / "q")
+    assert expected in str(failure)
+    assert isinstance(failure, StorageError) == ("disk full" in expected)
+
+
+def test_a_damaged_queue_is_named_damaged(tmp_path):
+    path = tmp_path / "queue.sqlite3"
+    with Database(path, create=True) as database:
+        for number in range(200):
+            Queue(database).record("zh", number, result(title=f"P{number}"), "run")
+        database.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"\xff" * (len(data) - 4096)  # every page but the first (the header and schema) overwritten
+    path.write_bytes(bytes(data))
+    with pytest.raises(QueueError, match="damaged|not an SQLite database"):
+        with Database(path) as database:
+            Queue(database).list()
+
+
+def test_version_6_file_gains_each_changes_current_decision(tmp_path):
+    """Migration 7 fills in each change's decision from the trail; the trigger keeps it from then on."""
+    from bot.queue import schema
+    from bot.queue.store import _statements
+
+    path = tmp_path / "queue.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    for migration in schema.MIGRATIONS[:6]:
+        for statement in _statements(migration):
+            connection.execute(statement)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute("PRAGMA user_version = 6")
+    connection.execute("INSERT INTO proposal (id, wiki, title, base_revid, base_sha1, base_text, diff, created_at, run_id, updated_at)"
+                       " VALUES (1, 'zh', 'P', 1, 'x', 't', 'd', 'now', 'r', 'now')")  # fmt: skip
+    for number in (1, 2, 3):
+        connection.execute("INSERT INTO change (proposal_id, number, change_id, rule, start, \"end\", old, new, needs_review, "
+                           "display, note) VALUES (1, ?, ?, 'md-mirror', 0, 1, 'a', 'b', 0, 'kept', '')", (number, f"c{number}"))  # fmt: skip
+    for number, decision in ((1, "approved"), (2, "rejected"), (1, "pending"), (3, "approved")):
+        connection.execute("INSERT INTO decision (proposal_id, number, decision, who, at, source) VALUES (1, ?, ?, 'ann', 'now', 'cli')",
+                           (number, decision))  # fmt: skip
+    connection.close()
+    with Database(path) as database:
+        rows = database.query("SELECT number, decision FROM change WHERE proposal_id = 1 ORDER BY number")
+        assert [tuple(row) for row in rows] == [(1, "pending"), (2, "rejected"), (3, "approved")]
+        Queue(database).decide(1, [2], "approved", "bob")
+        assert database.query("SELECT decision FROM change WHERE proposal_id = 1 AND number = 2")[0][0] == "approved"
+
+
+def test_a_decision_mark_moves_with_every_decision(queue):
+    recorded = queue.record("zh", 10, result(), "run")
+    first = queue.decision_mark(recorded.id)
+    assert first == queue.decision_mark(recorded.id)
+    queue.decide(recorded.id, [1], "approved", "alice")
+    second = queue.decision_mark(recorded.id)
+    assert second != first and second.status == "approved"
+    queue.decide(recorded.id, [1], "pending", "alice", "undo")  # withdrawn: the mark moves on, never back
+    assert queue.decision_mark(recorded.id) not in (first, second)
+    assert queue.waiting("zh") == 3 and queue.waiting("other") == 0
+
+
+def test_a_decision_on_a_closed_proposal_names_the_pages_open_one(queue):
+    recorded = queue.record("zh", 10, result(), "run")
+    queue.mark(recorded.id, "applied", saved_revid=11)
+    successor = queue.record("zh", 11, result_without_first(), "run")
+    with pytest.raises(InputError, match=rf"is applied \(saved as revision 11\); decisions are for open proposals; "
+                                         rf"the page's open proposal is {successor.id}"):  # fmt: skip
+        queue.decide(recorded.id, [1], "approved", "alice")

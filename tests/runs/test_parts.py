@@ -67,3 +67,16 @@ def test_tally_sum_is_the_tally_of_both():
     for page in pages:
         both.add(page)
     assert (one + two).render() == both.render()
+
+
+def test_one_budget_for_a_whole_command():
+    """The scan and the apply of the backlog spend the same edits: the second part starts where the first stopped."""
+    from bot.runs.stops import Budget
+
+    budget = Budget(RunLimits.starting(now=0.0, max_edits=2, max_minutes=1))
+    assert budget.stop(1.0) is None
+    budget.edits += 1  # the scan saved one page
+    assert budget.stop(2.0) is None  # ...the apply of the backlog may save one more
+    budget.edits += 1
+    assert budget.stop(3.0) == Stop(StopReason.MAX_EDITS, "--max-edits 2 reached")
+    assert Budget(RunLimits.starting(now=0.0, max_minutes=1)).stop(61.0).reason == StopReason.MAX_MINUTES

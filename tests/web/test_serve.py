@@ -184,3 +184,27 @@ def test_serve_listens_on_loopback_only():
 
     with pytest.raises(InputError, match="not a loopback address"):
         loopback_server(create_app(lambda: None, "x"), "0.0.0.0", 0)
+
+
+def test_the_list_comes_a_page_at_a_time(tmp_path):
+    """250 proposals: 100 a page, with the counts of all of them; filters and pages keep each other."""
+    from bot.core import ZH_WIKIPEDIA, analyze
+
+    path = tmp_path / "big.sqlite3"
+    with Database(path, create=True) as database:
+        queue = Queue(database)
+        for number in range(250):
+            text = OTHER if number % 2 else PAGE
+            queue.record("wikipedia:zh", number + 1, analyze(text, ZH_WIKIPEDIA, title=f"Big/{number:03d}"), "run")
+    client = create_app(lambda: Queue(Database(path)), "erin").test_client()
+    first = client.get("/").get_data(as_text=True)
+    assert "250 proposal(s), 750 change(s); proposals 1–100 on this page" in first
+    assert first.count('class="proposal-row"') == 100 and "page 1 of 3" in first and 'class="prev-page"' not in first
+    assert len(first.encode()) < 200_000
+    last = client.get("/?p=3").get_data(as_text=True)
+    assert last.count('class="proposal-row"') == 50 and "proposals 201–250" in last and 'class="next-page"' not in last
+    assert "page 3 of 3" in client.get("/?p=999").get_data(as_text=True)  # past the end: the last page
+    assert "page 1 of 3" in client.get("/?p=nonsense").get_data(as_text=True)
+    filtered = client.get("/?status=waiting&rule=md-url&page=Big/0").get_data(as_text=True)
+    assert "50 proposal(s)" in filtered  # Big/000..099, every other one has an md-url change
+    assert filtered.count('class="proposal-row"') == 50 and 'class="pager"' not in filtered

@@ -1,0 +1,132 @@
+"""The on-wiki review page beside a run: a decision a trusted editor makes while the run works, or
+while it publishes, is taken (into the queue, once), never reset to pending."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+import pytest
+
+from bot.cli import EXIT_OK
+from tests.runs.test_live_decisions import BROKEN, Bot, bot_edits, lines, wait_for
+from tests.wikisession import TEST_CONFIG, Account
+
+
+@pytest.fixture
+def review(wiki, tmp_path):
+    """(a Bot whose runs publish a review page of their own, the page's title, a trusted editor)."""
+    name, password = f"Rev{secrets.token_hex(3)}", "Reviewer-pass-123"
+    wiki.sandbox.add_user(name, password)
+    title = f"User:LinkBot/Review-{name}"
+    config = tmp_path / "linkbot.toml"
+    config.write_text(
+        TEST_CONFIG.replace('auto_approve = "all"', "auto_approve = []") + '[proof]\nmode = "off"\n[bot]\nedits_per_minute = 30\n'
+        f'[run]\nreview_page = "{title}"\nreview_users = ["{name}"]\nsources = ["-prefixindex:{name}/many"]\n',
+        encoding="utf-8",
+    )  # fmt: skip
+    return Bot(wiki, config, tmp_path / "queue.sqlite3"), title, Account(wiki.sandbox.api_url, name, password), name
+
+
+def audit(bot: Bot, proposal: int) -> list[tuple]:
+    shown = json.loads(bot("show", str(proposal), "--format", "json").stdout)
+    return [(entry["number"], entry["decision"], entry["who"], entry["source"]) for entry in shown["audit"]]
+
+
+def test_a_decision_made_on_the_wiki_while_a_run_works_is_taken(review, wiki):
+    bot, title, editor, name = review
+    wiki.sandbox.edit(f"{name}/a", lines("R1", "R2"))
+    bot("scan", f"-prefixindex:{name}/a")
+    bot("run", "--mode", "live")  # publishes proposal 1
+    assert "{{linkbot change|id=1.1|status=pending}}" in wiki.text(title)
+    for number in range(8):
+        wiki.sandbox.edit(f"{name}/many{number}", lines(f"M{number}"))
+    running = bot.start("run", "--mode", "live", "--auto-approve", "all")  # eight saves, two seconds apart
+    wait_for(lambda: bot_edits(wiki, f"{name}/many0"))
+    editor.edit(title, text=wiki.text(title).replace("id=1.1|status=pending", "id=1.1|status=approve"))
+    out, err = running.communicate(timeout=300)
+    assert running.returncode == EXIT_OK, out + err
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["review_page"]["accepted"] == 1 and summary["saved"] == 9  # eight pages, then the approved change
+    assert audit(bot, 1) == [(1, "approved", name, "wiki")]
+    assert wiki.text(f"{name}/a") == lines("R1", "R2").replace(BROKEN.format("R1"), "[[R1]]")
+    assert "id=1.1" not in wiki.text(title)  # saved: neither pending again nor listed
+    bot("run", "--mode", "live")
+    assert audit(bot, 1) == [(1, "approved", name, "wiki")]  # taken once, never again, never reset
+
+
+def test_an_edit_racing_the_publication_is_taken_then_published_again(review, wiki):
+    """The editor saves right after the run looked at the page and before its publication is saved:
+    MediaWiki merges the two (or reports a conflict); the run takes the editor's decision from the
+    newer revision and publishes again."""
+    from bot.queue.proposals import Queue
+    from bot.queue.runstate import RunState
+    from bot.queue.store import Database
+    from bot.runs.context import RunContext
+    from bot.runs.review_page import OnWikiReview
+    from bot.settings import load_settings
+    from bot.wiki.session import open_session
+
+    bot, title, editor, name = review
+    wiki.sandbox.edit(f"{name}/a", lines("R1", "R2"))
+    bot("scan", f"-prefixindex:{name}/a")
+    bot("run", "--mode", "live")  # publishes proposal 1
+    wiki.sandbox.edit(f"{name}/b", lines("S1"))
+    bot("scan", f"-prefixindex:{name}/b")  # proposal 2: the next publication has something to add
+
+    class Racing(OnWikiReview):
+        raced = False
+
+        def refresh(self) -> None:
+            super().refresh()
+            if not self.raced:  # the editor, just after the bot looked
+                self.raced = True
+                editor.edit(title, text=wiki.text(title).replace("id=1.2|status=pending", "id=1.2|status=reject"))
+
+    settings = load_settings(str(bot.config), environ={}, overrides={"mode": "live"})
+    session, _ = open_session([], login=True, host_aliases=settings.host_aliases, policy=settings.retry)
+    with Database(bot.queue) as database:
+        queue = Queue(database)
+        racing = Racing(RunContext(session, settings, queue, "race"), RunState(database))
+        racing.publish_open_proposals()
+        assert racing.raced and racing.accepted == 1
+    assert audit(bot, 1) == [(2, "rejected", name, "wiki")]
+    published = wiki.text(title)
+    assert "id=1.2" not in published and "{{linkbot change|id=1.1|status=pending}}" in published and "id=2.1" in published
+    assert wiki.revisions(title)[0]["user"] == "LinkBot"
+
+
+def test_a_second_sandbox_never_saves_a_decision_made_on_the_first(tmp_path):
+    """Each sandbox has its own queue and its own name for the wiki: decisions on one never reach the other."""
+    import os
+    import subprocess
+    import sys
+    import tomllib
+
+    from bot.sandbox.mediawiki import prepare_sandbox
+    from tests.wikisession import ROOT
+
+    boxes = [prepare_sandbox(tmp_path / name) for name in ("first", "second")]
+    try:
+        configs = [tomllib.loads((tmp_path / name / "linkbot.toml").read_text(encoding="utf-8")) for name in ("first", "second")]
+        assert configs[0]["wiki"]["id"] != configs[1]["wiki"]["id"]
+        assert [c["queue"]["path"] for c in configs] == [str(tmp_path / name / "queue.sqlite3") for name in ("first", "second")]
+
+        def linkbot(box: str, *args: str) -> subprocess.CompletedProcess:
+            env = dict(os.environ, PYWIKIBOT_DIR=str(tmp_path / box / "pywikibot"))
+            env.pop("LINKBOT_QUEUE", None)
+            result = subprocess.run([sys.executable, "-m", "bot", *args, "--config", str(tmp_path / box / "linkbot.toml")],
+                                    capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)  # fmt: skip
+            assert result.returncode == EXIT_OK, result.stdout + result.stderr
+            return result
+
+        linkbot("first", "scan", "-prefixindex:Sandbox/")
+        for line in linkbot("first", "list").stdout.splitlines():
+            linkbot("first", "approve", line.split()[0])
+        assert not (tmp_path / "second" / "queue.sqlite3").exists()
+        for queue in ([], ["--queue", str(tmp_path / "first" / "queue.sqlite3")]):  # even pointed at the first's queue
+            saved = linkbot("second", "scan", "-prefixindex:Sandbox/", "--mode", "live", *queue)
+            assert "edits: 0 saved" in saved.stdout
+    finally:
+        for box in boxes:
+            box.stop()
