@@ -86,17 +86,27 @@ class Listing:
             yield from proposals_of(self.db, rows)
 
     def per_rule(self, filters: Filters) -> list[RuleCount]:
-        """Over every matching proposal: each rule's changes and their decisions."""
-        where, parameters = _where(filters)
-        rows = self.db.query(
-            f"""SELECT c.rule, c.decision, count(*) AS n FROM change c
-                WHERE c.proposal_id IN (SELECT p.id FROM proposal p {where}) GROUP BY c.rule, c.decision ORDER BY c.rule""",
-            parameters,
-        )  # fmt: skip
+        """Over every matching proposal: each rule's changes and their decisions. By wiki and status
+        alone, from the tally the triggers keep; with any other filter, counted from the changes."""
+        if filters.rule or filters.title or filters.exact_title or filters.undecided:
+            where, parameters = _where(filters)
+            # One pass over an index in (rule, decision) order, each change's proposal looked up in the
+            # matching set ("+" keeps SQLite from seeking the set's ids one by one instead): bounded by
+            # the queue's size (~0.1 s for 250,000 changes), whatever the filter matches.
+            rows = self.db.query(
+                f"""SELECT c.rule, c.decision, count(*) AS n FROM change c INDEXED BY change_by_rule_decision
+                    WHERE +c.proposal_id IN (SELECT p.id FROM proposal p {where}) GROUP BY c.rule, c.decision""",
+                parameters,
+            )  # fmt: skip
+        else:
+            where, parameters = _where(filters)
+            # The tally has the wiki and status columns the filter reads (as "p"): the same clauses apply.
+            rows = self.db.query(f"SELECT rule, decision, sum(n) AS n FROM tally p {where} GROUP BY rule, decision", parameters)
         counted: dict[str, dict[str, int]] = {}
         for row in rows:
-            counted.setdefault(row["rule"], {})[row["decision"]] = row["n"]
-        return [RuleCount(rule, _counts(by_decision)) for rule, by_decision in counted.items()]
+            if row["n"]:
+                counted.setdefault(row["rule"], {})[row["decision"]] = row["n"]
+        return [RuleCount(rule, _counts(by_decision)) for rule, by_decision in sorted(counted.items())]
 
     def _batches(self, filters: Filters, columns: str) -> Iterator[list]:
         """Keyset pages of the matching rows: each batch its own short read, none holding the file."""
@@ -137,7 +147,7 @@ def _where(filters: Filters) -> tuple[str, list]:
         clauses.append("p.status = ?")
         parameters.append(filters.status)
     if filters.rule:
-        clauses.append("p.id IN (SELECT proposal_id FROM change WHERE rule = ?)")
+        clauses.append("EXISTS (SELECT 1 FROM change x WHERE x.proposal_id = p.id AND x.rule = ?)")
         parameters.append(filters.rule)
     if filters.title:
         clauses.append("instr(lower(p.title), lower(?)) > 0")

@@ -172,7 +172,46 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN UPDATE change SET decision = NEW.decision WHERE proposal_id = NEW.proposal_id AND number = NEW.number; END;
     CREATE INDEX change_by_rule ON change (rule, proposal_id);
     CREATE INDEX change_counts ON change (proposal_id, rule, decision);
+    CREATE INDEX change_by_rule_decision ON change (rule, decision, proposal_id);
     CREATE INDEX proposal_by_wiki_status ON proposal (wiki, status, id);
+
+    -- The changes counted by wiki, proposal status, rule and decision, kept by triggers in the same
+    -- transactions (a change recorded, decided, its proposal's status moved): the web list's counts
+    -- per rule without reading every change.
+    CREATE TABLE tally (
+        wiki     TEXT NOT NULL,
+        status   TEXT NOT NULL,
+        rule     TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        n        INTEGER NOT NULL,
+        PRIMARY KEY (wiki, status, rule, decision)
+    ) WITHOUT ROWID;
+    INSERT INTO tally (wiki, status, rule, decision, n)
+        SELECT p.wiki, p.status, c.rule, c.decision, count(*) FROM change c JOIN proposal p ON p.id = c.proposal_id
+        GROUP BY p.wiki, p.status, c.rule, c.decision;
+    CREATE TRIGGER tally_change_recorded AFTER INSERT ON change
+    BEGIN
+        INSERT INTO tally (wiki, status, rule, decision, n)
+            SELECT wiki, status, NEW.rule, NEW.decision, 1 FROM proposal WHERE id = NEW.proposal_id
+            ON CONFLICT (wiki, status, rule, decision) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER tally_change_decided AFTER UPDATE OF decision ON change WHEN OLD.decision != NEW.decision
+    BEGIN
+        UPDATE tally SET n = n - 1 WHERE rule = OLD.rule AND decision = OLD.decision
+            AND (wiki, status) = (SELECT wiki, status FROM proposal WHERE id = NEW.proposal_id);
+        INSERT INTO tally (wiki, status, rule, decision, n)
+            SELECT wiki, status, NEW.rule, NEW.decision, 1 FROM proposal WHERE id = NEW.proposal_id
+            ON CONFLICT (wiki, status, rule, decision) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER tally_proposal_moved AFTER UPDATE OF status ON proposal WHEN OLD.status != NEW.status
+    BEGIN
+        UPDATE tally SET n = n - (SELECT count(*) FROM change c
+                                  WHERE c.proposal_id = NEW.id AND c.rule = tally.rule AND c.decision = tally.decision)
+            WHERE wiki = OLD.wiki AND status = OLD.status;
+        INSERT INTO tally (wiki, status, rule, decision, n)
+            SELECT NEW.wiki, NEW.status, rule, decision, count(*) FROM change WHERE proposal_id = NEW.id GROUP BY rule, decision
+            ON CONFLICT (wiki, status, rule, decision) DO UPDATE SET n = n + excluded.n;
+    END;
 
     ALTER TABLE run_edit ADD COLUMN kind TEXT NOT NULL DEFAULT 'page' CHECK (kind IN ('page', 'review-page'));
     ALTER TABLE run_edit ADD COLUMN proposal_id INTEGER;

@@ -72,3 +72,18 @@ def test_pages_of_a_list(filled):
     assert pages[0] + pages[1] + pages[2] == every and pages[3] == []
     small = Listing(queue.db, batch=7)  # the streams read in batches: the same, batch by batch
     assert [s.id for s in small.summaries(Filters())] == every and [p.id for p in small.proposals(Filters())] == every
+
+
+def test_the_tally_follows_every_move(filled):
+    """Recording, deciding, withdrawing, superseding and marking move the triggers' tally exactly as
+    counting the changes again would."""
+    queue, listing = filled
+    newer = queue.record("zh", 2, analyze(PAGE.replace("[A](../Page/A.md \"wikilink\")", "[[A]]"), ZH_WIKIPEDIA, title="Page 01"), "run")
+    queue.decide(newer.id, [1], "approved", "ann")
+    queue.decide(newer.id, [1], "pending", "ann", "undo")
+    queue.decide(newer.id, None, "rejected", "bob")
+    queue.mark(3, "stale", error="changed")
+    for status in ("", WAITING, "pending", "approved", "rejected", "superseded", "applied", "stale"):
+        tallied = listing.per_rule(Filters(status=status))
+        counted = listing.per_rule(Filters(status=status, title="e"))  # every title has an "e": counted from the changes
+        assert tallied == counted, status
