@@ -82,7 +82,7 @@ def _add_file_and_scan_commands(commands, options: _OptionGroups) -> None:
     scan.add_argument("--check", action="store_true", help="exit 1 if any page would change")
     scan.add_argument("--no-summary", action="store_true", help="leave out the summary table (text format)")
     scan.add_argument("--list", dest="member_list", help="files: also update this member list (wiki pages: by title)")
-    scan.add_argument("--mode", choices=("dry-run", "live"), help="wiki pages: save (live) or not (default: dry-run)")
+    scan.add_argument("--mode", choices=("dry-run", "live"), help=_mode_help("wiki pages: save (live, under the run lock) or not"))
     scan.add_argument("--max-edits", type=int, help="wiki pages: stop after this many edits")
     scan.add_argument("--workers", type=int, help="XML dumps: worker processes (default: all cores)")
     scan.add_argument("--auto-approve", help="rules approved without review ('all' or ids); never needs-review changes")
@@ -130,10 +130,11 @@ def _add_review_commands(commands, options: _OptionGroups) -> None:
 def _add_run_commands(commands, options: _OptionGroups) -> None:
     wiki = [options.base, options.analysis, options.queue, options.logs]
     apply = commands.add_parser("apply", parents=[*wiki, options.color], help="save the approved changes of queued proposals")
-    apply.add_argument("--mode", choices=("dry-run", "live"), help="save (live) or only show (default: dry-run)")
+    apply.add_argument("--mode", choices=("dry-run", "live"), help=_mode_help("save (live, under the run lock) or only show"))
     apply.add_argument("--max-edits", type=int, help="stop after this many edits")
     run = commands.add_parser("run", parents=wiki, help="one scheduled run (for cron): scan, record, apply, summary")
-    run.add_argument("--mode", choices=("dry-run", "live"), help="save (live) or not (default: the config's, else dry-run)")
+    run.add_argument("--mode", choices=("dry-run", "live"), help="save (live) or not (default: [wiki] mode of the configuration, else dry-run: "
+                     "the one command whose configuration may say live)")
     run.add_argument("--max-edits", type=int, help="stop saving after this many edits")
     run.add_argument("--acknowledge-talk", action="store_true", help="the talk page was read: saving may resume")
     run.add_argument("--auto-approve", help="rules approved without review ('all', 'none' or ids); never needs-review changes")
@@ -142,7 +143,7 @@ def _add_run_commands(commands, options: _OptionGroups) -> None:
         "template", parents=[options.base, options.queue, options.logs],
         help="create or update the review page's {{linkbot change}} template on the wiki (in --mode live)",
     )  # fmt: skip
-    template.add_argument("--mode", choices=("dry-run", "live"), help="save (live) or show the diff (default: dry-run)")
+    template.add_argument("--mode", choices=("dry-run", "live"), help=_mode_help("save (live, under the run lock) or show the diff"))
 
 
 def _trial_options(parser) -> None:
@@ -161,7 +162,7 @@ def _add_account_commands(commands, options: _OptionGroups) -> None:
     undo = commands.add_parser("undo", parents=[*plain, options.logs],
                                help="revert the revisions a run saved (where nobody edited since)")  # fmt: skip
     undo.add_argument("run", metavar="RUN_ID", help="the run to undo (see linkbot runs)")
-    undo.add_argument("--mode", choices=("dry-run", "live"), help="revert (live) or list what would be (default: dry-run)")
+    undo.add_argument("--mode", choices=("dry-run", "live"), help=_mode_help("revert (live, under the run lock) or list what would be"))
     stats = commands.add_parser("stats", parents=plain, help="edits, changes, decisions and reverts per rule over time")
     stats.add_argument("--format", choices=("text", "json"), default="text", help="a table, or one JSON object")
     stats.add_argument("--by", choices=("day", "week"), default="day", help="period of the counts (default: day)")
@@ -182,6 +183,10 @@ def _add_other_commands(commands, options: _OptionGroups) -> None:
     sandbox = commands.add_parser("sandbox", parents=[options.base], help="run a throwaway local wiki loaded with the seeds")
     sandbox.add_argument("--dir", required=True, help="folder for the wiki (created; must be empty or new)")
     sandbox.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
+
+
+def _mode_help(what: str) -> str:
+    return f"{what} (default: dry-run; [wiki] mode in the configuration is for linkbot run only)"
 
 
 def _positive_int(value: str) -> int:

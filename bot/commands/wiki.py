@@ -251,4 +251,4 @@ def write_trial_report(args, queue, run: str, streams: Streams) -> None:
         path = folder / f"{run}.{suffix}"
         write_output(str(path), render(record, index_url), "the trial report")
         paths.append(str(path))
-    print(f"linkbot: trial report ({len(record.edits)} edit(s)): {', '.join(paths)}", file=streams.err)
+    print(f"linkbot: trial report ({len(record.page_edits)} edit(s)): {', '.join(paths)}", file=streams.err)

@@ -18,7 +18,8 @@ def run_line(run: RunRecord) -> str:
     trial = f" trial of {run.trial}" if run.trial else ""
     undoes = f" undoing {run.undoes}" if run.undoes else ""
     state = "unfinished" if run.ended_at is None else f"stopped: {run.outcome['stopped']}" if run.outcome.get("stopped") else "done"
-    return (f"{run.id}  {run.command:<5} {run.mode:<7} {run.wiki}  {run.started_at}  {len(run.edits)} edit(s)"
+    review = f" + {len(run.review_page_edits)} of the review page" if run.review_page_edits else ""
+    return (f"{run.id}  {run.command:<5} {run.mode:<7} {run.wiki}  {run.started_at}  {len(run.page_edits)} edit(s){review}"
             f"{trial}{undoes}  ({state})")  # fmt: skip
 
 
@@ -35,7 +36,8 @@ def run_text(run: RunRecord, index_url: str) -> str:
     lines.append("  rate and load: " + ", ".join(f"{key} {value}" for key, value in run.settings.items() if value not in (None, "")))
     lines.append(f"  ended {run.ended_at or '- (killed, or still running)'}; outcome: {json.dumps(dict(run.outcome), ensure_ascii=False)}")
     for edit in run.edits:
-        lines.append(f"  edit: {edit.title}  r{edit.old_revid} -> r{edit.new_revid}  {_rules(edit)}  {diff_link(index_url, edit) or ''}")
+        kind = "review page" if edit.kind == "review-page" else "edit"
+        lines.append(f"  {kind}: {edit.title}  r{edit.old_revid} -> r{edit.new_revid}  {_rules(edit)}  {diff_link(index_url, edit) or ''}")
         lines.append(f"        summary: {edit.summary}")
     lines += [f"  left alone: {skip.title}: {skip.why}" for skip in run.skips]
     return "\n".join(lines) + "\n"
@@ -51,32 +53,43 @@ def _rules(edit: RunEdit) -> str:
 
 
 def trial_wikitext(run: RunRecord, index_url: str) -> str:
-    """The trial as wikitext, for the bot-approval request."""
+    """The trial as wikitext, for the bot-approval request: every edit the run made (its publications of
+    the review page listed apart, after the task's edits)."""
     lines = [
-        f"Trial run <code>{run.id}</code> of [[User:LinkBot|linkbot]] on {run.wiki}: {len(run.edits)} edit(s)"
+        f"Trial run <code>{run.id}</code> of [[User:LinkBot|linkbot]] on {run.wiki}: {len(run.page_edits)} edit(s)"
         f"{f' of {run.trial} allowed' if run.trial else ''}, {run.started_at} to {run.ended_at or '?'} (UTC).",
         "",
     ]
-    for edit in run.edits:
+    for edit in run.page_edits:
         link = diff_link(index_url, edit)
         diff = f"[{link} diff]" if link else f"revision {edit.new_revid}"
         lines.append(f"# [[:{edit.title}]] ({diff}): {_rules(edit)}; summary: <nowiki>{edit.summary}</nowiki>")
+    if run.review_page_edits:
+        lines += ["", f"Besides, {len(run.review_page_edits)} edit(s) of the bot's review page:"]
+        lines += [f"* [[:{edit.title}]] ({_diff(index_url, edit)})" for edit in run.review_page_edits]
     return "\n".join(lines) + "\n"
 
 
+def _diff(index_url: str, edit: RunEdit) -> str:
+    link = diff_link(index_url, edit)
+    return f"[{link} diff]" if link else f"revision {edit.new_revid}"
+
+
 def trial_markdown(run: RunRecord, index_url: str) -> str:
-    lines = [f"# Trial run {run.id}", "", f"{run.wiki}, {len(run.edits)} edit(s), {run.started_at} to {run.ended_at or '?'} (UTC)", "",
+    lines = [f"# Trial run {run.id}", "", f"{run.wiki}, {len(run.page_edits)} edit(s), {run.started_at} to {run.ended_at or '?'} (UTC)", "",
              "| page | diff | rules | summary |", "|---|---|---|---|"]  # fmt: skip
     for edit in run.edits:
         link = diff_link(index_url, edit)
-        cells = (edit.title, f"[r{edit.new_revid}]({link})" if link else f"r{edit.new_revid}", _rules(edit), edit.summary)
+        title = f"{edit.title} (review page)" if edit.kind == "review-page" else edit.title
+        cells = (title, f"[r{edit.new_revid}]({link})" if link else f"r{edit.new_revid}", _rules(edit), edit.summary)
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def trial_html(run: RunRecord, index_url: str) -> str:
-    edits = [(edit, diff_link(index_url, edit), _rules(edit)) for edit in run.edits]
-    return environment().get_template("trial.html").render(run=run, edits=edits)
+    edits = [(edit, diff_link(index_url, edit), _rules(edit)) for edit in run.page_edits]
+    review = [(edit, diff_link(index_url, edit), _rules(edit)) for edit in run.review_page_edits]
+    return environment().get_template("trial.html").render(run=run, edits=edits, review=review)
 
 
 TRIAL_FORMATS = {"wiki": trial_wikitext, "md": trial_markdown, "html": trial_html}

@@ -55,6 +55,16 @@ class RunRecord:
     edits: tuple[RunEdit, ...] = ()
     skips: tuple[RunSkip, ...] = ()
 
+    @property
+    def page_edits(self) -> tuple[RunEdit, ...]:
+        """The task's edits: what a trial counts, an undo reverts and the statistics show."""
+        return tuple(edit for edit in self.edits if edit.kind == "page")
+
+    @property
+    def review_page_edits(self) -> tuple[RunEdit, ...]:
+        """The run's publications of the bot's own review page: listed apart, never hidden."""
+        return tuple(edit for edit in self.edits if edit.kind == "review-page")
+
 
 class RunLog:
     """The runs of one queue file."""

@@ -62,7 +62,8 @@ class Stats:
 
 
 def collect_stats(database: Database, by: str = "day") -> Stats:
-    edits = database.query("SELECT e.title, e.rules, e.changes, e.at, r.command FROM run_edit e JOIN run r ON r.id = e.run_id ORDER BY e.id")
+    edits = database.query("SELECT e.title, e.rules, e.changes, e.at, r.command FROM run_edit e JOIN run r ON r.id = e.run_id "
+                           "WHERE e.kind = 'page' ORDER BY e.id")  # not the bot's own review page  # fmt: skip
     bot_edits = [row for row in edits if row["command"] != "undo"]
     decided, waiting, reverted = _decisions(database), _waiting(database), _reverted(database)
     saved: Counter = Counter()

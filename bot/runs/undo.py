@@ -40,7 +40,7 @@ class UndoReport:
 def undo_run(context: RunContext, target: RunRecord, index_url: str, out: TextIO) -> UndoReport:
     """Undo ``target``'s edits (a dry run only lists them). Each page once: its last edit in the run."""
     site, policy = context.session.site, context.settings.retry
-    edits = list({edit.title: edit for edit in target.edits}.values())
+    edits = list({edit.title: edit for edit in target.page_edits}.values())  # not its publications of the review page
     states = page_states(site, [edit.title for edit in edits], policy)
     before = {revision: sha1 for revision, (sha1, _) in revision_facts(site, [edit.old_revid for edit in edits], policy).items()}
     report = UndoReport()

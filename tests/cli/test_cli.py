@@ -61,7 +61,7 @@ SHARED_OPTIONS = {
     "serve": {"--config", "--queue"},
     "apply": {"--config", "--rules", "--max-page-kb", "--max-analysis-seconds", "--queue", "--log-format", "--color"},
     "run": {"--config", "--rules", "--max-page-kb", "--max-analysis-seconds", "--queue", "--log-format"},
-    "template": {"--config", "--log-format"},
+    "template": {"--config", "--queue", "--log-format"},
     "members": {"--config", "--site"},
     "runs": {"--config", "--queue"},
     "undo": {"--config", "--queue", "--log-format"},

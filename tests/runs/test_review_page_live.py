@@ -130,3 +130,20 @@ def test_a_second_sandbox_never_saves_a_decision_made_on_the_first(tmp_path):
     finally:
         for box in boxes:
             box.stop()
+
+
+def test_a_trial_lists_its_review_page_edits_apart(review, wiki, tmp_path):
+    """A trial of 2 makes 2 edits of the task; its publication of the review page is listed after them, never hidden."""
+    bot, title, _, name = review
+    for number in range(3):
+        wiki.sandbox.edit(f"{name}/many{number}", lines(f"T{number}"))
+    wiki.sandbox.edit(f"{name}/held", lines("H1"))
+    bot("scan", f"-prefixindex:{name}/held")  # something waits for review: the run publishes the page
+    result = bot("run", "--mode", "live", "--trial", "2", "--auto-approve", "all", "--trial-report", str(tmp_path / "trial"))
+    summary = json.loads(result.stdout.splitlines()[-1])
+    assert summary["saved"] == 2 and summary["review_page"]["published_revision"]
+    (report,) = (tmp_path / "trial").glob("*.wiki")
+    text = report.read_text(encoding="utf-8")
+    assert "2 edit(s) of 2 allowed" in text and text.count("\n# [[:") == 2
+    assert f"Besides, 1 edit(s) of the bot's review page:\n* [[:{title}]]" in text
+    assert "trial report (2 edit(s))" in result.stderr
