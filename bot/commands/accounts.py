@@ -50,13 +50,13 @@ def cmd_runs(args, queue: Queue, streams: Streams) -> int:
 
 def cmd_undo(args, settings: Settings, queue: Queue, streams: Streams, environ) -> int:
     """Revert a run's edits; a live undo takes the run lock and is recorded as a run of its own."""
+    target = RunLog(queue.db).get(args.run)  # first: an unknown run never loads pywikibot
     from bot.commands.wiki import connect
     from bot.runs.context import RunContext
     from bot.runs.journal import finish_run, start_run
     from bot.runs.report import RunReport
     from bot.runs.undo import undo_run
 
-    target = RunLog(queue.db).get(args.run)
     live = settings.mode == "live"
     with writer_lock(settings, queue.db.path, "undo"):
         session, _ = connect(settings, args, environ)

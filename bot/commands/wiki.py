@@ -118,10 +118,10 @@ def run_context(session, settings: Settings, queue, args, max_minutes: float = 0
 def cmd_apply(args, settings: Settings, streams: Streams, environ) -> int:
     """Save the approved changes. A live apply takes the run lock: two savers working through one
     queue at once would each find the other's saves and call them stale."""
+    queue = open_queue(args, settings, environ)  # first: a queue that is not there never loads pywikibot
     from bot.runs.apply import apply_approved
     from bot.runs.journal import finish_run, start_run
 
-    queue = open_queue(args, settings, environ)
     try:
         with writer_lock(settings, queue.db.path, "apply"):
             session, _ = connect(settings, args, environ)

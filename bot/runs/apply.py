@@ -22,6 +22,7 @@ from bot.errors import CircuitBreakerError, StoppedError, WikiUnavailableError
 from bot.inputs.limits import Overrun
 from bot.logs import get_logger
 from bot.present.report import colorize_diff
+from bot.queue.listing import Filters, Listing
 from bot.queue.states import Status
 from bot.runs.analysis import PageAnalysis
 from bot.runs.context import RunContext
@@ -119,7 +120,8 @@ def apply_approved(context: RunContext, out: TextIO, color: bool = False) -> Run
     """Apply every approved proposal of the context's wiki (a dry run shows what would be saved),
     within the context's budget."""
     report = RunReport()
-    approved = [(p.id, p.title) for p in context.queue.list(status=Status.APPROVED) if p.wiki == context.session.wiki_id]
+    waiting = Listing(context.queue.db).summaries(Filters(status=Status.APPROVED, wiki=context.session.wiki_id))
+    approved = [(summary.id, summary.title) for summary in waiting]  # no page text read until its page comes up
     with PageAnalysis(context) as analysis:
         applier = Applier(context, out, color, analysis, report)
         try:
