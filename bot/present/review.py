@@ -22,9 +22,10 @@ from bot.present.report import colorize_diff
 from bot.present.review_keys import KEYS_HELP, Command, Key, parse_command
 from bot.present.review_screen import Screen, change_block, footer, header, numbered_lines, screens, styled
 from bot.present.terminal import STYLE, visible
+from bot.queue.listing import WAITING, Filters, Listing
 from bot.queue.proposals import Queue
 from bot.queue.records import Proposal
-from bot.queue.states import AWAITING, Decision, Source
+from bot.queue.states import Decision, Source
 
 __all__ = ["KEYS_HELP", "Review", "Screen"]
 
@@ -47,7 +48,7 @@ class Review:
         self.undo: list[_Undo] = []
 
     def run(self) -> int:
-        waiting = [p.id for p in self.queue.list() if p.status in AWAITING and p.undecided()]
+        waiting = [summary.id for summary in Listing(self.queue.db).summaries(Filters(status=WAITING, undecided=True))]
         if not waiting:
             self.out.write("nothing is waiting for review\n")
             return 0

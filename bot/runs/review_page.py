@@ -16,7 +16,8 @@ from bot.core.review_messages import review_language, review_messages
 from bot.errors import InputError
 from bot.logs import get_logger
 from bot.queue.runstate import RunState
-from bot.queue.states import AWAITING, Source
+from bot.queue.listing import WAITING, Filters, Listing
+from bot.queue.states import Source
 from bot.runs.context import RunContext
 from bot.runs.journal import record_edit
 from bot.settings import Settings
@@ -100,7 +101,7 @@ class OnWikiReview:
 
     def _publish_once(self) -> tuple[int, str]:
         session, settings, queue = self.context.session, self.context.settings, self.context.queue
-        open_proposals = [p for p in queue.list() if p.wiki == session.wiki_id and p.status in AWAITING]
+        open_proposals = list(Listing(queue.db).proposals(Filters(status=WAITING, wiki=session.wiki_id)))
         messages = review_messages(review_language(session.language, settings.run.review_language))
         revision, why, summary = publish(session.site, settings.run.review_page, open_proposals, session.user, self.base,
                                          settings.retry, messages)  # fmt: skip
