@@ -105,11 +105,49 @@ def _bz2_stream_starts(path: str, limit: int | None = None) -> Iterator[int]:
         raise InputError(path, f"cannot read the dump: {error}") from None
 
 
-def decompress_streams(path: str, offset: int, length: int) -> bytes:
-    """One group of whole bzip2 streams, decompressed (run in a worker)."""
+def decompress_streams(path: str, offset: int, length: int) -> list[bytes | DumpProblem]:
+    """One group of whole bzip2 streams, decompressed stream by stream (run in a worker): the XML of
+    the readable streams in order, a ``DumpProblem`` with its byte range for each damaged one (and
+    the streams after it still read). (``bz2.decompress`` would quietly drop everything after the
+    first bad stream of the group.)"""
     with open(path, "rb") as stream:
         stream.seek(offset)
-        return bz2.decompress(stream.read(length))
+        data = stream.read(length)
+    pieces: list[bytes | DumpProblem] = []
+    position = 0
+    while position < len(data):
+        decompressor = bz2.BZ2Decompressor()
+        try:
+            xml = decompressor.decompress(data[position:])
+        except OSError as error:
+            end = _next_stream(data, position + 1)
+            pieces.append(_lost(offset + position, offset + end, str(error)))
+            position = end
+            continue
+        if not decompressor.eof:
+            pieces.append(_lost(offset + position, offset + len(data), "the stream ends before its end: a cut-off file?"))
+            break
+        if pieces and isinstance(pieces[-1], bytes):
+            pieces[-1] += xml  # streams that follow each other: one piece of XML
+        else:
+            pieces.append(xml)
+        position = len(data) - len(decompressor.unused_data)
+    return pieces
+
+
+def _lost(start: int, end: int, why: str) -> DumpProblem:
+    return DumpProblem(f"bytes {start}-{end} cannot be decompressed ({why}): their pages are skipped")
+
+
+def _next_stream(data: bytes, start: int) -> int:
+    """Where the next bzip2 stream after ``start`` begins in ``data`` (its end when none does)."""
+    position = data.find(_BZ2_STREAM_MAGIC, start + 4)
+    while position >= 0:
+        header = data[position - 4 : position]
+        if header[:3] == b"BZh" and header[3:] in _BLOCK_SIZES:
+            return position - 4
+        position = data.find(_BZ2_STREAM_MAGIC, position + 1)
+    return len(data)
 
 
 def split_pages(xml: bytes) -> tuple[bytes, bytes, bytes] | None:

@@ -11,6 +11,7 @@ output, a title): pages are big, what is said about them is small.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
@@ -55,6 +56,7 @@ class DumpStats:
     candidates: int = 0
     bytes: int = 0  # uncompressed XML read so far
     position: int = 0  # how far into the dump file (compressed or not) that is
+    damaged: int = 0  # streams of a multistream .bz2 that could not be decompressed (each reported)
 
     def at(self, position: int) -> None:
         self.position = max(self.position, position)
@@ -98,7 +100,7 @@ def scan_dump(
     stats = stats if stats is not None else DumpStats()
     work = _Work(profile, options, examine or full_analysis, limits)
     yield from _scanned(path, work, workers or os.cpu_count() or 1, stats)
-    if stats.pages == 0:
+    if stats.pages == 0 and not stats.damaged:  # (damaged streams were reported: they are why)
         raise InputError(path, "no <page> in it: empty, or not a MediaWiki XML export")
 
 
@@ -117,16 +119,22 @@ class _Work:
 
 
 def _scanned(path: str, work: _Work, workers: int, stats: DumpStats) -> Iterator:
+    streams = path.endswith(".bz2") and is_multistream(path)  # read stream by stream: damage costs one stream
     if workers <= 1:
         with work.bounded() as bounded:
             scan_chunk = partial(_scan_chunk_with, work, bounded)
+            if streams:
+                scan_group = partial(_scan_streams, path, scan_chunk=scan_chunk)
+                groups = (_run(lambda group: scan_group(*group), group, path) for group in bz2_stream_groups(path))
+                yield from _joined(groups, scan_chunk, stats, path)
+                return
             for chunk in _counted(page_chunks(xml_blocks(path, stats.at), path), stats):
                 yield from _kept(_run(scan_chunk, chunk, path), stats)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool, work.bounded() as bounded:
         window = workers * TASKS_PER_WORKER
-        if path.endswith(".bz2") and is_multistream(path):
+        if streams:
             tasks = _ordered(pool, partial(_scan_streams, path), bz2_stream_groups(path), window, path, star=True)
             yield from _joined(tasks, partial(_scan_chunk_with, work, bounded), stats, path)
             return
@@ -135,15 +143,16 @@ def _scanned(path: str, work: _Work, workers: int, stats: DumpStats) -> Iterator
             yield from _kept(result, stats)
 
 
-def _joined(results: Iterable[_StreamsResult], scan_chunk, stats: DumpStats, path: str) -> Iterator:
+def _joined(groups: Iterable[list[_StreamsResult]], scan_chunk, stats: DumpStats, path: str) -> Iterator:
     """The results of groups of streams in order, with the pages cut across two groups (none in
     Wikimedia's dumps, whose streams hold whole pages) put together and analysed here."""
     carry = bytearray()
-    after_gap = False  # the previous group was unreadable: what continues from it is a fragment
-    for result in results:
+    after_gap = False  # the previous stream was unreadable: what continues from it is a fragment
+    for result in itertools.chain.from_iterable(groups):
         stats.bytes += result.bytes
         stats.at(result.end)
         if result.unreadable:
+            stats.damaged += 1
             yield from _kept(result.pages, stats)
             carry, after_gap = bytearray(), True
             continue
@@ -261,19 +270,24 @@ def _scan_chunk(chunk: bytes) -> _ChunkResult:
     return _scan_chunk_with(*_worker, chunk)
 
 
-def _scan_streams(path: str, offset: int, length: int) -> _StreamsResult:
-    """Decompress one group of bzip2 streams and scan its whole pages (runs in a worker). A group
-    that cannot be decompressed is reported and skipped: the other groups are whole streams."""
-    try:
-        xml = decompress_streams(path, offset, length)
-    except (OSError, EOFError, ValueError) as error:
-        problem = DumpProblem(f"bytes {offset}-{offset + length} cannot be decompressed ({error}): their pages are skipped")
-        return _StreamsResult(offset + length, 0, b"", _ChunkResult(0, 0, [problem]), b"", unreadable=True)
-    parts = split_pages(xml)
-    if parts is None:
-        return _StreamsResult(offset + length, len(xml), xml, None, b"")
-    head, pages, tail = parts
-    return _StreamsResult(offset + length, len(xml), head, _scan_chunk(pages), tail)
+def _scan_streams(path: str, offset: int, length: int, scan_chunk=None) -> list[_StreamsResult]:
+    """Decompress one group of bzip2 streams and scan its whole pages (in a worker, or with
+    ``scan_chunk`` in this process): a result for each run of readable streams, and one for each
+    damaged stream (reported, its pages skipped)."""
+    scan_chunk = scan_chunk or _scan_chunk
+    end = offset + length
+    results = []
+    for piece in decompress_streams(path, offset, length):
+        if isinstance(piece, DumpProblem):
+            results.append(_StreamsResult(end, 0, b"", _ChunkResult(0, 0, [piece]), b"", unreadable=True))
+            continue
+        parts = split_pages(piece)
+        if parts is None:
+            results.append(_StreamsResult(end, len(piece), piece, None, b""))
+            continue
+        head, pages, tail = parts
+        results.append(_StreamsResult(end, len(piece), head, scan_chunk(pages), tail))
+    return results
 
 
 def _scan_chunk_with(work: _Work, bounded: Bounded, chunk: bytes) -> _ChunkResult:

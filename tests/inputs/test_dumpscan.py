@@ -274,3 +274,31 @@ def _group_ends(group: int, within: float) -> bool:
             return True
         time.sleep(0.1)  # killed processes are reaped by init a moment later
     return False
+
+
+def test_damaged_streams_anywhere_in_a_group_lose_only_their_pages(tmp_path):
+    """Groups of several streams (as they are read by default): a damaged first, middle and last
+    stream each lose only their own pages, each is reported with its byte range, the exit code
+    says so; one worker or two."""
+    from bot.inputs.dump import _bz2_stream_starts
+
+    corpus = generate(tmp_path, pages=1200, big_pages=0, page_size=1200)
+    everything = scan_json(str(corpus.folder))
+    data = corpus.multistream.read_bytes()
+    starts = [*_bz2_stream_starts(str(corpus.multistream)), len(data)]
+    streams = list(zip(starts, starts[1:]))  # the header, twelve streams of 100 pages, the closing tag
+    damaged_streams = (streams[1], streams[6], streams[12])  # the first, a middle and the last stream of pages
+    damaged = bytearray(data)
+    for start, end in damaged_streams:
+        middle = (start + end) // 2
+        damaged[middle : middle + 64] = b"\0" * 64
+    dump = tmp_path / "damaged.xml.bz2"
+    dump.write_bytes(bytes(damaged))
+    gone = set().union(*(_titles(bz2.decompress(data[start:end])) for start, end in damaged_streams))
+    for workers in ("1", "2"):
+        code, records, errors = _scan("--workers", workers, str(dump))
+        assert code == EXIT_INPUT
+        assert sorted(errors) == sorted(f"linkbot: {dump}: bytes {start}-{end} cannot be decompressed (Invalid data stream): "
+                                        "their pages are skipped" for start, end in damaged_streams), errors  # fmt: skip
+        found = {r["page"].rsplit("#", 1)[1]: r["changes"] for r in records if r.get("changes")}
+        assert found == {title: changes for title, changes in everything.items() if title not in gone}
