@@ -62,6 +62,7 @@ def cmd_undo(args, settings: Settings, queue: Queue, streams: Streams, environ) 
         session, _ = connect(settings, args, environ)
         if session.wiki_id != target.wiki:
             raise ConfigError(f"run {target.id} edited {target.wiki}; pywikibot is set up for {session.wiki_id}")
+        queue.remember_wiki(session.wiki_id, session.index_url)  # the same wiki at the same address, or a refusal
         context = RunContext(session, settings, queue, run_id())
         if live:
             start_run(context, "undo", [target.id], undoes=target.id)

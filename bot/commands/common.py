@@ -58,11 +58,11 @@ def queue_file(args, settings: Settings, environ) -> Path:
 def writer_lock(settings: Settings, queue: Path, command: str):
     """The run lock of a command that writes to the wiki: one writer per queue at a time (exit 7 for
     the second); nothing to take in a dry run."""
-    if settings.mode != "live":
+    if settings.mode != "live" and command != "run":  # a scheduled run takes it in either mode: one run at a time
         return contextlib.nullcontext()
-    from bot.runs.lock import RunLock, lock_path
+    from bot.runs.lock import writer_locks
 
-    return RunLock(lock_path(settings, queue), command)
+    return writer_locks(settings, queue, command)
 
 
 def run_id() -> str:

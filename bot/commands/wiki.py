@@ -111,7 +111,8 @@ def run_context(session, settings: Settings, queue, args, max_minutes: float = 0
     from bot.runs.stops import Budget, RunLimits
 
     queue.remember_wiki(session.wiki_id, session.index_url)
-    budget = Budget(RunLimits.starting(time.monotonic(), settings.max_edits, max_minutes))
+    limit = "--trial" if getattr(args, "trial", None) else "--max-edits"  # (a trial of N is a run of at most N edits)
+    budget = Budget(RunLimits.starting(time.monotonic(), settings.max_edits, max_minutes, limit))
     return RunContext(session, settings, queue, run_id(), tuple(registries(args, settings)), budget=budget)
 
 
@@ -129,6 +130,7 @@ def cmd_apply(args, settings: Settings, streams: Streams, environ) -> int:
             if context.live:
                 start_run(context, "apply", ["the queue's approved proposals"])
             report = apply_approved(context, streams.out, use_color(settings, streams.out, environ))
+            report.held = queue.waiting(session.wiki_id)  # the queue's count: apply itself proposes nothing
             if context.live:
                 finish_run(context, report)
     finally:
@@ -166,13 +168,12 @@ def cmd_run(args, settings: Settings, streams: Streams, environ) -> int:
     """One scheduled run (see bot.runs.scheduled); prints one JSON summary line. The only command
     whose configuration may say live (``[wiki] mode``): the others need ``--mode live``."""
     from bot.runs.journal import finish_run, start_run
-    from bot.runs.lock import RunLock, lock_path
     from bot.runs.scheduled import failed_summary, scheduled_run, summary_line
 
     if _dry_trial(args, settings, streams):
         return EXIT_USAGE
     this_run = run_id()
-    with RunLock(lock_path(settings, queue_file(args, settings, environ)), "run"):
+    with writer_lock(settings, queue_file(args, settings, environ), "run"):
         try:
             session, _ = connect(settings, args, environ)
             queue = open_queue(args, settings, environ, create=True)

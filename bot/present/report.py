@@ -208,20 +208,22 @@ def _line_counter(text: str):
 
 def wiki_page_output(
     title: str, revision: int, full: PageResult, accepted: PageResult, proposal_id: int | None, summary: str,
-    *, json_output: bool, color: bool,
+    *, json_output: bool, color: bool, waiting: int = 0, rejected: int = 0, live: bool = True,
 ) -> str:  # fmt: skip
-    """A wiki page's proposal as a scan prints it: its JSON record, or its warnings, diff, the edit
-    summary of what a live run saves now, and where the proposal stands in the queue."""
+    """A wiki page's proposal as a scan prints it: its JSON record (with each change's proof as
+    recorded), or its warnings, diff, the edit summary of what a live run saves now, and where the
+    proposal stands in the queue (a dry run says what it *would* approve)."""
     approved = sorted(change.id for change in accepted.changes)
     if json_output:
         record = page_record(title, full)
-        record.update(revision=revision, proposal=proposal_id, approved=approved, summary=summary)
+        record.update(revision=revision, proposal=proposal_id, approved=approved, summary=summary, mode="live" if live else "dry-run")
         return to_json_line(record) + "\n"
     lines = [f"{title}: warning: {warning}\n" for warning in full.warnings]
     if full.changes:
         lines.append(colorize_diff(full.diff, color))
         if accepted.changes:
             lines.append(f"summary: {summary}\n")
-        waiting = len(full.changes) - len(accepted.changes)
-        lines.append(f"queued: proposal {proposal_id}, {len(accepted.changes)} change(s) approved, {waiting} waiting for review\n")
+        verb = "approved" if live else "a live run would approve"
+        tail = f", {rejected} rejected" if rejected else ""
+        lines.append(f"queued: proposal {proposal_id}, {len(accepted.changes)} change(s) {verb}, {waiting} waiting for review{tail}\n")
     return "".join(lines)

@@ -74,14 +74,25 @@ class Review:
             self.out.flush()
             self.pager(visible(text).replace(STYLE, "\x1b"))
 
-    def decide(self, index: int, proposal: Proposal, numbers: list[int], decision: Decision, reason: str = "") -> bool:
-        """Record a decision (and how to undo it); False, with the reason shown, when the queue refuses it."""
+    def decide(self, index: int, proposal: Proposal, numbers: list[int], decision: Decision, reason: str = "",
+               bulk: bool = False) -> bool:  # fmt: skip
+        """Record a decision (and how to undo it); False, with the reason shown, when the queue refuses it.
+        A ``bulk`` decision (y/n/a/r) takes only the changes still undecided when it is written: a
+        decision someone else made meanwhile stands."""
         before = tuple((item.number, item.decision) for item in proposal.changes if item.number in set(numbers))
         try:
-            self.queue.decide(proposal.id, numbers, decision, self.who, reason, source=Source.REVIEW)
+            if bulk:
+                decided = self.queue.decide_undecided(proposal.id, numbers, decision, self.who, reason, source=Source.REVIEW)
+                if len(decided) < len(numbers):
+                    self.out.write(f"decided meanwhile by someone else, left as they are: {_numbers_text(sorted(set(numbers) - set(decided)))}\n")
+                before, numbers = tuple(entry for entry in before if entry[0] in decided), decided
+            else:
+                self.queue.decide(proposal.id, numbers, decision, self.who, reason, source=Source.REVIEW)
         except InputError as error:
             self.out.write(f"{error}\n")
             return False
+        if not numbers:
+            return True
         self.undo.append(_Undo(index, proposal.id, before))
         self.decided += len(numbers)
         what = "withdrawn" if decision == Decision.PENDING else decision
@@ -163,11 +174,11 @@ class _ProposalReview:
         items = [self.proposal.changes[i] for i in shown if self.proposal.changes[i].decision == Decision.PENDING]
         held = [item for item in items if item.change.needs_review and command.decision == Decision.APPROVED]
         plain = [item.number for item in items if item not in held]
-        if plain and not self.review.decide(self.index, self.proposal, plain, command.decision):
+        if plain and not self.review.decide(self.index, self.proposal, plain, command.decision, bulk=True):
             return
         if held and self._confirm(held):
             self.review.decide(self.index, self.review.queue.get(self.proposal.id), [item.number for item in held],
-                               Decision.APPROVED, "confirmed: needs review")  # fmt: skip
+                               Decision.APPROVED, "confirmed: needs review", bulk=True)  # fmt: skip
         if not items:
             self.review.out.write("nothing undecided here\n")
         self._after_decision()

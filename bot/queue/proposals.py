@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.core.model import PageResult, Rule
-from bot.errors import InputError
+from bot.errors import InputError, QueueError
 from bot.queue.records import (
     AuditEntry,
     DecisionMark,
@@ -95,21 +95,36 @@ class Queue:
         """Approve or reject some changes (``numbers``) or all of them (None) of an open proposal;
         ``Decision.PENDING`` withdraws a decision (an undo): the trail keeps both rows."""
         with self.db.transaction() as sql:
-            status = _status(sql, proposal_id)
-            if status not in OPEN:
-                raise InputError(f"proposal {proposal_id}", _closed(sql, proposal_id, status))
-            known = {r["number"] for r in sql.execute("SELECT number FROM change WHERE proposal_id = ?", (proposal_id,))}
-            chosen = sorted(known) if numbers is None else list(numbers)
-            unknown = [number for number in chosen if number not in known]
-            if unknown:
-                raise InputError(f"proposal {proposal_id}", f"has no change {unknown[0]} (it has 1 to {len(known)})")
-            stamp = now()
-            sql.executemany(
-                "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(proposal_id, number, decision, who, stamp, reason, source) for number in chosen],
-            )
-            _refresh_status(sql, proposal_id)
+            self._decide(sql, proposal_id, numbers, decision, who, reason, source, undecided_only=False)
         return self.get(proposal_id)
+
+    def decide_undecided(self, proposal_id: int, numbers: Sequence[int] | None, decision: Decision, who: str,
+                         reason: str = "", source: Source = Source.CLI) -> list[int]:  # fmt: skip
+        """A bulk decision ("the page", "the rule", "the screen"): only those of ``numbers`` still
+        undecided when it is written, never over a decision someone made since the list was read;
+        the numbers it decided."""
+        with self.db.transaction() as sql:
+            return self._decide(sql, proposal_id, numbers, decision, who, reason, source, undecided_only=True)
+
+    def _decide(self, sql, proposal_id: int, numbers, decision: Decision, who: str, reason: str, source: Source,
+                undecided_only: bool) -> list[int]:  # fmt: skip
+        status = _status(sql, proposal_id)
+        if status not in OPEN:
+            raise InputError(f"proposal {proposal_id}", _closed(sql, proposal_id, status))
+        current = {r["number"]: r["decision"] for r in sql.execute("SELECT number, decision FROM change WHERE proposal_id = ?", (proposal_id,))}
+        chosen = sorted(current) if numbers is None else list(numbers)
+        unknown = [number for number in chosen if number not in current]
+        if unknown:
+            raise InputError(f"proposal {proposal_id}", f"has no change {unknown[0]} (it has 1 to {len(current)})")
+        if undecided_only:
+            chosen = [number for number in chosen if current[number] == Decision.PENDING]
+        stamp = now()
+        sql.executemany(
+            "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(proposal_id, number, decision, who, stamp, reason, source) for number in chosen],
+        )
+        _refresh_status(sql, proposal_id)
+        return chosen
 
     def decision_mark(self, proposal_id: int) -> DecisionMark:
         """Where the proposal's decisions stand: its status and its latest decision's id. The trail is
@@ -136,15 +151,34 @@ class Queue:
         )  # fmt: skip
         return rows[0][0]
 
+    def open_counterpart(self, proposal_id: int, number: int) -> tuple[int, int] | None:
+        """The same change (by its stable id) in its page's open proposal, when ``proposal_id`` was
+        superseded or went stale since: (that proposal, its number), or None."""
+        rows = self.db.query(
+            f"""SELECT n.proposal_id, n.number FROM change o
+                JOIN proposal op ON op.id = o.proposal_id
+                JOIN proposal np ON np.wiki = op.wiki AND np.title = op.title AND np.id > op.id AND np.status IN ({_marks(OPEN)})
+                JOIN change n ON n.proposal_id = np.id AND n.change_id = o.change_id
+                WHERE o.proposal_id = ? AND o.number = ? ORDER BY np.id DESC LIMIT 1""",
+            (*OPEN, proposal_id, number),
+        )  # fmt: skip
+        return (rows[0]["proposal_id"], rows[0]["number"]) if rows else None
+
     def has_proposal(self, wiki: str, title: str, base_revid: int, base_text: str) -> bool:
         """Whether this revision of the page (this text) is in the queue already."""
         return bool(self.db.query(_SAME_BASE, (wiki, title, base_revid, sha1(base_text))))
 
     def remember_wiki(self, wiki: str, index_url: str) -> None:
-        """Where the wiki's index.php is: reviews link to the page, its base revision and the diff."""
+        """Where the wiki's index.php is: reviews link to the page, its base revision and the diff. A
+        queue that knows the wiki at another address refuses: its decisions belong to that wiki, and a
+        pywikibot folder or ``[wiki] id`` pointing elsewhere must not apply them here."""
         with self.db.transaction() as sql:
-            sql.execute("INSERT INTO wiki (id, index_url) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET index_url = excluded.index_url",
-                        (wiki, index_url))  # fmt: skip
+            known = sql.execute("SELECT index_url FROM wiki WHERE id = ?", (wiki,)).fetchone()
+            if known is not None and known["index_url"] != index_url:
+                raise QueueError(f"{self.db.path}: this queue's wiki {wiki!r} is at {known['index_url']}, but pywikibot is "
+                                 f"connected to {index_url}: another wiki? (check PYWIKIBOT_DIR, the config's [wiki] id "
+                                 "and --queue)")  # fmt: skip
+            sql.execute("INSERT INTO wiki (id, index_url) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", (wiki, index_url))
 
     def wiki_urls(self) -> dict[str, str]:
         """The index.php address of each wiki the queue knows (see ``remember_wiki``)."""
@@ -195,6 +229,25 @@ class Queue:
                 "UPDATE proposal SET status = ?, saved_revid = coalesce(?, saved_revid), error = ?, updated_at = ? WHERE id = ?",
                 (status, saved_revid, error, now(), proposal_id),
             )
+
+    def mark_applied(self, proposal_id: int, saved_revid: int, remaining: bool) -> None:
+        """Saved as ``saved_revid``; with ``remaining`` changes (undecided, rejected) still to be
+        proposed on that revision (``carried_to`` says where, once they are)."""
+        with self.db.transaction() as sql:
+            sql.execute("UPDATE proposal SET status = ?, saved_revid = ?, error = NULL, carried = ?, updated_at = ? WHERE id = ?",
+                        (Status.APPLIED, saved_revid, None if remaining else 0, now(), proposal_id))  # fmt: skip
+
+    def carried_to(self, proposal_id: int, successor: int | None) -> None:
+        """The applied proposal's remaining changes are proposed again as ``successor`` (None: nothing was left)."""
+        with self.db.transaction() as sql:
+            sql.execute("UPDATE proposal SET carried = ? WHERE id = ?", (successor or 0, proposal_id))
+
+    def uncarried(self, wiki: str) -> list[tuple[int, str, int]]:
+        """Applied proposals whose remaining changes were not proposed again yet (a run stopped between
+        its save and that): (id, title, saved revision)."""
+        rows = self.db.query("SELECT id, title, saved_revid FROM proposal WHERE wiki = ? AND status = ? AND carried IS NULL "
+                             "AND saved_revid IS NOT NULL ORDER BY id", (wiki, Status.APPLIED))  # fmt: skip
+        return [(row["id"], row["title"], row["saved_revid"]) for row in rows]
 
     def _proposal(self, row: sqlite3.Row) -> Proposal:
         return proposals_of(self.db, [row])[0]

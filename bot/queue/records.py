@@ -36,6 +36,7 @@ class Proposal:
     saved_revid: int | None
     error: str | None
     changes: tuple[QueuedChange, ...]
+    carried: int | None = None  # applied with changes left: where they went (None: not yet; 0: nowhere)
 
     def approved(self) -> tuple[QueuedChange, ...]:
         return tuple(item for item in self.changes if item.decision == Decision.APPROVED)

@@ -97,6 +97,13 @@ class RunLog:
             sql.executemany("INSERT INTO run_skip (run_id, title, why) VALUES (?, ?, ?)",
                             [(run_id, skip.title, skip.why) for skip in skips])  # fmt: skip
 
+    def unfinished(self, wiki: str, besides: str) -> str | None:
+        """The latest run on ``wiki`` that never finished (killed), other than ``besides``: the one an
+        edit found saved but not recorded belongs to."""
+        rows = self.db.query("SELECT id FROM run WHERE wiki = ? AND ended_at IS NULL AND id != ? AND command != 'undo' "
+                             "ORDER BY started_at DESC, rowid DESC LIMIT 1", (wiki, besides))  # fmt: skip
+        return rows[0]["id"] if rows else None
+
     def has(self, run_id: str) -> bool:
         return bool(self.db.query("SELECT 1 FROM run WHERE id = ?", (run_id,)))
 

@@ -217,5 +217,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE run_edit ADD COLUMN proposal_id INTEGER;
     ALTER TABLE run_edit ADD COLUMN numbers TEXT NOT NULL DEFAULT '';
     ALTER TABLE run_edit ADD COLUMN decided_upto INTEGER;
+
+    -- An applied proposal whose save left changes (undecided, rejected): NULL until they are proposed
+    -- again on the saved revision (the new proposal's id, or 0 when nothing was left to propose). Set
+    -- with the save, so a run killed in between leaves the work for the next one to find.
+    ALTER TABLE proposal ADD COLUMN carried INTEGER;
+    UPDATE proposal SET carried = 0 WHERE status = 'applied';
     """,
 )

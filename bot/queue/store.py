@@ -148,7 +148,7 @@ def _full(path: Path) -> bool:
 def _connect(path: Path, create: bool) -> sqlite3.Connection:
     if path.is_dir():
         raise QueueError(f"{path}: is a folder, not a queue file")
-    if not create and not path.exists():
+    if not create and (not path.exists() or path.stat().st_size == 0):  # (an empty file would become a queue)
         raise QueueError(f"{path}: no queue there (linkbot scan or run creates one; check --queue, $LINKBOT_QUEUE "
                          "and [queue] path)")  # fmt: skip
     try:

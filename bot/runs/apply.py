@@ -26,10 +26,11 @@ from bot.queue.listing import Filters, Listing
 from bot.queue.states import Status
 from bot.runs.analysis import PageAnalysis
 from bot.runs.context import RunContext
-from bot.runs.proposing import carry_remaining
+from bot.runs.journal import adopt_edit
+from bot.runs.proposing import carry_remaining, carry_unfinished
 from bot.runs.proving import with_proof
 from bot.runs.report import RunReport
-from bot.runs.saving import SavePlan, Saver
+from bot.runs.saving import SavePlan, Saver, saved_page
 from bot.runs.scan import not_analysed
 from bot.runs.stops import Stop, StopReason
 from bot.wiki.save import SaveStatus
@@ -55,17 +56,23 @@ class Applier:
             self.report.failed.append((title, "the page no longer exists"))
             return
         plan = self.plan(proposal_id, page)
-        if plan.result.changes:
-            self.out.write(colorize_diff(plan.result.diff, self.color))
-            self.out.write(f"summary: {self.saver.summary(plan.result)}\n")
         if self.context.live and plan.result.changes:
             outcome, plan = self.saver.save(page, plan, lambda current: self.plan(proposal_id, current))
             if outcome.status == SaveStatus.SAVED:
-                carry_remaining(self.context, self.analysis, page, plan, outcome)
+                self._show(plan)  # what was saved: the decisions may have changed since the first plan
+                if plan.remaining:
+                    carry_remaining(self.context, self.analysis, saved_page(page, plan, outcome), proposal_id)
             elif outcome.status == SaveStatus.REFUSED:
                 queue.mark(proposal_id, Status.FAILED, error=outcome.detail)
             get_logger(proposal=proposal_id, page=title).info(str(outcome.status), new_revision=outcome.new_revision)
+        else:
+            self._show(plan)  # a dry run: what would be saved now
         self._held(proposal_id, title, page, plan)
+
+    def _show(self, plan: SavePlan) -> None:
+        if plan.result.changes:
+            self.out.write(colorize_diff(plan.result.diff, self.color))
+            self.out.write(f"summary: {self.saver.summary(plan.result)}\n")
 
     def plan(self, proposal_id: int, page: LivePage) -> SavePlan:
         """The save of the proposal's changes approved now, onto the page's current revision."""
@@ -76,26 +83,36 @@ class Applier:
         if proposal.status != Status.APPROVED or not items:
             return SavePlan(_unchanged(page), hold=f"nothing approved now (the proposal is {proposal.status})")
         approved = [item.change for item in items]
+        numbers, remaining = tuple(item.number for item in items), len(items) < len(proposal.changes)
         intended, _ = apply_changes(proposal.base_text, approved)
         if page.text.rstrip() == intended.rstrip():
-            return SavePlan(_unchanged(page), proposal_id, hold=ALREADY)
+            return SavePlan(_unchanged(page), proposal_id, numbers, mark, remaining, hold=ALREADY)
         rebased = self.analysis.rebased(page, proposal.base_text, approved)
         if isinstance(rebased, Overrun):
             return SavePlan(_unchanged(page), proposal_id, hold=f"{STALE}the current text was not analysed: {rebased.reason}")
         if rebased.result is None:
             return SavePlan(_unchanged(page), proposal_id, hold=STALE + rebased.reason)
-        numbers = tuple(item.number for item in items)
-        return SavePlan(rebased.result, proposal_id, numbers, mark, len(numbers) < len(proposal.changes))
+        return SavePlan(rebased.result, proposal_id, numbers, mark, remaining)
 
     def _held(self, proposal_id: int, title: str, page: LivePage, plan: SavePlan) -> None:
         """What a plan that saved nothing means for the proposal."""
         if plan.hold == ALREADY:
-            self.context.queue.mark(proposal_id, Status.APPLIED, saved_revid=page.revision_id)
-            get_logger(proposal=proposal_id, page=title).info("already applied", revision=page.revision_id)
+            self.already(proposal_id, title, page, plan)
         elif plan.hold.startswith(STALE):
             self.stale(proposal_id, title, page, plan.hold.removeprefix(STALE))
         elif plan.hold:
             self.out.write(f"not saved: proposal {proposal_id} ({title}): {plan.hold}\n")
+
+    def already(self, proposal_id: int, title: str, page: LivePage, plan: SavePlan) -> None:
+        """The page already holds the approved changes: a run stopped after its save and before it
+        recorded it (or someone made exactly these edits). The edit, when it is the bot's, is
+        recorded for the run that made it, and the changes it left go on in review."""
+        self.context.queue.mark_applied(proposal_id, page.revision_id, plan.remaining)
+        get_logger(proposal=proposal_id, page=title).info("already applied", revision=page.revision_id)
+        if self.context.live:
+            adopt_edit(self.context, page, proposal_id, plan.numbers)
+        if plan.remaining:
+            carry_remaining(self.context, self.analysis, page, proposal_id)
 
     def stale(self, proposal_id: int, title: str, page: LivePage, reason: str) -> None:
         """The page changed where an approved change sits: a fresh proposal of it goes to review."""
@@ -124,6 +141,7 @@ def apply_approved(context: RunContext, out: TextIO, color: bool = False) -> Run
     approved = [(summary.id, summary.title) for summary in waiting]  # no page text read until its page comes up
     with PageAnalysis(context) as analysis:
         applier = Applier(context, out, color, analysis, report)
+        carry_unfinished(context, analysis)
         try:
             for (proposal_id, title), page in _with_pages(context, approved):
                 report.stop = context.budget.stop(time.monotonic())

@@ -4,13 +4,15 @@ then be shown (linkbot runs), reported for a bot-approval trial, undone and coun
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from bot.queue.proposals import now
 from bot.queue.runlog import RunEdit, RunLog, RunRecord, RunSkip
 from bot.runs.context import RunContext
 from bot.runs.report import RunReport
-from bot.wiki.save import SaveOutcome
+from bot.wiki.save import SaveOutcome, revision_facts
+from bot.wiki.sources import LivePage
 
 
 def start_run(context: RunContext, command: str, sources: Sequence[str], trial: int | None = None,
@@ -56,3 +58,22 @@ def finish_run(context: RunContext, report: RunReport) -> None:
         "merged": len(report.merged), "failed": len(report.failed), "stopped": report.stopped,
     }  # fmt: skip
     RunLog(context.queue.db).finish(context.run_id, outcome, skips)
+
+
+def adopt_edit(context: RunContext, page: LivePage, proposal_id: int, numbers: Sequence[int]) -> None:
+    """An edit of the bot's that a stopped run saved but never recorded (found when the page already
+    holds what it would save): recorded now, for the run that made it, so that it still answers for
+    it (runs, undo, statistics). A person's identical edit is not the bot's and is left alone."""
+    author = page.page.latest_revision.user if page.page is not None else ""
+    if author != context.session.user:
+        return
+    log = RunLog(context.queue.db)
+    owner = log.unfinished(context.session.wiki_id, besides=context.run_id)
+    if owner is None:
+        return
+    parent = revision_facts(context.session.site, [page.revision_id], context.settings.retry).get(page.revision_id, ("", 0))[1]
+    saved = [item.change for item in context.queue.get(proposal_id).changes if item.number in set(numbers)]
+    rules = dict(Counter(change.rule.value for change in saved))
+    log.edit(owner, RunEdit(page.title, parent, page.revision_id, rules, len(saved),
+                            "(recorded afterwards: the run stopped before it recorded this edit)", now(), "page",
+                            proposal_id, tuple(numbers), None))  # fmt: skip

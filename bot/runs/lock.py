@@ -4,6 +4,7 @@ its holder (process id and command), so a second writer says who it waits for.""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
@@ -12,9 +13,26 @@ from bot.errors import LockBusyError, QueueError, storage_error
 from bot.settings import Settings
 
 
-def lock_path(settings: Settings, queue_file: Path) -> Path:
-    """``[run] lock_file``, else beside the queue: ``queue.sqlite3.lock``."""
-    return Path(settings.run.lock_file) if settings.run.lock_file else queue_file.with_name(queue_file.name + ".lock")
+def lock_paths(settings: Settings, queue_file: Path) -> list[Path]:
+    """The queue's own lock, beside the file itself (``queue.sqlite3.lock``; links resolved, so every
+    path to one queue meets the same lock), and ``[run] lock_file`` too when the config names one."""
+    real = queue_file.resolve()
+    paths = [real.with_name(real.name + ".lock")]
+    if settings.run.lock_file and Path(settings.run.lock_file).resolve() not in paths:
+        paths.append(Path(settings.run.lock_file).resolve())
+    return paths
+
+
+def writer_locks(settings: Settings, queue_file: Path, command: str) -> contextlib.ExitStack:
+    """Every lock a writer takes (``lock_paths``), in order; a busy one exits (``LockBusyError``)."""
+    stack = contextlib.ExitStack()
+    try:
+        for path in lock_paths(settings, queue_file):
+            stack.enter_context(RunLock(path, command))
+    except BaseException:
+        stack.close()
+        raise
+    return stack
 
 
 class RunLock:

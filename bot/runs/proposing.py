@@ -9,34 +9,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import select_changes
-from bot.core.model import PageResult
+from bot.core.model import Decision, PageResult
 from bot.inputs.limits import Overrun
 from bot.queue.records import DecisionMark
 from bot.runs.analysis import PageAnalysis
 from bot.runs.context import RunContext
 from bot.runs.proving import with_proof
 from bot.runs.saving import SavePlan
-from bot.wiki.save import SaveOutcome
-from bot.wiki.sources import LivePage
+from bot.wiki.sources import LivePage, revision_text
 
 
 @dataclass(frozen=True)
 class Proposed:
-    full: PageResult  # every change the analysis proposes
-    accepted: PageResult  # the approved ones: what a save carries
+    full: PageResult  # every change the analysis proposes, with its proof
+    accepted: PageResult  # the approved ones: what a save carries (a dry run: what it would carry)
     proposal_id: int | None  # None: nothing to change, nothing queued
     numbers: tuple[int, ...] = ()  # the accepted changes' numbers in the proposal
     mark: DecisionMark | None = None  # the proposal's decisions when they were read
-
-    @property
-    def held(self) -> int:
-        """Changes waiting for a decision."""
-        return len(self.full.changes) - len(self.accepted.changes)
+    held: int = 0  # changes waiting for a decision
+    rejected: int = 0
 
     @property
     def plan(self) -> SavePlan:
         hold = "" if self.accepted.changes else "nothing approved"
-        return SavePlan(self.accepted, self.proposal_id, self.numbers, self.mark, self.held > 0, hold)
+        remaining = len(self.full.changes) > len(self.accepted.changes)  # undecided or rejected: left for later
+        return SavePlan(self.accepted, self.proposal_id, self.numbers, self.mark, remaining, hold)
 
 
 def propose(context: RunContext, revision_id: int, full: PageResult) -> Proposed:
@@ -55,19 +52,32 @@ def propose(context: RunContext, revision_id: int, full: PageResult) -> Proposed
         approved |= queue.auto_approvable(recorded.id, auto)
     ids = {item.change.id for item in proposal.changes if item.number in approved}
     accepted = select_changes(full, lambda change: change.id in ids)
-    return Proposed(full, accepted, recorded.id, tuple(sorted(approved)), mark)
+    held = sum(item.decision == Decision.PENDING and item.number not in approved for item in proposal.changes)
+    rejected = sum(item.decision == Decision.REJECTED for item in proposal.changes)
+    return Proposed(full, accepted, recorded.id, tuple(sorted(approved)), mark, held, rejected)
 
 
-def carry_remaining(context: RunContext, analysis: PageAnalysis, page: LivePage, plan: SavePlan, outcome: SaveOutcome) -> int | None:
-    """After a save of ``plan`` onto ``page`` that left some of the proposal's changes (undecided or
-    rejected), the saved revision is proposed: those changes wait there, their decisions carried
-    over, and stay in review everywhere. Returns the new proposal's id (None when nothing is left or
-    the saved text could not be analysed: a later scan of the page finds it)."""
-    if not plan.remaining:
-        return None
-    # As the wiki stores it: MediaWiki trims trailing white space from every saved text.
-    saved = LivePage(page.title, plan.result.new_text.rstrip(), outcome.new_revision, page.page)
+def carry_remaining(context: RunContext, analysis: PageAnalysis, saved: LivePage, proposal_id: int) -> int | None:
+    """After a save (``saved``: the page as saved) that left some of the proposal's changes
+    (undecided or rejected), the saved revision is proposed: those changes wait there, their
+    decisions carried over, and stay in review everywhere. The applied proposal notes where they
+    went. Returns the new proposal's id (None when nothing is left or the saved text could not be
+    analysed)."""
     full = analysis.result(saved)
-    if isinstance(full, Overrun) or not full.changes:
-        return None
-    return propose(context, saved.revision_id, full).proposal_id
+    successor = None
+    if not isinstance(full, Overrun) and full.changes:
+        successor = propose(context, saved.revision_id, full).proposal_id
+    context.queue.carried_to(proposal_id, successor)
+    return successor
+
+
+def carry_unfinished(context: RunContext, analysis: PageAnalysis) -> None:
+    """Applied proposals whose remaining changes were never proposed again (a run stopped between its
+    save and that): proposed now, from the revisions they saved."""
+    site, policy = context.session.site, context.settings.retry
+    for proposal_id, title, revision in context.queue.uncarried(context.session.wiki_id):
+        text = revision_text(site, title, revision, policy)
+        if text is None:  # the revision is gone (deleted): a later scan of the page finds what is left
+            context.queue.carried_to(proposal_id, None)
+            continue
+        carry_remaining(context, analysis, LivePage(title, text, revision, None), proposal_id)

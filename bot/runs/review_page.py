@@ -17,7 +17,7 @@ from bot.errors import InputError
 from bot.logs import get_logger
 from bot.queue.runstate import RunState
 from bot.queue.listing import WAITING, Filters, Listing
-from bot.queue.states import Source
+from bot.queue.states import OPEN, Source
 from bot.runs.context import RunContext
 from bot.runs.journal import record_edit
 from bot.settings import Settings
@@ -57,20 +57,32 @@ class OnWikiReview:
         run = settings.run
         decisions, latest = read_decisions(session.site, run.review_page, self.base, frozenset(run.review_groups),
                                            frozenset(run.review_users), session.user, settings.retry)  # fmt: skip
-        for decision in decisions:
-            where = {"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}"}
-            if not decision.accepted:
-                self.ignored.append({**where, "why": decision.why})
-                continue
-            try:
-                queue.decide(decision.proposal_id, [decision.number], decision.decision, decision.user,
-                             f"on-wiki decision, revision {decision.revision}", source=Source.WIKI)  # fmt: skip
-                self.accepted += 1
-            except InputError as error:
-                self.ignored.append({**where, "why": str(error)})
-        if latest and latest != self.base:
-            self.base = latest
-            self.state.set(self.key, str(latest))
+        with queue.db.transaction():  # the decisions and how far they were read: both, or neither (a killed run reads them again)
+            for decision in decisions:
+                self._take_one(decision)
+            if latest and latest != self.base:
+                self.base = latest
+                self.state.set(self.key, str(latest))
+
+    def _take_one(self, decision) -> None:
+        """One decision read from the page: into the queue when its author is trusted; on the same change
+        of the page's newer proposal when a scan superseded the one it was made on."""
+        where = {"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}"}
+        if not decision.accepted:
+            self.ignored.append({**where, "why": decision.why})
+            return
+        queue = self.context.queue
+        target, reason = (decision.proposal_id, decision.number), f"on-wiki decision, revision {decision.revision}"
+        try:
+            if queue.decision_mark(decision.proposal_id).status not in OPEN:
+                counterpart = queue.open_counterpart(decision.proposal_id, decision.number)
+                if counterpart is not None:
+                    target = counterpart
+                    reason += f", made on {decision.proposal_id}.{decision.number} (superseded since)"
+            queue.decide(target[0], [target[1]], decision.decision, decision.user, reason, source=Source.WIKI)
+            self.accepted += 1
+        except InputError as error:
+            self.ignored.append({**where, "why": str(error)})
 
     def refresh(self) -> None:
         """Before a save: the page's newer revisions' decisions, if it has any (one request)."""

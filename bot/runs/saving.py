@@ -2,7 +2,7 @@
 
 A save carries a ``SavePlan``: the approved changes on one revision, and the proposal's decisions
 as they stood when they were read (its ``DecisionMark``). Before each save the emergency stop and
-the run's other checks are read and pywikibot's put throttle is waited out; then, inside one queue
+the run's other checks are read (after pywikibot's put throttle is waited out); then, inside one queue
 transaction, the mark is compared with the queue's (a decision made, changed or withdrawn anywhere
 since changes it), the one save request is sent, and the saved revision and the proposal's
 ``applied`` are recorded. A decision that arrives while the request is under way waits for that
@@ -16,6 +16,7 @@ stops a run whose saves keep failing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,7 +25,6 @@ from bot.core.model import PageResult
 from bot.errors import CircuitBreakerError, WikiUnavailableError
 from bot.logs import get_logger
 from bot.queue.records import DecisionMark
-from bot.queue.states import Status
 from bot.runs.breaker import Breaker
 from bot.runs.context import RunContext
 from bot.runs.journal import record_edit
@@ -52,6 +52,11 @@ class SavePlan:
 Planner = Callable[[LivePage], SavePlan]  # plans a page's save from its current revision and the decisions as they are
 
 
+def saved_page(page: LivePage, plan: SavePlan, outcome: SaveOutcome) -> LivePage:
+    """The page as the save left it (MediaWiki trims trailing white space from every saved text)."""
+    return LivePage(page.title, plan.result.new_text.rstrip(), outcome.new_revision, page.page)
+
+
 class Saver:
     """Saves pages for one run, counting into its ``report`` and its budget."""
 
@@ -76,9 +81,13 @@ class Saver:
         ``CircuitBreakerError`` when saves keep failing."""
         outcome = SaveOutcome(SaveStatus.CONFLICT, page.title, page.revision_id,
                               detail=f"the page or its decisions kept changing through {MAX_ATTEMPTS} attempts")  # fmt: skip
-        for _ in range(MAX_ATTEMPTS):
+        for attempt_number in range(MAX_ATTEMPTS):
             if not plan.result.changes:
                 outcome = SaveOutcome(SaveStatus.NOTHING, page.title, page.revision_id, detail=plan.hold or "nothing to save")
+                break
+            stop = self.context.budget.stop(time.monotonic()) if attempt_number else None
+            if stop is not None:  # the run's deadline passed while the page kept changing
+                outcome = SaveOutcome(SaveStatus.NOTHING, page.title, page.revision_id, detail=stop.message)
                 break
             attempt = self._attempt(page, plan)
             if attempt is None:  # a decision changed since the plan was made
@@ -96,10 +105,10 @@ class Saver:
     def _attempt(self, page: LivePage, plan: SavePlan) -> SaveOutcome | None:
         """One attempt, retried as a whole on transient failures; None when the decisions changed."""
         settings, session = self.context.settings, self.context.session
+        wait_for_edit_slot(session.site)  # first: the checks below must be as late as they can be
         self.context.shutoff.check(session.site, settings.retry)
         if self.context.before_save is not None:
             self.context.before_save()
-        wait_for_edit_slot(session.site)
         summary = self.summary(plan.result)
         return with_retries(lambda: self._guarded(page, plan, summary), settings.retry, f"saving {page.title}")
 
@@ -115,7 +124,7 @@ class Saver:
                 # In the save's transaction: a run killed after it still answers for this edit.
                 record_edit(self.context, outcome, plan.proposal_id, plan.numbers, decided)
                 if plan.proposal_id is not None:
-                    queue.mark(plan.proposal_id, Status.APPLIED, saved_revid=outcome.new_revision)
+                    queue.mark_applied(plan.proposal_id, outcome.new_revision, plan.remaining)
             return outcome
 
     def _account(self, outcome: SaveOutcome) -> None:

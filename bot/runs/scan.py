@@ -26,7 +26,7 @@ from bot.runs.analysis import PageAnalysis
 from bot.runs.context import RunContext
 from bot.runs.proposing import Proposed, carry_remaining, propose
 from bot.runs.report import RunReport
-from bot.runs.saving import SavePlan, Saver
+from bot.runs.saving import SavePlan, Saver, saved_page
 from bot.runs.stops import Stop, StopReason
 from bot.wiki.save import SaveStatus
 from bot.wiki.sources import LivePage
@@ -92,8 +92,9 @@ class ScanLoop:
         report.held += proposed.held
         summary = saver.summary(proposed.accepted) if proposed.accepted.changes else ""
         self.out.write(wiki_page_output(
-            page.title, page.revision_id, full, proposed.accepted, proposed.proposal_id, summary,
-            json_output=self.json_output, color=self.color,
+            page.title, page.revision_id, proposed.full, proposed.accepted, proposed.proposal_id, summary,
+            json_output=self.json_output, color=self.color, waiting=proposed.held, rejected=proposed.rejected,
+            live=self.context.live,
         ))  # fmt: skip
         outcome = self._save(page, proposed, analysis, report, saver)
         log.info(
@@ -125,8 +126,8 @@ class ScanLoop:
             return propose(self.context, current.revision_id, full).plan
 
         outcome, plan = saver.save(page, proposed.plan, replan)
-        if outcome.status == SaveStatus.SAVED:
-            carry_remaining(self.context, analysis, page, plan, outcome)
+        if outcome.status == SaveStatus.SAVED and plan.remaining:
+            carry_remaining(self.context, analysis, saved_page(page, plan, outcome), plan.proposal_id)
         return outcome
 
 

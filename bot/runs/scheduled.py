@@ -27,8 +27,10 @@ from bot.core.exclusion import exclusion_kind
 from bot.errors import StoppedError
 from bot.logs import get_logger
 from bot.queue.runstate import RunState
+from bot.runs.analysis import PageAnalysis
 from bot.runs.apply import apply_approved
 from bot.runs.context import RunContext
+from bot.runs.proposing import carry_unfinished
 from bot.runs.report import RunReport
 from bot.runs.review_page import OnWikiReview, start_wiki_review
 from bot.runs.scan import ScanLoop
@@ -78,6 +80,8 @@ def _scan_and_apply(run: RunContext, state: RunState, started: str) -> RunReport
     # A dry run decides nothing (its auto-approvals are only shown), so it marks no page as done:
     # the next live run analyses the page again and approves what its rules allow.
     seen = (lambda page: state.mark_seen(session.wiki_id, page.title, page.revision_id)) if run.live else None
+    with PageAnalysis(run) as analysis:
+        carry_unfinished(run, analysis)  # what a run stopped between a save and its carrying left
     loop = ScanLoop(run, io.StringIO(), after_page=seen)
     pages = read_pages(session.site, _sources(run, state), settings.retry, namespaces=settings.namespaces, shutoff=run.reading())
     scanned = loop.run(_unseen(pages, run, state))

@@ -34,15 +34,16 @@ class RunLimits:
     max_edits: int = 0
     deadline: float | None = None
     max_minutes: float = 0.0  # what the deadline came from, for the message
+    edits_limit: str = "--max-edits"  # what the edit limit came from: --max-edits, or a trial (--trial)
 
     @classmethod
-    def starting(cls, now: float, max_edits: int = 0, max_minutes: float = 0.0) -> RunLimits:
-        return cls(max_edits, now + max_minutes * 60 if max_minutes else None, max_minutes)
+    def starting(cls, now: float, max_edits: int = 0, max_minutes: float = 0.0, edits_limit: str = "--max-edits") -> RunLimits:
+        return cls(max_edits, now + max_minutes * 60 if max_minutes else None, max_minutes, edits_limit)
 
     def before_page(self, edits: int, now: float) -> Stop | None:
         """Why no further page may be started, or None."""
         if self.max_edits and edits >= self.max_edits:
-            return Stop(StopReason.MAX_EDITS, f"--max-edits {self.max_edits} reached")
+            return Stop(StopReason.MAX_EDITS, f"{self.edits_limit} {self.max_edits} reached")
         if self.deadline is not None and now > self.deadline:
             return Stop(StopReason.MAX_MINUTES, f"max_minutes {self.max_minutes:g} reached")
         return None

@@ -12,6 +12,7 @@ sentence, links into the wiki, decisions per change, per rule and per page, and 
 from __future__ import annotations
 
 import secrets
+import sys
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from flask import Flask, abort, flash, g, redirect, render_template, request, ur
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot.core.model import Decision
-from bot.errors import InputError
+from bot.errors import InputError, LinkbotError
 from bot.present.html import TEMPLATES
 from bot.present.rules import RULE_LABELS
 from bot.present.views import listed_rule_stats, listed_view, proposal_view
@@ -52,11 +53,18 @@ def create_app(open_queue: Callable[[], Queue], reviewer: str) -> Flask:
 
     @app.context_processor
     def common() -> dict:
-        return {"reviewer": reviewer, "queue_path": str(queue().db.path)}
+        return {"reviewer": reviewer, "queue_path": str(g.queue.db.path) if "queue" in g else ""}
 
     @app.errorhandler(CSRFError)
     def refused(error: CSRFError):
         return render_template("app_base.html", refused=error.description), 400
+
+    @app.errorhandler(LinkbotError)
+    def unavailable(error: LinkbotError):
+        """The queue busy past its timeout, damaged, on a full disk: one line for the reviewer and the
+        log, nothing recorded (every decision is one transaction), never a traceback."""
+        print(f"linkbot: {error}", file=sys.stderr, flush=True)
+        return render_template("app_base.html", refused=f"{error}; nothing was recorded."), 503
 
     @app.get("/")
     def index():
@@ -126,7 +134,12 @@ def _decide(queue: Queue, proposal_id: int, reviewer: str) -> None:
     numbers, held = _chosen(proposal, decision, scope, value)
     if numbers:
         try:
-            queue.decide(proposal_id, numbers, decision, reviewer, source=Source.WEB)
+            if scope == "change":
+                queue.decide(proposal_id, numbers, decision, reviewer, source=Source.WEB)
+            else:  # a rule's or the page's undecided changes: those still undecided as it is written
+                chosen, numbers = numbers, queue.decide_undecided(proposal_id, numbers, decision, reviewer, source=Source.WEB)
+                if len(numbers) < len(chosen):
+                    flash(f"decided meanwhile by someone else, left as they are: {', '.join(map(str, sorted(set(chosen) - set(numbers))))}", "error")
         except InputError as error:
             flash(str(error), "error")
             return

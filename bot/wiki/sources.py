@@ -14,7 +14,7 @@ from itertools import islice
 
 from bot.errors import ConfigError
 from bot.settings import RetryPolicy
-from bot.wiki.retry import with_retries
+from bot.wiki.retry import is_transient, with_retries
 from bot.wiki.shutoff import Shutoff
 
 DUMP_PREFIX = "-xml:"
@@ -95,6 +95,22 @@ def latest_revision(site, title: str) -> tuple[int, str]:
     if not page.exists():
         return 0, ""
     return page.latest_revision_id, page.latest_revision.user
+
+
+def revision_text(site, title: str, revision: int, policy: RetryPolicy) -> str | None:
+    """The text of one revision of a page (None when the wiki no longer has it)."""
+    import pywikibot
+    from pywikibot.exceptions import Error
+
+    def fetch() -> str | None:
+        try:
+            return pywikibot.Page(site, title).getOldVersion(revision)
+        except Error as error:
+            if is_transient(error):
+                raise
+            return None
+
+    return with_retries(fetch, policy, f"reading revision {revision} of {title}")
 
 
 def page_text(site, title: str) -> tuple[str, str] | None:

@@ -286,3 +286,12 @@ def test_a_mistyped_queue_is_an_error_and_nothing_is_created(tmp_path, command):
     assert (code, out) == (EXIT_CONFIG, "")
     assert err == f"linkbot: configuration error: {mistyped}: no queue there (linkbot scan or run creates one; check --queue, $LINKBOT_QUEUE and [queue] path)\n"
     assert not (tmp_path / "typo").exists()
+
+
+def test_an_empty_file_is_no_queue(tmp_path):
+    """A read-only command never turns an empty file into a queue (and then says nothing waits)."""
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    code, out, err = run("list", "--queue", str(empty))
+    assert (code, out) == (EXIT_CONFIG, "") and "no queue there" in err
+    assert empty.stat().st_size == 0

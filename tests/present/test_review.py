@@ -187,3 +187,30 @@ def test_pager_in_tmux(terminal):
     assert "    1 | 首句。這是[A](../Page/A.md" in shown and "review> " not in shown
     tmux.type("q", enter=False)
     tmux.wait_for("review> ")
+
+
+def test_a_bulk_key_leaves_a_decision_made_meanwhile(queue_file):
+    """While the reviewer reads P1's screen, someone else rejects its change 2; the reviewer's `a`
+    (approve the page) takes only what is still undecided: the other rejection stands."""
+    import io
+
+    from bot.present.review import Review
+
+    database = Database(queue_file)
+    queue = Queue(database)
+    typed = iter(["a", "q"])
+
+    def read_line(prompt: str) -> str:
+        line = next(typed)
+        if line == "a":  # the screen was drawn from the queue as it was; now someone else decides
+            other = Database(queue_file)
+            Queue(other).decide(1, [2], "rejected", "dave")
+            other.close()
+        return line
+
+    out = io.StringIO()
+    Review(queue, "carol", read_line, out).run()
+    database.close()
+    assert "decided meanwhile by someone else, left as they are: change 2" in out.getvalue()
+    assert decisions(queue_file)[("P1", 1)] == ("approved", "carol")
+    assert decisions(queue_file)[("P1", 2)] == ("rejected", "dave")

@@ -119,7 +119,7 @@ def test_a_trial_counts_the_backlog_it_applies(bot, wiki, tmp_path):
     wiki.sandbox.edit("Trial2/new", lines("TN"))
     result = run("run", "--mode", "live", "--trial", "2", "--auto-approve", "all", "--trial-report", str(tmp_path / "trial"))
     summary = json.loads(result.stdout.splitlines()[-1])
-    assert summary["saved"] == 2 and "max-edits" in summary["stopped"]
+    assert summary["saved"] == 2 and summary["stopped"] == "--trial 2 reached"
     pages = ["Trial2/new", *(f"Trial2/old-{name}" for name in "abc")]
     assert sum(len(bot_edits(wiki, title)) for title in pages) == 2
     (report,) = (tmp_path / "trial").glob("*.wiki")
@@ -205,3 +205,70 @@ def test_the_run_summary_counts_the_queues_waiting_changes(bot, wiki):
     run("scan", "-prefixindex:Wait/elsewhere")  # not a page the run reads
     summary = json.loads(run("run", "--mode", "live").stdout.splitlines()[-1])
     assert summary["pages_read"] == 0 and summary["waiting_for_review"] == 3
+
+
+def test_a_queue_never_applies_its_decisions_to_another_wiki(bot, wiki):
+    """The queue knows its wiki by name and address: pywikibot pointed at another wiki under the same
+    name (another sandbox, a copied configuration) is refused before anything is read or saved."""
+    from bot.queue.proposals import Queue
+    from bot.queue.store import Database
+
+    run = bot()
+    wiki.sandbox.edit("Elsewhere/a", lines("E1"))
+    run("scan", "-prefixindex:Elsewhere/")
+    with Database(run.queue) as database:
+        queue = Queue(database)
+        (wiki_id,) = queue.wiki_urls()
+        database.connection.execute("UPDATE wiki SET index_url = 'http://127.0.0.1:1/index.php'")  # as if made on another wiki
+        queue.decide(1, None, "approved", "ann")
+    refused = run("apply", "--mode", "live", check=False)
+    assert refused.returncode == 3 and refused.stderr.count("\n") == 1, refused.stderr
+    assert f"this queue's wiki '{wiki_id}' is at http://127.0.0.1:1/index.php, but pywikibot is connected to" in refused.stderr
+    assert bot_edits(wiki, "Elsewhere/a") == []
+
+
+def test_the_run_lock_is_the_queues_whatever_path_names_it(bot, wiki, tmp_path):
+    from bot.runs.lock import RunLock
+
+    run = bot()
+    wiki.sandbox.edit("Linked/a", lines("K1"))
+    run("scan", "-prefixindex:Linked/")
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(run.queue)
+    other = Bot(wiki, run.config, link)
+    with RunLock(Path(str(run.queue) + ".lock"), "apply"):
+        assert other("apply", "--mode", "live", check=False).returncode == EXIT_LOCKED
+    assert bot_edits(wiki, "Linked/a") == []
+
+
+def test_a_save_whose_run_was_killed_before_it_was_recorded_is_answered_for(bot, wiki, tmp_path):
+    """kill -9 the moment the wiki serves the save (the run then waits for its answer, holding the
+    queue): the wiki has the edit, the queue does not. The next apply finds the page already as
+    approved: the proposal is applied, the edit is recorded for the killed run (which runs show and
+    undo reverts), and the page's undecided change waits in review on the saved revision."""
+    import signal
+
+    run = bot()
+    wiki.sandbox.edit("Killed/a", lines("K1", "K2"))
+    run("scan", "-prefixindex:Killed/")
+    run("approve", "1", "--change", "1")
+    log = wiki.sandbox.api_log
+    seen = log.stat().st_size
+    applying = run.start("apply", "--mode", "live")
+    wait_for(lambda: b"action=edit" in log.read_bytes()[seen:], 60)
+    applying.send_signal(signal.SIGKILL)
+    applying.wait()
+    wait_for(lambda: bot_edits(wiki, "Killed/a"))  # the wiki finished the save the process died waiting for
+    saved = wiki.revisions("Killed/a")[0]
+    killed = json.loads(run("runs", "--format", "json").stdout.splitlines()[0])
+    assert killed["ended_at"] is None and killed["edits"] == []
+    run("apply", "--mode", "live")
+    runs = {r["id"]: r for r in map(json.loads, run("runs", "--format", "json").stdout.splitlines())}
+    (edit,) = runs[killed["id"]]["edits"]
+    assert (edit["new_revid"], edit["proposal_id"], edit["numbers"]) == (saved["revid"], 1, [1])
+    assert edit["summary"].startswith("(recorded afterwards")
+    listed = {p["id"]: p for p in run.proposals()}
+    assert listed[1]["status"] == "applied" and listed[1]["saved_revid"] == saved["revid"]
+    (successor,) = [p for p in listed.values() if p["status"] == "pending"]
+    assert successor["base_revid"] == saved["revid"] and [c["old"] for c in successor["changes"]] == [BROKEN.format("K2")]
+    assert len(bot_edits(wiki, "Killed/a")) == 1  # saved once

@@ -147,3 +147,22 @@ def test_a_trial_lists_its_review_page_edits_apart(review, wiki, tmp_path):
     assert "2 edit(s) of 2 allowed" in text and text.count("\n# [[:") == 2
     assert f"Besides, 1 edit(s) of the bot's review page:\n* [[:{title}]]" in text
     assert "trial report (2 edit(s))" in result.stderr
+
+
+def test_a_decision_on_a_proposal_superseded_since_goes_to_the_same_change(review, wiki):
+    """The review page shows proposal 1; a scan supersedes it (someone edited the page elsewhere);
+    the trusted editor then approves 1.1 on the page: the run takes it for the same change of the
+    page's new proposal, never drops it."""
+    bot, title, editor, name = review
+    wiki.sandbox.edit(f"{name}/a", lines("R1", "R2"))
+    bot("scan", f"-prefixindex:{name}/a")
+    bot("run", "--mode", "live")  # publishes proposal 1
+    wiki.sandbox.edit(f"{name}/a", lines("R1", "R2") + "\n\n新的一段。", user="Admin")
+    bot("scan", f"-prefixindex:{name}/a")  # proposal 2 supersedes 1
+    editor.edit(title, text=wiki.text(title).replace("id=1.1|status=pending", "id=1.1|status=approve"))
+    summary = json.loads(bot("run", "--mode", "live").stdout.splitlines()[-1])
+    assert summary["review_page"]["accepted"] == 1 and summary["review_page"]["ignored"] == []
+    (entry,) = json.loads(bot("show", "2", "--format", "json").stdout)["audit"]
+    assert (entry["number"], entry["decision"], entry["who"], entry["source"]) == (1, "approved", name, "wiki")
+    assert "made on 1.1 (superseded since)" in entry["reason"]
+    assert wiki.text(f"{name}/a").startswith("第1段 [[R1]]")

@@ -208,3 +208,36 @@ def test_the_list_comes_a_page_at_a_time(tmp_path):
     filtered = client.get("/?status=waiting&rule=md-url&page=Big/0").get_data(as_text=True)
     assert "50 proposal(s)" in filtered  # Big/000..099, every other one has an md-url change
     assert filtered.count('class="proposal-row"') == 50 and 'class="pager"' not in filtered
+
+
+def test_a_page_decision_leaves_a_decision_made_meanwhile(reviewed_queue, tmp_path):
+    """The reviewer opened the page; someone else rejected a change since; approving the page takes
+    only what is still undecided (read when the form arrives, and again as the decision is written)."""
+    path = tmp_path / "copy.sqlite3"
+    shutil.copy(reviewed_queue, path)
+    client = create_app(lambda: Queue(Database(path)), "erin").test_client()
+    proposal, _ = proposal_of(path, "Web/审阅")
+    token = csrf_token(client.get(f"/proposal/{proposal.id}").get_data(as_text=True))
+    with Database(path) as other:
+        Queue(other).decide(proposal.id, [2], "rejected", "dave")
+    client.post(f"/proposal/{proposal.id}/decide", data={"decision": "approved", "scope": "page", "csrf_token": token})
+    changes = proposal_of(path, "Web/审阅")[0].changes
+    assert (changes[0].decision, changes[1].decision, changes[1].decided_by) == ("approved", "rejected", "dave")
+
+
+def test_a_queue_that_fails_is_one_line_not_a_traceback(tmp_path, capfd):
+    """The queue gone (or busy past its timeout, damaged) while serve runs: 503, the cause in one
+    line for the reviewer and the log, and nothing recorded."""
+    from bot.core import ZH_WIKIPEDIA, analyze
+
+    path = tmp_path / "q.sqlite3"
+    with Database(path, create=True) as database:
+        Queue(database).record("wikipedia:zh", 1, analyze(OTHER, ZH_WIKIPEDIA, title="X"), "run")
+    client = create_app(lambda: Queue(Database(path)), "erin").test_client()
+    assert client.get("/").status_code == 200
+    path.rename(tmp_path / "moved.sqlite3")
+    answer = client.get("/")
+    assert answer.status_code == 503 and "no queue there" in answer.get_data(as_text=True)
+    assert "nothing was recorded" in answer.get_data(as_text=True)
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err and captured.err.count("linkbot: ") == 1

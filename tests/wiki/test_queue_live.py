@@ -31,7 +31,7 @@ def test_approve_some_reject_others_then_apply(wiki, tmp_path):
     queue = tmp_path / "q.sqlite3"
     wiki.sandbox.edit("Review/page", PAGE)
     scanned = scan(wiki, queue, "Review/", "-v")
-    assert "queued: proposal 1, 0 change(s) approved, 3 waiting for review" in scanned.stdout
+    assert "queued: proposal 1, 0 change(s) a live run would approve, 3 waiting for review" in scanned.stdout
     assert "result=waiting-for-review" in scanned.stderr  # not "unchanged": its changes wait for a person
     (proposal,) = proposals(wiki, queue)
     assert [c["decision"] for c in proposal["changes"]] == ["pending"] * 3
@@ -203,7 +203,7 @@ def test_a_dry_run_decides_nothing(wiki, tmp_path):
     queue = tmp_path / "q.sqlite3"
     wiki.sandbox.edit("DryDecides/page", PAGE)
     output = run(wiki, queue, "scan", "-prefixindex:DryDecides/", "--auto-approve", "all").stdout
-    assert "queued: proposal 1, 3 change(s) approved, 0 waiting for review" in output  # what a live run would approve
+    assert "queued: proposal 1, 3 change(s) a live run would approve, 0 waiting for review" in output
     shown = json.loads(run(wiki, queue, "show", "1", "--format", "json").stdout)
     assert shown["audit"] == [] and shown["status"] == "pending"
     run(wiki, queue, "apply", "--mode", "live")

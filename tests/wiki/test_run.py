@@ -309,7 +309,7 @@ def test_trial_run_saves_n_edits_and_writes_its_report(runner, tmp_path):
     for name in ("A", "B", "C"):
         wiki.sandbox.edit(f"Run/{name}", BROKEN.format(name))
     code, summary, stderr = run("--mode", "live", "--trial", "2", "--trial-report", str(tmp_path / "trial"))
-    assert code == EXIT_OK and summary["saved"] == 2 and "max-edits" in summary["stopped"]
+    assert code == EXIT_OK and summary["saved"] == 2 and summary["stopped"] == "--trial 2 reached"
     assert sum(bot_revisions(wiki, f"Run/{name}") for name in ("A", "B", "C")) == 2
     (report,) = (tmp_path / "trial").glob(f"{summary['run']}.wiki")
     assert report.read_text(encoding="utf-8").count("\n# [[:Run/") == 2 and "trial report (2 edit(s))" in stderr
