@@ -55,16 +55,7 @@ def create_app(open_queue: Callable[[], Queue], reviewer: str) -> Flask:
     def common() -> dict:
         return {"reviewer": reviewer, "queue_path": str(g.queue.db.path) if "queue" in g else ""}
 
-    @app.errorhandler(CSRFError)
-    def refused(error: CSRFError):
-        return render_template("app_base.html", refused=error.description), 400
-
-    @app.errorhandler(LinkbotError)
-    def unavailable(error: LinkbotError):
-        """The queue busy past its timeout, damaged, on a full disk: one line for the reviewer and the
-        log, nothing recorded (every decision is one transaction), never a traceback."""
-        print(f"linkbot: {error}", file=sys.stderr, flush=True)
-        return render_template("app_base.html", refused=f"{error}; nothing was recorded."), 503
+    _answer_errors(app)
 
     @app.get("/")
     def index():
@@ -80,6 +71,19 @@ def create_app(open_queue: Callable[[], Queue], reviewer: str) -> Flask:
         return redirect(_same_site(request.form.get("next", ""), url_for("proposal", proposal_id=proposal_id)))
 
     return app
+
+
+def _answer_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def refused(error: CSRFError):
+        return render_template("app_base.html", refused=error.description), 400
+
+    @app.errorhandler(LinkbotError)
+    def unavailable(error: LinkbotError):
+        """The queue busy past its timeout, damaged, on a full disk: one line for the reviewer and the
+        log, nothing recorded (every decision is one transaction), never a traceback."""
+        print(f"linkbot: {error}", file=sys.stderr, flush=True)
+        return render_template("app_base.html", refused=f"{error}; nothing was recorded."), 503
 
 
 def _index(queue: Queue):
