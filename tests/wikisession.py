@@ -62,7 +62,7 @@ class Wiki:
         )
         page = answer["query"]["pages"][0]
         return [
-            {**rev, "content": rev["slots"]["main"]["content"]} for rev in page.get("revisions", [])
+            {**rev, "content": rev["slots"]["main"].get("content")} for rev in page.get("revisions", [])  # None: hidden
         ]
 
     def text(self, title: str) -> str:

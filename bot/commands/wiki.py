@@ -202,7 +202,7 @@ def cmd_template(args, settings: Settings, streams: Streams, environ) -> int:
     from bot.core.reviewpage import TEMPLATE_TITLE
     from bot.present.html import TEMPLATES
     from bot.present.report import colorize_diff
-    from bot.wiki.reviewpage import publish_template
+    from bot.wiki.reviewpage import protect_template, publish_template
 
     live = settings.mode == "live"
     with writer_lock(settings, queue_file(args, settings, environ), "template"):
@@ -210,6 +210,7 @@ def cmd_template(args, settings: Settings, streams: Streams, environ) -> int:
         language = review_language(session.language, settings.run.review_language)
         skeleton = (TEMPLATES / "linkbot-change.wikitext").read_text(encoding="utf-8")
         current, new_text, revision, why = publish_template(session.site, skeleton, review_messages(language), settings.retry, live)
+        protection = protect_template(session.site, settings.retry, live)
     diff = difflib.unified_diff(current.splitlines(True), new_text.splitlines(True), "a/" + TEMPLATE_TITLE, "b/" + TEMPLATE_TITLE)
     streams.out.write(colorize_diff("".join(diff), use_color(settings, streams.out, environ)))
     if revision:
@@ -221,6 +222,7 @@ def cmd_template(args, settings: Settings, streams: Streams, environ) -> int:
         return EXIT_PARTIAL
     else:
         print(f"linkbot: dry run ({language}): nothing saved; --mode live saves it", file=streams.err)
+    print(f"linkbot: {protection}", file=streams.err)
     return EXIT_OK
 
 

@@ -1,20 +1,17 @@
-"""The on-wiki review page as text: render pending proposals, read status fields, keep editors' text.
+"""The on-wiki review page as text: render pending proposals, keep editors' text.
 
 The bot owns only what lies between its two markers; everything else on the page is the
 editors'. Each change has a status field ``{{linkbot change|id=12.3|status=pending}}`` that an
-editor sets to ``approve`` or ``reject``. Who set it is not read from here: the wiki adapter
-compares revisions of the page and asks the API about the user (bot.wiki.reviewpage).
+editor sets to ``approve`` or ``reject``. What the fields say and who set them is read from the
+page's history (bot.core.attribution); whether they may decide, from the API (bot.wiki.reviewpage).
 """
 
 from __future__ import annotations
 
 import html
-import re
 import string
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-import mwparserfromhell
 
 from bot.core.model import Decision
 from bot.core.review_messages import ReviewMessages, review_messages
@@ -26,7 +23,6 @@ TEMPLATE_TITLE = "Template:Linkbot change"
 # What an editor may type in a status field (the template shows each in the page's language).
 APPROVE_WORDS = ("approve", "approved", "批准")
 REJECT_WORDS = ("reject", "rejected", "拒绝", "拒絕")
-_STATUS_WORDS = {**dict.fromkeys(APPROVE_WORDS, Decision.APPROVED), **dict.fromkeys(REJECT_WORDS, Decision.REJECTED)}
 
 
 def bot_part(proposals: Iterable, bot: str, messages: ReviewMessages | None = None, excerpt: int = 120) -> str:
@@ -76,83 +72,3 @@ def replace_bot_part(page_text: str, bot_part: str) -> str:
         separator = "\n\n" if page_text.strip() else ""
         return page_text.rstrip() + separator + bot_part + "\n"
     return page_text[:start] + bot_part + page_text[end + len(END) :]
-
-
-def statuses(page_text: str) -> dict[tuple[int, int], str]:
-    """(proposal id, change number) -> its decision, from the bot's part of the page."""
-    start, end = page_text.find(BEGIN), page_text.find(END)
-    if start < 0 or end < start:
-        return {}
-    return _fields(page_text[start:end])
-
-
-def field_values(page_text: str) -> dict[tuple[int, int], Decision]:
-    """The status fields a revision shows, for telling who set them: the bot's part's, or with its
-    markers broken, every field on the page (a decision typed while a marker was broken is still
-    its typist's, not whoever mends the marker)."""
-    start, end = page_text.find(BEGIN), page_text.find(END)
-    return _fields(page_text[start:end] if 0 <= start < end else page_text)
-
-
-def _fields(text: str) -> dict[tuple[int, int], Decision]:
-    found: dict[tuple[int, int], Decision] = {}
-    for template in mwparserfromhell.parse(text).ifilter_templates(recursive=True):
-        if template.name.strip().lower() != TEMPLATE or not template.has("id"):
-            continue
-        match = re.fullmatch(r"\s*(\d+)\.(\d+)\s*", str(template.get("id").value))
-        if match is None:
-            continue
-        status = str(template.get("status").value).strip().lower() if template.has("status") else "pending"
-        found[(int(match.group(1)), int(match.group(2)))] = _STATUS_WORDS.get(status, Decision.PENDING)
-    return found
-
-
-@dataclass(frozen=True)
-class PageRevision:
-    """One revision of the review page, as the history gives it."""
-
-    revid: int
-    user: str  # "" when the wiki hides it
-    text: str
-    restores: bool = False  # an undo, rollback or revert to an earlier text (MediaWiki's tags, or a same sha1)
-
-
-@dataclass(frozen=True)
-class FieldDecision:
-    """A status field set to approved or rejected, and whose decision that is."""
-
-    proposal_id: int
-    number: int
-    decision: Decision  # approved or rejected
-    user: str  # who changed the field's value: never one who only restored or re-saved it
-    revid: int  # the revision where that user set it
-    restored_by: str = ""  # set again by restoring an earlier text (an undo, a revert)
-
-
-def decisions_from_history(revisions: Sequence[PageRevision], bot_user: str) -> list[FieldDecision]:
-    """The decisions the page's history shows, oldest first. ``revisions[0]`` is the base (the bot's
-    last publication, or an empty page), the rest follow in order.
-
-    A field's value counts as decided by the author of the revision that changed it from the value
-    it last had: a revision in which the field is missing (the page blanked, a marker broken) does
-    not reset it, so restoring the text never makes the restorer its author. A revision that
-    restores earlier text gives each value it brings back to whoever last set that value.
-    """
-    last: dict[tuple[int, int], str] = dict(field_values(revisions[0].text)) if revisions else {}
-    setters: dict[tuple[tuple[int, int], str], tuple[str, int]] = {}
-    decisions: list[FieldDecision] = []
-    for revision in revisions[1:]:
-        for key, value in field_values(revision.text).items():
-            before = last.get(key)
-            last[key] = value
-            if value == before or revision.user == bot_user:
-                continue
-            if revision.restores:
-                setter = setters.get((key, value))
-                if setter is not None and value != Decision.PENDING:
-                    decisions.append(FieldDecision(*key, value, *setter, restored_by=revision.user or "(hidden)"))
-                continue
-            setters[(key, value)] = (revision.user, revision.revid)
-            if value != Decision.PENDING:
-                decisions.append(FieldDecision(*key, value, revision.user, revision.revid))
-    return decisions

@@ -1,10 +1,11 @@
 """The on-wiki review page, on the wiki: whose decisions count, and publishing the list.
 
 A decision is taken from the page's revision history, never from its text: each status field's
-value is attributed to the author of the revision that changed it (restoring a blanked page or a
-broken marker, undoing or re-saving someone's text never makes the restorer the author). The
-author's groups come from the API. Decisions by users outside the allowed groups and names, and
-decisions whose author the history cannot establish, are ignored and reported.
+value is attributed to the author of the revision whose raw text changed it (bot.core.attribution:
+making a hidden value visible, restoring a blanked page or mending a marker never makes anyone its
+author; a revision whose text the wiki hides makes what follows it unattributable). The author's
+groups come from the API. Decisions by users outside the allowed groups and names, and decisions
+whose author the history cannot establish, are ignored and reported.
 """
 
 from __future__ import annotations
@@ -13,15 +14,8 @@ from dataclasses import dataclass
 
 from bot.core.model import Decision
 from bot.core.review_messages import ReviewMessages, review_messages
-from bot.core.reviewpage import (
-    TEMPLATE_TITLE,
-    FieldDecision,
-    PageRevision,
-    bot_part,
-    change_template,
-    decisions_from_history,
-    replace_bot_part,
-)
+from bot.core.attribution import FieldDecision, PageRevision, decisions_from_history
+from bot.core.reviewpage import TEMPLATE_TITLE, bot_part, change_template, replace_bot_part
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
@@ -39,15 +33,11 @@ class WikiDecision:
     why: str = ""
 
 
-# Revisions MediaWiki marks as restoring earlier text.
-REVERT_TAGS = frozenset({"mw-undo", "mw-rollback", "mw-manual-revert"})
-
-
 def read_decisions(site, title: str, since: int, allowed_groups: frozenset[str], allowed_users: frozenset[str],
                    bot_user: str, policy: RetryPolicy) -> tuple[list[WikiDecision], int]:  # fmt: skip
     """Decisions made on the page after revision ``since``, oldest first; and the page's latest revision.
 
-    Each decision is its author's (bot.core.reviewpage.decisions_from_history): whoever changed the
+    Each decision is its author's (bot.core.attribution.decisions_from_history): whoever changed the
     field's value, never whoever restored or re-saved the text. It counts only when that author is
     in ``allowed_groups`` or ``allowed_users``; the others are returned with ``accepted`` False and why.
     """
@@ -62,13 +52,16 @@ def read_decisions(site, title: str, since: int, allowed_groups: frozenset[str],
     checked = []
     for decision in found:
         why = _untrusted(decision, groups, allowed_groups, allowed_users, complete)
-        checked.append(WikiDecision(decision.proposal_id, decision.number, decision.decision, decision.user or "(hidden)",
+        who = decision.user or ("(unknown)" if decision.why else "(hidden)")
+        checked.append(WikiDecision(decision.proposal_id, decision.number, decision.decision, who,
                                     decision.revid, not why, why))  # fmt: skip
     return checked, history[-1].revid
 
 
 def _untrusted(decision: FieldDecision, groups: dict[str, set[str]], allowed_groups, allowed_users, complete: bool) -> str:
     """Why a decision is not taken, or "" when it is."""
+    if decision.why:
+        return decision.why
     if not complete:
         return f"the page's history since the bot's last publication is longer than {HISTORY_LIMIT} revisions: its authors cannot be established"
     if not decision.user:
@@ -81,7 +74,8 @@ def _untrusted(decision: FieldDecision, groups: dict[str, set[str]], allowed_gro
 
 def _history(page, since: int) -> tuple[list[PageRevision], bool]:
     """Revisions from ``since`` (included, as the base to compare with) to the latest, oldest first,
-    and whether the history reached back to ``since``."""
+    and whether the history reached back to ``since``. A revision whose text the wiki hides (revision
+    deletion, suppression) has text None."""
     if not page.exists():
         return [], True
     revisions, reached = [], since == 0
@@ -91,14 +85,10 @@ def _history(page, since: int) -> tuple[list[PageRevision], bool]:
             reached = True
             break
     revisions.reverse()
-    seen_sha1: set[str] = set()
     history = [] if since else [PageRevision(0, "", "")]  # the page's first revision is compared with an empty page
     for revision in revisions:
-        sha1 = getattr(revision, "sha1", None) or ""
-        restores = bool(REVERT_TAGS & set(getattr(revision, "tags", None) or ())) or (bool(sha1) and sha1 in seen_sha1)
         user = "" if getattr(revision, "userhidden", False) else (revision.user or "")
-        history.append(PageRevision(revision.revid, user, revision.text or "", restores))
-        seen_sha1.add(sha1)
+        history.append(PageRevision(revision.revid, user, revision.text))  # None: the text is hidden (texthidden)
     return history, reached
 
 
@@ -165,3 +155,30 @@ def publish_template(site, skeleton: str, messages: ReviewMessages, policy: Retr
     base = page.latest_revision_id if current else 0
     revision, why = save_text(page, current, new_text, messages.template_summary, base, policy)
     return current, new_text, revision, why
+
+
+PROTECTION = {"edit": "sysop", "move": "sysop"}  # only administrators may change how statuses show
+
+
+def protect_template(site, policy: RetryPolicy, live: bool) -> str:
+    """The template's protection, one line: whether it is protected, protected now (live, when the
+    account may protect pages), or must be. Anyone who can edit it can make "pending" show as
+    "approved" to every reviewer, so an unprotected template is said every time."""
+    import pywikibot
+    from pywikibot.exceptions import Error
+
+    page = pywikibot.Page(site, TEMPLATE_TITLE)
+    if not with_retries(page.exists, policy, f"reading {TEMPLATE_TITLE}"):
+        return f"{TEMPLATE_TITLE} does not exist yet"
+    levels = with_retries(page.protection, policy, f"reading the protection of {TEMPLATE_TITLE}")
+    if levels.get("edit", ("",))[0] == "sysop":
+        return f"{TEMPLATE_TITLE} is protected (only administrators may edit it)"
+    if not live or not site.has_right("protect"):
+        return (f"{TEMPLATE_TITLE} is NOT protected: anyone who can edit it can make a pending change show as approved; "
+                "an administrator must protect it (edit and move: administrators only)")  # fmt: skip
+    try:
+        with_retries(lambda: page.protect(reason="linkbot: the review page's status template", protections=PROTECTION),
+                     policy, f"protecting {TEMPLATE_TITLE}")  # fmt: skip
+    except Error as error:
+        return f"{TEMPLATE_TITLE} is NOT protected, and protecting it failed: {describe(error)}"
+    return f"{TEMPLATE_TITLE} protected now (edit and move: administrators only)"

@@ -1,20 +1,12 @@
-"""The review page's text: rendering, status fields, and the editors' text outside the markers."""
+"""The review page's text: rendering, status fields as readers see them, and the editors' text outside the markers."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.core import ZH_WIKIPEDIA, analyze
-from bot.core.reviewpage import (
-    BEGIN,
-    END,
-    FieldDecision,
-    PageRevision,
-    bot_part,
-    decisions_from_history,
-    replace_bot_part,
-    statuses,
-)
+from bot.core.attribution import FieldDecision, PageRevision, decisions_from_history, statuses
+from bot.core.reviewpage import BEGIN, END, bot_part, replace_bot_part
 from bot.queue.records import Proposal, QueuedChange
 
 
@@ -55,50 +47,6 @@ def test_literal_text_cannot_escape_its_nowiki():
     assert _literal("a" * 10, 5) == "<nowiki>aaaa…</nowiki>"
 
 
-PUBLISHED = bot_part([proposal()], "LinkBot")
-APPROVED = PUBLISHED.replace("id=3.1|status=pending", "id=3.1|status=approve")
-REJECTED = PUBLISHED.replace("id=3.1|status=pending", "id=3.1|status=reject")
-BROKEN_MARKER = APPROVED.replace(END, "<!-- linkbot:en")
-
-
-# (name, revisions after the bot's publication: (user, text, restores), expected (decision, author, restored_by))
-HISTORIES = [
-    ("a_decision", [("Editor", APPROVED, False)], [("approved", "Editor", "")]),
-    ("blanked_then_restored_by_undo",
-     [("Newbie", APPROVED, False), ("Vandal", "", False), ("Editor", APPROVED, True)],
-     [("approved", "Newbie", "")]),
-    ("blanked_then_restored_by_hand",  # the same text saved again: still the first author's
-     [("Newbie", APPROVED, False), ("Vandal", "lol", False), ("Editor", APPROVED, False)],
-     [("approved", "Newbie", "")]),
-    ("marker_broken_then_fixed",
-     [("Newbie", APPROVED, False), ("Someone", BROKEN_MARKER, False), ("Editor", APPROVED, False)],
-     [("approved", "Newbie", "")]),
-    ("approved_while_breaking_the_marker_then_fixed",
-     [("Newbie", BROKEN_MARKER, False), ("Editor", APPROVED, False)],
-     [("approved", "Newbie", "")]),
-    ("reverted_then_the_revert_undone",
-     [("Newbie", APPROVED, False), ("Editor", PUBLISHED, True), ("Other", APPROVED, True)],
-     [("approved", "Newbie", ""), ("approved", "Newbie", "Other")]),
-    ("a_trusted_editor_decides_after_setting_pending",
-     [("Newbie", APPROVED, False), ("Editor", PUBLISHED, False), ("Editor", APPROVED, False)],
-     [("approved", "Newbie", ""), ("approved", "Editor", "")]),
-    ("a_vandal_overturns_then_an_undo_brings_the_decision_back",
-     [("Editor", APPROVED, False), ("Vandal", REJECTED, False), ("Other", APPROVED, True)],
-     [("approved", "Editor", ""), ("rejected", "Vandal", ""), ("approved", "Editor", "Other")]),
-    ("the_bots_own_revisions_decide_nothing", [("LinkBot", APPROVED, False)], []),
-    ("a_forged_signature_is_text", [("Newbie", APPROVED + "\napproved by [[User:Editor]] ~~~~", False)],
-     [("approved", "Newbie", "")]),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize("name, edits, expected", HISTORIES, ids=[h[0] for h in HISTORIES])
-def test_decisions_belong_to_who_changed_the_field(name, edits, expected):
-    history = [PageRevision(1, "LinkBot", PUBLISHED)]
-    history += [PageRevision(n, user, text, restores) for n, (user, text, restores) in enumerate(edits, 2)]
-    found = decisions_from_history(history, "LinkBot")
-    assert [(d.decision, d.user, d.restored_by) for d in found] == expected
-
-
 def test_the_page_in_the_wikis_language():
     from bot.core.review_messages import review_messages
 
@@ -109,7 +57,12 @@ def test_the_page_in_the_wikis_language():
     assert statuses(hant) == statuses(hans) == statuses(bot_part([proposal()], "LinkBot"))  # the fields are the same
 
 
-@pytest.mark.parametrize(("typed", "decision"), [("approve", "approved"), ("批准", "approved"), ("拒絕", "rejected"), ("REJECT", "rejected"), ("maybe", "pending")])
+@pytest.mark.parametrize(("typed", "decision"), [
+    ("approve", "approved"), ("批准", "approved"), ("拒絕", "rejected"), ("REJECT", "rejected"), ("", "pending"),
+    ("maybe", "unreadable"),  # a word the bot does not know is refused loudly, never taken for pending
+    ("approve<!-- x -->", "approved"), ("&#97;pprove", "approved"), (" Approved ", "approved"),  # as MediaWiki shows them
+    ("{{lc:APPROVE}}", "unreadable"), ("\'\'\'approve\'\'\'", "unreadable"), ("[[approve]]", "unreadable"),  # markup: refused
+])  # fmt: skip
 def test_status_words(typed, decision):
     page = bot_part([proposal()], "LinkBot").replace("id=3.1|status=pending", f"id=3.1|status={typed}")
     assert statuses(page)[(3, 1)] == decision

@@ -166,3 +166,60 @@ def test_a_decision_on_a_proposal_superseded_since_goes_to_the_same_change(revie
     assert (entry["number"], entry["decision"], entry["who"], entry["source"]) == (1, "approved", name, "wiki")
     assert "made on 1.1 (superseded since)" in entry["reason"]
     assert wiki.text(f"{name}/a").startswith("第1段 [[R1]]")
+
+
+def test_approvals_laundered_through_a_trusted_tidy_up_stay_their_writers(review, wiki):
+    """An untrusted account writes approvals readers cannot see (inside nowiki, a comment, doubled
+    braces), a trusted reviewer tidies the markup away; an untrusted approval comes with spam, an
+    administrator removes the spam (and, once, hides that revision's text). None of it becomes the
+    trusted reviewer's or the administrator's decision; the trusted reviewer's own decision is taken."""
+    bot, title, trusted, name = review
+    vandal_name = f"Van{secrets.token_hex(3)}"
+    wiki.sandbox.add_user(vandal_name, "Vandal-pass-123")
+    admin_name = f"Adm{secrets.token_hex(3)}"  # an administrator who may also hide revisions (MediaWiki's suppress group)
+    wiki.sandbox.add_user(admin_name, "Admin-pass-123", "--sysop", "--custom-groups", "suppress")
+    vandal, admin = Account(wiki.sandbox.api_url, vandal_name, "Vandal-pass-123"), Account(wiki.sandbox.api_url, admin_name, "Admin-pass-123")
+    for page in "abcde":
+        wiki.sandbox.edit(f"{name}/{page}", lines(f"{page.upper()}1", f"{page.upper()}2"))
+    bot("scan", f"-prefixindex:{name}/")
+    bot("run", "--mode", "live")  # publishes proposals 1 to 5
+
+    def edit(account, *replacements) -> dict:
+        text = wiki.text(title)
+        for old, new in replacements:
+            assert old in text, old
+            text = text.replace(old, new)
+        return account.edit(title, text=text)
+
+    field = "{{linkbot change|id=%s|status=%s}}"
+    edit(trusted, (field % ("5.2", "pending"), field % ("5.2", "approve")))  # the control
+    hidden_approvals = {"1.1": ("<nowiki>", "</nowiki>"), "2.1": ("<!-- ", " -->"), "3.1": ("{{", "}}")}
+    for key, (before, after) in hidden_approvals.items():
+        edit(vandal, (field % (key, "pending"), before + field % (key, "approve") + after))
+    edit(trusted, *((before + field % (key, "approve") + after, field % (key, "approve")) for key, (before, after) in hidden_approvals.items()))
+    edit(vandal, (field % ("4.1", "pending"), field % ("4.1", "approve")), ("<!-- linkbot:end -->", "<!-- linkbot:end -->\n买便宜药 http://spam.example"))
+    edit(admin, ("\n买便宜药 http://spam.example", ""))  # the spam removed, the approval kept
+    summary = json.loads(bot("run", "--mode", "live").stdout.splitlines()[-1])["review_page"]
+    assert summary["accepted"] == 1
+    ignored = {item["change"]: (item["user"], item["why"]) for item in summary["ignored"]}
+    assert {key: user for key, (user, _) in ignored.items()} == {"1.1": vandal_name, "2.1": vandal_name, "3.1": vandal_name, "4.1": vandal_name}
+    assert all("is not allowed to decide" in why for _, why in ignored.values())
+    assert wiki.text(f"{name}/e") == lines("E1", "E2").replace(BROKEN.format("E2"), "[[E2]]")
+    assert all(bot_edits(wiki, f"{name}/{page}") == [] for page in "abcd")
+
+    # The same approval with spam, and this time the administrator also hides the spammer's revision.
+    spam = edit(vandal, (field % ("4.2", "pending"), field % ("4.2", "approve")), ("<!-- linkbot:end -->", "<!-- linkbot:end -->\n垃圾"))
+    edit(admin, ("\n垃圾", ""))
+    token = admin.call(action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+    hidden = admin.call(action="revisiondelete", type="revision", target=title, ids=spam["newrevid"], hide="content",
+                        reason="spam", token=token, method="POST")  # fmt: skip
+    assert hidden.get("revisiondelete", {}).get("status") == "Success", hidden
+    (rest,) = [p["id"] for p in bot.proposals() if p["page"] == f"{name}/e" and p["status"] == "pending"]  # E1, on the saved revision
+    edit(trusted, (field % (f"{rest}.1", "pending"), field % (f"{rest}.1", "approve")))  # after a hidden revision: nobody's...
+    summary = json.loads(bot("run", "--mode", "live").stdout.splitlines()[-1])["review_page"]
+    ignored = {item["change"]: (item["user"], item["why"]) for item in summary["ignored"]}
+    assert summary["accepted"] == 0 and set(ignored) == {"4.2", f"{rest}.1"}
+    assert all(user == "(unknown)" and "has its text hidden" in why for user, why in ignored.values())
+    edit(trusted, (field % (f"{rest}.1", "pending"), field % (f"{rest}.1", "approve")))  # ...until the bot publishes again
+    assert json.loads(bot("run", "--mode", "live").stdout.splitlines()[-1])["review_page"]["accepted"] == 1
+    assert wiki.text(f"{name}/e") == lines("E1", "E2").replace(BROKEN.format("E1"), "[[E1]]").replace(BROKEN.format("E2"), "[[E2]]")

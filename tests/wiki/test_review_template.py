@@ -66,3 +66,20 @@ def test_review_page_renders_statuses_in_its_language(wiki, tmp_path, language, 
     assert f"#{recorded.id}.2" in html  # the change's id shows beside its status
     assert red_links(html) == [], red_links(html)
     assert not re.search(r'href="[^"]*Template:Linkbot_change', html)  # a missing template renders as a link to it
+
+
+def test_the_template_must_be_protected(private_wiki, tmp_path):
+    """Anyone who can edit the status template can make "pending" show as "approved": linkbot template
+    says so while it is unprotected, and protects it when its account may (an administrator's).
+    (A wiki of its own: the protection would hold the session wiki's template for the other tests.)"""
+    wiki = private_wiki
+    config = config_in(wiki, tmp_path, "zh-hans")
+    by_bot = wiki.linkbot("--config", str(config), "--mode", "live", command="template")
+    assert by_bot.returncode == EXIT_OK, by_bot.stderr
+    assert "Template:Linkbot change is NOT protected: anyone who can edit it can make a pending change show as approved" in by_bot.stderr
+    admin = wiki.sandbox.write_pywikibot_config(tmp_path / "admin-pywikibot", user=wiki.sandbox.admin)
+    by_admin = wiki.linkbot("--config", str(config), "--mode", "live", pywikibot_dir=admin, command="template")
+    assert "Template:Linkbot change protected now (edit and move: administrators only)" in by_admin.stderr, by_admin.stderr
+    protection = wiki.api(action="query", titles="Template:Linkbot change", prop="info", inprop="protection")["query"]["pages"][0]
+    assert {(p["type"], p["level"]) for p in protection["protection"]} >= {("edit", "sysop"), ("move", "sysop")}
+    assert "is protected (only administrators may edit it)" in wiki.linkbot("--config", str(config), command="template").stderr
