@@ -6,6 +6,7 @@ revision (``carry_remaining``)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from bot.core import select_changes
@@ -47,6 +48,8 @@ def propose(context: RunContext, revision_id: int, full: PageResult) -> Proposed
     # The mark before the decisions: a decision in between makes the save plan again, never pass unseen.
     mark = queue.decision_mark(recorded.id)
     proposal = queue.get(recorded.id)
+    recorded_as = {item.change.id: item.change for item in proposal.changes}  # with the proof recorded, proven now or earlier
+    full = dataclasses.replace(full, changes=tuple(recorded_as.get(change.id, change) for change in full.changes))
     approved = {item.number for item in proposal.approved()}
     if not context.live:
         approved |= queue.auto_approvable(recorded.id, auto)

@@ -39,7 +39,7 @@ def test_trial_report_and_undo(private_wiki, tmp_path):
     assert _bot_revisions(wiki.sandbox) == 3 and "trial report (3 edit(s))" in trial.stderr
     (run,) = runs(wiki, queue)
     assert run["trial"] == 3 and run["mode"] == "live" and len(run["edits"]) == 3 and run["ended_at"]
-    assert run["outcome"]["stopped"].startswith("max-edits") or "max" in run["outcome"]["stopped"]
+    assert run["outcome"]["stopped"] == "--trial 3 reached"
     report = (tmp_path / "trial" / f"{run['id']}.wiki").read_text(encoding="utf-8")
     assert report.count("\n# [[:Trial/") == 3
     for edit in run["edits"]:
