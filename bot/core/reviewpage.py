@@ -42,7 +42,7 @@ def bot_part(proposals: Iterable, bot: str, messages: ReviewMessages | None = No
             review += f" {messages.proven}" if change.proof == "proven" else ""
             lines.append(
                 f"* {{{{{TEMPLATE}|id={proposal.id}.{item.number}|status=pending}}}} "
-                f"<code>{_literal(change.old, excerpt)}</code> → <code>{_literal(change.new, excerpt)}</code> "
+                f"<code>{literal(change.old, excerpt)}</code> → <code>{literal(change.new, excerpt)}</code> "
                 f"({change.rule}){review}"
             )
         lines.append("")
@@ -50,9 +50,11 @@ def bot_part(proposals: Iterable, bot: str, messages: ReviewMessages | None = No
     return "\n".join(lines)
 
 
-def _literal(text: str, limit: int) -> str:
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    # nowiki keeps wikitext from rendering; the entity keeps a literal "</nowiki>" from closing it.
+def literal(text: str, limit: int = 0) -> str:
+    """``text`` shown as it is in wikitext: nothing in it transcludes, links, categorises, signs or
+    switches (inside ``<nowiki>``, with ``<``, ``>`` and ``&`` as references, so that a ``</nowiki>``
+    in it cannot end the ``<nowiki>``); cut to ``limit`` characters (0: whole); line breaks shown as ↵."""
+    shown = text if not limit or len(text) <= limit else text[: limit - 1] + "…"
     return "<nowiki>" + html.escape(shown, quote=False).replace("\n", "↵") + "</nowiki>"
 
 

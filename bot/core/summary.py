@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -79,10 +80,22 @@ def edit_summary(changes: Iterable[Change], language: str, texts: Mapping[str, S
             for rule, count in sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
         )
         parts.append(text.template.format(count=sum(counts.values()), details=details))
-    members = [_MEMBER_SIGNS[c.rule] + c.note.split(": ", 1)[0] for c in changes if c.rule in _MEMBER_SIGNS]
+    members = [_MEMBER_SIGNS[c.rule] + inert(c.note.split(": ", 1)[0]) for c in changes if c.rule in _MEMBER_SIGNS]
     if members:
         parts.append(text.members.format(items=text.item_separator.join(members)))
     return text.part_separator.join(parts)
+
+
+# What an edit summary would read as markup (a link, a section link) or a page would if the summary is
+# quoted (a template, a signature, a behaviour switch), in a name that comes from a page: shown as
+# look-alike characters, never performed. (Entities are not decoded here: a name keeps its "&#91;".)
+_MARKUP = str.maketrans({"[": "［", "]": "］", "{": "｛", "}": "｝", "|": "｜", "<": "＜", ">": "＞", "~": "～"})
+
+
+def inert(name: str) -> str:
+    """A name from a page as a summary may show it: brackets, braces, pipes, angle brackets and tildes
+    as their full-width look-alikes, runs of underscores as one; the text otherwise as it is."""
+    return re.sub(r"_{2,}", "_", name.translate(_MARKUP)).replace("/*", "/ *")
 
 
 def summary_texts(tables: Mapping[str, Mapping[str, object]]) -> dict[str, SummaryText]:

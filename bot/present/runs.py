@@ -8,8 +8,10 @@ as Markdown and as HTML (bot/present/templates/trial.html) for the operator.
 from __future__ import annotations
 
 import json
+import urllib.parse
 from dataclasses import asdict
 
+from bot.core.reviewpage import literal
 from bot.present.html import environment
 from bot.queue.runlog import RunEdit, RunRecord
 
@@ -54,20 +56,29 @@ def _rules(edit: RunEdit) -> str:
 
 def trial_wikitext(run: RunRecord, index_url: str) -> str:
     """The trial as wikitext, for the bot-approval request: every edit the run made (its publications of
-    the review page listed apart, after the task's edits)."""
+    the review page listed apart, after the task's edits). Whatever comes from a page or a setting
+    (titles, summaries built from page text, the wiki's name) is shown literally: pasted into the
+    request, nothing in it transcludes, links, categorises, switches or signs."""
     lines = [
-        f"Trial run <code>{run.id}</code> of [[User:LinkBot|linkbot]] on {run.wiki}: {len(run.page_edits)} edit(s)"
-        f"{f' of {run.trial} allowed' if run.trial else ''}, {run.started_at} to {run.ended_at or '?'} (UTC).",
+        f"Trial run <code>{literal(run.id)}</code> of linkbot on {literal(run.wiki)}: {len(run.page_edits)} edit(s)"
+        f"{f' of {run.trial} allowed' if run.trial else ''}, {literal(run.started_at)} to {literal(run.ended_at or '?')} (UTC).",
         "",
     ]
     for edit in run.page_edits:
-        link = diff_link(index_url, edit)
-        diff = f"[{link} diff]" if link else f"revision {edit.new_revid}"
-        lines.append(f"# [[:{edit.title}]] ({diff}): {_rules(edit)}; summary: <nowiki>{edit.summary}</nowiki>")
+        lines.append(f"# {_page(index_url, edit.title)} ({_diff(index_url, edit)}): {literal(_rules(edit))}; summary: {literal(edit.summary)}")
     if run.review_page_edits:
         lines += ["", f"Besides, {len(run.review_page_edits)} edit(s) of the bot's review page:"]
-        lines += [f"* [[:{edit.title}]] ({_diff(index_url, edit)})" for edit in run.review_page_edits]
+        lines += [f"* {_page(index_url, edit.title)} ({_diff(index_url, edit)})" for edit in run.review_page_edits]
     return "\n".join(lines) + "\n"
+
+
+def _page(index_url: str, title: str) -> str:
+    """A page as an external link to it (its title percent-encoded whole, so no ``__X__`` or ``~~~``
+    of it is read as markup), labelled with its title shown literally."""
+    if not index_url:
+        return literal(title)
+    encoded = urllib.parse.quote(title.replace(" ", "_"), safe="").replace("_", "%5F").replace("~", "%7E")
+    return f"[{index_url}?title={encoded} {literal(title)}]"
 
 
 def _diff(index_url: str, edit: RunEdit) -> str:

@@ -23,6 +23,7 @@ from bot.core.model import Decision
 from bot.errors import InputError, LinkbotError
 from bot.present.html import TEMPLATES
 from bot.present.rules import RULE_LABELS
+from bot.web.guards import guard, number
 from bot.present.views import listed_rule_stats, listed_view, proposal_view
 from bot.queue.listing import WAITING, Filters, Listing
 from bot.queue.proposals import Queue
@@ -39,6 +40,7 @@ def create_app(open_queue: Callable[[], Queue], reviewer: str) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES))
     app.config.update(SECRET_KEY=secrets.token_bytes(32), WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=64 * 1024)
     CSRFProtect(app)
+    guard(app)  # its own address only, never framed (bot.web.guards)
 
     def queue() -> Queue:
         if "queue" not in g:
@@ -61,11 +63,11 @@ def create_app(open_queue: Callable[[], Queue], reviewer: str) -> Flask:
     def index():
         return _index(queue())
 
-    @app.get("/proposal/<int:proposal_id>")
+    @app.get("/proposal/<number:proposal_id>")
     def proposal(proposal_id: int):
         return _proposal_page(queue(), proposal_id)
 
-    @app.post("/proposal/<int:proposal_id>/decide")
+    @app.post("/proposal/<number:proposal_id>/decide")
     def decide(proposal_id: int):
         _decide(queue(), proposal_id, reviewer)
         return redirect(_same_site(request.form.get("next", ""), url_for("proposal", proposal_id=proposal_id)))
@@ -97,13 +99,13 @@ def _index(queue: Queue):
     listing = Listing(queue.db)
     total = listing.count(selected)
     pages = max(1, -(-total // PAGE_SIZE))
-    number = min(max(1, request.args.get("p", 1, type=int) or 1), pages)
+    shown = min(max(1, number(request.args.get("p", ""), limit=9) or 1), pages)
     wiki_urls = queue.wiki_urls()
-    views = [listed_view(summary, wiki_urls) for summary in listing.page(selected, (number - 1) * PAGE_SIZE, PAGE_SIZE)]
+    views = [listed_view(summary, wiki_urls) for summary in listing.page(selected, (shown - 1) * PAGE_SIZE, PAGE_SIZE)]
     rules = listed_rule_stats(listing.per_rule(selected))
     return render_template(
         "app_index.html", views=views, rules=rules, total=total, changes=sum(rule.total for rule in rules), filters=filters,
-        statuses=STATUSES, all_rules=list(RULE_LABELS), number=number, pages=pages, first=(number - 1) * PAGE_SIZE + 1,
+        statuses=STATUSES, all_rules=list(RULE_LABELS), number=shown, pages=pages, first=(shown - 1) * PAGE_SIZE + 1,
     )  # fmt: skip
 
 
@@ -158,9 +160,10 @@ def _decide(queue: Queue, proposal_id: int, reviewer: str) -> None:
 def _chosen(proposal: Proposal, decision: Decision, scope: str, value: str) -> tuple[list[int], list[int]]:
     """(the change numbers to decide, those held back because they need review)."""
     if scope == "change":
-        if not value.isdigit():
+        chosen = number(value, limit=9)
+        if chosen is None:
             abort(400)
-        return [int(value)], []
+        return [chosen], []
     items = [item for item in proposal.changes if item.decision == Decision.PENDING]
     if scope == "rule":
         items = [item for item in items if item.change.rule.value == value]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from bot.errors import InputError
+from bot.web.guards import HOSTS, served_at
 
 
 def loopback_server(app, host: str, port: int) -> BaseWSGIServer:
@@ -21,9 +22,11 @@ def loopback_server(app, host: str, port: int) -> BaseWSGIServer:
         raise InputError(f"--host {host}", "is not a loopback address: linkbot serve has no login, so it listens on "
                          "this machine only (review from elsewhere through an SSH tunnel)")  # fmt: skip
     try:
-        return make_server(host, port, app, threaded=True)
+        server = make_server(host, port, app, threaded=True)
     except OSError as error:
         raise InputError(f"{host}:{port}", f"cannot listen there: {error.strerror or error}") from None
+    app.config[HOSTS] = served_at(server.server_address[0], server.server_address[1])  # its own address, and no other
+    return server
 
 
 def is_loopback(host: str) -> bool:

@@ -41,10 +41,10 @@ def test_editors_text_outside_the_markers_is_kept():
 
 
 def test_literal_text_cannot_escape_its_nowiki():
-    from bot.core.reviewpage import _literal
+    from bot.core.reviewpage import literal
 
-    assert _literal("x</nowiki>{{bad}}", 100) == "<nowiki>x&lt;/nowiki&gt;{{bad}}</nowiki>"
-    assert _literal("a" * 10, 5) == "<nowiki>aaaa…</nowiki>"
+    assert literal("x</nowiki>{{bad}}", 100) == "<nowiki>x&lt;/nowiki&gt;{{bad}}</nowiki>"
+    assert literal("a" * 10, 5) == "<nowiki>aaaa…</nowiki>"
 
 
 def test_the_page_in_the_wikis_language():

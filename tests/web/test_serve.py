@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import threading
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -241,3 +243,53 @@ def test_a_queue_that_fails_is_one_line_not_a_traceback(tmp_path, capfd):
     assert "nothing was recorded" in answer.get_data(as_text=True)
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err and captured.err.count("linkbot: ") == 1
+
+
+def test_only_its_own_address_and_never_framed(tmp_path):
+    """A page of another site cannot drive the app: a Host other than the app's own address (DNS
+    rebinding) is refused, a POST from another origin is refused even with a valid token, every
+    answer forbids framing, and numbers are ASCII and bounded."""
+    import http.cookiejar
+
+    from bot.core import ZH_WIKIPEDIA, analyze
+
+    path = tmp_path / "q.sqlite3"
+    with Database(path, create=True) as database:
+        Queue(database).record("wikipedia:zh", 1, analyze(OTHER, ZH_WIKIPEDIA, title="Web/Other"), "run")
+    app = create_app(lambda: Queue(Database(path)), "erin")
+    instance = loopback_server(app, "127.0.0.1", 0)
+    threading.Thread(target=instance.serve_forever, daemon=True).start()
+    port = instance.server_address[1]
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def fetch(path: str, host: str = f"127.0.0.1:{port}", data: dict | None = None, origin: str = "") -> tuple[int, str, dict]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, headers={"Host": host, **({"Origin": origin} if origin else {})})
+        try:
+            with opener.open(request, timeout=30) as answer:
+                return answer.status, answer.read().decode(), dict(answer.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), dict(error.headers)
+
+    try:
+        status, page, headers = fetch("/")
+        assert status == 200 and headers["Content-Security-Policy"] == "frame-ancestors 'none'" and headers["X-Frame-Options"] == "DENY"
+        assert fetch("/", host=f"localhost:{port}")[0] == 200
+        assert fetch("/", host=f"evil.example:{port}")[0] == 421  # DNS rebinding: the name resolves here, the app still refuses
+        proposal, _ = proposal_of(path, "Web/Other")
+        token = csrf_token(fetch(f"/proposal/{proposal.id}")[1])
+        form = {"decision": "approved", "scope": "page", "csrf_token": token}
+        assert fetch(f"/proposal/{proposal.id}/decide", data=form, host=f"evil.example:{port}", origin=f"http://evil.example:{port}")[0] == 421
+        assert fetch(f"/proposal/{proposal.id}/decide", data=form, origin="http://evil.example")[0] == 403
+        assert proposal_of(path, "Web/Other")[1] == []  # nothing decided
+        assert fetch(f"/proposal/{proposal.id}/decide", data=form, origin=f"http://127.0.0.1:{port}")[0] == 200  # (after the redirect)
+        assert [entry.who for entry in proposal_of(path, "Web/Other")[1]] == ["erin"]
+        assert fetch("/proposal/%D9%A1")[0] == 404  # "١" (ARABIC-INDIC DIGIT ONE) is no proposal number
+        assert fetch("/proposal/" + "9" * 30)[0] == 404
+        change = {"decision": "rejected", "scope": "change", "csrf_token": token}
+        assert fetch(f"/proposal/{proposal.id}/decide", data={**change, "value": "²"})[0] == 400
+        assert fetch(f"/proposal/{proposal.id}/decide", data={**change, "value": "9" * 30})[0] == 400
+        assert fetch("/?p=%D9%A1")[0] == 200
+    finally:
+        instance.shutdown()
+        instance.server_close()

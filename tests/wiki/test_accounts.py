@@ -98,3 +98,37 @@ def test_undo_killed_midway_then_rerun_reverts_each_page_once(private_wiki, tmp_
         undos = [rev for rev in revisions if rev["comment"].startswith("linkbot: undo run")]
         assert len(undos) == 1 and revisions[0]["content"] == BROKEN.format(n), f"Kill/{n}"
     assert _bot_revisions(wiki.sandbox) == 12
+
+
+PAYLOAD = "</nowiki>{{Evil}}[[Category:Evil]]__NOINDEX__~~~~"
+
+
+def test_a_trial_report_quotes_what_it_shows(wiki, tmp_path):
+    """Summaries carrying markup (here through the summary prefix; member names from a page are made
+    inert before they reach a summary) are quoted in the wikitext report: the test wiki, saving the
+    report (its pre-save transform) and rendering it, transcludes nothing, adds no category, sets
+    no switch and signs nothing."""
+    queue = tmp_path / "queue.sqlite3"
+    wiki.sandbox.edit("Quoted/page", BROKEN.format(9))
+    config = tmp_path / "quoted.toml"
+    config.write_text(wiki.config.read_text(encoding="utf-8") + f'\n[bot]\nsummary_prefix = "{PAYLOAD} "\n', encoding="utf-8")
+    trial = linkbot(wiki, queue, "-prefixindex:Quoted/", "--mode", "live", "--trial", "1", "--trial-report", str(tmp_path / "trial"),
+                    "--config", str(config), command="scan")  # fmt: skip
+    assert trial.returncode == EXIT_OK, trial.stderr
+    assert wiki.revisions("Quoted/page")[0]["comment"].startswith(PAYLOAD)  # the edit's summary does carry it
+    (report,) = (tmp_path / "trial").glob("*.wiki")
+    text = report.read_text(encoding="utf-8")
+    saved = wiki.pre_save_transform(text)
+    assert "[[User:" not in saved and "~~~~" in saved  # nothing signed: the tildes are still tildes
+    rendered = wiki.post(action="parse", title="Quoted report", text=saved, contentmodel="wikitext",
+                         prop="text|templates|categories|properties")["parse"]  # fmt: skip
+    assert not rendered["templates"] and not rendered["categories"] and not rendered["properties"]  # no switch either
+    assert PAYLOAD in __import__("html").unescape(rendered["text"])  # shown, as it is
+
+
+def test_a_members_name_from_a_page_is_inert_in_a_summary():
+    from bot.core.model import Change, Display, Rule
+    from bot.core.summary import edit_summary
+
+    added = Change(Rule.MEMBER_ADD, 0, 0, "", "* x", display=Display.MEMBER, note=f"{PAYLOAD}（文學之都）")
+    assert edit_summary([added], "zh") == "成员列表 +＜/nowiki＞｛｛Evil｝｝［［Category:Evil］］_NOINDEX_～～～～（文學之都）"
