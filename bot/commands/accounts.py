@@ -51,6 +51,10 @@ def cmd_runs(args, queue: Queue, streams: Streams) -> int:
 def cmd_undo(args, settings: Settings, queue: Queue, streams: Streams, environ) -> int:
     """Revert a run's edits; a live undo takes the run lock and is recorded as a run of its own."""
     target = RunLog(queue.db).get(args.run)  # first: an unknown run never loads pywikibot
+    if target.undoes and not args.force:
+        print(f"linkbot: run {target.id} undid run {target.undoes}: undoing it saves the bot's edits again; "
+              "add --force if that is what you want", file=streams.err)  # fmt: skip
+        return EXIT_USAGE
     from bot.commands.wiki import connect
     from bot.runs.context import RunContext
     from bot.runs.journal import finish_run, start_run

@@ -163,6 +163,7 @@ def _add_account_commands(commands, options: _OptionGroups) -> None:
                                help="revert the revisions a run saved (where nobody edited since)")  # fmt: skip
     undo.add_argument("run", metavar="RUN_ID", help="the run to undo (see linkbot runs)")
     undo.add_argument("--mode", choices=("dry-run", "live"), help=_mode_help("revert (live, under the run lock) or list what would be"))
+    undo.add_argument("--force", action="store_true", help="undo a run that was itself an undo (saves the bot's edits again)")
     stats = commands.add_parser("stats", parents=plain, help="edits, changes, decisions and reverts per rule over time")
     stats.add_argument("--format", choices=("text", "json"), default="text", help="a table, or one JSON object")
     stats.add_argument("--by", choices=("day", "week"), default="day", help="period of the counts (default: day)")

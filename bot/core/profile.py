@@ -55,6 +55,7 @@ class SiteProfile:
     variant_paths: frozenset[str] = frozenset()
     interwikis: tuple[InterwikiTarget, ...] = ()
     variant_fold: str = ""  # "zh": compare simplified and traditional script as equal
+    special_aliases: tuple[tuple[str, str], ...] = ()  # (alias, the special page's real name), from siteinfo
 
     def __hash__(self) -> int:
         # Profiles key caches that are hit once per page or link; hashing hundreds of
@@ -77,6 +78,15 @@ class SiteProfile:
             for name in ns.names:
                 table[_fold_name(name)] = ns
         return table
+
+    @cached_property
+    def _special_by_alias(self) -> dict[str, str]:
+        return {alias.casefold().replace("_", " "): real for alias, real in self.special_aliases}
+
+    def special_page(self, name: str) -> str:
+        """A special page's real name for any of its names (an unknown name as it is)."""
+        key = name.casefold().replace("_", " ")
+        return self._special_by_alias.get(key, name).casefold()
 
     @cached_property
     def interwiki_by_prefix(self) -> dict[str, InterwikiTarget]:
@@ -195,6 +205,8 @@ def profile_from_siteinfo(siteinfo: dict, host: str | None = None) -> SiteProfil
         variant_paths=frozenset(variants),
         interwikis=interwikis,
         variant_fold="zh" if language.startswith("zh") else "",
+        special_aliases=tuple((alias, entry["realname"]) for entry in siteinfo.get("specialpagealiases", [])
+                              for alias in (entry["realname"], *entry.get("aliases", ()))),  # fmt: skip
     )
 
 

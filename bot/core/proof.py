@@ -21,7 +21,7 @@ import mwparserfromhell
 from bot.core.labels import visible_text
 from bot.core.model import Change, Display
 from bot.core.profile import SiteProfile
-from bot.core.rendering import Rendering, folded, href_title
+from bot.core.rendering import HIDDEN_TEXT, Rendering, folded, href_title
 from bot.core.titles import comparable
 
 PROVEN = "proven"
@@ -73,41 +73,92 @@ def declaration(change: Change, profile: SiteProfile) -> Declaration:
 
 # Simple language-converter markup in a label: MediaWiki shows what is inside it.
 _CONVERSION = re.compile(r"-\{([^{}|;:=>]*)\}-")
+# Variant rules (-{zh-hans:干酪;zh-hant:乾酪;}-): MediaWiki shows one of the texts, the default
+# variant's; any of them is what the change declares (the proof reads which one the wiki showed).
+_RULES = re.compile(r"-\{((?:\s*[a-z]{2,3}(?:-[a-z0-9]+)*\s*:[^{};|]*;?)+)\s*\}-", re.I)
 
 
-# Each change is rendered between markers (private-use characters, which no wikitext syntax reads):
-# the text between them is what readers get of the change, the text outside must render the same.
+def shown_variants(text: str, limit: int = 16) -> list[str]:
+    """``text`` with each variant rule replaced by one of its texts: every way the wiki may show it."""
+    found = [""]
+    position = 0
+    for match in _RULES.finditer(text):
+        texts = [part.split(":", 1)[1] for part in match.group(1).split(";") if ":" in part]
+        found = [done + text[position : match.start()] + choice for done in found for choice in texts][:limit]
+        position = match.end()
+    return [done + text[position:] for done in found]
+
+
+# Each change is rendered between markers (private-use characters, which no wikitext syntax reads,
+# around the proof's nonce and the change's number): the text between them is what readers get of
+# the change, the text outside must render the same. The nonce is new for every proof and unknown
+# to the page: a page that writes marker characters (as character references, say) cannot make a
+# region of its own pass for a change's.
 _OPEN, _SEP, _CLOSE, _END = "\ue000", "\ue001", "\ue002", "\ue003"
-_MARKED = re.compile(f"{_OPEN}(\\d+){_SEP}(.*?){_CLOSE}\\1{_END}", re.S)
-_MARKS = re.compile(f"[{_OPEN}{_SEP}{_CLOSE}{_END}]\\d*[{_OPEN}{_SEP}{_CLOSE}{_END}]?")
+_MARKS = re.compile("[\ue000-\ue003][0-9a-z.]*[\ue000-\ue003]?")
+NEAR = 200  # characters around a change that hidden text may not be in
 
 
-def marked(text: str, changes: Sequence[Change], proposed: bool) -> str | None:
-    """``text`` with each change (its old text, or with ``proposed`` its new one) between markers;
-    None when the text holds a marker character already."""
+def marked(text: str, changes: Sequence[Change], proposed: bool, nonce: str) -> str | None:
+    """``text`` with each change (its old text, or with ``proposed`` its new one) between markers
+    carrying ``nonce``; None when the text holds a marker character already."""
     if any(mark in text for mark in (_OPEN, _SEP, _CLOSE, _END)):
         return None
     pieces, position = [], 0
     for number, change in enumerate(changes):
         # <nowiki/> shows nothing and ends a bare URL, which would swallow the marker after it.
-        pieces += [text[position : change.start], f"{_OPEN}{number}{_SEP}", change.new if proposed else change.old,
-                   f"<nowiki/>{_CLOSE}{number}{_END}"]  # fmt: skip
+        pieces += [text[position : change.start], f"{_OPEN}{nonce}.{number}{_SEP}", change.new if proposed else change.old,
+                   f"<nowiki/>{_CLOSE}{nonce}.{number}{_END}"]  # fmt: skip
         position = change.end
     pieces.append(text[position:])
     return "".join(pieces)
 
 
-def prove(changes: Sequence[Change], before: Rendering, after: Rendering, profile: SiteProfile, title: str = "") -> list[ChangeProof]:
+def _pattern(nonce: str) -> re.Pattern:
+    """A change's marked region, with this proof's nonce: (number, the text between)."""
+    tag = re.escape(nonce)
+    return re.compile(f"{_OPEN}{tag}\\.(\\d+){_SEP}(.*?){_CLOSE}{tag}\\.\\1{_END}", re.S)
+
+
+def _miscounted(rendering: Rendering, count: int, nonce: str) -> dict[int, str]:
+    """Changes whose markers the rendering does not hold exactly once each: number -> why. (A page
+    may write marker characters, never this proof's nonce: more or fewer is no rendering of ours.)"""
+    why = {}
+    for number in range(count):
+        for mark in (f"{_OPEN}{nonce}.{number}{_SEP}", f"{_CLOSE}{nonce}.{number}{_END}"):
+            found = rendering.text.count(mark)
+            if found != 1:
+                why[number] = f"the rendering holds the change's markers {found} time(s), not once: it cannot be read"
+    return why
+
+
+def _hidden_near(text: str, count: int, nonce: str) -> dict[int, str]:
+    """Changes with text hidden from readers in them or near them: number -> why."""
+    why = {}
+    for match in _pattern(nonce).finditer(text):
+        if HIDDEN_TEXT in text[max(0, match.start() - NEAR) : match.end() + NEAR]:
+            why[int(match.group(1))] = "text hidden from readers (display:none or the like) is in or near the change"
+    return why
+
+
+def prove(changes: Sequence[Change], before: Rendering, after: Rendering, profile: SiteProfile, title: str = "",
+          nonce: str = "") -> list[ChangeProof]:  # fmt: skip
     """Each change's proof, in order, from the renderings of the current and the proposed text of the
-    page ``title``, both ``marked``."""
+    page ``title``, both ``marked`` with ``nonce``. A rendering that does not hold each marker once,
+    or text hidden from readers near a change, leaves it *unproven*: never proven by the page's own say."""
+    unreadable = {**_miscounted(after, len(changes), nonce), **_miscounted(before, len(changes), nonce),
+                  **_hidden_near(after.text, len(changes), nonce), **_hidden_near(before.text, len(changes), nonce)}  # fmt: skip
     declared = [declaration(change, profile) for change in changes]
     page = _page_differences(before, after, changes)
-    outside = _outside_differences(before.text, after.text, len(changes))
+    outside = _outside_differences(before.text, after.text, len(changes), nonce)
     outside = {**_undeclared_categories(before, after, changes, declared), **outside}
-    shown = {int(match.group(1)): folded(match.group(2)) for match in _MARKED.finditer(after.text)}
+    shown = {int(match.group(1)): folded(match.group(2)) for match in _pattern(nonce).finditer(after.text)}
     proofs = []
     for number, what in enumerate(declared):
-        why = page.get(number) or outside.get(number) or _shown_text(what, shown.get(number)) or _unshown(number, what, after, profile, title)
+        if number in unreadable:
+            proofs.append(ChangeProof(UNPROVEN, unreadable[number]))
+            continue
+        why = page.get(number) or outside.get(number) or _shown_text(what, shown.get(number)) or _unshown(number, what, after, profile, title, nonce)
         proofs.append(ChangeProof(DISAGREES, why) if why else ChangeProof(PROVEN))
     return proofs
 
@@ -118,13 +169,15 @@ def _shown_text(what: Declaration, shown: str | None) -> str:
         return "the change vanished from the rendering (inside something that is not shown as text?)"
     if what.kind == "file":
         return ""
-    expected = "" if what.kind in ("category", "langlink") else folded(what.label)
-    return "" if shown == expected else f"readers would see {shown!r}, not {expected!r}"
+    if what.kind in ("category", "langlink"):
+        return "" if shown == "" else f"readers would see {shown!r}, not nothing"
+    expected = [folded(label) for label in shown_variants(what.label)]
+    return "" if shown in expected else f"readers would see {shown!r}, not {expected[0]!r}"
 
 
-def _outside_differences(before: str, after: str, count: int) -> dict[int, str]:
+def _outside_differences(before: str, after: str, count: int, nonce: str) -> dict[int, str]:
     """The changes next to text outside them that renders differently: number -> why."""
-    old_parts, new_parts = _MARKED.split(before), _MARKED.split(after)
+    old_parts, new_parts = _pattern(nonce).split(before), _pattern(nonce).split(after)
     # split() gives: outside, number, inside, outside, number, inside, ..., outside
     old_outside, new_outside = [folded(_MARKS.sub("", part)) for part in old_parts[::3]], [folded(_MARKS.sub("", part)) for part in new_parts[::3]]
     if len(old_outside) != len(new_outside):
@@ -139,7 +192,7 @@ def _outside_differences(before: str, after: str, count: int) -> dict[int, str]:
     return why
 
 
-def _unshown(number: int, what: Declaration, after: Rendering, profile: SiteProfile, page: str) -> str:
+def _unshown(number: int, what: Declaration, after: Rendering, profile: SiteProfile, page: str, nonce: str) -> str:
     """Why the proposed rendering does not have ``what``'s link where the change is ("" when it does)."""
     if what.kind in ("text", "file"):
         return ""  # no link to look for: the text between its markers is the check
@@ -148,9 +201,10 @@ def _unshown(number: int, what: Declaration, after: Rendering, profile: SiteProf
     if what.kind == "langlink":
         lang, _, title = what.target.partition(":")
         return "" if (lang, title.replace("_", " ")) in after.langlinks else f"no interlanguage link {what.target!r} in the rendering"
-    label, links = folded(what.link_text), [(href, text) for mark, href, text in after.marked_anchors if mark == number]
+    labels = [folded(text) for text in shown_variants(what.link_text)]
+    label, links = labels[0], [(href, text) for mark, href, text in after.marked_anchors if mark == f"{nonce}.{number}"]
     for href, text in links:
-        if text != label:
+        if text not in labels:
             continue
         if what.kind == "external" and href == what.target:
             return ""
@@ -158,11 +212,25 @@ def _unshown(number: int, what: Declaration, after: Rendering, profile: SiteProf
             return ""  # MediaWiki makes the interwiki prefix's address; the text between the markers is checked
         # A link to the page itself is shown as its text, without an address (MediaWiki's self-link).
         title = href_title(href, profile.article_path) if href else page
-        if what.kind == "link" and title and comparable(title, profile) == comparable(what.target, profile):
+        if what.kind == "link" and title and _same_page(title, what.target, profile):
             return ""
     if not links:
         return f"no link where the change is (declared: {what.target!r} showing {label!r})"
     return f"the link shown is {links[0]!r}, not {what.target!r} showing {label!r}"
+
+
+def _same_page(shown: str, declared: str, profile: SiteProfile) -> bool:
+    """Whether the page a rendered link goes to is the declared one: titles compared as the wiki
+    compares them, a special page by its real name whatever alias names it (Special:BookSources
+    is shown as 特殊:网络书源 on zh)."""
+    return _special(comparable(shown, profile), profile) == _special(comparable(declared, profile), profile)
+
+
+def _special(key: str, profile: SiteProfile) -> str:
+    if not key.startswith("-1:"):
+        return key
+    name, slash, rest = key[3:].partition("/")
+    return f"-1:{profile.special_page(name)}{slash}{rest}"
 
 
 def _page_differences(before: Rendering, after: Rendering, changes: Sequence[Change]) -> dict[int, str]:

@@ -15,8 +15,12 @@ from html.parser import HTMLParser
 
 _HIDDEN = frozenset({"script", "style"})
 _BLOCKS = frozenset({"br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "figcaption"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 _SPACE = re.compile(r"\s+")
-_MARK = re.compile("([\ue000\ue002])(\\d+)[\ue001\ue003]")  # bot.core.proof's markers: open N, close N
+_MARK = re.compile("([\ue000\ue002])([0-9a-z]+\\.\\d+)[\ue001\ue003]")  # bot.core.proof's markers: open N, close N
+# An inline style (or attribute) that keeps an element's text from readers.
+_INVISIBLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])", re.I)
+HIDDEN_TEXT = "\ue010"  # stands in the text for what readers do not see (bot.core.proof looks for it)
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,8 @@ class Rendering:
     sections: tuple[str, ...] = ()  # section headings, in order
     switches: frozenset[str] = frozenset()  # page properties set by behaviour switches (__NOTOC__, ...)
     references: int = 0  # footnotes shown
-    # Anchors inside a change's proof markers (bot.core.proof): (change number, href, shown text).
-    marked_anchors: tuple[tuple[int, str, str], ...] = ()
+    # Anchors inside a change's proof markers (bot.core.proof): ("nonce.number", href, shown text).
+    marked_anchors: tuple[tuple[str, str, str], ...] = ()
 
 
 def rendering_from_parse(parse: dict) -> Rendering:
@@ -56,35 +60,49 @@ def rendering_from_parse(parse: dict) -> Rendering:
 
 
 class _Reader(HTMLParser):
-    """Text and anchors of rendered HTML."""
+    """Text and anchors of rendered HTML: what readers see. Scripts, styles and elements hidden from
+    readers (``display:none``, ``visibility:hidden``, the ``hidden`` attribute, no size) give no text;
+    a hidden element leaves ``HIDDEN_TEXT`` in its place."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.anchors: list[tuple[str, list[str]]] = []
         self.open_anchors: list[int] = []
+        self.open: list[tuple[str, bool]] = []  # the open elements, and whether each hides its text
         self.hidden = 0
-        self.mark: int | None = None  # the proof marker the text is inside
-        self.anchor_marks: dict[int, int] = {}  # anchor index -> the marker it opened inside
+        self.mark: str | None = None  # the proof marker the text is inside
+        self.anchor_marks: dict[int, str] = {}  # anchor index -> the marker it opened inside
 
     def handle_starttag(self, tag, attrs):
-        if tag in _HIDDEN:
-            self.hidden += 1
-        elif tag == "a":
-            self.anchors.append((dict(attrs).get("href") or "", []))
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+        if tag in _VOID:
+            return
+        attributes = dict(attrs)
+        hides = tag in _HIDDEN or "hidden" in attributes or bool(_INVISIBLE.search(attributes.get("style") or ""))
+        if hides and not self.hidden and tag not in _HIDDEN:
+            self.parts.append(HIDDEN_TEXT)
+        self.open.append((tag, hides))
+        self.hidden += hides
+        if tag == "a":
+            self.anchors.append((attributes.get("href") or "", []))
             self.open_anchors.append(len(self.anchors) - 1)
             if self.mark is not None:
                 self.anchor_marks[len(self.anchors) - 1] = self.mark
-        if tag in _BLOCKS:
-            self.parts.append(" ")
 
     def handle_endtag(self, tag):
-        if tag in _HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag == "a" and self.open_anchors:
-            self.open_anchors.pop()
         if tag in _BLOCKS:
             self.parts.append(" ")
+        if not any(name == tag for name, _ in self.open):
+            return  # a stray end tag
+        while self.open:  # close what is still open inside it too
+            name, hides = self.open.pop()
+            self.hidden -= hides
+            if name == "a" and self.open_anchors:
+                self.open_anchors.pop()
+            if name == tag:
+                break
 
     def text_and_anchors(self) -> tuple[str, tuple[tuple[str, str], ...]]:
         return folded("".join(self.parts)), tuple((href, folded("".join(parts))) for href, parts in self.anchors)
@@ -93,7 +111,7 @@ class _Reader(HTMLParser):
         if self.hidden:
             return
         for match in _MARK.finditer(data):
-            self.mark = int(match.group(2)) if match.group(1) == "\ue000" else None
+            self.mark = match.group(2) if match.group(1) == "\ue000" else None
         self.parts.append(data)
         for index in self.open_anchors:
             self.anchors[index][1].append(data)

@@ -9,6 +9,7 @@ each change between markers), none for a revision already in the queue; ``[proof
 from __future__ import annotations
 
 import dataclasses
+import secrets
 
 from bot.core.model import Change, PageResult
 from bot.core.proof import PROVEN, UNPROVEN, ChangeProof, marked, prove
@@ -21,7 +22,8 @@ def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageR
     if not full.changes or not _wanted(context, full):
         return full
     site, policy = context.session.site, context.settings.retry
-    old, new = marked(full.text, full.changes, proposed=False), marked(full.text, full.changes, proposed=True)
+    nonce = secrets.token_hex(6)  # new for every proof: the page cannot know it (bot.core.proof)
+    old, new = marked(full.text, full.changes, False, nonce), marked(full.text, full.changes, True, nonce)
     if old is None or new is None:
         before = after = "the page holds the private-use characters the proof marks changes with"
     else:
@@ -31,7 +33,7 @@ def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageR
         why = after if isinstance(after, str) else before
         proofs = [ChangeProof(UNPROVEN, f"the wiki could not render the page: {why}")] * len(full.changes)
     else:
-        proofs = prove(full.changes, before, after, context.session.profile, full.title)
+        proofs = prove(full.changes, before, after, context.session.profile, full.title, nonce)
     return dataclasses.replace(full, changes=tuple(_marked(change, proof) for change, proof in zip(full.changes, proofs, strict=True)))
 
 

@@ -9,6 +9,7 @@ reverted over: listed for a person, with the wiki's diff of what the bot did); o
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -17,7 +18,7 @@ from bot.queue.runlog import RunEdit, RunRecord
 from bot.runs.context import RunContext
 from bot.runs.journal import record_edit
 from bot.wiki.save import SaveOutcome, SaveStatus, revision_facts
-from bot.wiki.undo import PageState, page_states, undo_revision
+from bot.wiki.undo import PageState, current_titles, page_states, undo_revision
 
 
 @dataclass
@@ -40,13 +41,20 @@ class UndoReport:
 def undo_run(context: RunContext, target: RunRecord, index_url: str, out: TextIO) -> UndoReport:
     """Undo ``target``'s edits (a dry run only lists them). Each page once: its last edit in the run."""
     site, policy = context.session.site, context.settings.retry
-    edits = list({edit.title: edit for edit in target.page_edits}.values())  # not its publications of the review page
+    last_edits = list({edit.title: edit for edit in target.page_edits}.values())  # not its publications of the review page
+    # Where each page is now: a page moved since the run is followed to its new title.
+    now_at = current_titles(site, [edit.new_revid for edit in last_edits], policy)
+    edits = [dataclasses.replace(edit, title=now_at.get(edit.new_revid, edit.title)) for edit in last_edits]
     states = page_states(site, [edit.title for edit in edits], policy)
-    before = {revision: sha1 for revision, (sha1, _) in revision_facts(site, [edit.old_revid for edit in edits], policy).items()}
+    facts = revision_facts(site, [revision for edit in edits for revision in (edit.old_revid, edit.new_revid)], policy)
     report = UndoReport()
-    for edit in edits:
+    for edit, original in zip(edits, last_edits, strict=True):
+        if edit.title != original.title:
+            out.write(f"moved: {original.title} is now {edit.title}: followed there\n")
         state = states.get(edit.title) or PageState(edit.title, 0, "", "")
-        _one(context, target, edit, state, before.get(edit.old_revid, ""), index_url, report, out)
+        if state.latest != edit.new_revid and state.sha1 and state.sha1 == facts.get(edit.new_revid, ("", 0))[0]:
+            state = dataclasses.replace(state, latest=edit.new_revid, base=state.latest)  # only null revisions since (a move)
+        _one(context, target, edit, state, facts.get(edit.old_revid, ("", 0))[0], index_url, report, out)
     return report
 
 
@@ -67,14 +75,14 @@ def _one(context: RunContext, target: RunRecord, edit: RunEdit, state: PageState
         report.undone.append((edit.title, edit.new_revid, 0))
         out.write(f"would revert: {edit.title}: r{edit.new_revid}{diff}\n")
     else:
-        _revert(context, target, edit, report, out)
+        _revert(context, target, edit, state, report, out)
 
 
-def _revert(context: RunContext, target: RunRecord, edit: RunEdit, report: UndoReport, out: TextIO) -> None:
+def _revert(context: RunContext, target: RunRecord, edit: RunEdit, state: PageState, report: UndoReport, out: TextIO) -> None:
     settings = context.settings
     context.shutoff.check(context.session.site, settings.retry)  # the emergency stop holds for undo too
     summary = settings.bot.summary(f"linkbot: undo run {target.id} (revision {edit.new_revid})")
-    revision, why = undo_revision(context.session.site, edit.title, edit.new_revid, summary, settings.retry)
+    revision, why = undo_revision(context.session.site, edit.title, edit.new_revid, summary, settings.retry, base=state.base)
     if not revision:
         report.failed.append((edit.title, why))
         out.write(f"failed: {edit.title}: {why}\n")

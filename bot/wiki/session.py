@@ -13,7 +13,7 @@ from bot.settings import BotSettings, RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
 DEFAULT_POLICY = RetryPolicy()
-SITEINFO_PROPS = "general|namespaces|namespacealiases|interwikimap"
+SITEINFO_PROPS = "general|namespaces|namespacealiases|interwikimap|specialpagealiases"
 
 
 @dataclass

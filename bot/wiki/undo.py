@@ -23,6 +23,7 @@ class PageState:
     latest: int  # the latest revision's id (0: the page is gone)
     user: str  # who saved it
     sha1: str
+    base: int = 0  # the revision an undo is based on, when not ``latest`` (after null revisions: a move)
 
 
 def page_states(site, titles: Iterable[str], policy: RetryPolicy) -> dict[str, PageState]:
@@ -40,15 +41,32 @@ def page_states(site, titles: Iterable[str], policy: RetryPolicy) -> dict[str, P
     return states
 
 
-def undo_revision(site, title: str, revision: int, summary: str, policy: RetryPolicy) -> tuple[int, str]:
-    """Undo ``revision`` of ``title``, which must still be its latest: (the new revision, "") or (0, why not)."""
+def current_titles(site, revisions: Iterable[int], policy: RetryPolicy) -> dict[int, str]:
+    """The title each revision's page has now (a page moved since keeps its revisions under its new
+    title; a revision that is gone is left out), one query per 50 revisions."""
+    revisions = list(dict.fromkeys(revisions))
+    titles: dict[int, str] = {}
+    for start in range(0, len(revisions), BATCH):
+        batch = revisions[start : start + BATCH]
+        request = site.simple_request(action="query", prop="revisions", revids="|".join(map(str, batch)), rvprop="ids",
+                                      formatversion=2)  # fmt: skip
+        answer = with_retries(request.submit, policy, f"reading {len(batch)} revision(s)")
+        for page in answer["query"].get("pages", []):
+            for revision in page.get("revisions", []):
+                titles[revision["revid"]] = page["title"]
+    return titles
+
+
+def undo_revision(site, title: str, revision: int, summary: str, policy: RetryPolicy, base: int = 0) -> tuple[int, str]:
+    """Undo ``revision`` of ``title``, which must still be its latest (or ``base`` must be, a null
+    revision after it): (the new revision, "") or (0, why not)."""
     import pywikibot
     from pywikibot.exceptions import EditConflictError, Error
 
     page = pywikibot.Page(site, title)
     try:
         with_retries(
-            lambda: site.editpage(page, summary=summary, undo=revision, baserevid=revision, bot=True, minor=False,
+            lambda: site.editpage(page, summary=summary, undo=revision, baserevid=base or revision, bot=True, minor=False,
                                   nocreate=True, watch="nochange"),  # fmt: skip
             policy,
             f"undoing revision {revision} of {title}",

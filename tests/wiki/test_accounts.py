@@ -132,3 +132,26 @@ def test_a_members_name_from_a_page_is_inert_in_a_summary():
 
     added = Change(Rule.MEMBER_ADD, 0, 0, "", "* x", display=Display.MEMBER, note=f"{PAYLOAD}（文學之都）")
     assert edit_summary([added], "zh") == "成员列表 +＜/nowiki＞｛｛Evil｝｝［［Category:Evil］］_NOINDEX_～～～～（文學之都）"
+
+
+def test_undo_follows_a_page_moved_since_and_an_undo_is_undone_only_with_force(wiki, tmp_path):
+    from tests.wikisession import Account
+
+    queue = tmp_path / "queue.sqlite3"
+    wiki.sandbox.edit("Moving/old", BROKEN.format(7))
+    assert linkbot(wiki, queue, "-prefixindex:Moving/", "--mode", "live", command="scan").returncode == EXIT_OK
+    (run,) = runs(wiki, queue)
+    admin = Account(wiki.sandbox.api_url, *wiki.sandbox.admin)
+    token = admin.call(action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+    moved = admin.call(action="move", **{"from": "Moving/old"}, to="Moving/new", reason="test", token=token, method="POST")
+    assert "move" in moved, moved
+    undo = linkbot(wiki, queue, run["id"], "--mode", "live", command="undo")
+    assert undo.returncode == EXIT_OK, undo.stdout + undo.stderr
+    assert "moved: Moving/old is now Moving/new: followed there" in undo.stdout and "1 reverted" in undo.stdout
+    assert wiki.text("Moving/new") == BROKEN.format(7)
+    undo_run = next(record for record in runs(wiki, queue) if record["undoes"] == run["id"])
+    refused = linkbot(wiki, queue, undo_run["id"], "--mode", "live", command="undo")
+    assert refused.returncode == 2 and "undoing it saves the bot's edits again; add --force" in refused.stderr
+    assert wiki.text("Moving/new") == BROKEN.format(7)
+    forced = linkbot(wiki, queue, undo_run["id"], "--mode", "live", "--force", command="undo")
+    assert forced.returncode == EXIT_OK and "[[甲7]]" in wiki.text("Moving/new")

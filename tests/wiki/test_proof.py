@@ -97,15 +97,15 @@ def test_planted_disagreements_are_caught(wiki):
     wiki.sandbox.edit("Template:Linkbot planted", "模板的文字")
     changes = planted_changes(PLANTED_PAGE)
     profile = _profile(wiki)
-    before = rendered(wiki, marked(PLANTED_PAGE, changes, proposed=False))
-    after = rendered(wiki, marked(PLANTED_PAGE, changes, proposed=True))
-    proofs = prove(changes, before, after, profile)
+    before = rendered(wiki, marked(PLANTED_PAGE, changes, False, "n0nce"))
+    after = rendered(wiki, marked(PLANTED_PAGE, changes, True, "n0nce"))
+    proofs = prove(changes, before, after, profile, nonce="n0nce")
     assert [proof.status for proof in proofs] == [PROVEN, DISAGREES, DISAGREES, DISAGREES], proofs
     assert "readers would see 'x y', not 'xy'" in proofs[1].why  # MediaWiki's rendering, against the model's
     assert proofs[2].why == "it puts the page in the category 'X', which it does not declare"
     assert proofs[3].why == "the templates differ: Template:Linkbot planted"
-    every = prove(changes[:1], rendered(wiki, marked(PLANTED_PAGE, changes[:1], proposed=False)),
-                  rendered(wiki, marked(PLANTED_PAGE, changes[:1], proposed=True)), profile)  # fmt: skip
+    every = prove(changes[:1], rendered(wiki, marked(PLANTED_PAGE, changes[:1], False, "n0nce")),
+                  rendered(wiki, marked(PLANTED_PAGE, changes[:1], True, "n0nce")), profile, nonce="n0nce")  # fmt: skip
     assert [proof.status for proof in every] == [PROVEN]
 
 
@@ -161,3 +161,35 @@ def test_a_page_the_wiki_cannot_render_is_unproven_and_held(wiki, tmp_path):
     context = RunContext(session, settings, Queue(Database(tmp_path / "queue.sqlite3", create=True)))
     (change,) = with_proof(context, 1, result).changes
     assert change.proof.startswith("unproven: the wiki could not render the page:") and change.needs_review, change.proof
+
+
+def test_a_page_cannot_forge_its_own_proof(wiki, tmp_path):
+    """A page writes the proof's marker characters as character references, around the declared text,
+    in a block hidden from readers: the change whose rendering really disagrees is never proven, so
+    never auto-approved or saved. The same page without the block: held as well (the control)."""
+    forged = ('<div style="display:none">&#xE000;0&#xE001;[[B|xy]]&#xE002;0&#xE003;'
+              '&#xE000;1&#xE001;[[B|xy]]&#xE002;1&#xE003;</div>\n\n')  # fmt: skip
+    honest = '见[x<br>y](../Page/B.md "wikilink")。'
+    for title, text in (("Forged/hidden-markers", forged + honest), ("Forged/control", honest)):
+        wiki.sandbox.edit(title, text)
+        result = wiki.linkbot(f"-page:{title}", "--mode", "live", "--format", "json", "--queue", str(tmp_path / "q.sqlite3"))
+        assert result.returncode == EXIT_OK, result.stderr
+        (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+        (change,) = record["changes"]
+        assert change["proof"] != "proven" and change["needs_review"], change
+        assert record["approved"] == [] and len(wiki.revisions(title)) == 1  # nothing saved
+
+
+def test_special_page_aliases_and_variant_rules_are_read_as_the_wiki_resolves_them(wiki, tmp_path):
+    """No false alarms: a link to a special page by its canonical name is shown under the wiki's local
+    alias (Special:BookSources as 特殊:网络书源), and a label with variant rules shows the default
+    variant's text: both are what the change declares, and proven."""
+    page = ('书源见[书](https://zh.wikipedia.org/wiki/Special:BookSources/9787 "wikilink")，'
+            '奶酪见[-{zh-hans:干酪;zh-hant:乾酪;}-](../Page/干酪.md "wikilink")。')  # fmt: skip
+    wiki.sandbox.edit("Aliases/page", page)
+    result = wiki.linkbot("-page:Aliases/page", "--format", "json", "--queue", str(tmp_path / "q.sqlite3"))
+    assert result.returncode == EXIT_OK, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(change["new"], change["proof"]) for change in record["changes"]] == [
+        ("[[Special:BookSources/9787|书]]", "proven"), ("[[干酪|-{zh-hans:干酪;zh-hant:乾酪;}-]]", "proven"),
+    ]  # fmt: skip
