@@ -287,11 +287,11 @@ def test_damaged_streams_anywhere_in_a_group_lose_only_their_pages(tmp_path):
     data = corpus.multistream.read_bytes()
     starts = [*_bz2_stream_starts(str(corpus.multistream)), len(data)]
     streams = list(zip(starts, starts[1:]))  # the header, twelve streams of 100 pages, the closing tag
-    damaged_streams = (streams[1], streams[6], streams[12])  # the first, a middle and the last stream of pages
+    damaged_streams = (streams[0], streams[1], streams[6], streams[12])  # the header's, the first, a middle and the last of pages
     damaged = bytearray(data)
     for start, end in damaged_streams:
-        middle = (start + end) // 2
-        damaged[middle : middle + 64] = b"\0" * 64
+        middle, size = (start + end) // 2, min(64, (end - start) // 4)
+        damaged[middle : middle + size] = b"\0" * size
     dump = tmp_path / "damaged.xml.bz2"
     dump.write_bytes(bytes(damaged))
     gone = set().union(*(_titles(bz2.decompress(data[start:end])) for start, end in damaged_streams))
