@@ -62,14 +62,18 @@ class FieldDecision:
 
 
 def shown_fields(page_text: str) -> dict[Key, str]:
-    """Each field as readers see it: a ``Decision`` value, or ``UNREADABLE``."""
+    """Each field as readers see it: a ``Decision`` value, or ``UNREADABLE``. Fields are found as
+    MediaWiki finds them: the template's name resolved as a title, parameters by exact name (the
+    last of a name wins), nothing inside ``<includeonly>`` (not shown on the page itself)."""
     found: dict[Key, str] = {}
-    for template in mwparserfromhell.parse(_region(page_text)).ifilter_templates(recursive=True):
-        if not _is_field(str(template.name)) or not template.has("id"):
+    code = mwparserfromhell.parse(_region(page_text))
+    for template in code.ifilter_templates(recursive=True):
+        if not _is_field(template.name) or any(_is_tag(node, "includeonly") for node in code.get_ancestors(template)):
             continue
-        key = _key(_shown(template.get("id").value))
+        params = _params_of(template)
+        key = _key(_shown(params["id"])) if "id" in params else None
         if key is not None:
-            found[key] = _decision(_shown(template.get("status").value)) if template.has("status") else Decision.PENDING
+            found[key] = _decision(_shown(params["status"])) if "status" in params else Decision.PENDING
     return found
 
 
@@ -79,15 +83,67 @@ def statuses(page_text: str) -> dict[Key, str]:
     return shown_fields(page_text) if 0 <= start < end else {}
 
 
+UNUSUAL = "\x00unusual"  # a raw value standing for markup linkbot cannot follow (see raw_fields)
+
+
 def raw_fields(page_text: str) -> dict[Key, tuple[str, ...]]:
-    """Every occurrence of each field in the raw text (hidden or not), its value normalised."""
+    """Every occurrence of each field in the raw text, wherever it sits (inside nowiki, a comment,
+    pre, includeonly or doubled braces too), its value normalised. A field that a looser search of the
+    text finds more often than this reading (an odd way of writing its name or parameters) gets an
+    ``UNUSUAL`` value: nobody can be said to have set it."""
+    region = _region(page_text)
     found: dict[Key, list[str]] = {}
-    for opening in _OPENING.finditer(region := _region(page_text)):
-        params = _params(_balanced(region, opening.end()))
-        key = _key(_normalised(params.get("id", "")))
+    for template in _all_fields(region):
+        params = _params_of(template)
+        key = _key(_normalised(str(params.get("id", ""))))
         if key is not None:
-            found.setdefault(key, []).append(_normalised(params.get("status", "pending")))
+            found.setdefault(key, []).append(_normalised(str(params["status"])) if "status" in params else "pending")
+    for key, count in _loose_counts(region).items():
+        if count != len(found.get(key, ())):
+            found.setdefault(key, []).append(UNUSUAL)
     return {key: tuple(values) for key, values in found.items()}
+
+
+def _all_fields(text: str, depth: int = 0):
+    """The field templates of ``text``, and those in what MediaWiki does not read as markup there
+    (comments, nowiki, pre, includeonly, a doubled brace): each wrapper's contents read again."""
+    code = mwparserfromhell.parse(text)
+    for node in code.ifilter(recursive=True):
+        if isinstance(node, mwparserfromhell.nodes.Template) and _is_field(node.name):
+            yield node
+        elif depth < 4 and isinstance(node, mwparserfromhell.nodes.Comment):
+            yield from _all_fields(str(node.contents), depth + 1)
+        elif depth < 4 and isinstance(node, mwparserfromhell.nodes.Tag) and node.contents is not None:
+            unread = not any(isinstance(inner, mwparserfromhell.nodes.Template) for inner in node.contents.ifilter(recursive=True))
+            if unread and str(node.tag).strip().lower() in _WRAPPERS:  # (contents the parser kept as text: read them)
+                yield from _all_fields(str(node.contents), depth + 1)
+        elif depth < 4 and isinstance(node, mwparserfromhell.nodes.Argument):  # {{{{field}}}} parsed as {{{...}}}
+            yield from _all_fields("{{" + str(node)[3:-3] + "}}", depth + 1)
+
+
+_WRAPPERS = frozenset({"nowiki", "pre", "includeonly", "noinclude", "onlyinclude", "source", "syntaxhighlight", "code"})
+
+
+def _loose_counts(text: str) -> dict[Key, int]:
+    """How many times each field appears to a loose search: tags and comment delimiters dropped,
+    character references decoded, names and parameter names in any case."""
+    flat = html.unescape(re.sub(r"<!--|-->|</?[A-Za-z][^<>]*>", "", text))
+    counts: dict[Key, int] = {}
+    for opening in _OPENING.finditer(flat):
+        for name, value in _split_params(_balanced(flat, opening.end())):
+            if name.strip().lower() == "id" and (key := _key(_normalised(value))) is not None:
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _params_of(template) -> dict[str, object]:
+    """A template's parameters as MediaWiki names them: comments dropped, space trimmed, case kept,
+    no character references decoded; the last of a name wins."""
+    params = {}
+    for param in template.params:
+        name = "".join(str(node) for node in param.name.nodes if not isinstance(node, mwparserfromhell.nodes.Comment)).strip()
+        params[name] = param.value
+    return params
 
 
 def _region(page_text: str) -> str:
@@ -97,10 +153,17 @@ def _region(page_text: str) -> str:
     return page_text[start:end] if 0 <= start < end else page_text
 
 
-def _is_field(name: str) -> bool:
-    """Whether a template name is {{linkbot change}} as MediaWiki resolves it."""
-    bare = re.sub(r"[\s_]+", " ", _normalised(name)).strip()
-    return bare.removeprefix("template:").strip() == "linkbot change"
+def _is_field(name) -> bool:
+    """Whether a template's name is {{linkbot change}} as MediaWiki resolves a title: comments
+    dropped, references decoded, spaces and underscores alike, any namespace prefix, the first
+    letter in either case."""
+    text = "".join(str(node) for node in name.nodes if not isinstance(node, mwparserfromhell.nodes.Comment))
+    bare = re.sub(r"[\s_]+", " ", html.unescape(text)).strip().rpartition(":")[2].strip()
+    return bare[:1].lower() + bare[1:] == "linkbot change"
+
+
+def _is_tag(node, name: str) -> bool:
+    return isinstance(node, mwparserfromhell.nodes.Tag) and str(node.tag).strip().lower() == name
 
 
 def _shown(value) -> str | None:
@@ -128,8 +191,8 @@ def _key(text: str | None) -> Key | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-# A field's opening in the raw text: "{{" then the template's name, however written.
-_OPENING = re.compile(r"\{\{\s*(?:template\s*:\s*)?linkbot[\s_]+change\s*(?=[|}])", re.I)
+# A field's opening to the loose search: "{{", any prefix, then the template's name in any case.
+_OPENING = re.compile(r"\{\{\s*(?:[^{}|:]*:\s*)?linkbot[\s_]+change\s*(?=[|}])", re.I)
 
 
 def _balanced(text: str, start: int) -> str:
@@ -145,14 +208,14 @@ def _balanced(text: str, start: int) -> str:
     return text[start : position - 2 if depth == 0 else position]
 
 
-def _params(body: str) -> dict[str, str]:
-    """``|name=value`` parameters at the field's own level (values may hold nested braces)."""
-    params, depth, current = {}, 0, []
-    for piece in re.split(r"(\{\{|\}\}|\|)", body) + ["|"]:
-        depth += {"{{": 1, "}}": -1}.get(piece, 0)
+def _split_params(body: str) -> list[tuple[str, str]]:
+    """``|name=value`` parameters at the field's own level (not inside nested braces or links)."""
+    params, depth, current = [], 0, []
+    for piece in re.split(r"(\{\{|\}\}|\[\[|\]\]|\|)", body) + ["|"]:
+        depth += {"{{": 1, "}}": -1, "[[": 1, "]]": -1}.get(piece, 0)
         if piece == "|" and depth <= 0:
             name, _, value = "".join(current).partition("=")
-            params[_normalised(name)] = value
+            params.append((name, value))
             current = []
         else:
             current.append(piece)
@@ -174,6 +237,7 @@ class _Field:
     setter: tuple[str, int] | None  # (user, revision) of the raw value; None: the bot's, or no one's yet
     restored_by: str = ""
     unknown: str = ""  # not "": its setter cannot be established, and why
+    unknown_since: int = 0  # the revision that made it so
     shown: str = Decision.PENDING  # the value readers saw in the previous readable revision
     emitted: tuple | None = None  # the last decision reported for it
 
@@ -185,7 +249,7 @@ def decisions_from_history(revisions: Sequence[PageRevision], bot_user: str) -> 
     fields = {key: _Field(raw, True, None) for key, raw in raw_fields(base).items()}
     for key, shown in shown_fields(base).items():
         fields.setdefault(key, _Field(None, False, None)).shown = shown
-    hidden = False
+    hidden = revisions[0].text is None if revisions else False  # a hidden base: nothing after it is anyone's either
     decisions: list[FieldDecision] = []
     for revision in revisions[1:]:
         if revision.text is None:  # what this revision did is unknown: nothing after it is anyone's...
@@ -205,6 +269,13 @@ def decisions_from_history(revisions: Sequence[PageRevision], bot_user: str) -> 
 
 def _follow(field: _Field, raw: tuple[str, ...] | None, revision: PageRevision, bot_user: str, hidden: bool) -> None:
     """Who the field's raw value is now from, after ``revision``."""
+    before = field.unknown
+    _set_by(field, raw, revision, bot_user, hidden)
+    if field.unknown and field.unknown != before:
+        field.unknown_since = revision.revid
+
+
+def _set_by(field: _Field, raw: tuple[str, ...] | None, revision: PageRevision, bot_user: str, hidden: bool) -> None:
     if raw is None:  # missing here (blanked, a marker broken): not a change of its value
         field.present = False
         return
@@ -214,6 +285,8 @@ def _follow(field: _Field, raw: tuple[str, ...] | None, revision: PageRevision, 
         field.setter, field.unknown, field.restored_by = None, "", ""
     elif not field.present and field.raw is not None:
         field.unknown = "the field came back with another value than it had: who set it cannot be established"
+    elif UNUSUAL in raw or (field.raw is not None and UNUSUAL in field.raw):
+        field.unknown = "the field is written in a way linkbot cannot follow (an odd template name or parameter): who set it cannot be established"
     elif len(raw) > 1 or (field.raw is not None and len(field.raw) > 1):
         field.unknown = "the field appears more than once on the page: who set it cannot be established"
     else:
@@ -228,12 +301,18 @@ def _reported(key: Key, field: _Field, shown: str | None, revision: PageRevision
     field.shown = shown or Decision.PENDING
     if shown is None or shown == Decision.PENDING or field.setter is None and not field.unknown:
         return None
-    user, revid = field.setter or ("", revision.revid)
+    user, revid = field.setter or ("", field.unknown_since or revision.revid)
     current = (shown, user, revid, field.unknown)
     if current == field.emitted:  # (a value brought back as it was is not news)
         return None
     field.emitted = current
-    written = " | ".join(field.raw or ())
-    why = field.unknown or (f"the status is not a plain word the bot reads ({written!r}): write {APPROVE_WORDS[0]} or "
-                            f"{REJECT_WORDS[0]}" if shown == UNREADABLE else "")  # fmt: skip
-    return FieldDecision(*key, shown, "" if field.unknown else user, revid, field.restored_by, why)
+    written = " | ".join(value for value in field.raw or () if value != UNUSUAL)
+    if field.unknown:
+        why, user = field.unknown, ""
+    elif not field.raw or _decision(field.raw[0]) != shown:  # readers see one thing, the text holds another
+        why, user = "what readers see of the field and what its text holds differ: who set it cannot be established", ""
+    elif shown == UNREADABLE:
+        why = f"the status is not a plain word the bot reads ({written!r}): write {APPROVE_WORDS[0]} or {REJECT_WORDS[0]}"
+    else:
+        why = ""
+    return FieldDecision(*key, shown, user, revid, field.restored_by, why)

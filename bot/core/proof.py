@@ -120,6 +120,13 @@ def _pattern(nonce: str) -> re.Pattern:
     return re.compile(f"{_OPEN}{tag}\\.(\\d+){_SEP}(.*?){_CLOSE}{tag}\\.\\1{_END}", re.S)
 
 
+def shows_readers_otherwise(before: Rendering, stored: Rendering) -> bool:
+    """Whether the page's current text, rendered for the bot (``before``, marked), shows its readers
+    something else than the stored revision does (``stored``): a page that depends on who saved it or
+    when (``{{REVISIONUSER}}``, the time) would change with the bot's save beyond the changes."""
+    return folded(_MARKS.sub("", before.text)) != stored.text
+
+
 def _miscounted(rendering: Rendering, count: int, nonce: str) -> dict[int, str]:
     """Changes whose markers the rendering does not hold exactly once each: number -> why. (A page
     may write marker characters, never this proof's nonce: more or fewer is no rendering of ours.)"""
@@ -149,7 +156,7 @@ def prove(changes: Sequence[Change], before: Rendering, after: Rendering, profil
     unreadable = {**_miscounted(after, len(changes), nonce), **_miscounted(before, len(changes), nonce),
                   **_hidden_near(after.text, len(changes), nonce), **_hidden_near(before.text, len(changes), nonce)}  # fmt: skip
     declared = [declaration(change, profile) for change in changes]
-    page = _page_differences(before, after, changes)
+    page = _page_differences(before, after, changes, nonce)
     outside = _outside_differences(before.text, after.text, len(changes), nonce)
     outside = {**_undeclared_categories(before, after, changes, declared), **outside}
     shown = {int(match.group(1)): folded(match.group(2)) for match in _pattern(nonce).finditer(after.text)}
@@ -208,8 +215,8 @@ def _unshown(number: int, what: Declaration, after: Rendering, profile: SiteProf
             continue
         if what.kind == "external" and href == what.target:
             return ""
-        if what.kind == "interwiki" and href.startswith(("http://", "https://", "//")):
-            return ""  # MediaWiki makes the interwiki prefix's address; the text between the markers is checked
+        if what.kind == "interwiki" and href.startswith(("http://", "https://", "//")) and _interwiki_listed(what.target, after):
+            return ""  # MediaWiki makes the interwiki prefix's address; the parse lists the link itself
         # A link to the page itself is shown as its text, without an address (MediaWiki's self-link).
         title = href_title(href, profile.article_path) if href else page
         if what.kind == "link" and title and _same_page(title, what.target, profile):
@@ -217,6 +224,13 @@ def _unshown(number: int, what: Declaration, after: Rendering, profile: SiteProf
     if not links:
         return f"no link where the change is (declared: {what.target!r} showing {label!r})"
     return f"the link shown is {links[0]!r}, not {what.target!r} showing {label!r}"
+
+
+def _interwiki_listed(target: str, rendering: Rendering) -> bool:
+    """Whether the parse lists the declared interwiki link (prefix and title)."""
+    prefix, _, title = target.partition(":")
+    listed = {(shown_prefix.lower(), name.replace("_", " ").strip()) for shown_prefix, name in rendering.iwlinks}
+    return (prefix.strip().lower(), title.replace("_", " ").strip()) in listed
 
 
 def _same_page(shown: str, declared: str, profile: SiteProfile) -> bool:
@@ -233,7 +247,7 @@ def _special(key: str, profile: SiteProfile) -> str:
     return f"-1:{profile.special_page(name)}{slash}{rest}"
 
 
-def _page_differences(before: Rendering, after: Rendering, changes: Sequence[Change]) -> dict[int, str]:
+def _page_differences(before: Rendering, after: Rendering, changes: Sequence[Change], nonce: str) -> dict[int, str]:
     """Changes the page as a whole renders differently for: number -> why. A difference in templates or
     behaviour switches goes to the changes whose new text holds such markup, else to every change."""
     why = ""
@@ -243,7 +257,9 @@ def _page_differences(before: Rendering, after: Rendering, changes: Sequence[Cha
             why = f"the {name} differ: {', '.join(sorted(set(new) ^ set(old)))}"
             suspects = [number for number, change in enumerate(changes) if markup in change.new]
             return dict.fromkeys(suspects or range(len(changes)), why)
-    if [_MARKS.sub("", line) for line in before.sections] != [_MARKS.sub("", line) for line in after.sections]:
+    # A heading may hold a change: compared without the changes (their own text is checked between their markers).
+    if [_MARKS.sub("", _pattern(nonce).sub("", line)) for line in before.sections] != \
+            [_MARKS.sub("", _pattern(nonce).sub("", line)) for line in after.sections]:  # fmt: skip
         why = "the section headings differ"
     elif before.references != after.references:
         why = f"the footnotes differ ({before.references} -> {after.references})"

@@ -60,9 +60,9 @@ def rendering_from_parse(parse: dict) -> Rendering:
 
 
 class _Reader(HTMLParser):
-    """Text and anchors of rendered HTML: what readers see. Scripts, styles and elements hidden from
-    readers (``display:none``, ``visibility:hidden``, the ``hidden`` attribute, no size) give no text;
-    a hidden element leaves ``HIDDEN_TEXT`` in its place."""
+    """Text and anchors of rendered HTML: what readers see. Scripts, styles, the table of contents
+    (the headings again) and elements hidden from readers (``display:none``, ``visibility:hidden``,
+    the ``hidden`` attribute, no size) give no text; a hidden element leaves ``HIDDEN_TEXT`` in its place."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -80,8 +80,10 @@ class _Reader(HTMLParser):
         if tag in _VOID:
             return
         attributes = dict(attrs)
-        hides = tag in _HIDDEN or "hidden" in attributes or bool(_INVISIBLE.search(attributes.get("style") or ""))
-        if hides and not self.hidden and tag not in _HIDDEN:
+        # The table of contents repeats the headings' text: it is not page text of its own.
+        quiet = tag in _HIDDEN or attributes.get("id") == "toc"
+        hides = quiet or "hidden" in attributes or bool(_INVISIBLE.search(attributes.get("style") or ""))
+        if hides and not self.hidden and not quiet:
             self.parts.append(HIDDEN_TEXT)
         self.open.append((tag, hides))
         self.hidden += hides

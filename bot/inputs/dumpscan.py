@@ -29,6 +29,7 @@ from bot.core.prefilter import might_change, might_change_xml
 from bot.core.profile import SiteProfile
 from bot.errors import DumpFormatError, InputError
 from bot.inputs.dump import (
+    PAGE_CLOSE,
     PAGE_OPEN,
     DumpPage,
     DumpProblem,
@@ -153,11 +154,16 @@ def _joined(groups: Iterable[list[_StreamsResult]], scan_chunk, stats: DumpStats
         stats.at(result.end)
         if result.unreadable:
             stats.damaged += 1
+            end = carry.rfind(PAGE_CLOSE)  # the whole pages read before the damage (a page it cuts is lost with it)
+            yield from _carried(bytes(carry[: end + len(PAGE_CLOSE)]) if end >= 0 else b"", scan_chunk, stats, path)
             yield from _kept(result.pages, stats)
             carry, after_gap = bytearray(), True
             continue
-        if not after_gap:
-            carry += result.head
+        head = result.head
+        if after_gap:  # what continues a page the damaged stream held is a fragment; a page begun here is not
+            start = head.find(PAGE_OPEN)
+            head, after_gap = (head[start:], False) if start >= 0 else (b"", result.pages is None)
+        carry += head
         if result.pages is None:  # no whole page: all of it continues
             continue
         yield from _carried(bytes(carry), scan_chunk, stats, path)

@@ -2,8 +2,9 @@
 proposed text, and each change gets MediaWiki's word (bot.core.proof). A change whose rendering
 disagrees, or that could not be proven, needs review: no auto-approval ever takes it.
 
-Cost: only pages with changes, two parse requests a proposal (the current and the proposed text,
-each change between markers), none for a revision already in the queue; ``[proof] mode`` chooses.
+Cost: only pages with changes, three parse requests a proposal (the current and the proposed text,
+each change between markers, and the stored revision as its readers get it), none for a revision
+already in the queue; ``[proof] mode`` chooses.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import dataclasses
 import secrets
 
 from bot.core.model import Change, PageResult
-from bot.core.proof import PROVEN, UNPROVEN, ChangeProof, marked, prove
+from bot.core.proof import PROVEN, UNPROVEN, ChangeProof, marked, prove, shows_readers_otherwise
 from bot.runs.context import RunContext
-from bot.wiki.render import rendering_of
+from bot.wiki.render import rendering_of, stored_rendering
 
 
 def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageResult:
@@ -29,9 +30,13 @@ def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageR
     else:
         before = rendering_of(site, full.title, old, policy)
         after = rendering_of(site, full.title, new, policy) if not isinstance(before, str) else before
-    if isinstance(after, str) or isinstance(before, str):
-        why = after if isinstance(after, str) else before
+    stored = stored_rendering(site, revision_id, policy) if not isinstance(before, str) and revision_id else None
+    if isinstance(after, str) or isinstance(before, str) or isinstance(stored, str):
+        why = next(reason for reason in (before, after, stored) if isinstance(reason, str))
         proofs = [ChangeProof(UNPROVEN, f"the wiki could not render the page: {why}")] * len(full.changes)
+    elif stored is not None and shows_readers_otherwise(before, stored):
+        why = "the page shows its readers something else than the bot sees of it (it depends on who saved it, or when)"
+        proofs = [ChangeProof(UNPROVEN, why)] * len(full.changes)
     else:
         proofs = prove(full.changes, before, after, context.session.profile, full.title, nonce)
     return dataclasses.replace(full, changes=tuple(_marked(change, proof) for change, proof in zip(full.changes, proofs, strict=True)))

@@ -18,7 +18,7 @@ from bot.queue.runlog import RunEdit, RunRecord
 from bot.runs.context import RunContext
 from bot.runs.journal import record_edit
 from bot.wiki.save import SaveOutcome, SaveStatus, revision_facts
-from bot.wiki.undo import PageState, current_titles, page_states, undo_revision
+from bot.wiki.undo import PageState, current_titles, page_states, unchanged_since, undo_revision
 
 
 @dataclass
@@ -52,7 +52,8 @@ def undo_run(context: RunContext, target: RunRecord, index_url: str, out: TextIO
         if edit.title != original.title:
             out.write(f"moved: {original.title} is now {edit.title}: followed there\n")
         state = states.get(edit.title) or PageState(edit.title, 0, "", "")
-        if state.latest != edit.new_revid and state.sha1 and state.sha1 == facts.get(edit.new_revid, ("", 0))[0]:
+        same_text = state.sha1 and state.sha1 == facts.get(edit.new_revid, ("", 0))[0]
+        if state.latest != edit.new_revid and same_text and unchanged_since(site, edit.title, edit.new_revid, policy):
             state = dataclasses.replace(state, latest=edit.new_revid, base=state.latest)  # only null revisions since (a move)
         _one(context, target, edit, state, facts.get(edit.old_revid, ("", 0))[0], index_url, report, out)
     return report

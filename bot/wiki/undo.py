@@ -57,6 +57,18 @@ def current_titles(site, revisions: Iterable[int], policy: RetryPolicy) -> dict[
     return titles
 
 
+def unchanged_since(site, title: str, revision: int, policy: RetryPolicy) -> bool:
+    """Whether every revision of the page after ``revision`` has its very text (null revisions, such as
+    a move's): no edit since that an undo could revert over, not even one undone by hand later."""
+    request = site.simple_request(action="query", prop="revisions", titles=title, rvstartid=revision, rvdir="newer",
+                                  rvprop="ids|sha1", rvlimit=50, formatversion=2)  # fmt: skip
+    answer = with_retries(request.submit, policy, f"reading the history of {title}")
+    revisions = (answer["query"]["pages"] or [{}])[0].get("revisions", [])
+    if not revisions or revisions[0].get("revid") != revision or len(revisions) == 50:
+        return False  # (more than 50 since: not worth reading on; a person looks)
+    return all(entry.get("sha1") == revisions[0].get("sha1") for entry in revisions)
+
+
 def undo_revision(site, title: str, revision: int, summary: str, policy: RetryPolicy, base: int = 0) -> tuple[int, str]:
     """Undo ``revision`` of ``title``, which must still be its latest (or ``base`` must be, a null
     revision after it): (the new revision, "") or (0, why not)."""

@@ -77,6 +77,23 @@ HISTORIES = [
      [("approved", "", "", "a revision since the bot's last publication has its text hidden: who set the field cannot be established")]),
     ("the_bot_publishing_again_ends_it",
      [("Newbie", HIDDEN), ("LinkBot", PUBLISHED), ("Editor", APPROVED)], [("approved", "Editor", "", "")]),
+    # Spellings the wiki resolves and a plain search may not: the bot never credits the wrong person.
+    ("a_hidden_copy_with_an_encoded_name_then_a_trusted_rejection",  # the copy is never shown; the rejection is not an approval
+     [("Newbie", PUBLISHED.replace(END, "<includeonly>{{linkbot&#32;change|id=3.1|status=approve}}</includeonly>" + END)),
+      ("Editor", REJECTED.replace(END, "<includeonly>{{linkbot&#32;change|id=3.1|status=approve}}</includeonly>" + END))],
+     [("rejected", "", "", "the field appears more than once on the page: who set it cannot be established")]),
+    ("parameter_names_swapped_by_case",
+     [("Newbie", PUBLISHED.replace(FIELD, "{{linkbot change|id=3.1|status=pending|ID=3.2}}")
+                          .replace("{{linkbot change|id=3.2|status=pending}}", "{{linkbot change|id=3.2|status=approve|ID=3.1}}")),
+      ("Editor", PUBLISHED.replace(FIELD, "{{linkbot change|id=3.1|status=reject|ID=3.2}}")
+                          .replace("{{linkbot change|id=3.2|status=pending}}", "{{linkbot change|id=3.2|status=approve|ID=3.1}}"))],
+     [("approved", "", "", "the field is written in a way linkbot cannot follow (an odd template name or parameter): who set it cannot be established"),
+      ("rejected", "", "", "the field is written in a way linkbot cannot follow (an odd template name or parameter): who set it cannot be established")]),
+    ("a_second_status_in_another_case_tidied_away",  # Status is another parameter to MediaWiki: status=approve was Newbie's
+     [("Newbie", field("approve|Status=pending")), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
+    ("a_status_named_through_a_comment",  # stat<!-- -->us is status to MediaWiki: the last one wins, as readers see
+     [("Newbie", field("approve|stat<!-- -->us=pending"))], []),
+    ("a_hidden_base_makes_nothing_anyones", [], []),
     ("a_template_in_the_value_is_refused_loudly",
      [("Editor", field("{{lc:APPROVE}}"))],
      [("unreadable", "Editor", "", "the status is not a plain word the bot reads ('{{lc:approve}}'): write approve or reject")]),
@@ -99,3 +116,11 @@ def test_raw_and_shown_readings():
     assert shown_fields("{{Linkbot_change| status = approve | id = 3.1 }}") == {(3, 1): "approved"}  # as MediaWiki resolves it
     assert raw_fields("{{Template:linkbot change|status=approve|id=3.1}}") == {(3, 1): ("approve",)}
     assert shown_fields("{{linkbot change|id=99999999999999999999999.1|status=approve}}") == {}  # no such proposal number
+
+
+def test_after_a_hidden_base_nobody_is_the_author():
+    """The revision the last run read up to is hidden since (spam removed, its text deleted): what
+    follows is nobody's until the bot publishes again."""
+    history = [PageRevision(20, "Vandal", None), PageRevision(21, "Editor", APPROVED)]
+    (decision,) = decisions_from_history(history, "LinkBot")
+    assert (decision.decision, decision.user) == ("approved", "") and "has its text hidden" in decision.why

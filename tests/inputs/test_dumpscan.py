@@ -302,3 +302,34 @@ def test_damaged_streams_anywhere_in_a_group_lose_only_their_pages(tmp_path):
                                         "their pages are skipped" for start, end in damaged_streams), errors  # fmt: skip
         found = {r["page"].rsplit("#", 1)[1]: r["changes"] for r in records if r.get("changes")}
         assert found == {title: changes for title, changes in everything.items() if title not in gone}
+
+
+def test_a_damaged_stream_of_a_dump_cut_anywhere_loses_only_the_pages_it_holds(tmp_path, monkeypatch):
+    """Streams cut anywhere (as parallel compressors write them), shorter than a page, one damaged:
+    every page wholly in intact streams is still read (also one whose last piece comes just before the
+    damaged stream), with one worker or two."""
+    monkeypatch.setattr("bot.inputs.dump.STREAM_GROUP_BYTES", 1)  # every stream a group of its own
+    corpus = generate(tmp_path, pages=120, big_pages=0, page_size=1500)
+    everything = scan_json(str(corpus.folder))
+    xml = corpus.xml.read_bytes()
+    size = 1000
+    pieces = [bz2.compress(xml[start : start + size]) for start in range(0, len(xml), size)]
+    damaged_piece = len(pieces) // 2
+    lost_range = (damaged_piece * size, (damaged_piece + 1) * size)  # the XML the damaged stream held
+    broken = bytearray(pieces[damaged_piece])
+    broken[len(broken) // 2 : len(broken) // 2 + 16] = b"\0" * 16
+    pieces[damaged_piece] = bytes(broken)
+    dump = tmp_path / "cut-damaged.xml.bz2"
+    dump.write_bytes(b"".join(pieces))
+    spans = {}  # title -> its page's byte range in the XML
+    for start in range(xml.find(b"<page>"), len(xml)):
+        if xml.startswith(b"<page>", start):
+            title = xml[start:].split(b"<title>", 1)[1].split(b"</title>", 1)[0].decode()
+            spans[title] = (start, xml.index(b"</page>", start) + len(b"</page>"))
+    touched = {title for title, (start, end) in spans.items() if start < lost_range[1] and end > lost_range[0]}
+    for workers in ("1", "2"):
+        code, records, errors = _scan("--workers", workers, str(dump))
+        assert code == EXIT_INPUT and len(errors) == 1 and "cannot be decompressed" in errors[0], errors
+        found = {r["page"].rsplit("#", 1)[1]: r["changes"] for r in records if r.get("changes")}
+        assert {title: changes for title, changes in everything.items() if title not in touched} == \
+            {title: changes for title, changes in found.items() if title not in touched}  # fmt: skip

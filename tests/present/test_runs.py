@@ -40,7 +40,8 @@ def test_list_show_and_trial_reports(tmp_path):
     assert "rate and load: seconds_between_edits 10.0, maxlag 5, task_page User:LinkBot/任务" in shown
     assert f"{INDEX}?diff=11&oldid=10" in shown and "left alone: 乙: {{nobots}}" in shown
     wikitext = runs("--queue", str(path), "show", "r1", "--format", "wikitext")[1]
-    assert f"# [[:甲|<b>]] ([{INDEX}?diff=11&oldid=10 diff]): md-url 2; summary: <nowiki>机器人" in wikitext
+    assert (f"# [{INDEX}?title=%E7%94%B2%7C%3Cb%3E <nowiki>甲|&lt;b&gt;</nowiki>] ([{INDEX}?diff=11&oldid=10 diff]): "
+            "<nowiki>md-url 2</nowiki>; summary: <nowiki>机器人") in wikitext  # every field quoted: the title's "|" links nothing
     markdown = runs("--queue", str(path), "show", "r1", "--format", "markdown")[1]
     assert f"| 甲\\|<b> | [r11]({INDEX}?diff=11&oldid=10) | md-url 2 |" in markdown
     html = runs("--queue", str(path), "show", "r1", "--format", "html")[1]

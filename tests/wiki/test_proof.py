@@ -136,7 +136,7 @@ def test_proven_edit_links_its_proof_and_modes_set_the_cost(wiki, tmp_path):
     assert result.returncode == EXIT_OK, result.stderr
     assert wiki.revisions("ProofLive/a")[0]["comment"].endswith("[[User:LinkBot/Proof|✔ 2/2]]")
 
-    for mode, parses in (("off", 0), ("review-only", 0), ("always", 2)):  # review-only: auto_approve = "all" here
+    for mode, parses in (("off", 0), ("review-only", 0), ("always", 3)):  # review-only: auto_approve = "all" here
         wiki.sandbox.edit(f"ProofCost/{mode}", page)
         config.write_text(wiki.config.read_text(encoding="utf-8") + f'\n[proof]\nmode = "{mode}"\n', encoding="utf-8")
         before = len(wiki.sandbox.api_requests())
@@ -193,3 +193,29 @@ def test_special_page_aliases_and_variant_rules_are_read_as_the_wiki_resolves_th
     assert [(change["new"], change["proof"]) for change in record["changes"]] == [
         ("[[Special:BookSources/9787|书]]", "proven"), ("[[干酪|-{zh-hans:干酪;zh-hant:乾酪;}-]]", "proven"),
     ]  # fmt: skip
+
+
+def test_a_change_in_a_heading_of_a_page_with_a_table_of_contents_is_proven(wiki, tmp_path):
+    """The table of contents repeats each heading's text (the markers with it): it is not read as page text."""
+    page = "\n\n".join(["== 见[巴黎](../Page/巴黎.md \"wikilink\") ==", "正文。", "== 二 ==", "正文。", "== 三 ==", "正文。", "== 四 ==", "正文。"])
+    wiki.sandbox.edit("Headings/page", page)
+    result = wiki.linkbot("-page:Headings/page", "--format", "json", "--queue", str(tmp_path / "q.sqlite3"))
+    assert result.returncode == EXIT_OK, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [change["proof"] for change in record["changes"]] == ["proven"]
+
+
+def test_a_page_that_shows_the_bot_something_else_is_not_proven(wiki, tmp_path):
+    """A page whose text depends on who saved it ({{REVISIONUSER}}): the bot's preview shows what its
+    own save would make of it, not what readers see now. Not proven, so never auto-approved."""
+    from tests.wikisession import Account
+
+    wiki.sandbox.add_user("Tricky", "Tricky-pass-123")
+    text = "Intro [Paris](https://example.org/paris) and more. {{#ifeq:{{REVISIONUSER}}|LinkBot|BUY PILLS AT EVIL.EXAMPLE|}}"
+    Account(wiki.sandbox.api_url, "Tricky", "Tricky-pass-123").edit("Varies/page", text=text)
+    result = wiki.linkbot("-page:Varies/page", "--mode", "live", "--format", "json", "--queue", str(tmp_path / "q.sqlite3"))
+    assert result.returncode == EXIT_OK, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    (change,) = record["changes"]
+    assert change["proof"].startswith("unproven: the page shows its readers something else than the bot sees of it")
+    assert record["approved"] == [] and wiki.revisions("Varies/page")[0]["user"] == "Tricky"  # nothing saved
