@@ -53,9 +53,10 @@ def bot_part(proposals: Iterable, bot: str, messages: ReviewMessages | None = No
 def literal(text: str, limit: int = 0) -> str:
     """``text`` shown as it is in wikitext: nothing in it transcludes, links, categorises, signs or
     switches (inside ``<nowiki>``, with ``<``, ``>`` and ``&`` as references, so that a ``</nowiki>``
-    in it cannot end the ``<nowiki>``); cut to ``limit`` characters (0: whole); line breaks shown as ↵."""
+    in it cannot end the ``<nowiki>``, and ``{`` too, so that no status field can be spelt in it); cut
+    to ``limit`` characters (0: whole); line breaks shown as ↵."""
     shown = text if not limit or len(text) <= limit else text[: limit - 1] + "…"
-    return "<nowiki>" + html.escape(shown, quote=False).replace("\n", "↵") + "</nowiki>"
+    return "<nowiki>" + html.escape(shown, quote=False).replace("{", "&#123;").replace("\n", "↵") + "</nowiki>"
 
 
 def change_template(skeleton: str, messages: ReviewMessages) -> str:

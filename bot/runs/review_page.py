@@ -7,7 +7,9 @@ again before each save when the page has a newer revision (a rejection made whil
 counts), and right before publishing; the page is published on the very revision whose decisions
 were taken. When MediaWiki merged someone's edit into the publication, or refused it as an edit
 conflict, the newer revisions' decisions are taken and the page is published again. The queue
-remembers the last revision whose decisions were taken, so a run killed midway reads on from there.
+remembers the last revision whose decisions were taken, so a run killed midway reads on from there,
+and the bot's last publication, from which the history is read (who set a status is established
+from there: bot.core.attribution).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class OnWikiReview:
         self.context, self.state = context, state
         self.key = f"review:{context.session.wiki_id}"
         self.base = int(state.get(self.key, "0") or 0)  # the revision whose decisions the queue has
+        self.published_key = f"review-published:{context.session.wiki_id}"
+        self.published = int(state.get(self.published_key, "0") or 0)  # the bot's last publication (0: unknown)
         self.accepted = 0
         self.ignored: list[dict] = []
         self.outcome: dict = {}
@@ -55,14 +59,17 @@ class OnWikiReview:
         """The decisions made on the page after ``base``, into the queue; ``base`` moves to the latest revision."""
         session, settings, queue = self.context.session, self.context.settings, self.context.queue
         run = settings.run
-        decisions, latest = read_decisions(session.site, run.review_page, self.base, frozenset(run.review_groups),
-                                           frozenset(run.review_users), session.user, settings.retry)  # fmt: skip
+        reading = read_decisions(session.site, run.review_page, self.published, self.base, frozenset(run.review_groups),
+                                 frozenset(run.review_users), session.user, settings.retry)  # fmt: skip
         with queue.db.transaction():  # the decisions and how far they were read: both, or neither (a killed run reads them again)
-            for decision in decisions:
+            for decision in reading.decisions:
                 self._take_one(decision)
-            if latest and latest != self.base:
-                self.base = latest
-                self.state.set(self.key, str(latest))
+            if reading.latest and reading.latest != self.base:
+                self.base = reading.latest
+                self.state.set(self.key, str(reading.latest))
+        damaged = {"revision": reading.latest, "why": reading.damaged}
+        if reading.damaged and damaged not in self.ignored:
+            self.ignored.append(damaged)
 
     def _take_one(self, decision) -> None:
         """One decision read from the page: into the queue when its author is trusted; on the same change
@@ -103,6 +110,8 @@ class OnWikiReview:
                 continue  # the next attempt takes the newer revisions' decisions first
             parent = revision_facts(self.context.session.site, [revision], self.context.settings.retry).get(revision, ("", 0))[1]
             self.outcome = {"published_revision": revision}
+            self.published = revision
+            self.state.set(self.published_key, str(revision))
             if parent == self.base:
                 self.base = revision
                 self.state.set(self.key, str(revision))

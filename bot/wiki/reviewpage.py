@@ -1,11 +1,12 @@
 """The on-wiki review page, on the wiki: whose decisions count, and publishing the list.
 
-A decision is taken from the page's revision history, never from its text: each status field's
-value is attributed to the author of the revision whose raw text changed it (bot.core.attribution:
-making a hidden value visible, restoring a blanked page or mending a marker never makes anyone its
-author; a revision whose text the wiki hides makes what follows it unattributable). The author's
-groups come from the API. Decisions by users outside the allowed groups and names, and decisions
-whose author the history cannot establish, are ignored and reported.
+A decision is taken from the page's revision history, never from its text: the history is read
+from the bot's last publication, and each status word is its author's only when the revision that
+changed it keeps the bot's part exactly as published but for status words (bot.core.attribution).
+A change across revisions that altered more, a value brought back by someone else's revert, and
+anything after a revision whose text the wiki hides are nobody's. The author's groups come from
+the API. Decisions by users outside the allowed groups and names, and decisions whose author the
+history cannot establish, are ignored and reported.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.core.model import Decision
 from bot.core.review_messages import ReviewMessages, review_messages
-from bot.core.attribution import FieldDecision, PageRevision, decisions_from_history
+from bot.core.attribution import FieldDecision, PageRevision, decisions_from_history, read_bot_part
 from bot.core.reviewpage import TEMPLATE_TITLE, bot_part, change_template, replace_bot_part
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
@@ -33,29 +34,50 @@ class WikiDecision:
     why: str = ""
 
 
-def read_decisions(site, title: str, since: int, allowed_groups: frozenset[str], allowed_users: frozenset[str],
-                   bot_user: str, policy: RetryPolicy) -> tuple[list[WikiDecision], int]:  # fmt: skip
-    """Decisions made on the page after revision ``since``, oldest first; and the page's latest revision.
+REVERT_TAGS = frozenset({"mw-undo", "mw-rollback", "mw-manual-revert"})  # MediaWiki's own tags for reverts
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """What the review page's history gives: decisions after the taken revision, the latest
+    revision, and why the latest revision's bot part cannot be read ("" when it can)."""
+
+    decisions: list[WikiDecision]
+    latest: int
+    damaged: str = ""
+
+
+def read_decisions(site, title: str, published: int, taken: int, allowed_groups: frozenset[str],
+                   allowed_users: frozenset[str], bot_user: str, policy: RetryPolicy) -> PageReading:  # fmt: skip
+    """Decisions made on the page after revision ``taken``, oldest first, read from the history since
+    the bot's publication ``published`` (0: since the page was created).
 
     Each decision is its author's (bot.core.attribution.decisions_from_history): whoever changed the
-    field's value, never whoever restored or re-saved the text. It counts only when that author is
-    in ``allowed_groups`` or ``allowed_users``; the others are returned with ``accepted`` False and why.
+    status word, never whoever restored or re-saved the text. It counts only when that author is in
+    ``allowed_groups`` or ``allowed_users``; the others are returned with ``accepted`` False and why.
     """
     import pywikibot
 
     page = pywikibot.Page(site, title)
+    since = min(published, taken) if published else 0
     history, complete = with_retries(lambda: _history(page, since), policy, f"reading the history of {title}")
     if not history:
-        return [], 0
-    found = decisions_from_history(history, bot_user)
+        return PageReading([], 0)
+    found = [decision for decision in decisions_from_history(history, bot_user) if decision.revid > taken]
     groups = _groups(site, {d.user for d in found if d.user}, policy)
     checked = []
     for decision in found:
         why = _untrusted(decision, groups, allowed_groups, allowed_users, complete)
-        who = decision.user or ("(unknown)" if decision.why else "(hidden)")
+        who = decision.user or "(unknown)"
         checked.append(WikiDecision(decision.proposal_id, decision.number, decision.decision, who,
                                     decision.revid, not why, why))  # fmt: skip
-    return checked, history[-1].revid
+    latest = history[-1]
+    damaged = "" if latest.text is None or read_bot_part(latest.text) else DAMAGED.format(revision=latest.revid)
+    return PageReading(checked, latest.revid, damaged)
+
+
+DAMAGED = ("revision {revision} changed the bot's part beyond its status words (or its markers): no decision made there "
+           "can be read until the bot publishes the page again")  # fmt: skip
 
 
 def _untrusted(decision: FieldDecision, groups: dict[str, set[str]], allowed_groups, allowed_users, complete: bool) -> str:
@@ -73,22 +95,24 @@ def _untrusted(decision: FieldDecision, groups: dict[str, set[str]], allowed_gro
 
 
 def _history(page, since: int) -> tuple[list[PageRevision], bool]:
-    """Revisions from ``since`` (included, as the base to compare with) to the latest, oldest first,
-    and whether the history reached back to ``since``. A revision whose text the wiki hides (revision
-    deletion, suppression) has text None."""
+    """Revisions from ``since`` (included, as the base to compare with; 0: an empty page before the
+    first) to the latest, oldest first, and whether the history reached back that far. A revision
+    whose text the wiki hides (revision deletion, suppression) has text None; one MediaWiki tags as a
+    revert ``restores``."""
     if not page.exists():
         return [], True
-    revisions, reached = [], since == 0
+    revisions, reached = [], False
     for revision in page.revisions(content=True, total=HISTORY_LIMIT):
         revisions.append(revision)
-        if revision.revid <= since:
+        if revision.revid <= since or (not since and not revision.get("parentid")):
             reached = True
             break
     revisions.reverse()
     history = [] if since else [PageRevision(0, "", "")]  # the page's first revision is compared with an empty page
     for revision in revisions:
-        user = "" if getattr(revision, "userhidden", False) else (revision.user or "")
-        history.append(PageRevision(revision.revid, user, revision.text))  # None: the text is hidden (texthidden)
+        user = "" if revision.get("userhidden") else (revision.user or "")
+        restores = bool(REVERT_TAGS & set(revision.get("tags") or ()))
+        history.append(PageRevision(revision.revid, user, revision.text, restores))  # text None: hidden (texthidden)
     return history, reached
 
 

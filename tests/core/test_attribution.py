@@ -3,9 +3,11 @@ visible. Table-driven: each history is the bot's publication and the revisions a
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from bot.core.attribution import PageRevision, decisions_from_history, raw_fields, shown_fields
+from bot.core.attribution import PageRevision, decisions_from_history, read_bot_part
 from bot.core.reviewpage import END, bot_part
 from tests.core.test_reviewpage import proposal
 
@@ -26,101 +28,120 @@ APPROVED, REJECTED = field("approve"), field("reject")
 BROKEN_MARKER = APPROVED.replace(END, "<!-- linkbot:en")
 HIDDEN = None  # a revision whose text the wiki hides
 
-# (name, revisions after the bot's publication: (user, text), expected (decision, author, restored_by, why))
+STRETCH = "the bot's part was changed beyond its status words in between (revisions {}): who set the field cannot be established until the bot publishes again"
+HIDDEN_WHY = "a revision since the bot's last publication has its text hidden: who set the field cannot be established until the bot publishes again"
+REVERTED = "brought back by a revert to an earlier text of the page, and first chosen by someone else: who chose it cannot be established"
+SECOND = "{{linkbot change|id=3.2|status=pending}}"
+TAGGED = True  # a revision MediaWiki tags as a revert (undo, rollback)
+
+
+def nobodys(why: str) -> tuple[str, str, str, str]:
+    return ("approved", "", "", why)
+
+
+# (name, revisions after the bot's publication: (user, text[, tagged as a revert]), expected (decision, author, restored_by, why))
 HISTORIES = [
     ("a_decision", [("Editor", APPROVED)], [("approved", "Editor", "", "")]),
-    ("blanked_then_restored_by_undo",
-     [("Newbie", APPROVED), ("Vandal", ""), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
-    ("blanked_then_restored_by_hand",  # the same text saved again: still the first author's
+    ("any_case_and_spaces", [("Editor", field(" Approve "))], [("approved", "Editor", "", "")]),
+    ("blanked_then_restored_by_undo",  # the value merely came back: it keeps its setter
+     [("Newbie", APPROVED), ("Vandal", ""), ("Editor", APPROVED, TAGGED)], [("approved", "Newbie", "", "")]),
+    ("blanked_then_restored_by_hand",
      [("Newbie", APPROVED), ("Vandal", "lol"), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
     ("marker_broken_then_fixed",
      [("Newbie", APPROVED), ("Someone", BROKEN_MARKER), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
     ("approved_while_breaking_the_marker_then_fixed",
-     [("Newbie", BROKEN_MARKER), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
-    ("reverted_then_the_revert_undone",  # undoing the revert changes the value again: the undoer's decision
-     [("Newbie", APPROVED), ("Editor", PUBLISHED), ("Other", APPROVED)],
-     [("approved", "Newbie", "", ""), ("approved", "Other", "", "")]),
-    ("a_trusted_editor_decides_after_setting_pending",
-     [("Newbie", APPROVED), ("Editor", PUBLISHED), ("Editor", APPROVED)],
+     [("Newbie", BROKEN_MARKER), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("reverted_then_the_revert_undone",  # the undo brings back Newbie's value: not the undoer's choice
+     [("Newbie", APPROVED), ("Editor", PUBLISHED), ("Other", APPROVED, TAGGED)],
+     [("approved", "Newbie", "", ""), nobodys(REVERTED)]),
+    ("a_trusted_editor_reverts_then_decides_otherwise",
+     [("Newbie", APPROVED), ("Editor", PUBLISHED), ("Editor", field("approved"))],
      [("approved", "Newbie", "", ""), ("approved", "Editor", "", "")]),
-    ("an_undo_brings_back_an_older_decision_as_the_undoers",  # never as its first author's
-     [("Editor", APPROVED), ("Editor", REJECTED), ("Vandal", APPROVED)],
-     [("approved", "Editor", "", ""), ("rejected", "Editor", "", ""), ("approved", "Vandal", "", "")]),
+    ("a_revert_to_ones_own_value_is_ones_own",
+     [("Editor", APPROVED), ("Vandal", REJECTED), ("Editor", APPROVED, TAGGED)],
+     [("approved", "Editor", "", ""), ("rejected", "Vandal", "", ""), ("approved", "Editor", "Editor", "")]),
+    ("an_undo_brings_back_someone_elses_decision",
+     [("Editor", APPROVED), ("Editor", REJECTED), ("Vandal", APPROVED, TAGGED)],
+     [("approved", "Editor", "", ""), ("rejected", "Editor", "", ""), nobodys(REVERTED)]),
+    ("an_untagged_repeat_of_an_earlier_text_is_a_revert",
+     [("Vandal", APPROVED), ("Editor", PUBLISHED + "\nspam"), ("Editor", APPROVED)],
+     [("approved", "Vandal", "", ""), nobodys(REVERTED)]),
+    ("a_spam_rollback_does_not_credit_the_admin",  # the admin meant to remove spam, not to approve
+     [("Vandal", APPROVED), ("Helper", PUBLISHED + "\n[http://spam.example buy]"), ("Admin", APPROVED, TAGGED)],
+     [("approved", "Vandal", "", ""), nobodys(REVERTED)]),
     ("the_bots_own_revisions_decide_nothing", [("LinkBot", APPROVED)], []),
-    ("a_forged_signature_is_text", [("Newbie", APPROVED + "\napproved by [[User:Editor]] ~~~~")],
+    ("a_forged_signature_outside_the_part_is_text", [("Newbie", APPROVED + "\napproved by [[User:Editor]] ~~~~")],
      [("approved", "Newbie", "", "")]),
-    # Laundering: an approve written where readers do not see it, made visible by a trusted editor's tidy-up.
-    ("inside_nowiki_then_unwrapped",
-     [("Newbie", wrapped("<nowiki>", "</nowiki>")), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
-    ("inside_a_comment_then_uncommented",
-     [("Newbie", wrapped("<!-- ", " -->")), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
-    ("inside_doubled_braces_then_mended",
-     [("Newbie", wrapped("{{", "}}")), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
-    ("inside_pre_then_unwrapped",
-     [("Newbie", wrapped("<pre>", "</pre>")), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
-    ("written_in_entities_then_tidied",
-     [("Newbie", field("&#97;pprove")), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
-    ("a_comment_in_the_value_then_removed",
-     [("Newbie", field("app<!---->rove")), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
-    ("a_trusted_editor_writes_it_with_a_comment", [("Editor", field("approve<!-- checked -->"))], [("approved", "Editor", "", "")]),
-    ("a_second_field_uncovered",  # two fields for one change: nobody's
-     [("Newbie", PUBLISHED.replace(FIELD, FIELD + "<!-- {{linkbot change|id=3.1|status=approve}} -->")),
-      ("Editor", APPROVED)],
-     [("approved", "", "", "the field appears more than once on the page: who set it cannot be established")]),
+    # Laundering: an approve readers do not see (or not as a plain word), made plain by a trusted editor's tidy-up.
+    ("inside_nowiki_then_unwrapped", [("Newbie", wrapped("<nowiki>", "</nowiki>")), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("inside_a_comment_then_uncommented", [("Newbie", wrapped("<!-- ", " -->")), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("inside_doubled_braces_then_mended", [("Newbie", wrapped("{{", "}}")), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("inside_pre_then_unwrapped", [("Newbie", wrapped("<pre>", "</pre>")), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("written_in_entities_then_tidied", [("Newbie", field("&#97;pprove")), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("a_comment_in_the_value_then_removed", [("Newbie", field("app<!---->rove")), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("a_template_in_the_value_then_tidied", [("Newbie", field("{{lc:APPROVE}}")), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("a_no_break_space_then_tidied", [("Newbie", field("approve\xa0")), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("a_second_status_then_tidied", [("Newbie", field("approve|Status=pending")), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
+    ("a_second_field_uncovered",
+     [("Newbie", PUBLISHED.replace(FIELD, FIELD + "<!-- {{linkbot change|id=3.1|status=approve}} -->")), ("Editor", APPROVED)],
+     [nobodys(STRETCH.format(2))]),
     ("came_back_with_another_value",
-     [("Newbie", APPROVED), ("Vandal", ""), ("Someone", REJECTED)],
-     [("approved", "Newbie", "", ""),
-      ("rejected", "", "", "the field came back with another value than it had: who set it cannot be established")]),
-    # A revision whose text the wiki hides (an approval that came with spam; the spam removed, the text hidden).
-    ("after_a_hidden_revision_nobody_is_the_author",
-     [("Newbie", HIDDEN), ("Admin", APPROVED)],
-     [("approved", "", "", "a revision since the bot's last publication has its text hidden: who set the field cannot be established")]),
-    ("the_bot_publishing_again_ends_it",
-     [("Newbie", HIDDEN), ("LinkBot", PUBLISHED), ("Editor", APPROVED)], [("approved", "Editor", "", "")]),
-    # Spellings the wiki resolves and a plain search may not: the bot never credits the wrong person.
-    ("a_hidden_copy_with_an_encoded_name_then_a_trusted_rejection",  # the copy is never shown; the rejection is not an approval
+     [("Newbie", APPROVED), ("Vandal", ""), ("Someone", REJECTED)], [("approved", "Newbie", "", ""), ("rejected", "", "", STRETCH.format(3))]),
+    ("ids_swapped_then_swapped_back",  # the approve was put on the line describing the other change
+     [("Newbie", APPROVED.replace("id=3.1|", "id=3.x|").replace("id=3.2|", "id=3.1|").replace("id=3.x|", "id=3.2|")),
+      ("Editor", PUBLISHED.replace(SECOND, "{{linkbot change|id=3.2|status=approve}}"))],
+     [nobodys(STRETCH.format(2))]),
+    ("a_field_for_a_change_not_listed", [("Newbie", PUBLISHED.replace(END, "{{linkbot change|id=9.1|status=approve}}\n" + END))], []),
+    # Written otherwise than as a plain word: read as nobody's, whoever wrote it.
+    ("a_trusted_editor_writes_it_with_a_comment", [("Editor", field("approve<!-- checked -->"))], []),
+    ("a_signature_in_the_field", [("Editor", field("approve ~~~~"))], []),
+    ("a_template_in_the_value", [("Editor", field("{{lc:APPROVE}}"))], []),
+    ("a_no_break_space_around_the_word", [("Editor", field("\xa0approve"))], []),
+    ("an_unknown_word", [("Editor", field("yes"))], []),
+    ("a_hidden_copy_with_an_encoded_name",
      [("Newbie", PUBLISHED.replace(END, "<includeonly>{{linkbot&#32;change|id=3.1|status=approve}}</includeonly>" + END)),
-      ("Editor", REJECTED.replace(END, "<includeonly>{{linkbot&#32;change|id=3.1|status=approve}}</includeonly>" + END))],
-     [("rejected", "", "", "the field appears more than once on the page: who set it cannot be established")]),
+      ("Editor", REJECTED.replace(END, "<includeonly>{{linkbot&#32;change|id=3.1|status=approve}}</includeonly>" + END))], []),
     ("parameter_names_swapped_by_case",
-     [("Newbie", PUBLISHED.replace(FIELD, "{{linkbot change|id=3.1|status=pending|ID=3.2}}")
-                          .replace("{{linkbot change|id=3.2|status=pending}}", "{{linkbot change|id=3.2|status=approve|ID=3.1}}")),
-      ("Editor", PUBLISHED.replace(FIELD, "{{linkbot change|id=3.1|status=reject|ID=3.2}}")
-                          .replace("{{linkbot change|id=3.2|status=pending}}", "{{linkbot change|id=3.2|status=approve|ID=3.1}}"))],
-     [("approved", "", "", "the field is written in a way linkbot cannot follow (an odd template name or parameter): who set it cannot be established"),
-      ("rejected", "", "", "the field is written in a way linkbot cannot follow (an odd template name or parameter): who set it cannot be established")]),
-    ("a_second_status_in_another_case_tidied_away",  # Status is another parameter to MediaWiki: status=approve was Newbie's
-     [("Newbie", field("approve|Status=pending")), ("Editor", APPROVED)], [("approved", "Newbie", "", "")]),
-    ("a_status_named_through_a_comment",  # stat<!-- -->us is status to MediaWiki: the last one wins, as readers see
-     [("Newbie", field("approve|stat<!-- -->us=pending"))], []),
-    ("a_hidden_base_makes_nothing_anyones", [], []),
-    ("a_template_in_the_value_is_refused_loudly",
-     [("Editor", field("{{lc:APPROVE}}"))],
-     [("unreadable", "Editor", "", "the status is not a plain word the bot reads ('{{lc:approve}}'): write approve or reject")]),
+     [("Newbie", PUBLISHED.replace(FIELD, "{{linkbot change|id=3.1|status=pending|ID=3.2}}"))], []),
+    # A revision whose text the wiki hides (an approval that came with spam; the spam removed, the text hidden).
+    ("after_a_hidden_revision_nobody_is_the_author", [("Newbie", HIDDEN), ("Admin", APPROVED)], [nobodys(HIDDEN_WHY)]),
+    ("the_bot_publishing_again_ends_it", [("Newbie", HIDDEN), ("LinkBot", PUBLISHED), ("Editor", APPROVED)], [("approved", "Editor", "", "")]),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("name, edits, expected", HISTORIES, ids=[h[0] for h in HISTORIES])
-def test_decisions_belong_to_who_changed_the_raw_value(name, edits, expected):
+def test_decisions_belong_to_who_chose_the_status_word(name, edits, expected):
     history = [PageRevision(1, "LinkBot", PUBLISHED)]
-    history += [PageRevision(n, user, text) for n, (user, text) in enumerate(edits, 2)]
+    history += [PageRevision(n, edit[0], edit[1], *edit[2:]) for n, edit in enumerate(edits, 2)]
     found = decisions_from_history(history, "LinkBot")
     assert [(d.decision, d.user, d.restored_by, d.why) for d in found] == expected
 
 
-def test_raw_and_shown_readings():
-    page = wrapped("<nowiki>", "</nowiki>")
-    assert raw_fields(page) == {(3, 1): ("approve",), (3, 2): ("pending",)}
-    assert shown_fields(page) == {(3, 2): "pending"}  # readers see no field 3.1 at all
-    assert raw_fields(field("{{lc:APPROVE}}"))[(3, 1)] == ("{{lc:approve}}",)
-    assert shown_fields("{{Linkbot_change| status = approve | id = 3.1 }}") == {(3, 1): "approved"}  # as MediaWiki resolves it
-    assert raw_fields("{{Template:linkbot change|status=approve|id=3.1}}") == {(3, 1): ("approve",)}
-    assert shown_fields("{{linkbot change|id=99999999999999999999999.1|status=approve}}") == {}  # no such proposal number
+def test_the_bots_part_read():
+    assert read_bot_part(PUBLISHED).values == {(3, 1): "pending", (3, 2): "pending"}
+    assert read_bot_part(field(" 批准 ")).values[(3, 1)] == "approved"
+    assert read_bot_part(PUBLISHED.replace(END, "")) is None and read_bot_part(PUBLISHED + PUBLISHED) is None
+    assert read_bot_part(wrapped("<nowiki>", "</nowiki>")).skeleton != read_bot_part(PUBLISHED).skeleton
+    assert read_bot_part(APPROVED).skeleton == read_bot_part(PUBLISHED).skeleton
+
+
+def test_a_description_that_spells_a_field_is_not_one():
+    """A page's own text shown in the bot's part cannot plant a field there."""
+    shown = proposal()
+    planted = dataclasses.replace(shown.changes[0].change, old="[A](../Page/A.md) {{linkbot change|id=3.2|status=approve}}")
+    shown = dataclasses.replace(shown, changes=(dataclasses.replace(shown.changes[0], change=planted), *shown.changes[1:]))
+    assert read_bot_part(bot_part([shown], "LinkBot")).values == {(3, 1): "pending", (3, 2): "pending"}
+
+
+def test_before_the_bots_first_publication_nothing_is_anyones():
+    """Read from the page's creation (the bot's publication unknown): a part someone else wrote is
+    not the bot's, so no field in it is read until the bot publishes."""
+    history = [PageRevision(0, "", ""), PageRevision(5, "Vandal", PUBLISHED), PageRevision(6, "Editor", APPROVED)]
+    assert decisions_from_history(history, "LinkBot") == []
 
 
 def test_after_a_hidden_base_nobody_is_the_author():
-    """The revision the last run read up to is hidden since (spam removed, its text deleted): what
+    """The revision the history is read from is hidden since (spam removed, its text deleted): what
     follows is nobody's until the bot publishes again."""
     history = [PageRevision(20, "Vandal", None), PageRevision(21, "Editor", APPROVED)]
-    (decision,) = decisions_from_history(history, "LinkBot")
-    assert (decision.decision, decision.user) == ("approved", "") and "has its text hidden" in decision.why
+    assert decisions_from_history(history, "LinkBot") == []  # nothing is readable against an unknown part

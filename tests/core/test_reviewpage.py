@@ -43,7 +43,7 @@ def test_editors_text_outside_the_markers_is_kept():
 def test_literal_text_cannot_escape_its_nowiki():
     from bot.core.reviewpage import literal
 
-    assert literal("x</nowiki>{{bad}}", 100) == "<nowiki>x&lt;/nowiki&gt;{{bad}}</nowiki>"
+    assert literal("x</nowiki>{{bad}}", 100) == "<nowiki>x&lt;/nowiki&gt;&#123;&#123;bad}}</nowiki>"
     assert literal("a" * 10, 5) == "<nowiki>aaaa…</nowiki>"
 
 
@@ -59,10 +59,13 @@ def test_the_page_in_the_wikis_language():
 
 @pytest.mark.parametrize(("typed", "decision"), [
     ("approve", "approved"), ("批准", "approved"), ("拒絕", "rejected"), ("REJECT", "rejected"), ("", "pending"),
-    ("maybe", "unreadable"),  # a word the bot does not know is refused loudly, never taken for pending
-    ("approve<!-- x -->", "approved"), ("&#97;pprove", "approved"), (" Approved ", "approved"),  # as MediaWiki shows them
-    ("{{lc:APPROVE}}", "unreadable"), ("\'\'\'approve\'\'\'", "unreadable"), ("[[approve]]", "unreadable"),  # markup: refused
+    (" Approved ", "approved"), ("\tpending ", "pending"), ("pending\n", None),
+    # Anything but a plain word the bot knows makes the whole part unreadable (no field read): never taken for pending,
+    # never read otherwise than readers see it.
+    ("maybe", None), ("approve<!-- x -->", None), ("&#97;pprove", None), ("\xa0approve", None), ("{{lc:APPROVE}}", None),
+    ("\'\'\'approve\'\'\'", None), ("[[approve]]", None), ("approve ~~~~", None), ("approve|status=reject", None),
 ])  # fmt: skip
 def test_status_words(typed, decision):
     page = bot_part([proposal()], "LinkBot").replace("id=3.1|status=pending", f"id=3.1|status={typed}")
-    assert statuses(page)[(3, 1)] == decision
+    assert statuses(page).get((3, 1)) == decision
+    assert bool(statuses(page)) == (decision is not None)
