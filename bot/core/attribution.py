@@ -3,20 +3,24 @@ last publication.
 
 The bot's part of the page (between its markers) is the bot's: editors change only the status words
 in it. So a revision is read only when its bot's part is exactly the published one but for the
-status words (the *skeleton*: the published text with each status word left out), and each status
-is a plain word MediaWiki's template shows as such (approve, reject, pending..., in any case, with
-spaces around it). Anything else there (a field written otherwise, in nowiki or a comment, a second
-field, ids or descriptions moved, markup or a signature in a status, a marker moved or broken) makes
+status words (the *skeleton*: the published text with each status word left out), each status is a
+plain word MediaWiki's template shows as such (approve, reject, pending..., in any case, with spaces
+around it), and what stands beside the part is inert (plain text, links, headings, lists, comments,
+simple formatting: nothing that could wrap, hide, overlay or restyle the part). Anything else (a
+field written otherwise, in nowiki or a comment, a second field, ids or descriptions moved, markup or
+a signature in a status, a marker moved or broken, a template or a styled tag beside the part) makes
 the revision *unreadable*, and the bot reads no decision from it: it cannot be sure what readers saw
 or who meant what.
 
 A status word belongs to the author of the readable revision that changed it from the previous
 readable revision. A change across unreadable revisions (say, the page blanked and restored, a
 field wrapped in nowiki by one user and unwrapped by another) is nobody's: the value is known, who
-chose it is not (a value that merely comes back as it was keeps its setter). A value brought back by
-a revert (an undo, a rollback, a revision repeating an earlier text) is the reverter's only if the
-reverter set that value before; otherwise nobody's. After a revision whose text the wiki hides, no
-change is anybody's until the bot publishes again. Whether an author may decide is the wiki
+chose it is not (a value that merely comes back as it was is no change). A value brought back by a
+revert (an undo, a rollback, a revision repeating an earlier text) is the reverter's only if it is
+their own latest choice for that field, or pending (a withdrawal); otherwise nobody's. After a
+revision whose text the wiki hides, no change is anybody's. Only the bot's publications the caller
+vouches for (``PageRevision.published``: saved by the bot with no one's edit merged in) start
+afresh; before the first of them nothing is read. Whether an author may decide is the wiki
 adapter's question (bot.wiki.reviewpage): the groups come from the API.
 """
 
@@ -25,6 +29,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Argument, Tag, Template, Text
 
 from bot.core.model import Decision
 from bot.core.reviewpage import APPROVE_WORDS, BEGIN, END, REJECT_WORDS
@@ -47,15 +54,16 @@ class PageRevision:
     user: str  # "" when the wiki hides it
     text: str | None  # None when the wiki hides the revision's text
     restores: bool = False  # tagged as a revert by MediaWiki (undo, rollback, manual revert); repeating an earlier text counts too
+    published: bool = False  # the bot's own publication, saved with nobody's edit merged in
 
 
 @dataclass(frozen=True)
 class FieldDecision:
-    """A status field set to approved or rejected, and whose it is."""
+    """A status field set to another value, and whose it is."""
 
     proposal_id: int
     number: int
-    decision: str  # Decision.APPROVED or Decision.REJECTED
+    decision: str  # Decision.APPROVED, REJECTED, or PENDING (a decision withdrawn)
     user: str  # who set it ("" when that cannot be established: see why)
     revid: int  # the revision where it was set
     restored_by: str = ""  # brought back by a revert of this user
@@ -73,11 +81,11 @@ class BotPart:
 def read_bot_part(page_text: str) -> BotPart | None:
     """The bot's part as its skeleton and statuses; None when it cannot be read (markers missing or
     repeated, a field twice, a status that is not a plain word, a field or template written otherwise
-    than the bot writes them)."""
+    than the bot writes them, something beside the part that is not inert)."""
     if page_text.count(BEGIN) != 1 or page_text.count(END) != 1:
         return None
     start, end = page_text.index(BEGIN), page_text.index(END)
-    if end < start:
+    if end < start or not (_inert(page_text[:start]) and _inert(page_text[end + len(END) :])):
         return None
     region = page_text[start:end]
     values: dict[Key, str] = {}
@@ -91,6 +99,24 @@ def read_bot_part(page_text: str) -> BotPart | None:
     return BotPart(_FIELD.sub(lambda match: f"{{{{linkbot change|id={match.group(1)}.{match.group(2)}|status=}}}}", region), values)
 
 
+# Tags that only format text in place (no attributes allowed on any tag: no style, class or id).
+_PLAIN_TAGS = frozenset({"b", "i", "u", "s", "em", "strong", "code", "small", "sup", "sub", "del", "ins", "br", "p", "span"})
+_NOT_INERT = ("{{", "{|", "<", "-{")  # what is left as text only when unclosed: it would open over the part
+
+
+def _inert(text: str) -> bool:
+    """Whether wikitext beside the bot's part can only show itself: no template, parser function,
+    variant rule, attribute or tag beyond simple formatting, nothing left open."""
+    for node in mwparserfromhell.parse(text).filter(recursive=True):
+        if isinstance(node, (Template, Argument)):
+            return False
+        if isinstance(node, Tag) and (node.attributes or not (node.wiki_markup or str(node.tag).lower() in _PLAIN_TAGS)):
+            return False
+        if isinstance(node, Text) and any(opening in node.value for opening in _NOT_INERT):
+            return False
+    return True
+
+
 def statuses(page_text: str) -> dict[Key, str]:
     """Each field's status in the bot's part (none when it cannot be read)."""
     part = read_bot_part(page_text)
@@ -100,19 +126,18 @@ def statuses(page_text: str) -> dict[Key, str]:
 HIDDEN = "a revision since the bot's last publication has its text hidden: who set the field cannot be established until the bot publishes again"
 STRETCH = ("the bot's part was changed beyond its status words in between (revisions {revisions}): who set the field cannot be "
            "established until the bot publishes again")  # fmt: skip
-REVERTED = ("brought back by a revert to an earlier text of the page, and first chosen by someone else: who chose it cannot be "
-            "established")  # fmt: skip
+REVERTED = ("brought back by a revert to an earlier text of the page, and not the reverter's own latest choice: who chose it "
+            "cannot be established")  # fmt: skip
 
 
 @dataclass
 class _Reading:
     """Where the history stands: the skeleton readable revisions must have, the last readable
-    statuses, who set each, and what happened since the last readable revision."""
+    statuses, each user's latest choice per field, and what happened since the last readable revision."""
 
     skeleton: str | None
     values: dict[Key, str]
-    setters: dict[Key, tuple[str, int]] = field(default_factory=dict)  # missing: the bot's (published)
-    chosen_by: dict[tuple[Key, str], str] = field(default_factory=dict)  # who set each value by hand last
+    choices: dict[tuple[Key, str], str] = field(default_factory=dict)  # (field, user): their latest choice
     hidden: bool = False
     unread: list[int] = field(default_factory=list)  # unreadable revisions since the last readable one
 
@@ -122,18 +147,18 @@ def decisions_from_history(revisions: Sequence[PageRevision], bot_user: str) -> 
     last publication, or an empty page), the rest follow in order."""
     if not revisions:
         return []
-    base = read_bot_part(revisions[0].text or "")
+    base = read_bot_part(revisions[0].text or "") if revisions[0].published else None
     reading = _Reading(base.skeleton if base else None, dict(base.values) if base else {}, hidden=revisions[0].text is None)
     earlier = {revisions[0].text}  # a revision repeating one of these texts is a revert, tagged or not
     decisions: list[FieldDecision] = []
     for revision in revisions[1:]:
         part = read_bot_part(revision.text) if revision.text is not None else None
-        if revision.user == bot_user and part is not None:  # a publication: a fresh start
+        if revision.published and part is not None:  # the bot's own publication: a fresh start
             reading = _Reading(part.skeleton, dict(part.values))
         elif revision.text is None:
             reading.hidden = True
-        elif part is None or part.skeleton != reading.skeleton:
-            reading.unread.append(revision.revid)
+        elif revision.user == bot_user or part is None or part.skeleton != reading.skeleton:
+            reading.unread.append(revision.revid)  # a bot's save it does not vouch for (a merge) included
         else:
             decisions += _read(reading, part, revision, revision.restores or revision.text in earlier)
         earlier.add(revision.text)
@@ -151,16 +176,12 @@ def _read(reading: _Reading, part: BotPart, revision: PageRevision, restores: bo
             why = HIDDEN
         elif reading.unread:
             why = STRETCH.format(revisions=", ".join(map(str, reading.unread)))
-        elif restores and reading.chosen_by.get((key, value)) != revision.user:
+        elif restores and value != Decision.PENDING and reading.choices.get((key, revision.user)) != value:
             why = REVERTED
         reading.values[key] = value
-        if why:
-            reading.setters.pop(key, None)
-        else:
-            reading.setters[key] = (revision.user, revision.revid)
-            reading.chosen_by[(key, value)] = revision.user
-        if value != Decision.PENDING:
-            decisions.append(FieldDecision(*key, value, "" if why else revision.user, revision.revid,
-                                           revision.user if restores and not why else "", why))  # fmt: skip
+        if not why:
+            reading.choices[(key, revision.user)] = value
+        decisions.append(FieldDecision(*key, value, "" if why else revision.user, revision.revid,
+                                       revision.user if restores and not why else "", why))  # fmt: skip
     reading.unread = []
     return decisions

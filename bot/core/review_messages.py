@@ -34,9 +34,10 @@ _TABLES: dict[str, dict[str, str]] = {
             "This page lists the link changes [[User:{bot}|{bot}]] proposes. To decide on a change, set its "
             "<code>status=</code> to <code>approve</code> or <code>reject</code> and save. The bot takes a decision "
             "only from users allowed by its operator, verified from this page's history; it applies approved "
-            "changes on its next run and then removes them from the list."
+            "changes on its next run and then removes them from the list. Write anything else beside this list as plain "
+            "text (no templates, no styled markup) or on the talk page: otherwise no decision here can be read."
         ),
-        "heading": "[[{title}]] (proposal {id}, revision {revision})",
+        "heading": "[[:{title}]] (proposal {id}, revision {revision})",
         "needs_review": "needs review",
         "proven": "✔ proven by the wiki's parser",
         "pending": "pending",
@@ -54,9 +55,10 @@ _TABLES: dict[str, dict[str, str]] = {
         "header": (
             "本页列出[[User:{bot}|{bot}]]建议的链接修改。要决定某项修改，请将其<code>status=</code>改为"
             "<code>approve</code>（批准）或<code>reject</code>（拒绝）后保存。机器人只采纳运营者许可的用户所作的决定，"
-            "并以本页的历史核实；已批准的修改在下次运行时保存，之后从列表中移除。"
+            "并以本页的历史核实；已批准的修改在下次运行时保存，之后从列表中移除。列表以外的内容请写成纯文本（不用模板或带样式的标记）"
+            "或写在讨论页，否则本页的决定无法读取。"
         ),
-        "heading": "[[{title}]]（提案 {id}，修订版本 {revision}）",
+        "heading": "[[:{title}]]（提案 {id}，修订版本 {revision}）",
         "needs_review": "需人工复核",
         "proven": "✔ 已由维基解析器验证",
         "pending": "待审核",

@@ -74,7 +74,7 @@ class OnWikiReview:
     def _take_one(self, decision) -> None:
         """One decision read from the page: into the queue when its author is trusted; on the same change
         of the page's newer proposal when a scan superseded the one it was made on."""
-        where = {"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}"}
+        where = {"user": decision.user, "change": f"{decision.proposal_id}.{decision.number}", "decision": str(decision.decision)}
         if not decision.accepted:
             self.ignored.append({**where, "why": decision.why})
             return
@@ -103,22 +103,30 @@ class OnWikiReview:
         for _ in range(PUBLISH_ATTEMPTS):
             self.refresh()
             revision, why = self._publish_once()
+            if why == "unchanged":  # the page already holds exactly the bot's part: as good as a publication
+                self.outcome = {}
+                self._published(self.base)
+                return
             if not revision:
-                self.outcome = {"not_published": why} if why != "unchanged" else {}
+                self.outcome = {"not_published": why}
                 if why != EDIT_CONFLICT:
                     return
                 continue  # the next attempt takes the newer revisions' decisions first
             parent = revision_facts(self.context.session.site, [revision], self.context.settings.retry).get(revision, ("", 0))[1]
             self.outcome = {"published_revision": revision}
-            self.published = revision
-            self.state.set(self.published_key, str(revision))
-            if parent == self.base:
-                self.base = revision
-                self.state.set(self.key, str(revision))
+            if parent == self.base:  # saved with nobody's edit merged in: the history is read from here
+                self._published(revision)
                 return
             # MediaWiki merged someone's edit into the publication: take it, then publish again.
             get_logger(page=self.context.settings.run.review_page).info("review page merged with an edit; taking it", revision=parent)
             self.take()
+
+    def _published(self, revision: int) -> None:
+        """``revision`` holds exactly the bot's part: decisions are read from it on (and taken up to it)."""
+        with self.context.queue.db.transaction():
+            self.published = self.base = revision
+            self.state.set(self.published_key, str(revision))
+            self.state.set(self.key, str(revision))
 
     def _publish_once(self) -> tuple[int, str]:
         session, settings, queue = self.context.session, self.context.settings, self.context.queue

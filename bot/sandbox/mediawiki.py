@@ -7,6 +7,7 @@ server's log counts only the bot's own requests.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import sqlite3
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +38,10 @@ if (PHP_SAPI === 'cli-server' && substr($_SERVER['SCRIPT_NAME'] ?? '', -7) === '
         if (isset($q[$key])) { $parts[] = "$key#" . count(explode('|', $q[$key])); }
     }
     file_put_contents('LOG_PATH', implode(' ', $parts) . PHP_EOL, FILE_APPEND | LOCK_EX);
+    // A test that must act while a save is being served asks for the save to wait (Sandbox.delay_edits).
+    if (($q['action'] ?? '') === 'edit' && is_file('DELAY_PATH')) {
+        usleep((int) (1e6 * (float) file_get_contents('DELAY_PATH')));
+    }
 }
 """
 _REQUEST_LINE = re.compile(r"\[\d{3}\]: (GET|POST) (\S+)")
@@ -84,6 +90,20 @@ class Sandbox:
     @property
     def api_log(self) -> Path:
         return self.root / "api.log"
+
+    @property
+    def edit_delay(self) -> Path:
+        return self.root / "edit-delay"
+
+    @contextlib.contextmanager
+    def delay_edits(self, seconds: float) -> Iterator[None]:
+        """Make the wiki wait ``seconds`` after logging a save before making it, so that a test can
+        act (kill the saving process) while the save is being served."""
+        self.edit_delay.write_text(str(seconds), encoding="utf-8")
+        try:
+            yield
+        finally:
+            self.edit_delay.unlink(missing_ok=True)
 
     @classmethod
     def create(cls, root: Path, port: int | None = None, language: str = "zh") -> Sandbox:
@@ -152,7 +172,7 @@ class Sandbox:
         env = dict(os.environ, MW_CONFIG_FILE=str(self.config))
         log = self.log.open("ab")
         prepend = self.root / "api-log.php"
-        prepend.write_text(_API_LOG_PHP.replace("LOG_PATH", str(self.api_log)), encoding="utf-8")
+        prepend.write_text(_API_LOG_PHP.replace("LOG_PATH", str(self.api_log)).replace("DELAY_PATH", str(self.edit_delay)), encoding="utf-8")
         self.process = subprocess.Popen(
             ["php", "-d", f"auto_prepend_file={prepend}", "-S", f"127.0.0.1:{self.port}", "-t", str(MEDIAWIKI)],
             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=self.root,

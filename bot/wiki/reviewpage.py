@@ -50,7 +50,8 @@ class PageReading:
 def read_decisions(site, title: str, published: int, taken: int, allowed_groups: frozenset[str],
                    allowed_users: frozenset[str], bot_user: str, policy: RetryPolicy) -> PageReading:  # fmt: skip
     """Decisions made on the page after revision ``taken``, oldest first, read from the history since
-    the bot's publication ``published`` (0: since the page was created).
+    the bot's publication ``published``, a revision the bot saved with nobody's edit merged in (0: none
+    yet, and nothing is read before the bot's first).
 
     Each decision is its author's (bot.core.attribution.decisions_from_history): whoever changed the
     status word, never whoever restored or re-saved the text. It counts only when that author is in
@@ -59,8 +60,7 @@ def read_decisions(site, title: str, published: int, taken: int, allowed_groups:
     import pywikibot
 
     page = pywikibot.Page(site, title)
-    since = min(published, taken) if published else 0
-    history, complete = with_retries(lambda: _history(page, since), policy, f"reading the history of {title}")
+    history, complete = with_retries(lambda: _history(page, published), policy, f"reading the history of {title}")
     if not history:
         return PageReading([], 0)
     found = [decision for decision in decisions_from_history(history, bot_user) if decision.revid > taken]
@@ -76,8 +76,9 @@ def read_decisions(site, title: str, published: int, taken: int, allowed_groups:
     return PageReading(checked, latest.revid, damaged)
 
 
-DAMAGED = ("revision {revision} changed the bot's part beyond its status words (or its markers): no decision made there "
-           "can be read until the bot publishes the page again")  # fmt: skip
+DAMAGED = ("revision {revision} cannot be read: the bot's part was changed beyond its status words, or something beside it is "
+           "more than plain text (a template, styled markup): no decision made there counts until the bot publishes the page "
+           "again and the page beside the part is plain")  # fmt: skip
 
 
 def _untrusted(decision: FieldDecision, groups: dict[str, set[str]], allowed_groups, allowed_users, complete: bool) -> str:
@@ -95,10 +96,10 @@ def _untrusted(decision: FieldDecision, groups: dict[str, set[str]], allowed_gro
 
 
 def _history(page, since: int) -> tuple[list[PageRevision], bool]:
-    """Revisions from ``since`` (included, as the base to compare with; 0: an empty page before the
-    first) to the latest, oldest first, and whether the history reached back that far. A revision
-    whose text the wiki hides (revision deletion, suppression) has text None; one MediaWiki tags as a
-    revert ``restores``."""
+    """Revisions from the bot's publication ``since`` (included, as the base to compare with; 0: an
+    empty page before the first) to the latest, oldest first, and whether the history reached back
+    that far. A revision whose text the wiki hides (revision deletion, suppression) has text None;
+    one MediaWiki tags as a revert ``restores``; only ``since`` itself is ``published``."""
     if not page.exists():
         return [], True
     revisions, reached = [], False
@@ -112,7 +113,7 @@ def _history(page, since: int) -> tuple[list[PageRevision], bool]:
     for revision in revisions:
         user = "" if revision.get("userhidden") else (revision.user or "")
         restores = bool(REVERT_TAGS & set(revision.get("tags") or ()))
-        history.append(PageRevision(revision.revid, user, revision.text, restores))  # text None: hidden (texthidden)
+        history.append(PageRevision(revision.revid, user, revision.text, restores, published=bool(since) and revision.revid == since))
     return history, reached
 
 
@@ -129,15 +130,19 @@ EDIT_CONFLICT = "someone edited the page meanwhile"
 def publish(site, title: str, proposals, bot_user: str, base_revision: int, policy: RetryPolicy,
             messages: ReviewMessages | None = None) -> tuple[int, str, str]:  # fmt: skip
     """Rewrite the bot's part of the page, in the language of ``messages``, on ``base_revision``:
-    (new revision or 0, why not saved, the edit summary)."""
+    (new revision or 0, why not saved, the edit summary). "unchanged": ``base_revision`` already
+    holds exactly the bot's part."""
     import pywikibot
 
     messages = messages or review_messages("en")
     page = pywikibot.Page(site, title)
-    current = with_retries(lambda: page.text if page.exists() else "", policy, f"reading {title}")
+    current, current_revision = with_retries(lambda: (page.text, page.latest_revision_id) if page.exists() else ("", 0), policy,
+                                             f"reading {title}")  # fmt: skip
     new_text = replace_bot_part(current, bot_part(proposals, bot_user, messages))
     count = sum(1 for proposal in proposals if proposal.undecided())
     summary = messages.publish_summary.format(count=count)
+    if new_text.rstrip() == current.rstrip() and current_revision != base_revision:
+        return 0, EDIT_CONFLICT, summary  # unchanged, but on a revision whose decisions are not taken yet
     revision, why = save_text(page, current, new_text, summary, base_revision, policy)
     return revision, why, summary
 

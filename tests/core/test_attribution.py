@@ -30,8 +30,9 @@ HIDDEN = None  # a revision whose text the wiki hides
 
 STRETCH = "the bot's part was changed beyond its status words in between (revisions {}): who set the field cannot be established until the bot publishes again"
 HIDDEN_WHY = "a revision since the bot's last publication has its text hidden: who set the field cannot be established until the bot publishes again"
-REVERTED = "brought back by a revert to an earlier text of the page, and first chosen by someone else: who chose it cannot be established"
+REVERTED = "brought back by a revert to an earlier text of the page, and not the reverter's own latest choice: who chose it cannot be established"
 SECOND = "{{linkbot change|id=3.2|status=pending}}"
+FORGED = PUBLISHED.replace("→ <code><nowiki>[[B]]</nowiki></code>", "→ <code><nowiki>[[C]]</nowiki></code>")
 TAGGED = True  # a revision MediaWiki tags as a revert (undo, rollback)
 
 
@@ -39,7 +40,8 @@ def nobodys(why: str) -> tuple[str, str, str, str]:
     return ("approved", "", "", why)
 
 
-# (name, revisions after the bot's publication: (user, text[, tagged as a revert]), expected (decision, author, restored_by, why))
+# (name, revisions after the bot's publication: (user, text[, tagged as a revert[, vouched for as the bot's publication]]),
+#  expected (decision, author, restored_by, why))
 HISTORIES = [
     ("a_decision", [("Editor", APPROVED)], [("approved", "Editor", "", "")]),
     ("any_case_and_spaces", [("Editor", field(" Approve "))], [("approved", "Editor", "", "")]),
@@ -53,10 +55,10 @@ HISTORIES = [
      [("Newbie", BROKEN_MARKER), ("Editor", APPROVED)], [nobodys(STRETCH.format(2))]),
     ("reverted_then_the_revert_undone",  # the undo brings back Newbie's value: not the undoer's choice
      [("Newbie", APPROVED), ("Editor", PUBLISHED), ("Other", APPROVED, TAGGED)],
-     [("approved", "Newbie", "", ""), nobodys(REVERTED)]),
+     [("approved", "Newbie", "", ""), ("pending", "Editor", "Editor", ""), nobodys(REVERTED)]),
     ("a_trusted_editor_reverts_then_decides_otherwise",
      [("Newbie", APPROVED), ("Editor", PUBLISHED), ("Editor", field("approved"))],
-     [("approved", "Newbie", "", ""), ("approved", "Editor", "", "")]),
+     [("approved", "Newbie", "", ""), ("pending", "Editor", "Editor", ""), ("approved", "Editor", "", "")]),
     ("a_revert_to_ones_own_value_is_ones_own",
      [("Editor", APPROVED), ("Vandal", REJECTED), ("Editor", APPROVED, TAGGED)],
      [("approved", "Editor", "", ""), ("rejected", "Vandal", "", ""), ("approved", "Editor", "Editor", "")]),
@@ -65,10 +67,18 @@ HISTORIES = [
      [("approved", "Editor", "", ""), ("rejected", "Editor", "", ""), nobodys(REVERTED)]),
     ("an_untagged_repeat_of_an_earlier_text_is_a_revert",
      [("Vandal", APPROVED), ("Editor", PUBLISHED + "\nspam"), ("Editor", APPROVED)],
-     [("approved", "Vandal", "", ""), nobodys(REVERTED)]),
+     [("approved", "Vandal", "", ""), ("pending", "Editor", "", ""), nobodys(REVERTED)]),
     ("a_spam_rollback_does_not_credit_the_admin",  # the admin meant to remove spam, not to approve
      [("Vandal", APPROVED), ("Helper", PUBLISHED + "\n[http://spam.example buy]"), ("Admin", APPROVED, TAGGED)],
-     [("approved", "Vandal", "", ""), nobodys(REVERTED)]),
+     [("approved", "Vandal", "", ""), ("pending", "Helper", "", ""), nobodys(REVERTED)]),
+    ("a_retracted_approval_brought_back_by_the_retractors_undo",  # the undo removes spam; the approval was withdrawn
+     [("Editor", APPROVED), ("Editor", REJECTED), ("Vandal", APPROVED, TAGGED), ("Vandal", PUBLISHED + "\n[http://spam.example buy]"),
+      ("Editor", APPROVED, TAGGED)],
+     [("approved", "Editor", "", ""), ("rejected", "Editor", "", ""), nobodys(REVERTED), ("pending", "Vandal", "", ""), nobodys(REVERTED)]),
+    ("a_withdrawal_by_undo_is_the_undoers", [("Editor", APPROVED), ("Editor", PUBLISHED, TAGGED)],
+     [("approved", "Editor", "", ""), ("pending", "Editor", "Editor", "")]),
+    ("a_bot_save_it_does_not_vouch_for_is_no_publication",  # a merge kept a forged description
+     [("LinkBot", FORGED), ("Editor", FORGED.replace(SECOND, "{{linkbot change|id=3.2|status=approve}}"))], []),
     ("the_bots_own_revisions_decide_nothing", [("LinkBot", APPROVED)], []),
     ("a_forged_signature_outside_the_part_is_text", [("Newbie", APPROVED + "\napproved by [[User:Editor]] ~~~~")],
      [("approved", "Newbie", "", "")]),
@@ -105,13 +115,23 @@ HISTORIES = [
      [("Newbie", PUBLISHED.replace(FIELD, "{{linkbot change|id=3.1|status=pending|ID=3.2}}"))], []),
     # A revision whose text the wiki hides (an approval that came with spam; the spam removed, the text hidden).
     ("after_a_hidden_revision_nobody_is_the_author", [("Newbie", HIDDEN), ("Admin", APPROVED)], [nobodys(HIDDEN_WHY)]),
-    ("the_bot_publishing_again_ends_it", [("Newbie", HIDDEN), ("LinkBot", PUBLISHED), ("Editor", APPROVED)], [("approved", "Editor", "", "")]),
+    ("the_bot_publishing_again_ends_it", [("Newbie", HIDDEN), ("LinkBot", PUBLISHED, False, True), ("Editor", APPROVED)],
+     [("approved", "Editor", "", "")]),
+    # Beside the part: plain discussion is fine; anything that could wrap, hide, overlay or restyle the part is not.
+    ("a_discussion_beside_the_part",
+     [("Editor", "说明：'''请'''看[[Help:审核|帮助]]。\n\n" + APPROVED + "\n\n== 讨论 ==\n* 好 —— [[User:A|A]]（[[User talk:A|讨论]]）<br>")],
+     [("approved", "Editor", "", "")]),
+    ("wrapped_in_a_template", [("Vandal", "{{Fake|1=\n" + PUBLISHED + "\n}}"), ("Editor", "{{Fake|1=\n" + APPROVED + "\n}}")], []),
+    ("hidden_by_an_unclosed_div", [("Editor", '<div style="display:none">\n' + APPROVED)], []),
+    ("restyled_by_template_styles", [("Editor", APPROVED + '\n<templatestyles src="User:Vandal/x.css" />')], []),
+    ("an_overlay_after_the_part", [("Editor", APPROVED + '\n<span style="position:absolute;top:0">假的</span>')], []),
+    ("a_variant_rule_before_the_part", [("Editor", "-{H|zh-hans:A=>zh-hans:B;}-\n" + APPROVED)], []),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("name, edits, expected", HISTORIES, ids=[h[0] for h in HISTORIES])
 def test_decisions_belong_to_who_chose_the_status_word(name, edits, expected):
-    history = [PageRevision(1, "LinkBot", PUBLISHED)]
+    history = [PageRevision(1, "LinkBot", PUBLISHED, published=True)]
     history += [PageRevision(n, edit[0], edit[1], *edit[2:]) for n, edit in enumerate(edits, 2)]
     found = decisions_from_history(history, "LinkBot")
     assert [(d.decision, d.user, d.restored_by, d.why) for d in found] == expected
@@ -138,10 +158,12 @@ def test_before_the_bots_first_publication_nothing_is_anyones():
     not the bot's, so no field in it is read until the bot publishes."""
     history = [PageRevision(0, "", ""), PageRevision(5, "Vandal", PUBLISHED), PageRevision(6, "Editor", APPROVED)]
     assert decisions_from_history(history, "LinkBot") == []
+    unvouched = [PageRevision(5, "LinkBot", PUBLISHED), PageRevision(6, "Editor", APPROVED)]  # a base the bot did not vouch for
+    assert decisions_from_history(unvouched, "LinkBot") == []
 
 
 def test_after_a_hidden_base_nobody_is_the_author():
     """The revision the history is read from is hidden since (spam removed, its text deleted): what
     follows is nobody's until the bot publishes again."""
-    history = [PageRevision(20, "Vandal", None), PageRevision(21, "Editor", APPROVED)]
+    history = [PageRevision(20, "LinkBot", None, published=True), PageRevision(21, "Editor", APPROVED)]
     assert decisions_from_history(history, "LinkBot") == []  # nothing is readable against an unknown part

@@ -19,18 +19,21 @@ def proposal(pid: int = 3) -> Proposal:
 def test_render_and_read_back():
     part = bot_part([proposal()], "LinkBot")
     assert part.startswith(BEGIN) and part.endswith(END)
-    assert "== [[页]] (proposal 3, revision 7) ==" in part
+    assert "== [[:页]] (proposal 3, revision 7) ==" in part
     assert '<code><nowiki>[A](../Page/A.md "wikilink")</nowiki></code> → <code><nowiki>[[A]]</nowiki></code> (md-mirror)' in part
     assert statuses(part) == {(3, 1): "pending", (3, 2): "pending"}
     decided = part.replace("id=3.2|status=pending", "id=3.2|status= Reject ")
     assert statuses(decided)[(3, 2)] == "rejected"
-    history = [PageRevision(1, "LinkBot", part), PageRevision(2, "Editor", decided)]
+    history = [PageRevision(1, "LinkBot", part, published=True), PageRevision(2, "Editor", decided)]
     assert decisions_from_history(history, "LinkBot") == [FieldDecision(3, 2, "rejected", "Editor", 2)]
 
 
 def test_fields_outside_the_markers_do_not_count():
+    """A field beside the bot's part is a template there, which could show anything over the part: the
+    page is not read at all; plain text beside it is."""
     page = "{{linkbot change|id=3.1|status=approve}}\n" + bot_part([proposal()], "LinkBot")
-    assert statuses(page)[(3, 1)] == "pending"
+    assert statuses(page) == {}
+    assert statuses("linkbot change id=3.1 status=approve\n" + bot_part([proposal()], "LinkBot"))[(3, 1)] == "pending"
 
 
 def test_editors_text_outside_the_markers_is_kept():
@@ -52,8 +55,8 @@ def test_the_page_in_the_wikis_language():
 
     hans = bot_part([proposal()], "LinkBot", review_messages("zh-hans"))
     hant = bot_part([proposal()], "LinkBot", review_messages("zh-hant"))
-    assert "== [[页]]（提案 3，修订版本 7） ==" in hans and "本页列出[[User:LinkBot|LinkBot]]建议的链接修改" in hans
-    assert "== [[页]]（提案 3，修訂版本 7） ==" in hant and "本頁列出[[User:LinkBot|LinkBot]]建議的鏈接修改" in hant
+    assert "== [[:页]]（提案 3，修订版本 7） ==" in hans and "本页列出[[User:LinkBot|LinkBot]]建议的链接修改" in hans
+    assert "== [[:页]]（提案 3，修訂版本 7） ==" in hant and "本頁列出[[User:LinkBot|LinkBot]]建議的鏈接修改" in hant
     assert statuses(hant) == statuses(hans) == statuses(bot_part([proposal()], "LinkBot"))  # the fields are the same
 
 

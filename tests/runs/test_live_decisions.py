@@ -254,10 +254,11 @@ def test_a_save_whose_run_was_killed_before_it_was_recorded_is_answered_for(bot,
     run("approve", "1", "--change", "1")
     log = wiki.sandbox.api_log
     seen = log.stat().st_size
-    applying = run.start("apply", "--mode", "live")
-    wait_for(lambda: b"action=edit" in log.read_bytes()[seen:], 60)
-    applying.send_signal(signal.SIGKILL)
-    applying.wait()
+    with wiki.sandbox.delay_edits(3):  # the kill lands while the wiki is still serving the save
+        applying = run.start("apply", "--mode", "live")
+        wait_for(lambda: b"action=edit" in log.read_bytes()[seen:], 60)
+        applying.send_signal(signal.SIGKILL)
+        applying.wait()
     wait_for(lambda: bot_edits(wiki, "Killed/a"))  # the wiki finished the save the process died waiting for
     saved = wiki.revisions("Killed/a")[0]
     killed = json.loads(run("runs", "--format", "json").stdout.splitlines()[0])

@@ -252,7 +252,7 @@ def test_history_is_read_from_the_bots_publication_and_reverts_choose_nothing(re
     blanked = vandal.edit(title, text="")
     first = json.loads(bot("run", "--mode", "dry-run").stdout.splitlines()[-1])["review_page"]
     assert [(item["user"], item["change"]) for item in first["ignored"] if "change" in item] == [(vandal_name, "1.1")]
-    assert any("beyond its status words" in item["why"] for item in first["ignored"] if "change" not in item)  # the page is damaged
+    assert any("cannot be read" in item["why"] for item in first["ignored"] if "change" not in item)  # the page is damaged
     trusted.edit(title, undo=blanked["newrevid"])  # the vandal's approval is back: not the reviewer's
     edit(trusted, field % ("1.2", "pending"), field % ("1.2", "approve"))  # the control
     edit(vandal, field % ("2.1", "pending"), field % ("2.1", "approve"))
@@ -262,5 +262,6 @@ def test_history_is_read_from_the_bots_publication_and_reverts_choose_nothing(re
     assert "{{linkbot change|id=2.1|status=approve}}" in wiki.text(title)
     second = json.loads(bot("run", "--mode", "dry-run").stdout.splitlines()[-1])["review_page"]
     assert second["accepted"] == 1 and audit(bot, 1) == [(2, "approved", name, "wiki")]
-    assert [(item["user"], item["change"]) for item in second["ignored"]] == [(vandal_name, "2.1"), ("(unknown)", "2.1")]
-    assert "revert" in second["ignored"][1]["why"]
+    assert [(item["user"], item["change"], item["decision"]) for item in second["ignored"]] == [
+        (vandal_name, "2.1", "approved"), (vandal_name, "2.1", "pending"), ("(unknown)", "2.1", "approved")]
+    assert "revert" in second["ignored"][2]["why"]
