@@ -176,7 +176,7 @@ def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, 
 
 
 _OVERRIDES = ("auto_approve", "site", "rules", "color", "mode", "max_edits", "log_format", "max_page_kb",
-              "max_analysis_seconds")  # fmt: skip
+              "max_analysis_seconds", "mirror_forms")  # fmt: skip
 
 
 def _overrides(args) -> dict:

@@ -107,6 +107,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Check]]] = {
         "enabled": ("rules", _text_or_texts),
         "review": ("review_rules", _text_or_texts),
         "split_trails": ("split_trails", _flag),
+        "mirror_forms": ("mirror_forms", _choice("auto", "always", "never")),
     },
     "protect": {"ref_citation_urls": ("protect_ref_urls", _flag)},
     "output": {"color": ("color", _choice("auto", "always", "never")), "log_format": ("log_format", _choice("text", "json"))},

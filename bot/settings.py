@@ -18,6 +18,7 @@ from typing import Any
 from bot.configfile import read_config
 from bot.core.model import ALL_RULES, DEFAULT_RULES, Rule
 from bot.core.options import Options
+from bot.core.pagekind import MirrorForms
 from bot.core.profile import (
     FIRST_LETTER,
     InterwikiTarget,
@@ -100,6 +101,7 @@ class Settings:
     review_rules: frozenset[Rule] = frozenset({Rule.FILE})
     protect_ref_urls: bool = True
     split_trails: bool = True
+    mirror_forms: MirrorForms = MirrorForms.AUTO  # where Markdown forms are repaired (bot.core.pagekind)
     color: str = "auto"  # auto | always | never
     sites: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config_path: str = ""
@@ -150,6 +152,7 @@ class Settings:
             review_rules=self.review_rules,
             protect_ref_urls=self.protect_ref_urls,
             split_trails=self.split_trails,
+            mirror_forms=self.mirror_forms,
         )
 
     def profile(self) -> SiteProfile:
@@ -207,6 +210,7 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         "CODE": "code",
         "AUTO_APPROVE": "auto_approve",
         "REVIEWER": "reviewer",
+        "MIRROR_FORMS": "mirror_forms",
     }
     return {name: environ[ENV_PREFIX + key] for key, name in names.items() if environ.get(ENV_PREFIX + key)}
 
@@ -218,9 +222,13 @@ def _build(values: dict[str, Any]) -> Settings:
         values["auto_approve"] = parse_rules(values["auto_approve"], "auto-approve rules", allow_empty=True)
     if "review_rules" in values:
         values["review_rules"] = parse_rules(values["review_rules"], "review rules", allow_empty=True)
-    for key, allowed in (("color", ("auto", "always", "never")), ("mode", ("dry-run", "live")), ("log_format", ("text", "json"))):
+    choices = (("color", ("auto", "always", "never")), ("mode", ("dry-run", "live")), ("log_format", ("text", "json")),
+               ("mirror_forms", tuple(MirrorForms)))  # fmt: skip
+    for key, allowed in choices:
         if key in values and values[key] not in allowed:
             raise ConfigError(f"{key} must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {values[key]!r}")
+    if "mirror_forms" in values:
+        values["mirror_forms"] = MirrorForms(values["mirror_forms"])
     if "max_edits" in values:
         values["max_edits"] = _non_negative(values["max_edits"], "max_edits")
     if "shutoff_max_age" in values:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.core import Rule, analyze
+from bot.core import MirrorForms, Rule, analyze
 from bot.errors import ConfigError
 from bot.settings import Settings, load_settings
 
@@ -59,6 +59,17 @@ def test_environment_beats_config_and_command_line_beats_both(config):
     assert load_settings(config, environ, {"site": "de.wikipedia.org", "rules": None}).site == "de.wikipedia.org"
 
 
+def test_where_markdown_forms_are_repaired(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[rules]\nmirror_forms = "never"\n', encoding="utf-8")
+    assert Settings().mirror_forms is MirrorForms.AUTO
+    assert load_settings(str(path), environ={}).options.mirror_forms is MirrorForms.NEVER
+    assert load_settings(str(path), {"LINKBOT_MIRROR_FORMS": "always"}).mirror_forms is MirrorForms.ALWAYS
+    assert load_settings(str(path), {"LINKBOT_MIRROR_FORMS": "always"}, {"mirror_forms": "auto"}).mirror_forms is MirrorForms.AUTO
+    with pytest.raises(ConfigError, match="mirror_forms must be auto, always or never, not 'sometimes'"):
+        load_settings(str(path), {"LINKBOT_MIRROR_FORMS": "sometimes"})
+
+
 def test_config_path_from_environment(config):
     assert load_settings(environ={"LINKBOT_CONFIG": config}).site == "ja.wikipedia.org"
 
@@ -77,6 +88,7 @@ def test_configured_site_profile(config):
         ("[linkbot]\nsite = 3\n", "[linkbot] site: expected a string, not 3"),
         ("linkbot = 1\n", "[linkbot] must be a table"),
         ('[rules]\nenabled = ["bogus"]\n', "unknown rule 'bogus'"),
+        ('[rules]\nmirror_forms = "maybe"\n', "[rules] mirror_forms: expected 'auto', 'always' or 'never', not 'maybe'"),
         ('[output]\ncolor = "rainbow"\n', "[output] color: expected 'auto', 'always' or 'never', not 'rainbow'"),
         ("[wiki]\nmax_edit = 3\n", "[wiki] max_edit: unknown key (did you mean max_edits?)"),
         ("[wiki]\nmax_edits = -1\n", "[wiki] max_edits: expected a whole number, 0 or more, not -1"),

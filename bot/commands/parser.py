@@ -47,6 +47,9 @@ class _OptionGroups:
                           help="log more (repeat for debug)")  # fmt: skip
         site.add_argument("--site", default=default, help="wiki host the pages belong to, e.g. zh.wikipedia.org (default from config)")
         analysis.add_argument("--rules", default=default, help="comma-separated rule ids to apply, or 'all' (default from config)")
+        analysis.add_argument("--mirror-forms", choices=("auto", "always", "never"), default=default,
+                              help="where Markdown links and autolinks are repaired: on pages showing the Markdown "
+                              "mirror's marks (auto, the default), on every page, or on none")  # fmt: skip
         analysis.add_argument("--max-page-kb", type=_positive_int, default=default,
                               help="skip (and report) pages larger than this (default: 2048)")  # fmt: skip
         analysis.add_argument("--max-analysis-seconds", type=_seconds, default=default, metavar="SECONDS",

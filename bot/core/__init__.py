@@ -20,6 +20,7 @@ from bot.core.model import (
     SkipReason,
 )
 from bot.core.options import DEFAULT_OPTIONS, Options
+from bot.core.pagekind import MirrorForms
 from bot.core.profile import SiteProfile, profile_from_siteinfo
 from bot.core.sites import ZH_WIKIPEDIA, profile_for_host, wikipedia_profile
 from bot.core.summary import edit_summary
@@ -29,6 +30,7 @@ __all__ = [
     "Change",
     "DEFAULT_OPTIONS",
     "Display",
+    "MirrorForms",
     "Occurrence",
     "Options",
     "PageResult",

@@ -31,8 +31,10 @@ from bot.core.model import (
     Rule,
     Skip,
     SkipReason,
+    Syntax,
 )
 from bot.core.options import DEFAULT_OPTIONS, Options
+from bot.core.pagekind import MirrorForms, mirror_forms_apply
 from bot.core.profile import SiteProfile
 from bot.core.recheck import checked_rewrite, rejected
 from bot.core.registry import MemberList
@@ -64,7 +66,16 @@ def analyze(
     """Find the broken links of one page and propose their canonical form; with a member-list
     registry, also propose the member list's updates (``redirects``: see bot.core.members)."""
     with _no_cyclic_gc():
-        return _analyze(text, profile, options, title, members, redirects)
+        return _analyze(text, profile, _with_page_kind(text, options), title, members, redirects)
+
+
+def _with_page_kind(text: str, options: Options) -> Options:
+    """``options`` with the page's kind decided from ``text`` as found (bot.core.pagekind): the check
+    of the rewritten text, which may have lost the mirror's marks, judges it as the same kind."""
+    if options.mirror_forms is not MirrorForms.AUTO:
+        return options
+    kind = MirrorForms.ALWAYS if mirror_forms_apply(text, options.mirror_forms) else MirrorForms.NEVER
+    return dataclasses.replace(options, mirror_forms=kind)
 
 
 @contextmanager
@@ -154,6 +165,7 @@ def plan_changes(
     """Detect, resolve and canonicalize every link occurrence (and member-list updates with a
     registry); no page-level checks yet. Without ``report_protected``, links wholly inside
     protected regions are not looked for (the check pass needs only what it could change)."""
+    options = _with_page_kind(text, options)
     markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
     forms: Counter = Counter()
     found = find_links(text, markup, look_inside=report_protected)
@@ -208,6 +220,7 @@ def has_planned_change(
     A link's context (the character after it, the closing block of category links) shapes the
     wikitext a change writes, never whether there is one: any context will do here.
     """
+    options = _with_page_kind(text, options)
     with _no_cyclic_gc():
         reading = MarkupReading(text, profile, protect_ref_urls=options.protect_ref_urls)
         checked: set[tuple[int, int]] = set()  # spans; a link held back in one window may be free in the next
@@ -230,6 +243,8 @@ def has_planned_change(
 
 
 def _plans_change(occurrence: Occurrence, profile: SiteProfile, options: Options) -> bool:
+    if not _form_applies(occurrence, options):
+        return False
     occurrence = gallery.as_figure(occurrence, profile) or occurrence
     resolved = _resolve(occurrence, profile)
     rule = rule_for(occurrence, resolved, options)
@@ -246,7 +261,7 @@ def _canonicalized(text: str, resolved_links, profile: SiteProfile, options: Opt
     closing_start, notes_start = closing_block(text, [(occurrence, rule) for occurrence, _, rule in resolved_links], profile)
     for occurrence, resolved, rule in resolved_links:
         closing = closing_start <= occurrence.start < notes_start
-        context = Context(text[occurrence.end : occurrence.end + 1], closing)
+        context = Context(text[occurrence.end : occurrence.end + 1], closing, text[max(occurrence.start - 1, 0) : occurrence.start])
         yield occurrence, canonicalize(occurrence, resolved, rule, context, profile, options)
 
 
@@ -255,6 +270,8 @@ def _classified(found, profile: SiteProfile, options: Options, forms: Counter):
     resolved_links: list[tuple[Occurrence, Resolved, Rule]] = []
     skipped: list[Skip] = []
     for occurrence in found.occurrences:
+        if not _form_applies(occurrence, options):
+            continue
         if gallery.is_cut_line(occurrence, profile):
             forms[Rule.FILE] += 1
             skipped.append(Skip(occurrence.start, occurrence.end, occurrence.raw, SkipReason.INCOMPLETE, _CUT_LINE, Rule.FILE))
@@ -268,12 +285,20 @@ def _classified(found, profile: SiteProfile, options: Options, forms: Counter):
             forms[rule] += 1
             resolved_links.append((occurrence, resolved, rule))
     for occurrence, region in found.protected:
+        if not _form_applies(occurrence, options):
+            continue
         rule = rule_for(occurrence, _resolve(occurrence, profile), options)
         if rule is not None:
             forms[rule] += 1
             reason = f"inside {region.reason}"
             skipped.append(Skip(occurrence.start, occurrence.end, occurrence.raw, SkipReason.PROTECTED, reason, rule))
     return resolved_links, skipped
+
+
+def _form_applies(occurrence: Occurrence, options: Options) -> bool:
+    """Whether the occurrence's form is repaired on this page: wikitext forms always, the Markdown
+    mirror's forms only on the mirror's pages (``options`` already decided for the page)."""
+    return occurrence.syntax is Syntax.EXTLINK or options.mirror_forms is MirrorForms.ALWAYS
 
 
 def _with_caption(occurrence: Occurrence, profile: SiteProfile, options: Options) -> Occurrence:

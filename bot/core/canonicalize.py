@@ -26,6 +26,7 @@ from bot.core.variants import fold
 # Characters after which a bare URL ends in MediaWiki's free-link parser.
 _URL_SAFE_FOLLOWER = re.compile(r"(?:[\s<\[\]\"]|$)")
 _URL_UNSAFE = re.compile(r"[\s\[\]<>\"{}|]")
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Context:
 
     following: str  # the character after the occurrence ("" at the end of the page)
     closing_block: bool  # the occurrence sits in the page's trailing block of category links
+    preceding: str = ""  # the character before the occurrence ("" at the start of the page)
 
 
 def rule_for(occurrence: Occurrence, resolved: Resolved, options: Options = DEFAULT_OPTIONS) -> Rule | None:
@@ -167,8 +169,9 @@ def _is_figure(occurrence: Occurrence) -> bool:
 def _external(url: str, label: Label, context: Context) -> str:
     url = _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url.strip())
     if label.plain and label.visible == url:
-        # A bare URL reads the same, but only if MediaWiki's free-link parser stops where it ends.
-        if _URL_SAFE_FOLLOWER.match(context.following):
+        # A bare URL reads the same, but only if MediaWiki's free-link parser finds it: a word
+        # boundary before it (2012http://... is no link) and nothing after it that it would take in.
+        if _URL_SAFE_FOLLOWER.match(context.following) and not _WORD_CHARACTER.match(context.preceding):
             return url
         return f"[{url} {url}]"
     return f"[{url} {label.wikitext}]"

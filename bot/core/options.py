@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.model import DEFAULT_RULES, Rule
+from bot.core.pagekind import MirrorForms
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,7 @@ class Options:
     review_rules: frozenset[Rule] = frozenset()  # every change of these rules needs review
     protect_ref_urls: bool = True  # leave <ref>https://...</ref> citation URLs alone
     split_trails: bool = True  # undo pandoc's link-trail gluing where the site has no trail
+    mirror_forms: MirrorForms = MirrorForms.AUTO  # where Markdown forms are repaired (bot.core.pagekind)
 
 
 DEFAULT_OPTIONS = Options()

@@ -54,7 +54,7 @@ Planner = Callable[[LivePage], SavePlan]  # plans a page's save from its current
 
 def saved_page(page: LivePage, plan: SavePlan, outcome: SaveOutcome) -> LivePage:
     """The page as the save left it (MediaWiki trims trailing white space from every saved text)."""
-    return LivePage(page.title, plan.result.new_text.rstrip(), outcome.new_revision, page.page)
+    return LivePage(page.title, plan.result.new_text.rstrip(), outcome.new_revision, page.page, page.model)
 
 
 class Saver:

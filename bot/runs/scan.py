@@ -18,7 +18,13 @@ from typing import TextIO
 
 from bot.core import exclusion_reason
 from bot.core.model import PageResult
-from bot.errors import CircuitBreakerError, StoppedError, WikiError, WikiUnavailableError
+from bot.core.pagekind import not_wikitext
+from bot.errors import (
+    CircuitBreakerError,
+    StoppedError,
+    WikiError,
+    WikiUnavailableError,
+)
 from bot.inputs.limits import Overrun
 from bot.logs import get_logger
 from bot.present.report import error_record, to_json_line, wiki_page_output
@@ -78,7 +84,7 @@ class ScanLoop:
         log = get_logger(page=page.title, revision=page.revision_id)
         started = time.monotonic()
         settings = self.context.settings
-        reason = exclusion_reason(page.text, self.context.session.user or "linkbot", settings.in_use_templates)
+        reason = not_wikitext(page.model) or exclusion_reason(page.text, self.context.session.user or "linkbot", settings.in_use_templates)
         if reason is not None:
             report.excluded.append((page.title, reason))
             log.info("page excluded", reason=reason)

@@ -25,7 +25,7 @@ from pathlib import Path
 from bot.errors import SandboxError
 
 MEDIAWIKI = Path("/usr/share/mediawiki")
-APT_PACKAGES = ("mediawiki", "php-cli", "php-sqlite3", "php-intl", "php-mbstring", "php-xml")
+APT_PACKAGES = ("mediawiki", "php-cli", "php-sqlite3", "php-intl", "php-mbstring", "php-xml", "lua5.1")
 _API_LOG_PHP = """<?php
 // linkbot sandbox: log what each API request asks (method, modules, how many titles/ids).
 if (PHP_SAPI === 'cli-server' && substr($_SERVER['SCRIPT_NAME'] ?? '', -7) === 'api.php') {
@@ -48,7 +48,7 @@ _REQUEST_LINE = re.compile(r"\[\d{3}\]: (GET|POST) (\S+)")
 
 
 def require_packages() -> None:
-    if shutil.which("php") is None or not (MEDIAWIKI / "maintenance" / "install.php").is_file():
+    if shutil.which("php") is None or not (MEDIAWIKI / "maintenance" / "install.php").is_file() or shutil.which("lua5.1") is None:
         raise SandboxError(
             "the local wiki needs Debian's MediaWiki: apt-get install " + " ".join(APT_PACKAGES)
         )
@@ -127,8 +127,10 @@ class Sandbox:
         with sandbox.config.open("a", encoding="utf-8") as settings:
             # Bots edit without rate limits here; e-mail and uploads are not needed. ParserFunctions, as
             # Wikipedia has it: the review page's {{linkbot change}} template switches on the status.
+            # Scribunto (Debian's Lua 5.1), as Wikipedia has it: Module: pages, which are not wikitext.
             settings.write('\n$wgEnableEmail = false;\n$wgRateLimits = [];\n$wgGroupPermissions["bot"]["noratelimit"] = true;\n'
-                           'wfLoadExtension("ParserFunctions");\n')
+                           'wfLoadExtension("ParserFunctions");\nwfLoadExtension("Scribunto");\n'
+                           '$wgScribuntoDefaultEngine = "luastandalone";\n')
         sandbox.add_user(*sandbox.bot, "--bot")
         return sandbox
 

@@ -28,6 +28,7 @@ class LivePage:
     text: str
     revision_id: int
     page: object  # pywikibot.Page, kept for saving
+    model: str = "wikitext"  # the page's content model (a Lua module, CSS or JSON page is not analysed)
 
 
 def split_source_args(args: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -152,7 +153,7 @@ def read_pages(
                 shutoff.note(page.text if page.exists() else None)
         for page in loaded:
             if page != stop_page and page.exists():
-                yield LivePage(page.title(), page.text, page.latest_revision_id, page)
+                yield LivePage(page.title(), page.text, page.latest_revision_id, page, _model(page))
 
 
 def _stop_page(site, shutoff):
@@ -170,9 +171,14 @@ def reread(page: LivePage, policy: RetryPolicy) -> LivePage:
     def fetch():
         del raw.text  # a text assigned earlier would survive get(force=True) and overwrite the new revision
         raw.get(force=True)
-        return LivePage(raw.title(), raw.text, raw.latest_revision_id, raw)
+        return LivePage(raw.title(), raw.text, raw.latest_revision_id, raw, _model(raw))
 
     return with_retries(fetch, policy, f"re-reading {page.title}")
+
+
+def _model(page) -> str:
+    """The page's content model, as the preloading query's page info gave it ("" when the wiki said none)."""
+    return page.content_model or ""
 
 
 def _batch_size(site) -> int:

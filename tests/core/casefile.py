@@ -4,7 +4,10 @@ Each case is a block of ``key: value`` lines ending with ``---``; values are Pyt
 literals (strings with escapes, booleans). Keys: name, label, input, output, and
 name and label are plain text; optionally site (a Wikipedia host), skip (a skip reason the page must report),
 review (whether the changes need review), rule (the rule of every change and skip),
-rules (the rules to run, as ``--rules`` takes them; default: the default rules).
+rules (the rules to run, as ``--rules`` takes them; default: the default rules), mirror_forms
+(where Markdown forms are repaired, as ``[rules] mirror_forms`` takes it; default ``always``: a case
+is a fragment of a mirror page, and the mirror's marks are tested in page-kind.cases; other tools'
+cases are ordinary wikitext pages and say ``auto``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class Case:
     review: bool | None = None
     rule: str | None = None
     rules: str = "default"  # the rules to run, as --rules takes them
+    mirror_forms: str = "always"  # where Markdown forms are repaired (bot.core.pagekind)
 
     @property
     def id(self) -> str:

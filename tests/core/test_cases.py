@@ -6,6 +6,7 @@ import pytest
 
 from bot.core import Options, analyze, plan_changes, profile_for_host
 from bot.core.analyze import has_planned_change
+from bot.core.pagekind import MirrorForms
 from bot.settings import parse_rules
 from tests.core.casefile import load_cases
 
@@ -15,7 +16,7 @@ CASES = load_cases()
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_case(case):
     profile = profile_for_host(case.site)
-    options = Options(rules=parse_rules(case.rules, "rules"))
+    options = Options(rules=parse_rules(case.rules, "rules"), mirror_forms=MirrorForms(case.mirror_forms))
     result = analyze(case.input, profile, options)
     assert result.new_text == case.output
     if case.skip is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import ALL_RULES, Options, Rule, SkipReason, analyze
+from bot.core import ALL_RULES, MirrorForms, Options, Rule, SkipReason, analyze
 
 REF = "<ref>[https://zh.wikipedia.org/wiki/X]</ref>"
 
@@ -25,7 +25,7 @@ def test_review_rules_mark_every_change(zh):
 
 
 def test_disabled_rule_is_reported(zh):
-    result = analyze("[x](https://example.org/)", zh, Options(rules=frozenset({Rule.MD_MIRROR})))
+    result = analyze("[x](https://example.org/)", zh, Options(rules=frozenset({Rule.MD_MIRROR}), mirror_forms=MirrorForms.ALWAYS))
     assert result.new_text == "[x](https://example.org/)"
     assert [skip.reason for skip in result.skipped] == [SkipReason.RULE_DISABLED]
     assert result.forms == {"md-external": 1}

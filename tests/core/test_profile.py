@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import analyze, profile_for_host, profile_from_siteinfo
+from bot.core import MirrorForms, Options, analyze, profile_for_host, profile_from_siteinfo
 from bot.core.profile import linktrail_from_php, mobile_host, mobile_to_desktop
 from bot.core.sites import ZH_WIKIPEDIA
 from bot.errors import UnknownSiteError
@@ -42,7 +42,7 @@ def test_any_wikipedia_language_works_offline():
     assert ja.namespace("カテゴリ").id == 14 and ja.namespace("Category").id == 14
     fr = profile_for_host("fr.wikipedia.org")
     assert fr.namespace("Catégorie").id == 14 and fr.namespace("category").id == 14
-    result = analyze("[Chat](https://fr.wikipedia.org/wiki/Chat)", fr)
+    result = analyze('[Chat](https://fr.wikipedia.org/wiki/Chat "wikilink")', fr)
     assert result.new_text == "[[Chat]]"
 
 
@@ -64,7 +64,7 @@ def test_profile_from_siteinfo():
     assert profile.trail_length("ßen und") == 3
     assert profile.interwiki("en").host == "en.wikipedia.org"
     assert profile.interwiki("odd") is not None  # a prefix in titles, though its URLs cannot be matched back
-    assert analyze("[p](https://odd.example.org/?page=X)", profile).new_text == "[https://odd.example.org/?page=X p]"
+    assert analyze("[p](https://odd.example.org/?page=X)", profile, Options(mirror_forms=MirrorForms.ALWAYS)).new_text == "[https://odd.example.org/?page=X p]"
     result = analyze('[x](https://wiki.example.org/wiki/Seite) [y](https://en.wikipedia.org/wiki/Page "wikilink")', profile)
     assert result.new_text == "[[Seite|x]] [[:en:Page|y]]"
     assert profile.interwiki("en").interlanguage and not profile.interwiki("wikt").interlanguage

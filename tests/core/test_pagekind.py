@@ -1,0 +1,61 @@
+"""The page's kind (bot.core.pagekind): the Markdown forms are repaired only on the mirror's pages."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core import MirrorForms, Options, analyze
+from bot.core.pagekind import not_wikitext, shows_mirror_marks
+from tests.core.test_properties import CHAOS, PROFILE, Piece, decoy_piece, link_piece
+
+
+@pytest.mark.parametrize(
+    "text, mirror",
+    [
+        ('[A](../Page/A.md "wikilink")', True),
+        ('[A](https://zh.wikipedia.org/wiki/A "wikilink")', True),
+        ("[A](../Page/A.md)", True),
+        ('<a href="../Page/A.md">A</a>', True),
+        ("> 本文内容由[A](https://zh.wikipedia.org/wiki/A)转换而来。\n\n正文", True),
+        ("\n> この記事は[A](https://ja.wikipedia.org/wiki/A)から翻訳されています。", True),
+        ("> This article is converted from Wikipedia", True),
+        ("Retrieved 2012<http://www.example.org/>.", False),
+        ("See [the list](https://en.wikipedia.org/wiki/List) and [[Paris]] (France).", False),
+        ('He said "wikilink" (twice).', False),
+        ("正文\n> 本文内容由某处转换而来。", False),  # the header is the page's first line, not a quotation later
+    ],
+)
+def test_the_mirrors_marks(text, mirror):
+    assert shows_mirror_marks(text) is mirror
+
+
+def test_only_wikitext_pages_are_analysed():
+    assert not_wikitext("wikitext") is None
+    assert not_wikitext("Scribunto") == "not wikitext (content model Scribunto)"
+    assert not_wikitext("") == "not wikitext (content model unknown)"
+
+
+def test_the_kind_is_decided_from_the_text_as_found():
+    """The check of the rewritten text judges it as the page it was: a mirror page whose only mark
+    was repaired keeps its other repairs."""
+    text = '[A](../Page/A.md "wikilink") <https://example.org/x>'
+    assert analyze(text, PROFILE).new_text == "[[A]] https://example.org/x"
+
+
+EXTERNAL_LINK = re.compile(r"\[\[?\s*(?:[a-z]+:)?//[^\]]*\]\]?", re.S)
+pages = st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=12).map(lambda s: Piece(s, None))), max_size=20)
+
+
+@given(pages)
+def test_markdown_forms_are_repaired_only_on_the_mirrors_pages(page_pieces):
+    text = "".join(piece.markup for piece in page_pieces)
+    auto = analyze(text, PROFILE)
+    kind = MirrorForms.ALWAYS if shows_mirror_marks(text) else MirrorForms.NEVER
+    assert auto == analyze(text, PROFILE, dataclasses.replace(Options(), mirror_forms=kind))
+    if kind is MirrorForms.NEVER:  # only wikitext external links ([https://... label]) were repaired
+        assert all(EXTERNAL_LINK.fullmatch(change.old) for change in auto.changes), auto.changes
