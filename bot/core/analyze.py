@@ -62,20 +62,24 @@ def analyze(
     title: str = "",
     members: MemberList | None = None,
     redirects: Mapping[str, str] | None = None,
+    *,
+    earlier: str = "",
 ) -> PageResult:
     """Find the broken links of one page and propose their canonical form; with a member-list
-    registry, also propose the member list's updates (``redirects``: see bot.core.members)."""
+    registry, also propose the member list's updates (``redirects``: see bot.core.members).
+    ``earlier``: the page's text when linkbot last proposed changes to it, if it did."""
     with _no_cyclic_gc():
-        return _analyze(text, profile, _with_page_kind(text, options), title, members, redirects)
+        return _analyze(text, profile, _with_page_kind(text, options, earlier), title, members, redirects)
 
 
-def _with_page_kind(text: str, options: Options) -> Options:
-    """``options`` with the page's kind decided from ``text`` as found (bot.core.pagekind): the check
-    of the rewritten text, which may have lost the mirror's marks, judges it as the same kind."""
+def _with_page_kind(text: str, options: Options, earlier: str = "") -> Options:
+    """``options`` with the page's kind decided (bot.core.pagekind) from ``text`` as found, or from
+    its ``earlier`` text: the check of the rewritten text, and a page whose last mirror marks an
+    earlier save repaired, are judged as the mirror's page they were."""
     if options.mirror_forms is not MirrorForms.AUTO:
         return options
-    kind = MirrorForms.ALWAYS if mirror_forms_apply(text, options.mirror_forms) else MirrorForms.NEVER
-    return dataclasses.replace(options, mirror_forms=kind)
+    mirror = mirror_forms_apply(text, options.mirror_forms) or mirror_forms_apply(earlier, options.mirror_forms)
+    return dataclasses.replace(options, mirror_forms=MirrorForms.ALWAYS if mirror else MirrorForms.NEVER)
 
 
 @contextmanager

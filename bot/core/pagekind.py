@@ -4,7 +4,7 @@ The Markdown forms linkbot repairs (``[L](T "wikilink")``, ``<https://...>`` aut
 with emphasis in their labels and link trails pandoc glued on) are what pandoc writes. On an
 ordinary page the same characters mean something else: ``2012<http://example.org>`` is a free
 link MediaWiki shows between angle brackets, ``[Paris](France)`` is text. So these repairs apply
-only to a page that shows the mirror's marks: pandoc's ``"wikilink"`` link titles, the mirror's
+only to a page that shows the mirror's marks: pandoc's ``"wikilink"`` and ``"fig:"`` link titles, the mirror's
 ``../Page/`` paths, or the converter's header line. Wikitext repairs (external links to the wiki
 itself, doubled brackets) apply to every page. An operator who knows better says so
 (``[rules] mirror_forms = "always"`` or ``"never"``).
@@ -30,9 +30,9 @@ class MirrorForms(enum.StrEnum):
     NEVER = "never"  # on no page: wikitext repairs only
 
 
-# pandoc's title on links it made from wikilinks, the mirror's page paths (Markdown and HTML), and
+# pandoc's titles on links it made from wikilinks and on figures, the mirror's page paths (Markdown and HTML), and
 # the header the converter puts first ("本文内容由…转换而来。", "この記事は…", "This article is converted…").
-_MARK = re.compile(r"""\s"wikilink"\)|\]\(\.\./Page/|href=["']?\.\./Page/""")
+_MARK = re.compile(r"""\s"(?:wikilink|fig:[^"\n]*)"\)|\]\(\.\./Page/|href=["']?\.\./Page/""")
 _HEADER = re.compile(r"\A\s*>\s*(?:本文内容由|本文內容由|この記事は|This article is converted from)")
 
 

@@ -36,7 +36,7 @@ def rebase(
     members: MemberList | None = None,
     redirects=None,
 ) -> Rebased:
-    fresh = analyze(current_text, profile, options, title=title, members=members, redirects=redirects)
+    fresh = analyze(current_text, profile, options, title=title, members=members, redirects=redirects, earlier=base_text)
     mapping = _line_mapping(base_text, current_text)
     wanted: set[tuple[int, str, str]] = set()
     for change in approved:

@@ -242,6 +242,12 @@ class Queue:
         with self.db.transaction() as sql:
             sql.execute("UPDATE proposal SET carried = ? WHERE id = ?", (successor or 0, proposal_id))
 
+    def earlier_text(self, wiki: str, title: str) -> str | None:
+        """The text of the page's revision the queue's latest proposal for it was made on (None: no
+        proposal yet): what the page was when linkbot last judged it."""
+        rows = self.db.query("SELECT base_text FROM proposal WHERE wiki = ? AND title = ? ORDER BY id DESC LIMIT 1", (wiki, title))
+        return rows[0]["base_text"] if rows else None
+
     def uncarried(self, wiki: str) -> list[tuple[int, str, int]]:
         """Applied proposals whose remaining changes were not proposed again yet (a run stopped between
         its save and that): (id, title, saved revision)."""

@@ -8,6 +8,7 @@ from functools import partial
 from bot.core import analyze
 from bot.core.members import item_targets
 from bot.core.model import Change, PageResult
+from bot.core.pagekind import MirrorForms, shows_mirror_marks
 from bot.core.rebase import Rebased, rebase
 from bot.inputs.limits import Bounded, Overrun, PageLimits, with_site
 from bot.inputs.registries import for_page
@@ -37,7 +38,15 @@ class PageAnalysis:
 
     def result(self, page: LivePage) -> PageResult | Overrun:
         members, redirects = self._members(page)
-        return self._call(page, analyze, page.text, title=page.title, members=members, redirects=redirects)
+        earlier = self._earlier(page)
+        return self._call(page, analyze, page.text, title=page.title, members=members, redirects=redirects, earlier=earlier)
+
+    def _earlier(self, page: LivePage) -> str:
+        """The page's text when it was last proposed on, where that can change its kind (a page whose
+        last mirror marks a save repaired is still the mirror's: its other changes stay proposed)."""
+        if self.context.settings.mirror_forms is not MirrorForms.AUTO or shows_mirror_marks(page.text):
+            return ""
+        return self.context.queue.earlier_text(self.context.session.wiki_id, page.title) or ""
 
     def rebased(self, page: LivePage, base_text: str, approved: list[Change]) -> Rebased | Overrun:
         """``approved`` (changes of ``base_text``) carried onto the page's current text."""

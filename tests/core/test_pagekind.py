@@ -21,6 +21,7 @@ from tests.core.test_properties import CHAOS, PROFILE, Piece, decoy_piece, link_
         ('[A](https://zh.wikipedia.org/wiki/A "wikilink")', True),
         ("[A](../Page/A.md)", True),
         ('<a href="../Page/A.md">A</a>', True),
+        ('[F.jpg](https://zh.wikipedia.org/wiki/File:F.jpg "fig:F")', True),
         ("> 本文内容由[A](https://zh.wikipedia.org/wiki/A)转换而来。\n\n正文", True),
         ("\n> この記事は[A](https://ja.wikipedia.org/wiki/A)から翻訳されています。", True),
         ("> This article is converted from Wikipedia", True),
@@ -38,6 +39,13 @@ def test_only_wikitext_pages_are_analysed():
     assert not_wikitext("wikitext") is None
     assert not_wikitext("Scribunto") == "not wikitext (content model Scribunto)"
     assert not_wikitext("") == "not wikitext (content model unknown)"
+
+
+def test_a_page_the_bot_proposed_on_as_the_mirrors_stays_the_mirrors():
+    """A save repaired the page's last mark; its other changes are proposed again on the saved text."""
+    saved = "[[A]] <https://example.org/x>"
+    assert analyze(saved, PROFILE).changes == ()
+    assert analyze(saved, PROFILE, earlier='[A](../Page/A.md "wikilink") <https://example.org/x>').new_text == "[[A]] https://example.org/x"
 
 
 def test_the_kind_is_decided_from_the_text_as_found():

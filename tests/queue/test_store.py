@@ -24,12 +24,13 @@ def queue(tmp_path):
     database.close()
 
 
-def result(text: str = PAGE, title: str = "P"):
-    return analyze(text, ZH_WIKIPEDIA, title=title)
+def result(text: str = PAGE, title: str = "P", earlier: str = ""):
+    return analyze(text, ZH_WIKIPEDIA, title=title, earlier=earlier)
 
 
 def result_without_first():
-    return result(PAGE.replace('[A](../Page/A.md "wikilink")', "[[A]]"))
+    # The saved revision: its last "wikilink" mark repaired, it is judged by the text proposed on before.
+    return result(PAGE.replace('[A](../Page/A.md "wikilink")', "[[A]]"), earlier=PAGE)
 
 
 def test_new_file_is_migrated_and_marked(tmp_path):

@@ -3,6 +3,8 @@ Markdown forms are repaired only on pages that show the mirror's marks (bot.core
 
 from __future__ import annotations
 
+import json
+
 from bot.cli import EXIT_OK
 
 SELF_LINK = "[https://zh.wikipedia.org/wiki/巴黎 巴黎]"
@@ -45,3 +47,21 @@ def test_an_ordinary_page_keeps_its_free_links_and_a_mirror_page_is_repaired(wik
     # MediaWiki's own rendering: the glued address is still a link to readers.
     links = wiki.api(action="parse", page="Kinds/mirror", prop="externallinks")["parse"]["externallinks"]
     assert links == ["http://www.example.org/report.html"]
+
+
+def test_a_mirror_page_whose_last_mark_was_saved_keeps_its_other_changes_in_review(wiki, tmp_path):
+    """The live run saves the approved mirror link (the page's only mark); the autolink still waits
+    in review on the saved revision, and a later run still proposes it."""
+    config = tmp_path / "mirror.toml"
+    config.write_text(wiki.config.read_text(encoding="utf-8").replace('auto_approve = "all"', 'auto_approve = ["md-mirror"]'),
+                      encoding="utf-8")  # fmt: skip
+    wiki.sandbox.edit("Kinds/partly", '[巴黎](../Page/巴黎.md "wikilink")，见 <https://example.org/x>')
+    for _ in range(2):
+        result = wiki.linkbot("--config", str(config), "-page:Kinds/partly", "--mode", "live")
+        assert result.returncode == EXIT_OK, result.stderr
+        assert wiki.text("Kinds/partly") == "[[巴黎]]，见 <https://example.org/x>"
+        listed = wiki.linkbot("--config", str(config), "--format", "json", command="list")
+        waiting = [json.loads(line) for line in listed.stdout.splitlines() if '"Kinds/partly"' in line]
+        assert [(p["status"], [c["old"] for c in p["changes"]]) for p in waiting if p["status"] == "pending"] == [
+            ("pending", ["<https://example.org/x>"])
+        ]
