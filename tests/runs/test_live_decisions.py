@@ -166,6 +166,7 @@ def test_only_a_command_line_says_live(bot, wiki):
     wiki.sandbox.edit("Cfg/a", lines("C1"))
     wiki.sandbox.edit("Cfg/b", lines("C2"))
     before = len(wiki.bot_edits())
+    template = len(wiki.revisions("Template:Linkbot change"))  # (another test may have written it)
     note = 'the configuration\'s mode = "live" is for linkbot run; this {} is a dry run (--mode live writes)'
     scanned = run("scan", "-prefixindex:Cfg/", "--auto-approve", "all")
     assert note.format("scan") in scanned.stderr
@@ -173,7 +174,7 @@ def test_only_a_command_line_says_live(bot, wiki):
     run("approve", str(first))
     assert note.format("apply") in run("apply").stderr
     assert note.format("template") in run("template").stderr
-    assert len(wiki.bot_edits()) == before and wiki.revisions("Template:Linkbot change") == []
+    assert len(wiki.bot_edits()) == before and len(wiki.revisions("Template:Linkbot change")) == template
     run("apply", "--mode", "live")
     (record,) = [json.loads(line) for line in run("runs", "--format", "json").stdout.splitlines()]
     assert note.format("undo") in run("undo", record["id"]).stderr

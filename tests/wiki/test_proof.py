@@ -213,7 +213,8 @@ def test_a_page_that_shows_the_bot_something_else_is_not_proven(wiki, tmp_path):
     wiki.sandbox.add_user("Tricky", "Tricky-pass-123")
     text = "Intro [Paris](https://example.org/paris) and more. {{#ifeq:{{REVISIONUSER}}|LinkBot|BUY PILLS AT EVIL.EXAMPLE|}}"
     Account(wiki.sandbox.api_url, "Tricky", "Tricky-pass-123").edit("Varies/page", text=text)
-    result = wiki.linkbot("-page:Varies/page", "--mode", "live", "--format", "json", "--queue", str(tmp_path / "q.sqlite3"))
+    result = wiki.linkbot("-page:Varies/page", "--mode", "live", "--mirror-forms", "always", "--format", "json",
+                          "--queue", str(tmp_path / "q.sqlite3"))  # fmt: skip
     assert result.returncode == EXIT_OK, result.stderr
     (record,) = [json.loads(line) for line in result.stdout.splitlines()]
     (change,) = record["changes"]
