@@ -16,8 +16,9 @@ import bz2
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bot.errors import InputError
-from bot.inputs.dumppage import PAGE_CLOSE, PAGE_OPEN, DumpProblem, title_of
+from bot.errors import DumpFormatError, InputError
+from bot.inputs.dumpfile import read_header, sniff, xml_blocks
+from bot.inputs.dumppage import PAGE_CLOSE, PAGE_OPEN, DumpPage, DumpProblem, NotAnalysed, page_items, parse_page, title_of
 
 CHUNK_BYTES = 4 << 20  # XML per chunk: big enough to amortise a task, small enough for flat memory
 READ_BYTES = 1 << 20
@@ -183,3 +184,23 @@ def _unfinished(path: str, end: int) -> str:
     if end >= Path(path).stat().st_size:
         return "the file ends early, inside this stream: a cut-off file?"
     return "the stream stops before its end"
+
+
+def dump_pages(path: str) -> Iterator[DumpPage | NotAnalysed | DumpProblem]:
+    """Every page of a dump as its latest revision has it, in order, read in this process with no
+    prefilter (for tools and tests; a scan reads on all cores): a ``NotAnalysed`` for a page
+    without text or not wikitext, a ``DumpProblem`` for one that cannot be read. ``InputError``
+    when the dump cannot be read on (after every page before)."""
+    kind = sniff(path)
+    namespaces = read_header(path, kind).namespace_ids()
+    for chunk in page_chunks(xml_blocks(path, kind=kind), path):
+        for item in page_items(chunk, namespaces):
+            if isinstance(item, DumpProblem):
+                yield item
+            elif (why := item.why_not_analysed()) is not None:
+                yield why
+            else:
+                try:
+                    yield parse_page(item.xml, namespaces)
+                except DumpFormatError as error:
+                    yield DumpProblem(str(error))

@@ -86,15 +86,24 @@ class PageXml:
 
     @property
     def title(self) -> str:
-        return title_of(self.xml)
+        return _title_text(self.xml)
+
+    def why_not_analysed(self) -> NotAnalysed | None:
+        """Why the page is not analysed for what it is (no text, hidden text, not wikitext), or None."""
+        if self.text != TEXT:
+            return NotAnalysed(self.title, _WITHOUT_TEXT[self.text])
+        if self.model != WIKITEXT:
+            return NotAnalysed(self.title, f"not wikitext (content model {self.model})")
+        return None
 
 
-@dataclass(frozen=True)
-class _Revision:
-    start: int  # its "<revision"
-    text: int  # its "<text"
-    content: int  # where the text's content begins and ends (equal for "<text .../>")
-    content_end: int
+_WITHOUT_TEXT = {NO_TEXT: "no text in the dump", HIDDEN: "the text of its latest revision is hidden (deleted)"}
+
+
+# A revision's spans, as a tuple (made for every page: a tuple costs a fraction of a dataclass):
+# where its "<revision" and its "<text" are, where the text's content begins and ends (equal for
+# "<text .../>").
+_Revision = tuple[int, int, int, int]
 
 
 def page_items(chunk: bytes, namespaces: Mapping[str, int] | None = None) -> Iterator[PageXml | DumpProblem]:
@@ -105,14 +114,15 @@ def page_items(chunk: bytes, namespaces: Mapping[str, int] | None = None) -> Ite
         end, revisions, closed = _walk(chunk, start)
         if not closed:
             yield DumpProblem(f"{title_of(chunk[start:end])}: cut off: no </page> before the next page; not read")
-            start = chunk.find(PAGE_OPEN, end)
-            continue
-        if not revisions:
-            yield PageXml(chunk[start:end], NO_TEXT, WIKITEXT)
+        elif len(revisions) == 1:
+            latest = revisions[0]
+            yield PageXml(chunk[start:end], _text_state(chunk, latest), _model(chunk, start, latest, namespaces))
+        elif revisions:
+            latest = revisions[_latest(chunk, revisions)]
+            xml = _reduced(chunk, start, revisions[0], latest)
+            yield PageXml(xml, _text_state(chunk, latest), _model(chunk, start, latest, namespaces, revisions[0][0]))
         else:
-            latest = revisions[-1] if len(revisions) == 1 else revisions[_latest(chunk, revisions)]
-            xml = chunk[start:end] if len(revisions) == 1 else _reduced(chunk, start, revisions[0], latest)
-            yield PageXml(xml, _text_state(chunk, latest), _model(chunk, start, revisions[0].start, latest, namespaces))
+            yield PageXml(chunk[start:end], NO_TEXT, WIKITEXT)
         start = chunk.find(PAGE_OPEN, end)
 
 
@@ -120,21 +130,21 @@ def _walk(chunk: bytes, start: int) -> tuple[int, list[_Revision], bool]:
     """(where the page ends, its revisions, whether it was closed): a page not closed ends where
     the next ``<page>`` begins (or at the end of the chunk)."""
     revisions: list[_Revision] = []
-    revision, position, search = -1, start + len(PAGE_OPEN), _MARK.search
+    revision, position, search, find = -1, start + len(PAGE_OPEN), _MARK.search, chunk.find
     while (mark := search(chunk, position)) is not None:
-        kind = chunk[mark.start() + 1]
+        at = mark.start()
+        kind = chunk[at + 1]
         if kind == _SLASH:
             return mark.end(), revisions, True
         if kind == _P:
-            return mark.start(), revisions, False
+            return at, revisions, False
         if kind == _R:
-            revision, position = mark.start(), mark.end()
+            revision, position = at, mark.end()
             continue
-        tag_end = chunk.find(b">", mark.end() - 1)
+        tag_end = find(b">", mark.end() - 1)
         if tag_end < 0:
             break
-        content = position = tag_end + 1
-        content_end = content
+        content = content_end = position = tag_end + 1
         if chunk[tag_end - 1] != _SLASH:  # (not "<text ... />")
             content_end = _text_end(chunk, content)
             if content_end < 0:
@@ -143,7 +153,7 @@ def _walk(chunk: bytes, start: int) -> tuple[int, list[_Revision], bool]:
                 return content_end, revisions, False  # the text runs into the next page
             position = content_end + len(_TEXT_CLOSE)
         if revision >= 0:  # (a revision's first text is its main slot's: the others are in <content>)
-            revisions.append(_Revision(revision, mark.start(), content, content_end))
+            revisions.append((revision, at, content, content_end))
             revision = -1
     return len(chunk), revisions, False
 
@@ -162,9 +172,9 @@ def _text_end(chunk: bytes, content: int) -> int:
 def _latest(chunk: bytes, revisions: list[_Revision]) -> int:
     """The index of the latest of a page's revisions, by ``latest_of``."""
     keys = []
-    for index, revision in enumerate(revisions):
-        close = chunk.find(_REVISION_CLOSE, revision.content_end)
-        fields = chunk[revision.start : revision.text] + chunk[revision.content_end : max(close, revision.content_end)]
+    for index, (start, text, _, content_end) in enumerate(revisions):
+        close = chunk.find(_REVISION_CLOSE, content_end)
+        fields = chunk[start:text] + chunk[content_end : max(close, content_end)]
         fields = _CONTRIBUTOR.sub(b"", fields)  # a contributor's <id> is a user id
         found_id, found_time = _REVISION_ID.search(fields), _TIMESTAMP.search(fields)
         keys.append((int(found_id.group(1)) if found_id else None, found_time.group(1) if found_time else b"", index))
@@ -173,39 +183,50 @@ def _latest(chunk: bytes, revisions: list[_Revision]) -> int:
 
 def _reduced(chunk: bytes, start: int, first: _Revision, latest: _Revision) -> bytes:
     """The page's head (title, ns, id, …) and its latest revision alone."""
-    close = chunk.find(_REVISION_CLOSE, latest.content_end)
-    end = close + len(_REVISION_CLOSE) if close >= 0 else latest.content_end
-    return chunk[start : first.start] + chunk[latest.start : end] + PAGE_CLOSE
+    close = chunk.find(_REVISION_CLOSE, latest[3])
+    end = close + len(_REVISION_CLOSE) if close >= 0 else latest[3]
+    return chunk[start : first[0]] + chunk[latest[0] : end] + PAGE_CLOSE
 
 
 def _text_state(chunk: bytes, revision: _Revision) -> str:
     """``HIDDEN`` for a revision whose text is withheld, ``NO_TEXT`` for one that has text the dump
     does not hold (a stub: ``<text bytes="4567" id="123" />``), else ``TEXT`` (an empty page
     included: ``bytes="0"``, or a bare ``<text />``)."""
-    tag = chunk[revision.text : revision.content]
-    if b"deleted=" in tag:
+    _, text, content, content_end = revision
+    if chunk.find(b"deleted=", text, content) >= 0:
         return HIDDEN
-    if revision.content != revision.content_end:
+    if content != content_end:
         return TEXT
+    tag = chunk[text:content]
     size = _BYTES.search(tag)
     if size is not None:
         return NO_TEXT if int(size.group(1)) > 0 else TEXT
     return NO_TEXT if _STUB_ATTRIBUTE.search(tag) else TEXT
 
 
-def _model(chunk: bytes, start: int, head_end: int, revision: _Revision, namespaces) -> str:
+def _model(chunk: bytes, start: int, revision: _Revision, namespaces, head_end: int = -1) -> str:
     """The revision's ``<model>``; where none is written, MediaWiki's default for the title."""
-    found = _MODEL.search(chunk, revision.start, revision.text)
-    if found is not None:
-        return found.group(1).decode("ascii", "replace")
-    ns = _NS.search(chunk, start, head_end)
-    namespace = _int_or_none(ns.group(1)) if ns else None
+    head_end = revision[0] if head_end < 0 else head_end
+    found = chunk.find(b"<model>", revision[0], revision[1])
+    if found >= 0:
+        if chunk.startswith(_WIKITEXT_MODEL, found):
+            return WIKITEXT
+        written = _MODEL.match(chunk, found, revision[1])
+        return written.group(1).decode("ascii", "replace") if written else WIKITEXT
+    ns = chunk.find(b"<ns>", start, head_end)
+    if ns >= 0 and chunk.startswith(b"<ns>0</ns>", ns):
+        return WIKITEXT
+    found_ns = _NS.match(chunk, ns, head_end) if ns >= 0 else None
+    namespace = _int_or_none(found_ns.group(1)) if found_ns else None
     if namespace is not None and namespace not in _CODE_NAMESPACES:
         return WIKITEXT
     title = _title_text(chunk[start:head_end])
     if namespace is None:
         namespace = namespace_of(title, namespaces or {})
     return default_model(namespace, title)
+
+
+_WIKITEXT_MODEL = b"<model>wikitext</model>"
 
 
 def _int_or_none(value: bytes) -> int | None:

@@ -31,11 +31,9 @@ from bot.errors import DumpFormatError, InputError
 from bot.inputs.dump import UnclosedDump, bz2_stream_groups, check_end, decompress_streams, is_multistream, page_chunks, split_pages
 from bot.inputs.dumpfile import DumpKind, looks_like_dump, other_wiki, read_header, sniff, xml_blocks
 from bot.inputs.dumppage import (
-    HIDDEN,
+    NO_TEXT,
     PAGE_CLOSE,
     PAGE_OPEN,
-    TEXT,
-    WIKITEXT,
     DumpPage,
     DumpProblem,
     DumpWarning,
@@ -376,12 +374,10 @@ def _candidates(work: _Work, chunk: bytes) -> tuple[list, int, int]:
         pages += 1
         if isinstance(item, DumpProblem):
             entries.append(item)
-        elif item.text != TEXT:  # a stub's pages are only counted (a stub dump has nothing else)
-            textless += item.text != HIDDEN
-            if item.text == HIDDEN:
-                entries.append(NotAnalysed(item.title, "the text of its latest revision is hidden (deleted)"))
-        elif item.model != WIKITEXT:
-            entries.append(NotAnalysed(item.title, f"not wikitext (content model {item.model})"))
+        elif item.text == NO_TEXT:  # a stub's pages are only counted (a stub dump has nothing else)
+            textless += 1
+        elif (why := item.why_not_analysed()) is not None:
+            entries.append(why)
         elif might_change_xml(item.xml, work.profile):
             entries += _parsed(work, item.xml)
     return entries, pages, textless

@@ -162,7 +162,7 @@ class Tally:
     def render(self) -> str:
         lines = [
             f"{self.pages} page(s): {self.changed} changed, {self.mixed} with mixed link forms, "
-            f"{self.errors} not processed",
+            f"{self.errors} not processed" + (f", {sum(self.unanalysed.values())} not analysed" if self.unanalysed else ""),
             f"{'rule':<12} {'found':>7} {'changes':>8} {'review':>7} {'left alone':>11}",
         ]
         rules = [rule.value for rule in Rule] + (["-"] if self.left_alone["-"] else [])
