@@ -27,7 +27,9 @@ READ_BYTES = 1 << 20
 SNIFF_BYTES = 64 << 10  # enough for any XML declaration and root tag
 HEADER_LIMIT = 4 << 20  # a <siteinfo> is a few KB; a header this long is not one
 DUMP_ENDINGS = (".xml", ".xml.bz2", ".xml.gz")
-_BZ2_MAGIC, _GZIP_MAGIC = b"BZh", b"\x1f\x8b"
+# A bzip2 stream: "BZh", the block size, then a block's magic (pi in BCD) or the end's (sqrt(pi)).
+_BZ2_START = re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)")
+_GZIP_MAGIC = b"\x1f\x8b\x08"
 # Archives MediaWiki dumps also come in, which this reader does not open: named, not called binary.
 _OTHER_ARCHIVES = (
     (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
@@ -86,17 +88,23 @@ class DumpHeader:
 
 def looks_like_dump(path: str) -> bool:
     """Whether ``scan`` reads ``path`` as a dump: its name says so, or (a regular file) it is
-    compressed or its root element is ``<mediawiki>`` (Wikimedia's split files are named
-    ``…pages-articles1.xml-p1p41242.bz2``)."""
+    compressed (Wikimedia's split files are named ``…pages-articles1.xml-p1p41242.bz2``) or its root
+    element is ``<mediawiki>``. Only the first few KB of a page file are read for this."""
     if path.endswith(DUMP_ENDINGS):
         return True
     try:
         if not stat.S_ISREG(Path(path).stat().st_mode):
             return False  # never opened here: a FIFO would block (reading it says what it is)
-        kind = sniff(path)
-    except (OSError, InputError):
-        return False
-    return bool(kind.compression) or kind.mediawiki
+        with open(path, "rb") as raw:
+            head = raw.read(4096)
+    except OSError:
+        return False  # (reading it says what is wrong)
+    if _compression(head) or any(head.startswith(magic) for magic, _ in _OTHER_ARCHIVES):
+        return True
+    try:
+        return _root(head, _encoding(path, head)) is not None
+    except InputError:
+        return True  # an XML declaration naming an unknown encoding: a dump, said so when read
 
 
 def sniff(path: str) -> DumpKind:
@@ -105,13 +113,25 @@ def sniff(path: str) -> DumpKind:
     for magic, name in _OTHER_ARCHIVES:
         if head.startswith(magic):
             raise InputError(path, f"{name}, which linkbot does not open: decompress it first")
-    compression = "bz2" if head.startswith(_BZ2_MAGIC) else "gz" if head.startswith(_GZIP_MAGIC) else ""
+    compression = _compression(head)
     if compression:
         head = _decompressed_head(path, compression)
     encoding = _encoding(path, head)
-    text = head if encoding == "utf-8" else head.decode(encoding, "ignore").encode("utf-8")
-    root = _ROOT.match(text.removeprefix(b"\xef\xbb\xbf"))
+    root = _root(head, encoding)
     return DumpKind(compression, encoding, root.group(1) or b"" if root else b"", root is not None)
+
+
+def _compression(head: bytes) -> str:
+    """"bz2" or "gz" by the file's magic bytes ("" for neither)."""
+    if _BZ2_START.match(head):
+        return "bz2"
+    return "gz" if head.startswith(_GZIP_MAGIC) else ""
+
+
+def _root(head: bytes, encoding: str) -> re.Match | None:
+    """The ``<mediawiki>`` root element at the start of the XML (its prefix in group 1), if it is."""
+    text = head if encoding == "utf-8" else head.decode(encoding, "ignore").encode("utf-8")
+    return _ROOT.match(text.removeprefix(b"\xef\xbb\xbf"))
 
 
 def _raw_head(path: str) -> bytes:

@@ -32,6 +32,8 @@ from bot.inputs.dump import UnclosedDump, bz2_stream_groups, check_end, decompre
 from bot.inputs.dumpfile import DumpKind, looks_like_dump, other_wiki, read_header, sniff, xml_blocks
 from bot.inputs.dumppage import (
     NO_TEXT,
+    TEXT,
+    WIKITEXT,
     PAGE_CLOSE,
     PAGE_OPEN,
     DumpPage,
@@ -376,8 +378,8 @@ def _candidates(work: _Work, chunk: bytes) -> tuple[list, int, int]:
             entries.append(item)
         elif item.text == NO_TEXT:  # a stub's pages are only counted (a stub dump has nothing else)
             textless += 1
-        elif (why := item.why_not_analysed()) is not None:
-            entries.append(why)
+        elif item.text != TEXT or item.model != WIKITEXT:
+            entries.append(item.why_not_analysed())
         elif might_change_xml(item.xml, work.profile):
             entries += _parsed(work, item.xml)
     return entries, pages, textless

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import lzma
 import re
 import shutil
 import subprocess
@@ -196,6 +197,11 @@ def test_a_split_file_name_is_scanned(tmp_path):
     for path in (split, gz):
         scan = linkbot("scan", "--site", "vi.wikipedia.org", "--format", "json", str(path))
         assert scan.returncode == EXIT_OK and scan.stdout.replace(str(path), str(VIWIKI)) == plain.stdout
+    # An archive it does not open is named as such, not called binary data.
+    xz = tmp_path / "viwiki-20261201-pages-articles.xml-p1p2.xz"
+    xz.write_bytes(lzma.compress(VIWIKI.read_bytes()))
+    scan = linkbot("scan", str(xz))
+    assert (scan.returncode, messages(scan)) == (EXIT_INPUT, [f"linkbot: {xz}: an xz file, which linkbot does not open: decompress it first"])
     # A page file is still a page file, whatever its content says.
     page = tmp_path / "Page.txt"
     page.write_text('[Pear](../Page/Pear.md "wikilink")\n', encoding="utf-8")
