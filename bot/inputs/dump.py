@@ -16,7 +16,7 @@ import bz2
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bot.errors import DumpFormatError, InputError
+from bot.errors import DumpFormatError, InputError, UnclosedDumpError
 from bot.inputs.dumpfile import read_header, sniff, xml_blocks
 from bot.inputs.dumppage import PAGE_CLOSE, PAGE_OPEN, DumpPage, DumpProblem, NotAnalysed, page_items, parse_page, title_of
 
@@ -159,11 +159,6 @@ def page_chunks(blocks: Iterable[bytes], source: str, size: int = CHUNK_BYTES, w
     check_end(bytes(pending), source, failure, whole and seen_page, last[last.rfind(PAGE_OPEN) :])
 
 
-class UnclosedDump(InputError):
-    """A dump whose last page is whole but whose closing tag is missing: cut off between two pages,
-    or a sample cut from a dump by hand. Every page in it was read: a warning."""
-
-
 def check_end(rest: bytes, source: str, failure: InputError | None, closed: bool, last: bytes = b"") -> None:
     """Raise what is wrong with the end of a dump: ``rest`` is what follows its last whole page
     (``last``, if known); ``closed``: whether its closing tag must be there."""
@@ -175,7 +170,7 @@ def check_end(rest: bytes, source: str, failure: InputError | None, closed: bool
         raise InputError(source, f"the file ends early{cut}")
     if closed and ROOT_CLOSE not in rest:
         after = f"after {title_of(last)}" if last else "after its last page"
-        raise UnclosedDump(source, f"warning: no {ROOT_CLOSE.decode()} at the end of the file: it may be cut off {after}")
+        raise UnclosedDumpError(source, f"warning: no {ROOT_CLOSE.decode()} at the end of the file: it may be cut off {after}")
 
 
 def _unfinished(path: str, end: int) -> str:

@@ -174,8 +174,7 @@ def _encoding(path: str, head: bytes) -> str:
 def xml_blocks(path: str, at: Callable[[int], None] | None = None, kind: DumpKind | None = None) -> Iterator[bytes]:
     """The dump's XML as UTF-8 with unprefixed elements, a block at a time, read in this process;
     ``at`` is told how far into the dump file (compressed or not) each block ends. A file that ends
-    early, or whose compressed data is damaged, gives every block before that, then ``DumpEndsEarly``
-    or ``InputError``."""
+    early, or whose compressed data is damaged, gives every block before that, then ``InputError``."""
     kind = kind or sniff(path)
     blocks = _decompressed(path, kind.compression, at)
     if kind.encoding != "utf-8":
@@ -183,14 +182,6 @@ def xml_blocks(path: str, at: Callable[[int], None] | None = None, kind: DumpKin
     if kind.prefix:
         blocks = _unprefixed(blocks, kind.prefix)
     return blocks
-
-
-class DumpEndsEarly(InputError):
-    """The compressed data stops before its end (a cut-off download): everything before was given."""
-
-    def __init__(self, source: str, compression: str, offset: int) -> None:
-        super().__init__(source, f"the file ends early: its {compression} data stops unfinished at byte {offset:,}")
-        self.offset = offset
 
 
 def _decompressed(path: str, compression: str, at: Callable[[int], None] | None) -> Iterator[bytes]:
@@ -215,21 +206,18 @@ def _inflated(raw, path: str, compression: str, at: Callable[[int], None] | None
     inflate = _bz2_blocks if compression == "bz2" else _gzip_blocks
     try:
         for block in inflate(raw):
+            if block is None:  # the data ran out before its end-of-stream marker
+                raise InputError(path, f"the file ends early: its {compression} data stops unfinished at byte {raw.tell():,}")
             if at is not None:
                 at(raw.tell())
             yield block
     except (OSError, EOFError, zlib.error) as error:
         where = f"in the {READ_BYTES >> 20} MB before byte {raw.tell():,}"
         raise InputError(path, f"cannot read the dump: its {compression} data is damaged {where} ({error})") from None
-    except _Unfinished:
-        raise DumpEndsEarly(path, compression, raw.tell()) from None
 
 
-class _Unfinished(Exception):
-    """The compressed data ran out before its end-of-stream marker."""
-
-
-def _bz2_blocks(raw) -> Iterator[bytes]:
+def _bz2_blocks(raw) -> Iterator[bytes | None]:
+    """The data of every bzip2 stream in ``raw``; None last if it stops before its end."""
     decompressor = bz2.BZ2Decompressor()
     while True:
         if decompressor.eof:  # a stream ends: another may follow (pbzip2, multistream dumps)
@@ -240,14 +228,16 @@ def _bz2_blocks(raw) -> Iterator[bytes]:
         elif decompressor.needs_input:
             data = raw.read(READ_BYTES)
             if not data:
-                raise _Unfinished
+                yield None
+                return
         else:
             data = b""  # it holds input it has not used yet: ask again
         if block := decompressor.decompress(data, READ_BYTES):
             yield block
 
 
-def _gzip_blocks(raw) -> Iterator[bytes]:
+def _gzip_blocks(raw) -> Iterator[bytes | None]:
+    """The data of every gzip member in ``raw``; None last if it stops before its end."""
     decompressor, data = zlib.decompressobj(wbits=31), b""
     while True:
         if decompressor.eof:  # a member ends: another may follow (concatenated .gz files)
@@ -261,7 +251,8 @@ def _gzip_blocks(raw) -> Iterator[bytes]:
                 if rest := decompressor.flush():  # output it held back for want of room
                     yield rest
                 if not decompressor.eof:
-                    raise _Unfinished
+                    yield None
+                    return
                 continue
         if block := decompressor.decompress(data, READ_BYTES):
             yield block

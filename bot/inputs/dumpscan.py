@@ -27,8 +27,8 @@ from bot.core.model import PageResult
 from bot.core.options import Options
 from bot.core.prefilter import might_change, might_change_xml
 from bot.core.profile import SiteProfile
-from bot.errors import DumpFormatError, InputError
-from bot.inputs.dump import UnclosedDump, bz2_stream_groups, check_end, decompress_streams, is_multistream, page_chunks, split_pages
+from bot.errors import DumpFormatError, InputError, UnclosedDumpError
+from bot.inputs.dump import bz2_stream_groups, check_end, decompress_streams, is_multistream, page_chunks, split_pages
 from bot.inputs.dumpfile import DumpKind, looks_like_dump, other_wiki, read_header, sniff, xml_blocks
 from bot.inputs.dumppage import (
     NO_TEXT,
@@ -119,7 +119,7 @@ def scan_dump(
         failure = error
     if stats.textless:
         yield DumpProblem(_textless(stats), pages=0)  # (counted as pages without text)
-    if isinstance(failure, UnclosedDump):
+    if isinstance(failure, UnclosedDumpError):
         yield DumpWarning(failure.message)
     elif failure is not None:
         read = f"; the {stats.pages:,} page(s) before it were read" if stats.pages else ""

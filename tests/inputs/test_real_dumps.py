@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import EXIT_INPUT, EXIT_OK
-from bot.inputs.dump import UnclosedDump, dump_pages
+from bot.errors import UnclosedDumpError
+from bot.inputs.dump import dump_pages
 from bot.inputs.dumppage import DumpPage, DumpProblem, NotAnalysed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,7 @@ def pages(path: Path) -> list:
     items = []
     try:
         items.extend(dump_pages(str(path)))
-    except UnclosedDump:
+    except UnclosedDumpError:
         pass
     return items
 
