@@ -15,7 +15,8 @@ itself) and are part of this one tree, re-exported here.
     │   ├── BinaryInputError      NUL bytes: not a wiki page
     │   ├── EncodingInputError    not valid UTF-8
     │   ├── EmptyInputError       nothing but white space
-    │   └── TooLargeInputError    over [limits] max_page_kb
+    │   ├── TooLargeInputError    over [limits] max_page_kb
+    │   └── UnclosedDumpError     a dump without </mediawiki> after its last whole page (said as a warning)
     ├── DumpFormatError           a page of an XML dump that cannot be read (raised in worker processes,
     │                             reported as one line for that page; the rest of the dump is scanned)
     ├── MemberListError           a page holds no member list to extract (exit 4)
@@ -55,7 +56,7 @@ __all__ = [
     "AnalysisError", "AuthError", "BinaryInputError", "CircuitBreakerError", "ConfigError", "DumpFormatError",
     "EmptyInputError", "EncodingInputError", "InputError", "LinkbotError", "LockBusyError", "MemberListError",
     "QueueError", "RegistryError", "SandboxError", "StoppedError", "StorageError", "TitleError", "TooLargeInputError",
-    "UndecodableError", "UnknownSiteError", "UnreadableInputError", "UnsafeLabelError", "WikiError",
+    "UnclosedDumpError", "UndecodableError", "UnknownSiteError", "UnreadableInputError", "UnsafeLabelError", "WikiError",
     "WikiUnavailableError", "storage_error",
 ]  # fmt: skip
 
@@ -87,6 +88,11 @@ class EmptyInputError(InputError):
 
 class TooLargeInputError(InputError):
     """The input is larger than the configured page size limit."""
+
+
+class UnclosedDumpError(InputError):
+    """A dump whose last page is whole but whose closing tag is missing: cut off between two pages, or
+    a sample cut from a dump by hand. Every page in it was read: a dump scan says it as a warning."""
 
 
 class AuthError(ConfigError):

@@ -17,8 +17,8 @@ from bot.commands.common import (
 from bot.core import analyze
 from bot.core.profile import SiteProfile
 from bot.errors import InputError
-from bot.inputs.dump import DumpProblem
-from bot.inputs.dumpscan import DumpStats, is_dump, scan_dump, title_if_changes_planned
+from bot.inputs.dumppage import DumpProblem, DumpWarning, NotAnalysed
+from bot.inputs.dumpscan import DumpStats, is_dump, notice, scan_dump, title_if_changes_planned
 from bot.inputs.files import STDIN, expand_paths, read_page
 from bot.inputs.limits import Bounded, Overrun, PageLimits, with_site
 from bot.logs import get_logger
@@ -112,10 +112,10 @@ def _scan_source(source, args, settings: Settings, profile, streams: Streams, ta
         streams.out.write(page_output(result, args.format, color, source))
 
 
-def _report_problem(error: InputError, fmt: str, streams: Streams, tally) -> None:
+def _report_problem(error: InputError, fmt: str, streams: Streams, tally, pages: int = 1) -> None:
     """One line on stderr (and an error record in JSON output) for an input, or a part of one, that
-    cannot be read; the scan goes on and exits 4."""
-    tally.add_error()
+    cannot be read; the scan goes on and exits 4. ``pages``: how many pages it counts for."""
+    tally.add_error(pages)
     print(f"linkbot: {error}", file=streams.err)
     if fmt == "json":
         streams.out.write(to_json_line(error_record(error.source, error.message)) + "\n")
@@ -130,25 +130,36 @@ def _scan_dump(source, args, settings: Settings, profile: SiteProfile, streams: 
     try:
         workers = getattr(args, "workers", None)
         for output in scan_dump(source, profile, settings.options, workers, stats, examine, PageLimits.of(settings)):
-            if isinstance(output, DumpProblem):
-                _report_problem(InputError(source, output.message), args.format, streams, tally)
-                continue
-            if titles:
+            if isinstance(output, DumpProblem | NotAnalysed | DumpWarning):
+                _report_item(output, source, args.format, streams, tally)
+            elif titles:
                 tally.changed += 1  # a page with something to change (planned; the live run decides)
                 streams.out.write(output + "\n")
-                continue
-            text, counts = output
-            tally.add(counts)
-            streams.out.write(text)
-            if progress is not None:
-                progress.update(tally)
-    except InputError as error:
-        _report_problem(error, args.format, streams, tally)
-        return
+            else:
+                text, counts = output
+                tally.add(counts)
+                streams.out.write(text)
+                if progress is not None:
+                    progress.update(tally)
+    except InputError as error:  # the dump cannot be read on: said once every page before it is
+        _report_problem(error, args.format, streams, tally, pages=0)
     finally:
         if progress is not None:
             progress.done()
-    tally.pages += stats.pages - stats.candidates  # pages the prefilter cleared: read, nothing to change
+    # Pages the prefilter cleared: read, nothing to change. Pages without text: counted, said in one line.
+    tally.pages += stats.pages - stats.listed - stats.textless
+    if stats.textless:
+        tally.add_unanalysed("no text in the dump", stats.textless)
+
+
+def _report_item(item, source: str, fmt: str, streams: Streams, tally) -> None:
+    """A problem (exit 4), a page not analysed for what it is, or a warning: a line on stderr each."""
+    if isinstance(item, DumpProblem):
+        _report_problem(InputError(source, item.message), fmt, streams, tally, item.pages)
+        return
+    if isinstance(item, NotAnalysed):
+        tally.add_unanalysed(item.reason)
+    print(f"linkbot: {source}: {notice(item)}", file=streams.err)
 
 
 def _is_terminal(stream) -> bool:

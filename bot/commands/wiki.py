@@ -7,6 +7,7 @@ import itertools
 import signal
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from bot.commands.common import (
@@ -99,9 +100,14 @@ def _selected_pages(session, settings: Settings, source_args: list[str], unreada
     generator_args, dumps = split_source_args(source_args)
     sources = [generator_pages(session.site, generator_args)] if generator_args or not dumps else []
     for dump in dumps:
-        titles = planned_titles(dump, session.profile, settings.options, dump_problem, PageLimits.of(settings))
+        notice = partial(_dump_notice, dump, streams.err)  # a page not analysed (not wikitext), another wiki's dump
+        titles = planned_titles(dump, session.profile, settings.options, dump_problem, PageLimits.of(settings), notice)
         sources.append(pages_named(session.site, titles))
     return itertools.chain.from_iterable(sources)
+
+
+def _dump_notice(dump: str, stream, line: str) -> None:
+    print(f"linkbot: {dump}: {line}", file=stream)
 
 
 def run_context(session, settings: Settings, queue, args, max_minutes: float = 0.0):

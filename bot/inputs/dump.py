@@ -1,5 +1,8 @@
 """Read a MediaWiki XML export (plain, .gz, .bz2 or multistream .bz2) as chunks of whole pages.
 
+(Opening the file, whatever its name, compression and encoding, is ``dumpfile``'s; reading one
+page of a chunk is ``dumppage``'s.)
+
 The dump is cut into chunks of a few MB, each ending at a ``</page>``, so that worker
 processes can parse and analyse chunks side by side and memory stays flat whatever the
 dump's size. Cutting on bytes is exact: ``<page>`` and ``</page>`` cannot occur inside a
@@ -10,14 +13,12 @@ is split at its stream headers so that the streams are decompressed in parallel 
 from __future__ import annotations
 
 import bz2
-import gzip
-import re
-import xml.etree.ElementTree as ElementTree
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bot.errors import DumpFormatError, InputError
+from bot.errors import DumpFormatError, InputError, UnclosedDumpError
+from bot.inputs.dumpfile import read_header, sniff, xml_blocks
+from bot.inputs.dumppage import PAGE_CLOSE, PAGE_OPEN, DumpPage, DumpProblem, NotAnalysed, page_items, parse_page, title_of
 
 CHUNK_BYTES = 4 << 20  # XML per chunk: big enough to amortise a task, small enough for flat memory
 READ_BYTES = 1 << 20
@@ -26,43 +27,7 @@ STREAM_GROUP_BYTES = 256 << 10  # compressed bytes per task: a few MB of XML
 # streams are byte-aligned, blocks within a stream are not, so this finds stream starts only.
 _BZ2_STREAM_MAGIC = b"1AY&SY"
 _BLOCK_SIZES = frozenset(str(size).encode() for size in range(1, 10))
-PAGE_OPEN, PAGE_CLOSE = b"<page>", b"</page>"
-
-
-@dataclass(frozen=True)
-class DumpPage:
-    title: str
-    namespace: int
-    revision_id: int
-    text: str
-
-
-@dataclass(frozen=True)
-class DumpProblem:
-    """Part of a dump that could not be read (one page, or a range of compressed bytes): it is
-    skipped and reported, and the rest of the dump is still scanned."""
-
-    message: str
-
-
-def xml_blocks(path: str, at: Callable[[int], None] | None = None) -> Iterator[bytes]:
-    """The dump's uncompressed XML, a block at a time, read in this process; ``at`` is told how far
-    into the dump file (compressed or not) each block ends."""
-    try:
-        with open(path, "rb") as raw:
-            stream = raw
-            if path.endswith(".bz2"):
-                stream = bz2.BZ2File(raw)
-            elif path.endswith(".gz"):
-                stream = gzip.GzipFile(fileobj=raw)
-            while block := stream.read(READ_BYTES):
-                if at is not None:
-                    at(raw.tell())
-                yield block
-    except FileNotFoundError:
-        raise InputError(path, "no such dump file") from None
-    except (OSError, EOFError) as error:
-        raise InputError(path, f"cannot read the dump: {error}") from None
+ROOT_CLOSE = b"</mediawiki>"
 
 
 def is_multistream(path: str) -> bool:
@@ -125,7 +90,7 @@ def decompress_streams(path: str, offset: int, length: int) -> list[bytes | Dump
             position = end
             continue
         if not decompressor.eof:
-            pieces.append(_lost(offset + position, offset + len(data), "the stream ends before its end: a cut-off file?"))
+            pieces.append(_lost(offset + position, offset + len(data), _unfinished(path, offset + len(data))))
             break
         if pieces and isinstance(pieces[-1], bytes):
             pieces[-1] += xml  # streams that follow each other: one piece of XML
@@ -162,97 +127,75 @@ def split_pages(xml: bytes) -> tuple[bytes, bytes, bytes] | None:
     return xml[:first], xml[first:last], xml[last:]
 
 
-def page_chunks(blocks: Iterable[bytes], source: str, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+def page_chunks(blocks: Iterable[bytes], source: str, size: int = CHUNK_BYTES, whole: bool = True) -> Iterator[bytes]:
     """The XML of whole ``<page>`` elements, about ``size`` bytes at a time (the header and the
-    closing tag are dropped: they hold no page)."""
+    closing tag are dropped: they hold no page). When ``blocks`` cannot be read on (a file that
+    ends early, damaged data), the whole pages read are given first, then the error says which page
+    was cut; so does a dump that ends inside a page, or (``whole``: the blocks are the whole dump)
+    without its closing tag."""
     pending = bytearray()
-    seen_page = False
-    for block in blocks:
-        pending += block
-        if not seen_page:
-            first = pending.find(PAGE_OPEN)
-            if first < 0:
-                del pending[: max(len(pending) - len(PAGE_OPEN), 0)]  # keep a tag cut in two
-                continue
-            del pending[:first]
-            seen_page = True
-        if len(pending) >= size and (end := pending.rfind(PAGE_CLOSE)) >= 0:
-            end += len(PAGE_CLOSE)
-            yield bytes(pending[:end])
-            del pending[:end]
+    seen_page, failure, last = False, None, b""
+    try:
+        for block in blocks:
+            pending += block
+            if not seen_page:
+                first = pending.find(PAGE_OPEN)
+                if first < 0:
+                    del pending[: max(len(pending) - len(PAGE_OPEN), 0)]  # keep a tag cut in two
+                    continue
+                del pending[:first]
+                seen_page = True
+            if len(pending) >= size and (end := pending.rfind(PAGE_CLOSE)) >= 0:
+                end += len(PAGE_CLOSE)
+                yield (last := bytes(pending[:end]))
+                del pending[:end]
+    except InputError as error:
+        failure = error
     end = pending.rfind(PAGE_CLOSE)
     if end >= 0:
         end += len(PAGE_CLOSE)
-        yield bytes(pending[:end])
+        yield (last := bytes(pending[:end]))
         del pending[:end]
-    if PAGE_OPEN in pending:
-        raise InputError(source, "the dump ends inside a page (truncated?)")
+    check_end(bytes(pending), source, failure, whole and seen_page, last[last.rfind(PAGE_OPEN) :])
 
 
-def page_elements(chunk: bytes) -> list[bytes]:
-    """The ``<page>...</page>`` elements of a chunk, as bytes."""
-    elements = []
-    start = chunk.find(PAGE_OPEN)
-    while start >= 0:
-        end = chunk.find(PAGE_CLOSE, start)
-        if end < 0:
-            raise DumpFormatError("cannot read the XML dump: a page is not closed")
-        end += len(PAGE_CLOSE)
-        elements.append(chunk[start:end])
-        start = chunk.find(PAGE_OPEN, end)
-    return elements
+def check_end(rest: bytes, source: str, failure: InputError | None, closed: bool, last: bytes = b"") -> None:
+    """Raise what is wrong with the end of a dump: ``rest`` is what follows its last whole page
+    (``last``, if known); ``closed``: whether its closing tag must be there."""
+    start = rest.find(PAGE_OPEN)
+    cut = f", inside {title_of(rest[start:])}" if start >= 0 else ""
+    if failure is not None:
+        raise InputError(failure.source, failure.message + cut)
+    if cut:
+        raise InputError(source, f"the file ends early{cut}")
+    if closed and ROOT_CLOSE not in rest:
+        after = f"after {title_of(last)}" if last else "after its last page"
+        raise UnclosedDumpError(source, f"warning: no {ROOT_CLOSE.decode()} at the end of the file: it may be cut off {after}")
 
 
-def parse_page(element: bytes) -> DumpPage:
-    """One ``<page>`` element, with its last revision's text. ``DumpFormatError`` names the page
-    (as far as its title can be read) and what is wrong with it."""
-    try:
-        page = ElementTree.fromstring(element)
-        return _page(page)
-    except ElementTree.ParseError as error:
-        what = str(error).rsplit(": line ", 1)[0]
-        line, column = error.position
-        where = f"line {line}, column {column} of the page's XML"
-        raise DumpFormatError(f"{_title_of(element)}: not readable XML: {what} ({where})") from None
-    except ValueError as error:
-        raise DumpFormatError(f"{_title_of(element)}: {error}") from None
+def _unfinished(path: str, end: int) -> str:
+    """Why a bzip2 stream that stops before its end could not be read: said plainly when it is
+    the file's end."""
+    if end >= Path(path).stat().st_size:
+        return "the file ends early, inside this stream: a cut-off file?"
+    return "the stream stops before its end"
 
 
-def _page(page) -> DumpPage:
-    title, namespace, revision = "", 0, None
-    for child in page:
-        tag = _local(child.tag)
-        if tag == "title":
-            title = child.text or ""
-        elif tag == "ns":
-            namespace = _number(child.text, "<ns>")
-        elif tag == "revision":
-            revision = child  # the last one is the latest (full-history dumps list them oldest first)
-    revision_id, text = 0, ""
-    if revision is not None:
-        for child in revision:
-            tag = _local(child.tag)
-            if tag == "id":
-                revision_id = _number(child.text, "revision <id>")
-            elif tag == "text":
-                text = child.text or ""
-    return DumpPage(title, namespace, revision_id, text)
-
-
-def _number(text: str | None, what: str) -> int:
-    try:
-        return int(text or 0)
-    except ValueError:
-        raise ValueError(f"{what} is not a number: {text!r}") from None
-
-
-def _title_of(element: bytes) -> str:
-    found = _TITLE.search(element)
-    return f"page {found.group(1).decode('utf-8', 'replace')!r}" if found else "a page without a readable title"
-
-
-_TITLE = re.compile(rb"<title>([^<]{1,255})<")
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+def dump_pages(path: str) -> Iterator[DumpPage | NotAnalysed | DumpProblem]:
+    """Every page of a dump as its latest revision has it, in order, read in this process with no
+    prefilter (for tools and tests; a scan reads on all cores): a ``NotAnalysed`` for a page
+    without text or not wikitext, a ``DumpProblem`` for one that cannot be read. ``InputError``
+    when the dump cannot be read on (after every page before)."""
+    kind = sniff(path)
+    namespaces = read_header(path, kind).namespace_ids()
+    for chunk in page_chunks(xml_blocks(path, kind=kind), path):
+        for item in page_items(chunk, namespaces):
+            if isinstance(item, DumpProblem):
+                yield item
+            elif (why := item.why_not_analysed()) is not None:
+                yield why
+            else:
+                try:
+                    yield parse_page(item.xml, namespaces)
+                except DumpFormatError as error:
+                    yield DumpProblem(str(error))

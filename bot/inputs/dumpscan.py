@@ -17,7 +17,7 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
@@ -27,20 +27,21 @@ from bot.core.model import PageResult
 from bot.core.options import Options
 from bot.core.prefilter import might_change, might_change_xml
 from bot.core.profile import SiteProfile
-from bot.errors import DumpFormatError, InputError
-from bot.inputs.dump import (
+from bot.errors import DumpFormatError, InputError, UnclosedDumpError
+from bot.inputs.dump import bz2_stream_groups, check_end, decompress_streams, is_multistream, page_chunks, split_pages
+from bot.inputs.dumpfile import DumpKind, looks_like_dump, other_wiki, read_header, sniff, xml_blocks
+from bot.inputs.dumppage import (
+    NO_TEXT,
+    TEXT,
+    WIKITEXT,
     PAGE_CLOSE,
     PAGE_OPEN,
     DumpPage,
     DumpProblem,
-    bz2_stream_groups,
-    decompress_streams,
-    is_multistream,
-    page_chunks,
-    page_elements,
+    DumpWarning,
+    NotAnalysed,
+    page_items,
     parse_page,
-    split_pages,
-    xml_blocks,
 )
 from bot.inputs.limits import Bounded, Overrun, PageLimits
 
@@ -58,6 +59,8 @@ class DumpStats:
     bytes: int = 0  # uncompressed XML read so far
     position: int = 0  # how far into the dump file (compressed or not) that is
     damaged: int = 0  # streams of a multistream .bz2 that could not be decompressed (each reported)
+    listed: int = 0  # pages each given an item of their own (a candidate, a problem, a page not analysed)
+    textless: int = 0  # pages whose latest revision has no text in the dump (a stub dump's): counted only
 
     def at(self, position: int) -> None:
         self.position = max(self.position, position)
@@ -68,6 +71,8 @@ class _ChunkResult:
     pages: int
     candidates: int
     kept: list
+    listed: int = 0
+    textless: int = 0
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,8 @@ class _StreamsResult:
 
 
 def is_dump(path: str) -> bool:
-    return path.endswith((".xml", ".xml.bz2", ".xml.gz"))
+    """Whether ``scan`` reads ``path`` as a dump: by its name, else by its content."""
+    return looks_like_dump(path)
 
 
 def scan_dump(
@@ -95,14 +101,37 @@ def scan_dump(
 ) -> Iterator[T]:
     """``examine(page, profile, options)`` of every candidate page of the dump, in dump order
     (default: its full analysis; None is dropped; pages the prefilter rejects have nothing to
-    change and are only counted), and a ``DumpProblem`` for each part that cannot be read or a
-    page over ``limits`` (the rest is still scanned). A dump that cannot be read on from some point (a truncated file, a
-    corrupt single-stream .bz2) raises ``InputError`` once everything before it is yielded."""
+    change and are only counted); a ``DumpProblem`` for each part that cannot be read or a page
+    over ``limits`` (the rest is still scanned), a ``NotAnalysed`` for a page that is not wikitext
+    or whose text is hidden, a ``DumpWarning`` first if the dump is of another wiki. A dump that
+    cannot be read on from some point (a truncated file, a corrupt single-stream .bz2) raises
+    ``InputError`` once everything before it is yielded."""
     stats = stats if stats is not None else DumpStats()
-    work = _Work(profile, options, examine or full_analysis, limits)
-    yield from _scanned(path, work, workers or os.cpu_count() or 1, stats)
+    kind = sniff(path)
+    header = read_header(path, kind)
+    if (warning := other_wiki(header, profile.host, profile.hosts)) is not None:
+        yield DumpWarning(warning)
+    work = _Work(profile, options, examine or full_analysis, limits, header.namespace_ids())
+    failure = None
+    try:
+        yield from _scanned(path, kind, work, workers or os.cpu_count() or 1, stats)
+    except InputError as error:  # (after every page read before it)
+        failure = error
+    if stats.textless:
+        yield DumpProblem(_textless(stats), pages=0)  # (counted as pages without text)
+    if isinstance(failure, UnclosedDumpError):
+        yield DumpWarning(failure.message)
+    elif failure is not None:
+        read = f"; the {stats.pages:,} page(s) before it were read" if stats.pages else ""
+        raise InputError(failure.source, failure.message + read)
     if stats.pages == 0 and not stats.damaged:  # (damaged streams were reported: they are why)
         raise InputError(path, "no <page> in it: empty, or not a MediaWiki XML export")
+
+
+def _textless(stats: DumpStats) -> str:
+    if stats.textless == stats.pages:
+        return f"the dump holds no page text (a stub dump?): none of its {stats.pages:,} page(s) could be analysed"
+    return f"{stats.textless:,} page(s) have no text in the dump (stub revisions): not analysed"
 
 
 @dataclass(frozen=True)
@@ -113,14 +142,16 @@ class _Work:
     options: Options
     examine: Callable
     limits: PageLimits
+    namespaces: dict[str, int] = field(default_factory=dict)
 
     def bounded(self) -> Bounded:
         """The candidates' examination, in a child process with the time limit (one per worker)."""
         return Bounded(self.limits.seconds, partial(self.examine, profile=self.profile, options=self.options))
 
 
-def _scanned(path: str, work: _Work, workers: int, stats: DumpStats) -> Iterator:
-    streams = path.endswith(".bz2") and is_multistream(path)  # read stream by stream: damage costs one stream
+def _scanned(path: str, kind: DumpKind, work: _Work, workers: int, stats: DumpStats) -> Iterator:
+    # Read stream by stream (damage costs one stream) when the streams are UTF-8 XML as they are.
+    streams = kind.compression == "bz2" and kind.plain and is_multistream(path)
     if workers <= 1:
         with work.bounded() as bounded:
             scan_chunk = partial(_scan_chunk_with, work, bounded)
@@ -129,7 +160,7 @@ def _scanned(path: str, work: _Work, workers: int, stats: DumpStats) -> Iterator
                 groups = (_run(lambda group: scan_group(*group), group, path) for group in bz2_stream_groups(path))
                 yield from _joined(groups, scan_chunk, stats, path)
                 return
-            for chunk in _counted(page_chunks(xml_blocks(path, stats.at), path), stats):
+            for chunk in _counted(page_chunks(xml_blocks(path, stats.at, kind), path), stats):
                 yield from _kept(_run(scan_chunk, chunk, path), stats)
         return
     context = multiprocessing.get_context("fork")
@@ -139,7 +170,7 @@ def _scanned(path: str, work: _Work, workers: int, stats: DumpStats) -> Iterator
             tasks = _ordered(pool, partial(_scan_streams, path), bz2_stream_groups(path), window, path, star=True)
             yield from _joined(tasks, partial(_scan_chunk_with, work, bounded), stats, path)
             return
-        chunks = _counted(page_chunks(xml_blocks(path, stats.at), path), stats)
+        chunks = _counted(page_chunks(xml_blocks(path, stats.at, kind), path), stats)
         for result in _ordered(pool, _scan_chunk, chunks, window, path):
             yield from _kept(result, stats)
 
@@ -170,11 +201,13 @@ def _joined(groups: Iterable[list[_StreamsResult]], scan_chunk, stats: DumpStats
         yield from _kept(result.pages, stats)
         carry, after_gap = bytearray(result.tail), False
     yield from _carried(bytes(carry), scan_chunk, stats, path)
+    rest = carry[carry.rfind(PAGE_CLOSE) + len(PAGE_CLOSE) :] if PAGE_CLOSE in carry else carry
+    check_end(bytes(rest), path, None, closed=stats.pages > 0 and not stats.damaged)
 
 
 def _carried(xml: bytes, scan_chunk, stats: DumpStats, path: str) -> Iterator:
     if PAGE_OPEN in xml:
-        for chunk in page_chunks([xml], path):
+        for chunk in page_chunks([xml], path, whole=False):
             yield from _kept(_run(scan_chunk, chunk, path), stats)
 
 
@@ -187,6 +220,8 @@ def _counted(chunks: Iterable[bytes], stats: DumpStats) -> Iterator[bytes]:
 def _kept(result: _ChunkResult, stats: DumpStats) -> Iterator:
     stats.pages += result.pages
     stats.candidates += result.candidates
+    stats.listed += result.listed
+    stats.textless += result.textless
     yield from (item for item in result.kept if item is not None)
 
 
@@ -235,18 +270,34 @@ def _run(function, item, path: str):
 
 
 def planned_titles(
-    path: str, profile: SiteProfile, options: Options, on_problem: Callable[[InputError], None], limits: PageLimits
+    path: str,
+    profile: SiteProfile,
+    options: Options,
+    on_problem: Callable[[InputError], None],
+    limits: PageLimits,
+    on_notice: Callable[[str], None] | None = None,
 ) -> Iterator[str]:
     """The titles of the dump's pages whose dumped text has a change planned (the preselection of a
-    wiki run). What cannot be read of the dump goes to ``on_problem``; the rest is still scanned."""
+    wiki run). What cannot be read of the dump goes to ``on_problem``, the lines about pages not
+    analysed and the dump's warnings to ``on_notice``; the rest is still scanned."""
     try:
-        for title in scan_dump(path, profile, options, examine=title_if_changes_planned, limits=limits):
-            if isinstance(title, DumpProblem):
-                on_problem(InputError(path, title.message))
+        for item in scan_dump(path, profile, options, examine=title_if_changes_planned, limits=limits):
+            if isinstance(item, DumpProblem):
+                on_problem(InputError(path, item.message))
+            elif isinstance(item, (NotAnalysed, DumpWarning)):
+                if on_notice is not None:
+                    on_notice(notice(item))
             else:
-                yield title
+                yield item
     except InputError as error:
         on_problem(error)
+
+
+def notice(item: NotAnalysed | DumpWarning) -> str:
+    """The line (after the dump's name) for a page not analysed or a warning."""
+    if isinstance(item, NotAnalysed):
+        return f"page {item.title!r}: not analysed: {item.reason}"
+    return item.message
 
 
 def full_analysis(page: DumpPage, profile: SiteProfile, options: Options) -> PageResult:
@@ -301,34 +352,46 @@ def _scan_chunk_with(work: _Work, bounded: Bounded, chunk: bytes) -> _ChunkResul
     that pass, examine the candidates (in one batch). A page that cannot be parsed, or is over
     the limits, becomes a ``DumpProblem``; one the prefilter clears is never parsed (nothing in it
     would change, readable or not)."""
-    elements = page_elements(chunk)
-    entries = _candidates(work, elements)
-    pages = [item for entry in entries if isinstance(entry, tuple) and isinstance(item := entry[1], DumpPage)]
-    examined = iter(bounded.map([((page,), {}) for page in pages]))
+    entries, pages, textless = _candidates(work, chunk)
+    candidates = [item for entry in entries if isinstance(entry, tuple) and isinstance(item := entry[1], DumpPage)]
+    examined = iter(bounded.map([((page,), {}) for page in candidates]))
     kept = []
     for entry in entries:
-        if isinstance(entry, DumpProblem):
+        if not isinstance(entry, tuple):
             kept.append(entry)
             continue
         title, item = entry
         result = next(examined) if isinstance(item, DumpPage) else item
         kept.append(DumpProblem(f"page {title!r}: not analysed: {result.reason}") if isinstance(result, Overrun) else result)
-    return _ChunkResult(len(elements), sum(isinstance(entry, tuple) for entry in entries), kept)
+    return _ChunkResult(pages, sum(isinstance(entry, tuple) for entry in entries), kept, len(entries), textless)
 
 
-def _candidates(work: _Work, elements: list[bytes]) -> list:
-    """In dump order: a ``DumpProblem`` for a page that cannot be parsed, and (title, page, or
-    the ``Overrun`` of a page over the size limit) for each candidate."""
+def _candidates(work: _Work, chunk: bytes) -> tuple[list, int, int]:
+    """(entries, pages, pages without text): in dump order, an entry for each page to report (a
+    ``DumpProblem`` for one that cannot be read, a ``NotAnalysed``) and (title, page, or the
+    ``Overrun`` of a page over the size limit) for each candidate."""
     entries: list = []
-    for element in elements:
-        if not might_change_xml(element, work.profile):
-            continue
-        try:
-            page = parse_page(element)
-        except DumpFormatError as error:
-            entries.append(DumpProblem(str(error)))
-            continue
-        if might_change(page.text, work.profile):
-            # The text is never longer in UTF-8 than its escaped XML: most pages need no encoding.
-            entries.append((page.title, work.limits.oversize(page.text, len(element)) or page))
-    return entries
+    pages = textless = 0
+    for item in page_items(chunk, work.namespaces):
+        pages += 1
+        if isinstance(item, DumpProblem):
+            entries.append(item)
+        elif item.text == NO_TEXT:  # a stub's pages are only counted (a stub dump has nothing else)
+            textless += 1
+        elif item.text != TEXT or item.model != WIKITEXT:
+            entries.append(item.why_not_analysed())
+        elif might_change_xml(item.xml, work.profile):
+            entries += _parsed(work, item.xml)
+    return entries, pages, textless
+
+
+def _parsed(work: _Work, xml: bytes) -> list:
+    """A candidate page parsed: nothing if its text has nothing to change after all."""
+    try:
+        page = parse_page(xml, work.namespaces)
+    except DumpFormatError as error:
+        return [DumpProblem(str(error))]
+    if not might_change(page.text, work.profile):
+        return []
+    # The text is never longer in UTF-8 than its escaped XML: most pages need no encoding.
+    return [(page.title, work.limits.oversize(page.text, len(xml)) or page)]

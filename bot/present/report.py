@@ -122,6 +122,7 @@ class Tally:
     review: Counter = field(default_factory=Counter)
     left_alone: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)
+    unanalysed: Counter = field(default_factory=Counter)  # pages not analysed for what they are, by reason
 
     def add(self, result: PageResult | PageCounts) -> None:
         counts = result if isinstance(result, PageCounts) else PageCounts.of(result)
@@ -136,9 +137,15 @@ class Tally:
             self.left_alone[rule] += 1
             self.reasons[reason] += 1
 
-    def add_error(self) -> None:
-        self.pages += 1
+    def add_error(self, pages: int = 1) -> None:
+        """An input (or a page of one) not processed; ``pages``: how many pages it counts for."""
+        self.pages += pages
         self.errors += 1
+
+    def add_unanalysed(self, reason: str, pages: int = 1) -> None:
+        """Pages read but not analysed for what they are (not wikitext, no text in a dump)."""
+        self.pages += pages
+        self.unanalysed[reason] += pages
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(
@@ -150,12 +157,12 @@ class Tally:
         )
 
     def _counters(self) -> tuple[Counter, ...]:
-        return self.found, self.changes, self.review, self.left_alone, self.reasons
+        return self.found, self.changes, self.review, self.left_alone, self.reasons, self.unanalysed
 
     def render(self) -> str:
         lines = [
             f"{self.pages} page(s): {self.changed} changed, {self.mixed} with mixed link forms, "
-            f"{self.errors} not processed",
+            f"{self.errors} not processed" + (f", {sum(self.unanalysed.values())} not analysed" if self.unanalysed else ""),
             f"{'rule':<12} {'found':>7} {'changes':>8} {'review':>7} {'left alone':>11}",
         ]
         rules = [rule.value for rule in Rule] + (["-"] if self.left_alone["-"] else [])
@@ -173,6 +180,8 @@ class Tally:
         if self.reasons:
             why = ", ".join(f"{reason} {count}" for reason, count in sorted(self.reasons.items()))
             lines.append(f"left alone because: {why}")
+        if self.unanalysed:
+            lines.append("not analysed: " + ", ".join(f"{why} {count}" for why, count in sorted(self.unanalysed.items())))
         return "\n".join(lines) + "\n"
 
 

@@ -164,10 +164,12 @@ class Sandbox:
         """Full protection: only administrators may edit."""
         self._maintenance("protect.php", "-u", self.admin[0], title)
 
-    def dump(self, path: Path) -> Path:
-        """A current-revisions XML dump of the whole wiki."""
+    def dump(self, path: Path, *, stub: bool = False) -> Path:
+        """A current-revisions XML dump of the whole wiki (``stub``: the stub dump of its whole history,
+        revisions without their text, as Wikimedia's stub-meta-history)."""
+        which = ("--full", "--stub") if stub else ("--current",)
         with path.open("wb") as out:
-            self._maintenance("dumpBackup.php", "--current", "--quiet", stdout=out)
+            self._maintenance("dumpBackup.php", *which, "--quiet", stdout=out)
         return path
 
     def start(self, timeout: float = 30.0) -> None:

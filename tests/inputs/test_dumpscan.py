@@ -66,7 +66,7 @@ def test_a_truncated_or_corrupt_dump_is_one_error_line(tmp_path):
     broken = tmp_path / "broken.xml"  # a page that must be read (it has something to change) is malformed
     candidate = next(page for page in xml.split(b"<page>")[1:] if b"](" in page)
     broken.write_bytes(xml.replace(candidate, candidate.replace(b"</title>", b"</titel>"), 1))
-    for dump, message in ((truncated, "ends inside a page"), (corrupt, "cannot read the dump"), (broken, "not readable XML")):
+    for dump, message in ((truncated, f"the file ends early, inside page {_last_title(xml)!r}; the 29 page(s) before it were read"), (corrupt, "the file ends early: its bz2 data stops unfinished at byte 4,700"), (broken, "not readable XML")):
         for workers in ("1", "2"):
             out, err = io.StringIO(), io.StringIO()
             code = main(["scan", "--format", "json", "--no-summary", "--workers", workers, str(dump), str(corpus.xml)], stdout=out, stderr=err, environ={})
