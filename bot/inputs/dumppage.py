@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from bot.core.pagekind import not_wikitext
 from bot.errors import DumpFormatError
 
 PAGE_OPEN, PAGE_CLOSE = b"<page>", b"</page>"
@@ -92,9 +93,8 @@ class PageXml:
         """Why the page is not analysed for what it is (no text, hidden text, not wikitext), or None."""
         if self.text != TEXT:
             return NotAnalysed(self.title, _WITHOUT_TEXT[self.text])
-        if self.model != WIKITEXT:
-            return NotAnalysed(self.title, f"not wikitext (content model {self.model})")
-        return None
+        reason = not_wikitext(self.model)
+        return None if reason is None else NotAnalysed(self.title, reason)
 
 
 _WITHOUT_TEXT = {NO_TEXT: "no text in the dump", HIDDEN: "the text of its latest revision is hidden (deleted)"}
