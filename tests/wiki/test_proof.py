@@ -1,6 +1,6 @@
 """Proof by the wiki's own parser, on the real test wiki: the seed pages, field pages and generated
-pages are proven; planted disagreements are caught and held for review. Every verdict comes from
-the test wiki's own rendering (action=parse)."""
+pages are proven but where the save changes more than its changes; planted disagreements are caught
+and held for review. Every verdict comes from the test wiki's own rendering (action=parse)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,16 @@ from bot.cli import EXIT_OK
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+# Held, rightly: on the current page a Markdown link's URL runs on into the CJK text after it
+# (``[a](http://x)以及`` shows readers a link ``http://x)以及``). The marker after the change ends
+# that URL, so the marked current text is not what readers get there, and the save does change more
+# than the link (``以及`` leaves it): the change is unproven, and its neighbour when the URL took all
+# the text up to it (bot.core.faithful).
+RUNS_ON = "unproven: the page shows its readers something else than the bot sees of it near the change"
+# Held, rightly: the page reads otherwise around the change after the save. A label over two lines
+# (the second indented: a <pre> line) joined into one lets the next line run on in its paragraph; a
+# picture's box splits the lines after it into paragraphs. (The visible text is the same.)
+AROUND = "disagrees: the text around it renders differently"
 
 
 def proposals(wiki, queue) -> list[dict]:
@@ -18,17 +28,25 @@ def proposals(wiki, queue) -> list[dict]:
     return [json.loads(line) for line in listed.stdout.splitlines()]
 
 
+def _runs_on(text: str, change: dict) -> bool:
+    """A Markdown link to a URL, text right after it: where a URL runs on."""
+    return "](http" in change["old"] and not text[change["end"] : change["end"] + 1].isspace()
+
+
 def test_seed_pages_are_proven(wiki, tmp_path):
     queue = tmp_path / "queue.sqlite3"
-    for seed in SEEDS:
-        wiki.sandbox.edit(f"Proof/{seed.stem}", seed.read_text(encoding="utf-8"))
+    texts = {f"Proof/{seed.stem}".replace("_", " "): seed.read_text(encoding="utf-8") for seed in SEEDS}  # as the wiki names them
+    for title, text in texts.items():
+        wiki.sandbox.edit(title, text)
     result = wiki.linkbot("-prefixindex:Proof/", "--queue", str(queue))
     assert result.returncode == EXIT_OK, result.stderr
     found = proposals(wiki, queue)
     assert len(found) == 2
     for proposal in found:
         unproven = [(c["number"], c["old"], c["new"], c["proof"]) for c in proposal["changes"] if c["proof"] != "proven"]
-        assert unproven == [], unproven[:5]
+        assert all(c["proof"].startswith(RUNS_ON) and _runs_on(texts[proposal["page"]], c) for c in proposal["changes"]
+                   if c["proof"] != "proven"), unproven[:5]  # fmt: skip
+        assert len(unproven) <= 3, unproven
 
 
 FIELD = ROOT / "tests" / "data" / "field" / "mirror" / "zh"
@@ -36,7 +54,7 @@ FIELD = ROOT / "tests" / "data" / "field" / "mirror" / "zh"
 
 def test_field_pages_are_proven(wiki, tmp_path):
     """The zh mirror pages of the field corpus (real third-party pages): every change linkbot
-    proposes renders as it declares."""
+    proposes renders as it declares, but where the save changes more (RUNS_ON, AROUND: 36 of 1,493)."""
     queue = tmp_path / "queue.sqlite3"
     pages = sorted(FIELD.glob("*.md"))
     for page in pages:
@@ -47,22 +65,27 @@ def test_field_pages_are_proven(wiki, tmp_path):
     changes = [(p["page"], c) for p in found for c in p["changes"]]
     unproven = [(page, c["old"][:60], c["new"][:60], c["proof"]) for page, c in changes if c["proof"] != "proven"]
     print(f"{len(changes) - len(unproven)} of {len(changes)} changes on {len(found)} pages proven")
-    assert unproven == [], unproven[:8]
+    assert [held for held in unproven if not held[3].startswith((RUNS_ON, AROUND))] == []
+    assert len(unproven) <= 0.03 * len(changes), unproven[:8]
 
 
 def test_generated_pages_are_proven(wiki, tmp_path):
-    """Pages of the benchmark corpus's generator: every broken form, decoys that must not change."""
+    """Pages of the benchmark corpus's generator: every broken form, decoys that must not change. Its
+    Markdown links to URLs are often followed by text (``[a](https://…)。``): held (RUNS_ON)."""
     import random
 
     from benchmarks.corpus import _page, filler_sentences
 
     rng, filler, queue = random.Random(17), filler_sentences(5, 200), tmp_path / "queue.sqlite3"
-    for number in range(12):
-        wiki.sandbox.edit(f"Generated/{number}", _page(rng, filler, broken_links=8, size=3_000, tricky=number % 3 == 0))
+    texts = {f"Generated/{number}": _page(rng, filler, broken_links=8, size=3_000, tricky=number % 3 == 0) for number in range(12)}
+    for title, text in texts.items():
+        wiki.sandbox.edit(title, text)
     result = wiki.linkbot("-prefixindex:Generated/", "--queue", str(queue), "--rules", "all")
     assert result.returncode == EXIT_OK, result.stderr
-    changes = [c for p in proposals(wiki, queue) for c in p["changes"]]
-    assert len(changes) >= 80 and {c["proof"] for c in changes} == {"proven"}
+    changes = [(p["page"], c) for p in proposals(wiki, queue) for c in p["changes"]]
+    held = [(page, c["old"], c["proof"]) for page, c in changes if c["proof"] != "proven"]
+    assert len(changes) >= 80 and len(held) <= 0.3 * len(changes), held
+    assert all(c["proof"].startswith(RUNS_ON) and _runs_on(texts[page], c) for page, c in changes if c["proof"] != "proven"), held
 
 
 # Planted: changes that say one thing and render another. The verdict is the test wiki's rendering.
@@ -91,21 +114,30 @@ def rendered(wiki, text: str):
     return rendering_from_parse(answer["parse"])
 
 
+def proven(wiki, text: str, changes, profile, nonce: str = "n0nce"):
+    """The proof of ``changes`` to ``text``, from the test wiki's four renderings (as a run asks for them)."""
+    from bot.core.markers import marked
+    from bot.core.proof import Renderings, prove
+    from bot.core.rewrite import apply_changes
+
+    new_text, _ = apply_changes(text, changes)
+    renderings = Renderings(rendered(wiki, marked(text, changes, False, nonce)), rendered(wiki, marked(text, changes, True, nonce)),
+                            rendered(wiki, text), rendered(wiki, new_text))  # fmt: skip
+    return prove(changes, renderings, profile, "Planted", nonce)
+
+
 def test_planted_disagreements_are_caught(wiki):
-    from bot.core.proof import DISAGREES, PROVEN, marked, prove
+    from bot.core.proof import DISAGREES, PROVEN
 
     wiki.sandbox.edit("Template:Linkbot planted", "模板的文字")
     changes = planted_changes(PLANTED_PAGE)
     profile = _profile(wiki)
-    before = rendered(wiki, marked(PLANTED_PAGE, changes, False, "n0nce"))
-    after = rendered(wiki, marked(PLANTED_PAGE, changes, True, "n0nce"))
-    proofs = prove(changes, before, after, profile, nonce="n0nce")
+    proofs = proven(wiki, PLANTED_PAGE, changes, profile)
     assert [proof.status for proof in proofs] == [PROVEN, DISAGREES, DISAGREES, DISAGREES], proofs
     assert "readers would see 'x y', not 'xy'" in proofs[1].why  # MediaWiki's rendering, against the model's
     assert proofs[2].why == "it puts the page in the category 'X', which it does not declare"
     assert proofs[3].why == "the templates differ: Template:Linkbot planted"
-    every = prove(changes[:1], rendered(wiki, marked(PLANTED_PAGE, changes[:1], False, "n0nce")),
-                  rendered(wiki, marked(PLANTED_PAGE, changes[:1], True, "n0nce")), profile, nonce="n0nce")  # fmt: skip
+    every = proven(wiki, PLANTED_PAGE, changes[:1], profile)
     assert [proof.status for proof in every] == [PROVEN]
 
 
@@ -136,7 +168,7 @@ def test_proven_edit_links_its_proof_and_modes_set_the_cost(wiki, tmp_path):
     assert result.returncode == EXIT_OK, result.stderr
     assert wiki.revisions("ProofLive/a")[0]["comment"].endswith("[[User:LinkBot/Proof|✔ 2/2]]")
 
-    for mode, parses in (("off", 0), ("review-only", 0), ("always", 3)):  # review-only: auto_approve = "all" here
+    for mode, parses in (("off", 0), ("review-only", 0), ("always", 4)):  # review-only: auto_approve = "all" here
         wiki.sandbox.edit(f"ProofCost/{mode}", page)
         config.write_text(wiki.config.read_text(encoding="utf-8") + f'\n[proof]\nmode = "{mode}"\n', encoding="utf-8")
         before = len(wiki.sandbox.api_requests())
