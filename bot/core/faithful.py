@@ -101,7 +101,7 @@ def misaligned(marked_reading: Reading, plain: Reading, count: int) -> dict[int,
     where = spans(marked_reading, count)
     if where is None:
         return dict.fromkeys(range(count), "the rendering does not keep the changes in their places")
-    codes: dict[Atom, int] = {}
+    codes: dict[Atom, str] = {}
     marked_text, plain_text = _encoded(marked_reading.atoms, codes), _encoded(plain.atoms, codes)
     if len(codes) > _CODES:
         return dict.fromkeys(range(count), "the page shows too many different characters and elements to be compared")
@@ -141,8 +141,10 @@ def _reached(pieces: Sequence[tuple[int, int]], first: int, low: int, high: int)
 _CODE_BASE, _CODES = 0xF0000, 0x110000 - 0xF0000
 
 
-def _encoded(atoms: Sequence[Atom], codes: dict[Atom, int]) -> str:
-    return "".join(chr(_CODE_BASE + min(codes.setdefault(atom, len(codes)), _CODES - 1)) for atom in atoms)
+def _encoded(atoms: Sequence[Atom], codes: dict[Atom, str]) -> str:
+    for atom in set(atoms) - codes.keys():
+        codes[atom] = chr(_CODE_BASE + min(len(codes), _CODES - 1))
+    return "".join(map(codes.__getitem__, atoms))
 
 
 def _unmatched(pieces: Sequence[str], plain: str) -> list[tuple[int, int, int, int]]:

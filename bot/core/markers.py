@@ -85,21 +85,23 @@ def reading_of(rendering: Rendering, nonce: str | None = None) -> Reading:
                     _add_text(atoms, piece)
             continue
         length = len(atoms)
-        if what in _BLOCKS and (kind, what) != (CLOSE, "pre") and atoms and atoms[-1] == SPACE:
+        if what.partition(" ")[0] in _BLOCKS and (kind, what) != (CLOSE, "pre") and atoms and atoms[-1] == SPACE:
             atoms.pop()
         atoms.append((kind, what))
         # A line that only a category tag or an interlanguage link holds is no paragraph at all; with the
         # tag's markers it is one, of nothing readers see: not a difference.
         if (kind, what) == (CLOSE, "p") and atoms[-2:-1] == [(OPEN, "p")]:
             del atoms[-2:]
-        if len(atoms) <= length:  # markers where atoms were taken back stand where they end
-            marks = [(min(index, len(atoms)), number, opens) for index, number, opens in marks]
+        back = len(marks)
+        while len(atoms) <= length and back and marks[back - 1][0] > len(atoms):  # where atoms were taken back
+            back -= 1
+            marks[back] = (len(atoms), *marks[back][1:])
     return Reading(tuple(atoms), tuple(marks))
 
 
 def _add_text(atoms: list[Atom], text: str) -> None:
     last = atoms[-1] if atoms else (OPEN, "div")
-    after_edge = (last[0] in (OPEN, CLOSE, VOID) and last[1] in _BLOCKS and last != (OPEN, "pre")) or last == SPACE
+    after_edge = (last[0] in (OPEN, CLOSE, VOID) and last[1].partition(" ")[0] in _BLOCKS and last != (OPEN, "pre")) or last == SPACE
     for character in text:
         if not character.isspace():
             atoms.append((TEXT, character))

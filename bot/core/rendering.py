@@ -42,9 +42,9 @@ class Rendering:
     marked_anchors: tuple[tuple[str, str, str], ...] = ()
     externallinks: frozenset[str] = frozenset()  # every external link the parser made (free URLs too)
     images: frozenset[str] = frozenset()  # files the page shows
-    # The body in order as readers get it, outside hidden elements: (TEXT, data), (OPEN, "a HREF" or a
-    # tag name), (CLOSE, tag name), (VOID, "img SRC" or a tag name), (HIDDEN, tag name): compared
-    # between renderings with and without the proof's markers (bot.core.markers).
+    # The body in order as readers get it, outside hidden elements: (TEXT, data), (OPEN, "a HREF class=…"
+    # or another element, bot.core.rendering._element), (CLOSE, tag name), (VOID, "img SRC …" or another),
+    # (HIDDEN, tag name): compared between renderings with and without the proof's markers (bot.core.faithful).
     reading: tuple[tuple[str, str], ...] = ()
 
 
@@ -93,7 +93,7 @@ class _Reader(HTMLParser):
         attributes = dict(attrs)
         if tag in _VOID:
             if not self.hidden:  # an image by its address: the same file shows the same picture
-                self.reading.append((VOID, f"img {attributes.get('src') or ''}" if tag == "img" else tag))
+                self.reading.append((VOID, _element(tag, attributes)))
             return
         # The table of contents repeats the headings' text: it is not page text of its own.
         quiet = tag in _HIDDEN or attributes.get("id") == "toc"
@@ -102,7 +102,7 @@ class _Reader(HTMLParser):
             self.parts.append(HIDDEN_TEXT)
             self.reading.append((HIDDEN, tag))
         elif not hides and not self.hidden:
-            self.reading.append((OPEN, f"a {attributes.get('href') or ''}" if tag == "a" else tag))
+            self.reading.append((OPEN, _element(tag, attributes)))
         self.open.append((tag, hides))
         self.hidden += hides
         if tag == "a":
@@ -138,6 +138,17 @@ class _Reader(HTMLParser):
         self.reading.append((TEXT, data))
         for index in self.open_anchors:
             self.anchors[index][1].append(data)
+
+
+def _element(tag: str, attributes: dict) -> str:
+    """An element as a reading holds it: its name, where it leads (a link's address, an image's file),
+    and what styles it (its classes and inline style: a class may hide it, or show a link as another kind)."""
+    where = attributes.get({"a": "href", "img": "src"}.get(tag, ""))
+    return " ".join(part for part in (tag, where, _styled("class", attributes), _styled("style", attributes)) if part)
+
+
+def _styled(name: str, attributes: dict) -> str:
+    return f"{name}={attributes[name]}" if attributes.get(name) else ""
 
 
 def folded(text: str) -> str:
