@@ -58,6 +58,26 @@ def reading_difference(marked_rendering: Rendering, plain: Rendering, nonce: str
     listed = _listed_difference(marked_rendering, plain, nonce)
     return Difference(None, listed) if listed else None
 
+
+_LISTS = (("internal links", "links"), ("external links", "externallinks"), ("interwiki links", "iwlinks"),
+          ("interlanguage links", "langlinks"), ("categories", "categories"), ("images", "images"),
+          ("templates", "templates"), ("behaviour switches", "switches"))  # fmt: skip
+
+
+def _listed_difference(marked_rendering: Rendering, plain: Rendering, nonce: str) -> str:
+    """What the parse's lists say differently of the two renderings ("" when nothing)."""
+    for name, field in _LISTS:
+        old, new = getattr(marked_rendering, field), getattr(plain, field)
+        if old != new:
+            items = sorted(":".join(map(str, item)) if isinstance(item, tuple) else str(item) for item in old ^ new)
+            return f"the {name} differ: {', '.join(items)}"
+    if [own_marks(nonce).sub("", line) for line in marked_rendering.sections] != list(plain.sections):
+        return "the section headings differ"
+    if marked_rendering.references != plain.references:
+        return f"the footnotes differ ({marked_rendering.references} with markers, {plain.references} without)"
+    return ""
+
+
 def outside_differences(before: Reading, after: Reading, count: int) -> dict[int, str]:
     """The changes next to atoms outside them that read differently in ``after`` than in ``before``
     (both marked; what stands at a change's edge is the change's, ``_LEADING`` and ``_TRAILING``): number -> why."""
@@ -109,8 +129,9 @@ def misaligned(marked_reading: Reading, plain: Reading, count: int) -> dict[int,
     for first, end, window_start, window_end in _unmatched([marked_text[start:stop] for start, stop in where], plain_text):
         start, stop = where[first][0], where[end - 1][1]
         # The stretch differs from its pieces only between their common beginning and their common end.
-        same_start = _first_difference(marked_reading.atoms, plain.atoms, start, window_start) - start
-        room = min(stop - start, window_end - window_start) - same_start
+        shorter = min(stop - start, window_end - window_start)
+        same_start = min(_first_difference(marked_reading.atoms, plain.atoms, start, window_start) - start, shorter)
+        room = shorter - same_start
         same_end = next((n for n in range(room) if marked_text[stop - 1 - n] != plain_text[window_end - 1 - n]), room)
         low, high = start + same_start, stop - same_end
         difference = _compared(marked_reading.atoms, low, plain.atoms, window_start + same_start)
@@ -173,6 +194,7 @@ def _unmatched(pieces: Sequence[str], plain: str) -> list[tuple[int, int, int, i
         runs.append((lost[0], len(pieces), lost[1], len(plain)))
     return runs
 
+
 def _first_difference(one: Sequence[Atom], other: Sequence[Atom], start: int = 0, other_start: int = 0) -> int:
     """How many atoms from ``start`` and ``other_start`` on are the same, plus ``start``."""
     length = min(len(one) - start, len(other) - other_start)
@@ -181,21 +203,3 @@ def _first_difference(one: Sequence[Atom], other: Sequence[Atom], start: int = 0
 
 def _compared(one: Sequence[Atom], at: int, other: Sequence[Atom], other_at: int) -> str:
     return f"with markers {excerpt(one, at)!r}, without {excerpt(other, other_at)!r}"
-
-_LISTS = (("internal links", "links"), ("external links", "externallinks"), ("interwiki links", "iwlinks"),
-          ("interlanguage links", "langlinks"), ("categories", "categories"), ("images", "images"),
-          ("templates", "templates"), ("behaviour switches", "switches"))  # fmt: skip
-
-
-def _listed_difference(marked_rendering: Rendering, plain: Rendering, nonce: str) -> str:
-    """What the parse's lists say differently of the two renderings ("" when nothing)."""
-    for name, field in _LISTS:
-        old, new = getattr(marked_rendering, field), getattr(plain, field)
-        if old != new:
-            items = sorted(":".join(map(str, item)) if isinstance(item, tuple) else str(item) for item in old ^ new)
-            return f"the {name} differ: {', '.join(items)}"
-    if [own_marks(nonce).sub("", line) for line in marked_rendering.sections] != list(plain.sections):
-        return "the section headings differ"
-    if marked_rendering.references != plain.references:
-        return f"the footnotes differ ({marked_rendering.references} with markers, {plain.references} without)"
-    return ""

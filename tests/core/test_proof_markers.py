@@ -95,3 +95,21 @@ def test_the_current_text_holds_only_the_changes_a_difference_reaches():
     # Text the page shows only for the bot ({{REVISIONUSER}}), after the last change: that change.
     plain = reading_of(rendering('<p>[a](<a href="http://x">http://x</a>)以及[b]丙。</p><p>丁[c]。BUY</p>'))
     assert list(misaligned(marked, plain, 3)) == [2]
+
+
+TEXTS = st.lists(st.sampled_from(["a", "b", "以", " ", "<b>", "</b>", "<br>", "</p><p>", "x"]), max_size=6).map("".join)
+
+
+@given(st.lists(TEXTS, min_size=3, max_size=9).filter(lambda parts: len(parts) % 2), st.integers(0, 200),
+       st.sampled_from(["", "y", "<i>y</i>", "</p><p>"]), st.integers(0, 2))  # fmt: skip
+def test_every_difference_in_the_current_text_holds_a_change(parts, where, inserted, cut):
+    """Whatever the stored revision shows otherwise than the marked current text, at any one place (some
+    text or elements put in, taken out or both), some change is held: no difference is left to nobody."""
+    count = len(parts) // 2
+    body = "".join(part if index % 2 == 0 else marks(index // 2, part) for index, part in enumerate(parts))
+    marked_reading = reading_of(rendering(f"<p>{body}</p>"), NONCE)
+    plain_text = "".join(parts)
+    at = where % (len(plain_text) + 1)
+    changed = rendering(f"<p>{plain_text[:at]}{inserted}{plain_text[at + cut:]}</p>")
+    differs = reading_of(changed).atoms != reading_of(rendering(f"<p>{plain_text}</p>")).atoms
+    assert bool(misaligned(marked_reading, reading_of(changed), count)) == differs
