@@ -19,10 +19,12 @@ tables, hidden blocks), white space folded as a browser folds it.
   categories, images, templates, behaviour switches, section headings, footnotes). Any difference
   makes every change unproven, the change nearest to it named.
 - The current text (``misaligned``): the marked rendering around each change must stand, in order, in
-  the stored revision as its readers get it; a change near a difference is unproven. (Here a difference
-  is common and no fault of the proof: a Markdown link ``[a](http://…)`` followed by CJK text shows a
-  URL that runs on into the text, which the marker after the link ends. The save does change more than
-  the link there; only the changes it reaches are held.)
+  the stored revision as its readers get it (which also holds a page that depends on who saved it or
+  when); a change a difference reaches is unproven, not the others. One difference is allowed
+  (``_released``): a link of the change's own that, for readers, runs on past it over plain text, its
+  address lengthened by it (a Markdown link's URL into the CJK text after it, ``[a](http://x)以及``
+  showing a link ``http://x)以及``; a link's trail). The marker after the change ends it, and the save
+  releases that text, as it is, from the link the change replaces: nothing else reads otherwise.
 
 This is design (a) of issue 23: the changes are still found by markers, never by aligning an unmarked
 rendering with the wikitext, which would need a model of MediaWiki's tokenizer, the very thing a
@@ -31,11 +33,11 @@ proof must not trust. An extra parse (four a proposal) is its cost.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.markers import SPACE, Atom, Reading, excerpt, own_marks, reading_of, spans
-from bot.core.rendering import CLOSE, OPEN, Rendering
+from bot.core.rendering import CLOSE, OPEN, TEXT, Rendering
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,10 @@ def misaligned(marked_reading: Reading, plain: Reading, count: int) -> dict[int,
     if len(codes) > _CODES:
         return dict.fromkeys(range(count), "the page shows too many different characters and elements to be compared")
     why: dict[int, str] = {}
-    for first, end, window_start, window_end in _unmatched([marked_text[start:stop] for start, stop in where], plain_text):
+    def release(index: int, position: int) -> tuple[int, int] | None:
+        return _released(marked_reading.atoms, where[index], where[index + 1][1], plain.atoms, position) if index % 2 else None
+
+    for first, end, window_start, window_end in _unmatched([marked_text[start:stop] for start, stop in where], plain_text, release):
         start, stop = where[first][0], where[end - 1][1]
         # The stretch differs from its pieces only between their common beginning and their common end.
         shorter = min(stop - start, window_end - window_start)
@@ -139,6 +144,46 @@ def misaligned(marked_reading: Reading, plain: Reading, count: int) -> dict[int,
             if 0 <= number < count:
                 why.setdefault(number, difference)
     return why
+
+
+def _released(marked: Sequence[Atom], region: tuple[int, int], outside_end: int, plain: Sequence[Atom],
+              position: int) -> tuple[int, int] | None:  # fmt: skip
+    """Where ``plain`` goes on (and how many atoms of the text after the region it took) when, from
+    ``position``, it holds the marked ``region`` but for a link of the region's own that, for readers,
+    runs on past it over plain text (a URL into the text after a Markdown link, a link's trail): its
+    address lengthened, its text taking that text. None when it does not."""
+    start, stop = region
+    anchor = next((index for index in range(stop - 1, start - 1, -1) if marked[index][0] == OPEN and marked[index][1].startswith("a")), None)
+    closed = next((index for index in range(anchor + 1, stop) if marked[index] == (CLOSE, "a")), None) if anchor is not None else None
+    if closed is None or any(kind != TEXT for kind, _ in marked[closed + 1 : stop]):
+        return None  # no link of the region's, or not ending it but for its text
+    head, inside = position + anchor - start, [*marked[anchor + 1 : closed], *marked[closed + 1 : stop]]
+    if list(plain[position:head]) != list(marked[start:anchor]) or head >= len(plain) or not _lengthened(marked[anchor], plain[head]):
+        return None
+    if list(plain[head + 1 : head + 1 + len(inside)]) != inside:
+        return None
+    end = next((index for index in range(head + 1 + len(inside), len(plain)) if plain[index] == (CLOSE, "a")), None)
+    taken = list(plain[head + 1 + len(inside) : end]) if end is not None else []
+    if end is None or not taken or list(marked[stop : stop + len(taken)]) != taken or stop + len(taken) > outside_end:
+        return None
+    return (end + 1, len(taken)) if all(kind == TEXT for kind, _ in taken) else None
+
+
+def _lengthened(marked_anchor: Atom, plain_anchor: Atom | None) -> bool:
+    """Whether ``plain_anchor`` is ``marked_anchor`` with its address run on (the same kind of link)."""
+    if plain_anchor is None or plain_anchor[0] != OPEN:
+        return False
+    (tag, address, rest), (other_tag, other_address, other_rest) = _parts(marked_anchor[1]), _parts(plain_anchor[1])
+    return tag == other_tag == "a" and other_address.startswith(address) and rest == other_rest
+
+
+def _parts(element: str) -> tuple[str, str, str]:
+    """An element of a reading (bot.core.rendering._element): its name, its address, its styling."""
+    tag, _, rest = element.partition(" ")
+    if not rest or rest.startswith(("class=", "style=")):
+        return tag, "", rest
+    address, _, rest = rest.partition(" ")
+    return tag, address, rest
 
 
 def _reached(pieces: Sequence[tuple[int, int]], first: int, low: int, high: int) -> list[int]:
@@ -168,16 +213,21 @@ def _encoded(atoms: Sequence[Atom], codes: dict[Atom, str]) -> str:
     return "".join(map(codes.__getitem__, atoms))
 
 
-def _unmatched(pieces: Sequence[str], plain: str) -> list[tuple[int, int, int, int]]:
+def _unmatched(pieces: Sequence[str], plain: str, release: Callable[[int, int], tuple[int, int] | None]) -> list[tuple[int, int, int, int]]:
     """The runs of pieces that do not follow each other in ``plain`` (the first at its start, the last at
     its end), each with the stretch of ``plain`` they must account for: (first piece, last piece + 1,
-    start, end). After a piece not found, the next one found (its first place after the last match)
-    resumes the matching."""
+    start, end). A piece ``release`` accepts where it stands (a link run on) is followed: matching goes on
+    from where it says, with as many atoms of the next piece taken. After a piece not found, the next one
+    found (its first place after the last match) resumes the matching."""
     runs: list[tuple[int, int, int, int]] = []
-    position, last, lost = 0, len(pieces) - 1, None  # lost: (the first piece not found, where it was looked for)
-    for index, piece in enumerate(pieces):
+    position, last, lost, taken = 0, len(pieces) - 1, None, 0  # lost: (the first piece not found, where it was looked for)
+    for index, whole in enumerate(pieces):
+        piece, taken = whole[taken:], 0
         if lost is None:
             found = position if plain.startswith(piece, position) else -1
+            if found < 0 and (released := release(index, position)) is not None:
+                position, taken = released
+                continue
         elif not piece:
             found = -1  # an empty piece is anywhere: it cannot resume the matching
         elif index == last:
