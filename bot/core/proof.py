@@ -3,11 +3,16 @@ change declares, and nothing else different?
 
 Each change declares, from its new wikitext, what readers will get: a link with its label and
 target, a category tag, an interlanguage or interwiki link, an external link. Given the wiki's
-renderings of the current and the proposed text (bot.core.rendering), a change is *proven* when
-the proposed rendering has one more such link (same shown text, same target) than the current
-one, or the declared category or interlanguage link; the page's visible text differs only where
-the changes are; and its templates, sections, behaviour switches and footnotes are the same. A
-change whose rendering disagrees gets the difference as its reason.
+renderings of the current and the proposed text (bot.core.rendering), each with the changes between
+markers (bot.core.markers), a change is *proven* when the proposed rendering shows between its
+markers the declared text and link (same shown text, same target), or the declared category or
+interlanguage link; the page reads the same outside the changes (its text and elements); and its
+templates, sections, behaviour switches and footnotes are the same. A change whose rendering
+disagrees gets the difference as its reason.
+
+The marked renderings are trusted only where they read as the texts without markers do: the text
+to be saved and the stored revision are rendered too (bot.core.faithful). A page where the markers
+changed the reading, or that shows its readers something else than the bot's preview, is unproven.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from dataclasses import dataclass
 
 import mwparserfromhell
 
+from bot.core.faithful import Difference, misaligned, outside_differences, reading_difference
 from bot.core.labels import visible_text
+from bot.core.markers import MARKS, closing, opening, reading_of, region_pattern
 from bot.core.model import Change, Display
 from bot.core.profile import SiteProfile
 from bot.core.rendering import HIDDEN_TEXT, Rendering, folded, href_title
@@ -89,42 +96,21 @@ def shown_variants(text: str, limit: int = 16) -> list[str]:
     return [done + text[position:] for done in found]
 
 
-# Each change is rendered between markers (private-use characters, which no wikitext syntax reads,
-# around the proof's nonce and the change's number): the text between them is what readers get of
-# the change, the text outside must render the same. The nonce is new for every proof and unknown
-# to the page: a page that writes marker characters (as character references, say) cannot make a
-# region of its own pass for a change's.
-_OPEN, _SEP, _CLOSE, _END = "\ue000", "\ue001", "\ue002", "\ue003"
-_MARKS = re.compile("[\ue000-\ue003][0-9a-z.]*[\ue000-\ue003]?")
 NEAR = 200  # characters around a change that hidden text may not be in
 
 
-def marked(text: str, changes: Sequence[Change], proposed: bool, nonce: str) -> str | None:
-    """``text`` with each change (its old text, or with ``proposed`` its new one) between markers
-    carrying ``nonce``; None when the text holds a marker character already."""
-    if any(mark in text for mark in (_OPEN, _SEP, _CLOSE, _END)):
-        return None
-    pieces, position = [], 0
-    for number, change in enumerate(changes):
-        # <nowiki/> shows nothing and ends a bare URL, which would swallow the marker after it.
-        pieces += [text[position : change.start], f"{_OPEN}{nonce}.{number}{_SEP}", change.new if proposed else change.old,
-                   f"<nowiki/>{_CLOSE}{nonce}.{number}{_END}"]  # fmt: skip
-        position = change.end
-    pieces.append(text[position:])
-    return "".join(pieces)
+@dataclass(frozen=True)
+class Renderings:
+    """The wiki's renderings of a page, for its proof (each a preview of the bot's own save but ``current``)."""
+
+    before: Rendering  # the current text, each change's old text between markers
+    after: Rendering  # the proposed text, each change's new text between markers
+    current: Rendering  # the current text as its readers get it (the stored revision), no markers
+    proposed: Rendering  # the proposed text, no markers: exactly the text to be saved
 
 
-def _pattern(nonce: str) -> re.Pattern:
-    """A change's marked region, with this proof's nonce: (number, the text between)."""
-    tag = re.escape(nonce)
-    return re.compile(f"{_OPEN}{tag}\\.(\\d+){_SEP}(.*?){_CLOSE}{tag}\\.\\1{_END}", re.S)
-
-
-def shows_readers_otherwise(before: Rendering, stored: Rendering) -> bool:
-    """Whether the page's current text, rendered for the bot (``before``, marked), shows its readers
-    something else than the stored revision does (``stored``): a page that depends on who saved it or
-    when (``{{REVISIONUSER}}``, the time) would change with the bot's save beyond the changes."""
-    return folded(_MARKS.sub("", before.text)) != stored.text
+def _near(difference: Difference) -> str:
+    return "" if difference.near is None else f" near change {difference.near + 1}"
 
 
 def _miscounted(rendering: Rendering, count: int, nonce: str) -> dict[int, str]:
@@ -132,7 +118,7 @@ def _miscounted(rendering: Rendering, count: int, nonce: str) -> dict[int, str]:
     may write marker characters, never this proof's nonce: more or fewer is no rendering of ours.)"""
     why = {}
     for number in range(count):
-        for mark in (f"{_OPEN}{nonce}.{number}{_SEP}", f"{_CLOSE}{nonce}.{number}{_END}"):
+        for mark in (opening(nonce, number), closing(nonce, number)):
             found = rendering.text.count(mark)
             if found != 1:
                 why[number] = f"the rendering holds the change's markers {found} time(s), not once: it cannot be read"
@@ -142,30 +128,43 @@ def _miscounted(rendering: Rendering, count: int, nonce: str) -> dict[int, str]:
 def _hidden_near(text: str, count: int, nonce: str) -> dict[int, str]:
     """Changes with text hidden from readers in them or near them: number -> why."""
     why = {}
-    for match in _pattern(nonce).finditer(text):
+    for match in region_pattern(nonce).finditer(text):
         if HIDDEN_TEXT in text[max(0, match.start() - NEAR) : match.end() + NEAR]:
             why[int(match.group(1))] = "text hidden from readers (display:none or the like) is in or near the change"
     return why
 
 
-def prove(changes: Sequence[Change], before: Rendering, after: Rendering, profile: SiteProfile, title: str = "",
+def prove(changes: Sequence[Change], renderings: Renderings, profile: SiteProfile, title: str = "",
           nonce: str = "") -> list[ChangeProof]:  # fmt: skip
-    """Each change's proof, in order, from the renderings of the current and the proposed text of the
-    page ``title``, both ``marked`` with ``nonce``. A rendering that does not hold each marker once,
-    or text hidden from readers near a change, leaves it *unproven*: never proven by the page's own say."""
-    unreadable = {**_miscounted(after, len(changes), nonce), **_miscounted(before, len(changes), nonce),
-                  **_hidden_near(after.text, len(changes), nonce), **_hidden_near(before.text, len(changes), nonce)}  # fmt: skip
+    """Each change's proof, in order, from the wiki's renderings of the page ``title`` (its marked ones
+    ``marked`` with ``nonce``). The marked renderings are read only where they read as the texts they
+    mark do (bot.core.faithful): the proposed one everywhere, else every change is *unproven* (a marker,
+    not the text to be saved, could be what a verdict rests on); the current one around each change,
+    else that change is. A rendering that does not hold each marker once, or text hidden from readers
+    near a change, leaves it *unproven* too: never proven by the page's own say."""
+    count = len(changes)
+    misread = reading_difference(renderings.after, renderings.proposed, nonce)
+    if misread:
+        return [ChangeProof(UNPROVEN, f"the markers changed how the page reads{_near(misread)}: {misread.what}")] * count
+    before, after, current = reading_of(renderings.before, nonce), reading_of(renderings.after, nonce), reading_of(renderings.current)
+    unreadable = {**_miscounted(renderings.after, count, nonce), **_miscounted(renderings.before, count, nonce),
+                  **_hidden_near(renderings.after.text, count, nonce), **_hidden_near(renderings.before.text, count, nonce)}  # fmt: skip
+    # The current text marked, against the stored revision: the markers, or a page that depends on who saved
+    # it or when ({{REVISIONUSER}}, the time), which the bot's save would change beyond its changes.
+    for number, why in misaligned(before, current, count).items():
+        unreadable.setdefault(number, "the page shows its readers something else than the bot sees of it near the change (the "
+                                      f"markers change how its current text reads there, or it depends on who saved it or when): {why}")  # fmt: skip
     declared = [declaration(change, profile) for change in changes]
-    page = _page_differences(before, after, changes, nonce)
-    outside = _outside_differences(before.text, after.text, len(changes), nonce)
-    outside = {**_undeclared_categories(before, after, changes, declared), **outside}
-    shown = {int(match.group(1)): folded(match.group(2)) for match in _pattern(nonce).finditer(after.text)}
+    page = _page_differences(renderings, changes, nonce)
+    outside = {**_undeclared_categories(renderings.current, renderings.proposed, changes, declared), **outside_differences(before, after, count)}
+    shown = {int(match.group(1)): folded(match.group(2)) for match in region_pattern(nonce).finditer(renderings.after.text)}
     proofs = []
     for number, what in enumerate(declared):
         if number in unreadable:
             proofs.append(ChangeProof(UNPROVEN, unreadable[number]))
             continue
-        why = page.get(number) or outside.get(number) or _shown_text(what, shown.get(number)) or _unshown(number, what, after, profile, title, nonce)
+        why = page.get(number) or outside.get(number) or _shown_text(what, shown.get(number)) or \
+            _unshown(number, what, renderings.after, profile, title, nonce)  # fmt: skip
         proofs.append(ChangeProof(DISAGREES, why) if why else ChangeProof(PROVEN))
     return proofs
 
@@ -180,23 +179,6 @@ def _shown_text(what: Declaration, shown: str | None) -> str:
         return "" if shown == "" else f"readers would see {shown!r}, not nothing"
     expected = [folded(label) for label in shown_variants(what.label)]
     return "" if shown in expected else f"readers would see {shown!r}, not {expected[0]!r}"
-
-
-def _outside_differences(before: str, after: str, count: int, nonce: str) -> dict[int, str]:
-    """The changes next to text outside them that renders differently: number -> why."""
-    old_parts, new_parts = _pattern(nonce).split(before), _pattern(nonce).split(after)
-    # split() gives: outside, number, inside, outside, number, inside, ..., outside
-    old_outside, new_outside = [folded(_MARKS.sub("", part)) for part in old_parts[::3]], [folded(_MARKS.sub("", part)) for part in new_parts[::3]]
-    if len(old_outside) != len(new_outside):
-        return dict.fromkeys(range(count), "the rendering does not keep the changes in their places")
-    why = {}
-    for index, (old, new) in enumerate(zip(old_outside, new_outside, strict=True)):
-        if old != new:
-            difference = f"the text around it renders differently: {old[-40:]!r} -> {new[-40:]!r}"
-            for number in (index - 1, index):
-                if 0 <= number < count:
-                    why.setdefault(number, difference)
-    return why
 
 
 def _unshown(number: int, what: Declaration, after: Rendering, profile: SiteProfile, page: str, nonce: str) -> str:
@@ -247,24 +229,25 @@ def _special(key: str, profile: SiteProfile) -> str:
     return f"-1:{profile.special_page(name)}{slash}{rest}"
 
 
-def _page_differences(before: Rendering, after: Rendering, changes: Sequence[Change], nonce: str) -> dict[int, str]:
-    """Changes the page as a whole renders differently for: number -> why. A difference in templates or
-    behaviour switches goes to the changes whose new text holds such markup, else to every change."""
-    why = ""
-    for name, old, new, markup in (("templates", before.templates, after.templates, "{{"),
-                                   ("behaviour switches", before.switches, after.switches, "__")):  # fmt: skip
+def _page_differences(renderings: Renderings, changes: Sequence[Change], nonce: str) -> dict[int, str]:
+    """Changes the page as a whole renders differently for, as its readers get it now and will after the
+    save: number -> why. A difference in templates or behaviour switches goes to the changes whose new
+    text holds such markup, else to every change."""
+    why, now, saved = "", renderings.current, renderings.proposed
+    for name, old, new, markup in (("templates", now.templates, saved.templates, "{{"),
+                                   ("behaviour switches", now.switches, saved.switches, "__")):  # fmt: skip
         if old != new:
             why = f"the {name} differ: {', '.join(sorted(set(new) ^ set(old)))}"
             suspects = [number for number, change in enumerate(changes) if markup in change.new]
             return dict.fromkeys(suspects or range(len(changes)), why)
     # A heading may hold a change: compared without the changes (their own text is checked between their markers).
-    if [_MARKS.sub("", _pattern(nonce).sub("", line)) for line in before.sections] != \
-            [_MARKS.sub("", _pattern(nonce).sub("", line)) for line in after.sections]:  # fmt: skip
+    if [MARKS.sub("", region_pattern(nonce).sub("", line)) for line in renderings.before.sections] != \
+            [MARKS.sub("", region_pattern(nonce).sub("", line)) for line in renderings.after.sections]:  # fmt: skip
         why = "the section headings differ"
-    elif before.references != after.references:
-        why = f"the footnotes differ ({before.references} -> {after.references})"
-    elif before.categories - after.categories:
-        why = f"categories are lost: {', '.join(sorted(before.categories - after.categories))}"
+    elif now.references != saved.references:
+        why = f"the footnotes differ ({now.references} -> {saved.references})"
+    elif now.categories - saved.categories:
+        why = f"categories are lost: {', '.join(sorted(now.categories - saved.categories))}"
     return dict.fromkeys(range(len(changes)), why) if why else {}
 
 

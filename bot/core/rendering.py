@@ -2,8 +2,10 @@
 
 The wiki adapter asks the wiki to render; this module only reads the answer: the visible text
 (white space folded, scripts and styles left out, blocks parting words), every anchor of the body
-with the title it points at, and the parse's lists (links, categories, interlanguage and interwiki
-links, templates, sections, behaviour switches, references).
+with the title it points at, the body's reading (its visible text and elements in order: what a
+proof compares between a rendering with its markers and one without), and the parse's lists
+(links, external links, images, categories, interlanguage and interwiki links, templates,
+sections, behaviour switches, references).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ _MARK = re.compile("([\ue000\ue002])([0-9a-z]+\\.\\d+)[\ue001\ue003]")  # bot.co
 # An inline style (or attribute) that keeps an element's text from readers.
 _INVISIBLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])", re.I)
 HIDDEN_TEXT = "\ue010"  # stands in the text for what readers do not see (bot.core.proof looks for it)
+TEXT, OPEN, CLOSE, VOID, HIDDEN = "text", "open", "close", "void", "hidden"  # the kinds of a reading's items
 
 
 @dataclass(frozen=True)
@@ -37,10 +40,16 @@ class Rendering:
     references: int = 0  # footnotes shown
     # Anchors inside a change's proof markers (bot.core.proof): ("nonce.number", href, shown text).
     marked_anchors: tuple[tuple[str, str, str], ...] = ()
+    externallinks: frozenset[str] = frozenset()  # every external link the parser made (free URLs too)
+    images: frozenset[str] = frozenset()  # files the page shows
+    # The body in order as readers get it, outside hidden elements: (TEXT, data), (OPEN, "a HREF class=…"
+    # or another element, bot.core.rendering._element), (CLOSE, tag name), (VOID, "img SRC …" or another),
+    # (HIDDEN, tag name): compared between renderings with and without the proof's markers (bot.core.faithful).
+    reading: tuple[tuple[str, str], ...] = ()
 
 
 def rendering_from_parse(parse: dict) -> Rendering:
-    """A ``formatversion=2`` parse answer with prop text|links|categories|langlinks|iwlinks|templates|sections|properties."""
+    """A ``formatversion=2`` parse answer with prop text|links|externallinks|images|categories|langlinks|iwlinks|templates|sections|properties."""
     reader = _read(parse.get("text", ""))
     text, anchors = reader.text_and_anchors()
     return Rendering(
@@ -56,6 +65,9 @@ def rendering_from_parse(parse: dict) -> Rendering:
                            (prop.get("name", "") for prop in parse.get("properties", []))),  # fmt: skip
         references=parse.get("text", "").count('class="reference"'),
         marked_anchors=tuple((mark, anchors[index][0], anchors[index][1]) for index, mark in reader.anchor_marks.items()),
+        externallinks=frozenset(parse.get("externallinks", [])),
+        images=frozenset(parse.get("images", [])),
+        reading=tuple(reader.reading),
     )
 
 
@@ -73,18 +85,24 @@ class _Reader(HTMLParser):
         self.hidden = 0
         self.mark: str | None = None  # the proof marker the text is inside
         self.anchor_marks: dict[int, str] = {}  # anchor index -> the marker it opened inside
+        self.reading: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in _BLOCKS:
             self.parts.append(" ")
-        if tag in _VOID:
-            return
         attributes = dict(attrs)
+        if tag in _VOID:
+            if not self.hidden:  # an image by its address: the same file shows the same picture
+                self.reading.append((VOID, _element(tag, attributes)))
+            return
         # The table of contents repeats the headings' text: it is not page text of its own.
         quiet = tag in _HIDDEN or attributes.get("id") == "toc"
         hides = quiet or "hidden" in attributes or bool(_INVISIBLE.search(attributes.get("style") or ""))
         if hides and not self.hidden and not quiet:
             self.parts.append(HIDDEN_TEXT)
+            self.reading.append((HIDDEN, tag))
+        elif not hides and not self.hidden:
+            self.reading.append((OPEN, _element(tag, attributes)))
         self.open.append((tag, hides))
         self.hidden += hides
         if tag == "a":
@@ -101,6 +119,8 @@ class _Reader(HTMLParser):
         while self.open:  # close what is still open inside it too
             name, hides = self.open.pop()
             self.hidden -= hides
+            if not hides and not self.hidden:
+                self.reading.append((CLOSE, name))
             if name == "a" and self.open_anchors:
                 self.open_anchors.pop()
             if name == tag:
@@ -115,8 +135,20 @@ class _Reader(HTMLParser):
         for match in _MARK.finditer(data):
             self.mark = match.group(2) if match.group(1) == "\ue000" else None
         self.parts.append(data)
+        self.reading.append((TEXT, data))
         for index in self.open_anchors:
             self.anchors[index][1].append(data)
+
+
+def _element(tag: str, attributes: dict) -> str:
+    """An element as a reading holds it: its name, where it leads (a link's address, an image's file),
+    and what styles it (its classes and inline style: a class may hide it, or show a link as another kind)."""
+    where = attributes.get({"a": "href", "img": "src"}.get(tag, ""))
+    return " ".join(part for part in (tag, where, _styled("class", attributes), _styled("style", attributes)) if part)
+
+
+def _styled(name: str, attributes: dict) -> str:
+    return f"{name}={attributes[name]}" if attributes.get(name) else ""
 
 
 def folded(text: str) -> str:

@@ -2,9 +2,10 @@
 proposed text, and each change gets MediaWiki's word (bot.core.proof). A change whose rendering
 disagrees, or that could not be proven, needs review: no auto-approval ever takes it.
 
-Cost: only pages with changes, three parse requests a proposal (the current and the proposed text,
-each change between markers, and the stored revision as its readers get it), none for a revision
-already in the queue; ``[proof] mode`` chooses.
+Cost: only pages with changes, four parse requests a proposal (the current and the proposed text,
+each change between markers; the proposed text without them, exactly as it will be saved; and the
+stored revision as its readers get it: the marked renderings count only when they read as these
+two do, bot.core.markers), none for a revision already in the queue; ``[proof] mode`` chooses.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
+from bot.core.markers import marked
 from bot.core.model import Change, PageResult
-from bot.core.proof import PROVEN, UNPROVEN, ChangeProof, marked, prove, shows_readers_otherwise
+from bot.core.proof import PROVEN, UNPROVEN, ChangeProof, Renderings, prove
 from bot.runs.context import RunContext
 from bot.wiki.render import rendering_of, stored_rendering
 
@@ -22,24 +24,35 @@ def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageR
     """``full`` with each change's proof, or as it is when none is asked for."""
     if not full.changes or not _wanted(context, full):
         return full
-    site, policy = context.session.site, context.settings.retry
     nonce = secrets.token_hex(6)  # new for every proof: the page cannot know it (bot.core.proof)
+    renderings = _renderings(context, revision_id, full, nonce)
+    if isinstance(renderings, str):
+        proofs = [ChangeProof(UNPROVEN, renderings)] * len(full.changes)
+    else:
+        proofs = prove(full.changes, renderings, context.session.profile, full.title, nonce)
+    return dataclasses.replace(full, changes=tuple(_marked(change, proof) for change, proof in zip(full.changes, proofs, strict=True)))
+
+
+def _renderings(context: RunContext, revision_id: int, full: PageResult, nonce: str) -> Renderings | str:
+    """The wiki's four renderings of the page, or why it could not give them (asking no more once one fails)."""
     old, new = marked(full.text, full.changes, False, nonce), marked(full.text, full.changes, True, nonce)
     if old is None or new is None:
-        before = after = "the page holds the private-use characters the proof marks changes with"
-    else:
-        before = rendering_of(site, full.title, old, policy)
-        after = rendering_of(site, full.title, new, policy) if not isinstance(before, str) else before
-    stored = stored_rendering(site, revision_id, policy) if not isinstance(before, str) and revision_id else None
-    if isinstance(after, str) or isinstance(before, str) or isinstance(stored, str):
-        why = next(reason for reason in (before, after, stored) if isinstance(reason, str))
-        proofs = [ChangeProof(UNPROVEN, f"the wiki could not render the page: {why}")] * len(full.changes)
-    elif stored is not None and shows_readers_otherwise(before, stored):
-        why = "the page shows its readers something else than the bot sees of it (it depends on who saved it, or when)"
-        proofs = [ChangeProof(UNPROVEN, why)] * len(full.changes)
-    else:
-        proofs = prove(full.changes, before, after, context.session.profile, full.title, nonce)
-    return dataclasses.replace(full, changes=tuple(_marked(change, proof) for change, proof in zip(full.changes, proofs, strict=True)))
+        return "the page holds the private-use characters the proof marks changes with"
+    site, policy = context.session.site, context.settings.retry
+    asked = (
+        lambda: rendering_of(site, full.title, old, policy),
+        lambda: rendering_of(site, full.title, new, policy),
+        # The current text as its readers get it: the stored revision (a text without one, as a preview).
+        lambda: stored_rendering(site, revision_id, policy) if revision_id else rendering_of(site, full.title, full.text, policy),
+        lambda: rendering_of(site, full.title, full.new_text, policy),
+    )  # fmt: skip
+    renderings = []
+    for ask in asked:
+        rendering = ask()
+        if isinstance(rendering, str):
+            return f"the wiki could not render the page: {rendering}"
+        renderings.append(rendering)
+    return Renderings(*renderings)
 
 
 def _wanted(context: RunContext, full: PageResult) -> bool:

@@ -6,7 +6,7 @@ from bot.core.rendering import Rendering, rendering_from_parse
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
-PROPS = "text|links|categories|langlinks|iwlinks|templates|sections|properties"
+PROPS = "text|links|externallinks|images|categories|langlinks|iwlinks|templates|sections|properties"
 
 
 def rendering_of(site, title: str, text: str, policy: RetryPolicy) -> Rendering | str:

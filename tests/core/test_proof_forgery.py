@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.core import ZH_WIKIPEDIA
 from bot.core.model import Change, Rule
-from bot.core.proof import PROVEN, UNPROVEN, prove
+from bot.core.proof import PROVEN, UNPROVEN, Renderings, prove
 from bot.core.rendering import rendering_from_parse
 
 OPEN, SEP, CLOSE, END = "\ue000", "\ue001", "\ue002", "\ue003"
@@ -26,12 +26,23 @@ def rendering(html: str):
     return rendering_from_parse({"text": html})
 
 
-def page(before: str, inside: str, after: str, nonce: str) -> str:
+def page(before: str, inside: str, after: str, nonce: str | None) -> str:
+    """The rendered page, with the proof's markers around the change (without, for ``nonce`` None)."""
+    if nonce is None:
+        return f"<p>{before}{inside}{after}</p>"
     return f"<p>{before}{OPEN}{nonce}.0{SEP}{inside}{CLOSE}{nonce}.0{END}{after}</p>"
 
 
-def proof(before_html: str, after_html: str, nonce: str) -> str:
-    return prove([CHANGE], rendering(before_html), rendering(after_html), ZH_WIKIPEDIA, "P", nonce)[0].status
+def proof(before_html: str, after_html: str, nonce: str, current_html: str = "", proposed_html: str = "") -> str:
+    """The change's proof, from the marked renderings and those without markers (by default: the
+    marked ones with this proof's markers taken out, as the wiki would render them)."""
+    plain = [html or _unmarked(marked, nonce) for html, marked in ((current_html, before_html), (proposed_html, after_html))]
+    renderings = Renderings(rendering(before_html), rendering(after_html), rendering(plain[0]), rendering(plain[1]))
+    return prove([CHANGE], renderings, ZH_WIKIPEDIA, "P", nonce)[0].status
+
+
+def _unmarked(html: str, nonce: str) -> str:
+    return html.replace(f"{OPEN}{nonce}.0{SEP}", "").replace(f"{CLOSE}{nonce}.0{END}", "")
 
 
 def forged(nonce_guess: str) -> str:

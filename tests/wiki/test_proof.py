@@ -1,6 +1,7 @@
 """Proof by the wiki's own parser, on the real test wiki: the seed pages, field pages and generated
-pages are proven; planted disagreements are caught and held for review. Every verdict comes from
-the test wiki's own rendering (action=parse)."""
+pages are proven (but where the save changes how the page reads around a change); planted
+disagreements are caught and held for review. Every verdict comes from the test wiki's own rendering
+(action=parse)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from bot.cli import EXIT_OK
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+# Held, rightly: the page reads otherwise around the change after the save (its visible text is the
+# same). A label over two lines (the second indented: a <pre> line) joined into one lets the next line
+# run on in its paragraph, or leave a <pre>; a picture's box splits the lines after it into paragraphs.
+AROUND = "disagrees: the text around it renders differently"
 
 
 def proposals(wiki, queue) -> list[dict]:
@@ -36,7 +41,8 @@ FIELD = ROOT / "tests" / "data" / "field" / "mirror" / "zh"
 
 def test_field_pages_are_proven(wiki, tmp_path):
     """The zh mirror pages of the field corpus (real third-party pages): every change linkbot
-    proposes renders as it declares."""
+    proposes renders as it declares, but where the page reads otherwise around it after the save
+    (AROUND: 17 of 1,493)."""
     queue = tmp_path / "queue.sqlite3"
     pages = sorted(FIELD.glob("*.md"))
     for page in pages:
@@ -47,7 +53,8 @@ def test_field_pages_are_proven(wiki, tmp_path):
     changes = [(p["page"], c) for p in found for c in p["changes"]]
     unproven = [(page, c["old"][:60], c["new"][:60], c["proof"]) for page, c in changes if c["proof"] != "proven"]
     print(f"{len(changes) - len(unproven)} of {len(changes)} changes on {len(found)} pages proven")
-    assert unproven == [], unproven[:8]
+    assert [held for held in unproven if not held[3].startswith(AROUND)] == []
+    assert len(unproven) <= 0.015 * len(changes), unproven[:8]
 
 
 def test_generated_pages_are_proven(wiki, tmp_path):
@@ -91,21 +98,30 @@ def rendered(wiki, text: str):
     return rendering_from_parse(answer["parse"])
 
 
+def proven(wiki, text: str, changes, profile, nonce: str = "n0nce"):
+    """The proof of ``changes`` to ``text``, from the test wiki's four renderings (as a run asks for them)."""
+    from bot.core.markers import marked
+    from bot.core.proof import Renderings, prove
+    from bot.core.rewrite import apply_changes
+
+    new_text, _ = apply_changes(text, changes)
+    renderings = Renderings(rendered(wiki, marked(text, changes, False, nonce)), rendered(wiki, marked(text, changes, True, nonce)),
+                            rendered(wiki, text), rendered(wiki, new_text))  # fmt: skip
+    return prove(changes, renderings, profile, "Planted", nonce)
+
+
 def test_planted_disagreements_are_caught(wiki):
-    from bot.core.proof import DISAGREES, PROVEN, marked, prove
+    from bot.core.proof import DISAGREES, PROVEN
 
     wiki.sandbox.edit("Template:Linkbot planted", "模板的文字")
     changes = planted_changes(PLANTED_PAGE)
     profile = _profile(wiki)
-    before = rendered(wiki, marked(PLANTED_PAGE, changes, False, "n0nce"))
-    after = rendered(wiki, marked(PLANTED_PAGE, changes, True, "n0nce"))
-    proofs = prove(changes, before, after, profile, nonce="n0nce")
+    proofs = proven(wiki, PLANTED_PAGE, changes, profile)
     assert [proof.status for proof in proofs] == [PROVEN, DISAGREES, DISAGREES, DISAGREES], proofs
     assert "readers would see 'x y', not 'xy'" in proofs[1].why  # MediaWiki's rendering, against the model's
     assert proofs[2].why == "it puts the page in the category 'X', which it does not declare"
     assert proofs[3].why == "the templates differ: Template:Linkbot planted"
-    every = prove(changes[:1], rendered(wiki, marked(PLANTED_PAGE, changes[:1], False, "n0nce")),
-                  rendered(wiki, marked(PLANTED_PAGE, changes[:1], True, "n0nce")), profile, nonce="n0nce")  # fmt: skip
+    every = proven(wiki, PLANTED_PAGE, changes[:1], profile)
     assert [proof.status for proof in every] == [PROVEN]
 
 
@@ -136,7 +152,7 @@ def test_proven_edit_links_its_proof_and_modes_set_the_cost(wiki, tmp_path):
     assert result.returncode == EXIT_OK, result.stderr
     assert wiki.revisions("ProofLive/a")[0]["comment"].endswith("[[User:LinkBot/Proof|✔ 2/2]]")
 
-    for mode, parses in (("off", 0), ("review-only", 0), ("always", 3)):  # review-only: auto_approve = "all" here
+    for mode, parses in (("off", 0), ("review-only", 0), ("always", 4)):  # review-only: auto_approve = "all" here
         wiki.sandbox.edit(f"ProofCost/{mode}", page)
         config.write_text(wiki.config.read_text(encoding="utf-8") + f'\n[proof]\nmode = "{mode}"\n', encoding="utf-8")
         before = len(wiki.sandbox.api_requests())

@@ -29,10 +29,11 @@ def test_live_run_reads_in_batches_and_writes_once_per_edit(wiki):
     saved = [title for title in titles if wiki.revisions(title)[0]["user"] == "LinkBot"]
     assert len(saved) == 20 and len(edits) == 20, logged
     assert sum("meta=tokens type=csrf" in line for line in logged) <= 1, logged  # (logging in takes its own token)
-    # Proofs: for each page with changes the wiki renders the stored revision, the current text and a preview
-    # of the bot's own save; nothing else is parsed.
+    # Proofs: for each page with changes the wiki renders the stored revision, the current text with markers,
+    # and a preview of the bot's own save with markers and without (the markers must change nothing there,
+    # bot.core.faithful); nothing else is parsed.
     parses = [line for line in logged if "action=parse" in line]
-    assert len(parses) == 3 * len(saved), parses
+    assert len(parses) == 4 * len(saved), parses
     # The listing, one read of the 60 pages and the stop page, one batched check of the saved revisions.
     per_page = [line for line in logged if line not in edits and line not in parses and not _once(line)]
     assert len(per_page) <= 3, per_page
