@@ -321,14 +321,14 @@ def _candidates(work: _Work, elements: list[bytes]) -> list:
     the ``Overrun`` of a page over the size limit) for each candidate."""
     entries: list = []
     for element in elements:
-        if not might_change_xml(element, work.profile):
+        if not might_change_xml(element, work.profile, work.options):
             continue
         try:
             page = parse_page(element)
         except DumpFormatError as error:
             entries.append(DumpProblem(str(error)))
             continue
-        if might_change(page.text, work.profile):
+        if might_change(page.text, work.profile, work.options):
             # The text is never longer in UTF-8 than its escaped XML: most pages need no encoding.
             entries.append((page.title, work.limits.oversize(page.text, len(element)) or page))
     return entries
