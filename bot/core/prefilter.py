@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.core.options import DEFAULT_OPTIONS, Options
+from bot.core.options import Options
 from bot.core.pagekind import MirrorForms, mirror_forms_apply
 from bot.core.profile import SiteProfile, mobile_host
 
@@ -52,7 +52,7 @@ def _host_test(profile: SiteProfile):
     return names_host
 
 
-def might_change(text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS) -> bool:
+def might_change(text: str, profile: SiteProfile, options: Options) -> bool:
     """False only when ``analyze(text, profile, options)`` certainly proposes no link change."""
     if options.mirror_forms is not MirrorForms.NEVER and (_MARKDOWN in text or _ANGLE.search(text)):
         # (the marks last: a page without ](, <a or <http has no Markdown form to repair)
@@ -105,7 +105,7 @@ _XML_WIKILINK_MARK = re.compile(rb'wikilink(?:"|&quot;)\)')
 _XML_MARKS = (b"../Page/", "本文内容由".encode(), "本文內容由".encode(), "この記事は".encode(), b"This article is converted from")
 
 
-def might_change_xml(raw: bytes, profile: SiteProfile, options: Options = DEFAULT_OPTIONS) -> bool:
+def might_change_xml(raw: bytes, profile: SiteProfile, options: Options) -> bool:
     """False only when the page whose export XML is ``raw`` certainly has nothing to change."""
     if _XML_REFERENCE.search(raw) or b"<![CDATA[" in raw:
         return True

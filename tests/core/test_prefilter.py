@@ -96,7 +96,7 @@ def test_always_makes_markdown_forms_candidates_without_marks(text):
     ],
 )
 def test_the_mirrors_marks_as_an_export_may_write_them(raw):
-    assert might_change_xml(raw, PROFILE)
+    assert might_change_xml(raw, PROFILE, AUTO)
     assert not might_change_xml(raw, PROFILE, NEVER) or b"&#" in raw or b"CDATA" in raw
 
 
@@ -106,7 +106,7 @@ def test_the_field_corpus_ordinary_pages_are_candidates_only_with_a_change(page)
     through has a change planned (none has one today: none is a candidate)."""
     text = page.path.read_text(encoding="utf-8")
     profile = profile_for_host(page.site)
-    if might_change(text, profile):
+    if might_change(text, profile, AUTO):
         assert has_planned_change(text, profile)
 
 
