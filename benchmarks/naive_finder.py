@@ -25,7 +25,7 @@ HTML = re.compile(r'<a href="\.\./Page/')
 
 def finds(text: str, host: str) -> bool:
     """Whether the page's text holds one of the forms."""
-    if '"wikilink")' not in text and "../Page/" not in text and "wikipedia.org" not in text.lower():
+    if '"wikilink")' not in text and "../Page/" not in text and "wikipedia.org" not in text:
         return False
     code = mwparserfromhell.parse(text)
     for link in code.filter_external_links():

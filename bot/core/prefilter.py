@@ -87,11 +87,11 @@ def _names_host(run: str, hosts: frozenset[str]) -> bool:
 # a candidate: it is then parsed and tested as text. The mirror's marks are looked for more loosely
 # than in the text (anywhere in the page, without the white space before ``"wikilink")``). So these
 # accept every page the text tests accept (a property test holds them to it).
-# (Two-byte needles are searched with regexes: the regex engine's literal search is about twice as
-# fast as ``bytes.__contains__`` for them.)
-_XML_REFERENCE = re.compile(rb"&#")
-_XML_MARKDOWN = re.compile(rb"\]\(")
-_XML_ANGLE = re.compile(rb"&lt;(?:[aA](?:\s|[\x80-\xff])|(?i:https?|ftp)://)")
+
+# A numeric reference (it may hide any character), or an HTML link or autolink: both begin with
+# ``&``, so one search finds them (two would each stop at every ``&lt;`` and ``&quot;``).
+_XML_ESCAPES = re.compile(rb"&(?:#|lt;(?:[aA][\s\x80-\xff]|(?i:https?|ftp)://))")
+_XML_MARKDOWN = re.compile(rb"\]\(")  # (the regex engine finds two bytes twice as fast as ``in``)
 # (A host's run also stops at "<": in an export that is the markup after the text, never the text.)
 _XML_BRACKETED_URL = re.compile(rb"\[[\s\x80-\xff]*+(?:[a-zA-Z][a-zA-Z0-9+.-]*+:)?//([^\s/\]<]*)")
 # Every ``//`` and its host's run, bracketed or not. Real pages have a ``[`` every 60 bytes (``[[``)
@@ -107,9 +107,14 @@ _XML_MARKS = (b"../Page/", "本文内容由".encode(), "本文內容由".encode(
 
 def might_change_xml(raw: bytes, profile: SiteProfile, options: Options) -> bool:
     """False only when the page whose export XML is ``raw`` certainly has nothing to change."""
-    if _XML_REFERENCE.search(raw) or b"<![CDATA[" in raw:
+    angle = False
+    for found in _XML_ESCAPES.finditer(raw):
+        if found[0] == b"&#":
+            return True
+        angle = True
+    if b"<![CDATA[" in raw:
         return True
-    if options.mirror_forms is not MirrorForms.NEVER and (_XML_MARKDOWN.search(raw) or _XML_ANGLE.search(raw)):
+    if options.mirror_forms is not MirrorForms.NEVER and (angle or _XML_MARKDOWN.search(raw)):
         if options.mirror_forms is MirrorForms.ALWAYS or _may_show_marks(raw):
             return True
     may_name_host = _raw_host_test(profile)  # (the runs alone, no match objects; the loops in C)
