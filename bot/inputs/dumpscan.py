@@ -29,8 +29,10 @@ from bot.core.prefilter import might_change, might_change_xml
 from bot.core.profile import SiteProfile
 from bot.errors import DumpFormatError, InputError
 from bot.inputs.dump import (
+    CHUNK_BYTES,
     PAGE_CLOSE,
     PAGE_OPEN,
+    READ_BYTES,
     DumpPage,
     DumpProblem,
     bz2_stream_groups,
@@ -42,6 +44,7 @@ from bot.inputs.dump import (
     split_pages,
     xml_blocks,
 )
+from bot.inputs.handoff import Handed, Handoff
 from bot.inputs.limits import Bounded, Overrun, PageLimits
 
 T = TypeVar("T")
@@ -133,14 +136,16 @@ def _scanned(path: str, work: _Work, workers: int, stats: DumpStats) -> Iterator
                 yield from _kept(_run(scan_chunk, chunk, path), stats)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool, work.bounded() as bounded:
-        window = workers * TASKS_PER_WORKER
+    window = workers * TASKS_PER_WORKER
+    handoff = Handoff(window + 2, CHUNK_BYTES + 2 * READ_BYTES)  # (a chunk ends in the block that filled it)
+    with context.Pool(workers, initializer=_init_worker, initargs=(work, handoff)) as pool, work.bounded() as bounded:
         if streams:
             tasks = _ordered(pool, partial(_scan_streams, path), bz2_stream_groups(path), window, path, star=True)
             yield from _joined(tasks, partial(_scan_chunk_with, work, bounded), stats, path)
             return
         chunks = _counted(page_chunks(xml_blocks(path, stats.at), path), stats)
-        for result in _ordered(pool, _scan_chunk, chunks, window, path):
+        for result in _ordered(pool, _scan_chunk, handoff.handing(chunks), window, path):
+            handoff.done()
             yield from _kept(result, stats)
 
 
@@ -262,18 +267,20 @@ def title_if_changes_planned(page: DumpPage, profile: SiteProfile, options: Opti
 
 
 _worker: tuple[_Work, Bounded] | None = None
+_handoff: Handoff | None = None
 
 
-def _init_worker(work: _Work) -> None:
-    global _worker  # one per worker process: the pool's initializer is the way to hand it over (forked, not pickled)
+def _init_worker(work: _Work, handoff: Handoff) -> None:
+    global _worker, _handoff  # one per worker process: the pool's initializer is the way to hand it over (forked, not pickled)
     _worker = (work, work.bounded())  # its child is started at the first candidate, ended with the worker
+    _handoff = handoff
     # Ctrl-C is the main process's to handle (one line, exit 130): workers die with the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _scan_chunk(chunk: bytes) -> _ChunkResult:
-    assert _worker is not None
-    return _scan_chunk_with(*_worker, chunk)
+def _scan_chunk(chunk: Handed) -> _ChunkResult:
+    assert _worker is not None and _handoff is not None
+    return _scan_chunk_with(*_worker, _handoff.taken(chunk))
 
 
 def _scan_streams(path: str, offset: int, length: int, scan_chunk=None) -> list[_StreamsResult]:
