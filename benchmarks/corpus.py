@@ -5,7 +5,8 @@ the rest are clean articles. Pages carry decoys that must not change: cite-web U
 links to other sites and other wikis, valid wikilinks, templates; the broken pages and 5% of the
 clean ones also carry decoys that look broken but are protected (nowiki, pre, comments). A few pages are
 500 KB with 5,000 links. ``expected_changes`` is what a correct scan proposes, on
-``expected_pages`` pages.
+``expected_pages`` pages: every placed link, but on a page without the mirror's marks (bot.core.pagekind)
+only the wikitext ones (the Markdown forms are repaired on the mirror's pages only).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from bot.core.pagekind import shows_mirror_marks
+
 FORMS = (
     '[{t}](../Page/{t}.md "wikilink")',
     '[{t}](https://zh.wikipedia.org/wiki/{t} "wikilink")',
@@ -27,6 +30,7 @@ FORMS = (
     "[{t}](https://en.wikipedia.org/wiki/{t})",
     "[外部](https://example.org/{t})",
 )
+WIKITEXT_FORM = FORMS[2]  # repaired on every page; the others on the mirror's pages only
 # Decoys a clean article has: none of them may change, and none looks like a broken form.
 CLEAN_DECOYS = (
     "<ref>{{{{cite web|url=https://zh.wikipedia.org/wiki/{t}|title={t}}}}}</ref>",
@@ -80,27 +84,32 @@ def _title(rng: random.Random) -> str:
 def _page(rng: random.Random, filler: list[str], broken_links: int, size: int, tricky: bool) -> str:
     """About ``size`` bytes: lines of prose, each ending with a broken link or a decoy. A page with
     more links than its size allows for (the 500 KB page with 5,000 links) gets shorter lines."""
-    parts, length, placed = [], 0, 0
+    return _placed(rng, filler, broken_links, size, tricky)[0]
+
+
+def _placed(rng: random.Random, filler: list[str], broken_links: int, size: int, tricky: bool) -> tuple[str, int]:
+    """``_page``'s text, and how many of the links placed in it are wikitext."""
+    parts, length, placed, wikitext = [], 0, 0, 0
     decoys = CLEAN_DECOYS + TRICKY_DECOYS if tricky else CLEAN_DECOYS
     dense = broken_links * 100 >= size
     while length < size or placed < broken_links:
         title = _title(rng)
         if placed < broken_links and (dense or rng.random() < 0.5):
-            piece = rng.choice(FORMS).format(t=title)
-            placed += 1
+            form = rng.choice(FORMS)
+            piece, placed, wikitext = form.format(t=title), placed + 1, wikitext + (form == WIKITEXT_FORM)
         else:
             piece = rng.choice(decoys).format(t=title)
         prose = rng.choice(filler)
         line = f"{prose[: rng.randint(4, 12)] if dense else prose}{piece}。\n\n"
         parts.append(line)
         length += len(line.encode())
-    return "".join(parts)
+    return "".join(parts), wikitext
 
 
 def cached(out: Path, **parameters) -> Corpus:
     """The corpus in ``out`` if it was generated with these parameters, else a fresh one."""
     stamp = out / "corpus.json"
-    wanted = {"version": 6, **parameters}
+    wanted = {"version": 7, **parameters}
     if stamp.exists():
         saved = json.loads(stamp.read_text())
         if saved["parameters"] == wanted:
@@ -132,9 +141,10 @@ def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float 
             big = number <= big_pages
             links = 5_000 if big else (rng.randint(1, 12) if rng.random() < broken_share else 0)
             tricky = links > 0 or rng.random() < 0.05
-            text = _page(rng, filler, links, 500_000 if big else rng.randint(page_size // 2, page_size * 2), tricky)
-            expected += links
-            changed_pages += links > 0
+            text, wikitext = _placed(rng, filler, links, 500_000 if big else rng.randint(page_size // 2, page_size * 2), tricky)
+            changes = links if shows_mirror_marks(text) else wikitext
+            expected += changes
+            changed_pages += changes > 0
             title = f"页面{number:06d}"
             xml.write(
                 f"  <page>\n    <title>{title}</title>\n    <ns>0</ns>\n    <id>{number}</id>\n"

@@ -28,21 +28,11 @@ from bot.core.options import Options
 from bot.core.prefilter import might_change, might_change_xml
 from bot.core.profile import SiteProfile
 from bot.errors import DumpFormatError, InputError, UnclosedDumpError
-from bot.inputs.dump import bz2_stream_groups, check_end, decompress_streams, is_multistream, page_chunks, split_pages
-from bot.inputs.dumpfile import DumpKind, looks_like_dump, other_wiki, read_header, sniff, xml_blocks
-from bot.inputs.dumppage import (
-    NO_TEXT,
-    TEXT,
-    WIKITEXT,
-    PAGE_CLOSE,
-    PAGE_OPEN,
-    DumpPage,
-    DumpProblem,
-    DumpWarning,
-    NotAnalysed,
-    page_items,
-    parse_page,
-)
+from bot.inputs.dump import CHUNK_BYTES, bz2_stream_groups, check_end, decompress_streams, is_multistream, page_chunks, split_pages
+from bot.inputs.dumpfile import READ_BYTES, DumpKind, looks_like_dump, other_wiki, read_header, sniff, xml_blocks
+from bot.inputs.dumppage import NO_TEXT, PAGE_CLOSE, PAGE_OPEN, TEXT, WIKITEXT, DumpPage, DumpProblem, DumpWarning, NotAnalysed
+from bot.inputs.dumppage import page_items, parse_page
+from bot.inputs.handoff import Handed, Handoff
 from bot.inputs.limits import Bounded, Overrun, PageLimits
 
 T = TypeVar("T")
@@ -164,14 +154,16 @@ def _scanned(path: str, kind: DumpKind, work: _Work, workers: int, stats: DumpSt
                 yield from _kept(_run(scan_chunk, chunk, path), stats)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool, work.bounded() as bounded:
-        window = workers * TASKS_PER_WORKER
+    window = workers * TASKS_PER_WORKER
+    handoff = Handoff(window + 2, CHUNK_BYTES + 2 * READ_BYTES)  # (a chunk ends in the block that filled it)
+    with context.Pool(workers, initializer=_init_worker, initargs=(work, handoff)) as pool, work.bounded() as bounded:
         if streams:
             tasks = _ordered(pool, partial(_scan_streams, path), bz2_stream_groups(path), window, path, star=True)
             yield from _joined(tasks, partial(_scan_chunk_with, work, bounded), stats, path)
             return
         chunks = _counted(page_chunks(xml_blocks(path, stats.at, kind), path), stats)
-        for result in _ordered(pool, _scan_chunk, chunks, window, path):
+        for result in _ordered(pool, _scan_chunk, handoff.handing(chunks), window, path):
+            handoff.done()
             yield from _kept(result, stats)
 
 
@@ -313,18 +305,20 @@ def title_if_changes_planned(page: DumpPage, profile: SiteProfile, options: Opti
 
 
 _worker: tuple[_Work, Bounded] | None = None
+_handoff: Handoff | None = None
 
 
-def _init_worker(work: _Work) -> None:
-    global _worker  # one per worker process: the pool's initializer is the way to hand it over (forked, not pickled)
+def _init_worker(work: _Work, handoff: Handoff) -> None:
+    global _worker, _handoff  # one per worker process: the pool's initializer is the way to hand it over (forked, not pickled)
     _worker = (work, work.bounded())  # its child is started at the first candidate, ended with the worker
+    _handoff = handoff
     # Ctrl-C is the main process's to handle (one line, exit 130): workers die with the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _scan_chunk(chunk: bytes) -> _ChunkResult:
-    assert _worker is not None
-    return _scan_chunk_with(*_worker, chunk)
+def _scan_chunk(chunk: Handed) -> _ChunkResult:
+    assert _worker is not None and _handoff is not None
+    return _scan_chunk_with(*_worker, _handoff.taken(chunk))
 
 
 def _scan_streams(path: str, offset: int, length: int, scan_chunk=None) -> list[_StreamsResult]:
@@ -380,7 +374,7 @@ def _candidates(work: _Work, chunk: bytes) -> tuple[list, int, int]:
             textless += 1
         elif item.text != TEXT or item.model != WIKITEXT:
             entries.append(item.why_not_analysed())
-        elif might_change_xml(item.xml, work.profile):
+        elif might_change_xml(item.xml, work.profile, work.options):
             entries += _parsed(work, item.xml)
     return entries, pages, textless
 
@@ -391,7 +385,7 @@ def _parsed(work: _Work, xml: bytes) -> list:
         page = parse_page(xml, work.namespaces)
     except DumpFormatError as error:
         return [DumpProblem(str(error))]
-    if not might_change(page.text, work.profile):
+    if not might_change(page.text, work.profile, work.options):
         return []
     # The text is never longer in UTF-8 than its escaped XML: most pages need no encoding.
     return [(page.title, work.limits.oversize(page.text, len(xml)) or page)]

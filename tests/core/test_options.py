@@ -53,9 +53,9 @@ def test_prefilter_on_the_seeds_and_clean_pages(zh):
     from bot.core.prefilter import might_change
 
     for seed in sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt")):
-        assert might_change(seed.read_text(encoding="utf-8"), zh)
+        assert might_change(seed.read_text(encoding="utf-8"), zh, Options())
     clean = "正文[[北京]]与[[上海|沪]]。{{cite web|url=https://example.org}} [https://example.org 外部] <ref>书</ref>"
-    assert not might_change(clean, zh)
+    assert not might_change(clean, zh, Options())
     for text in (
         "[https://ZH.M.WIKIPEDIA.ORG/wiki/X x]",
         "[//en.wikipedia.org/wiki/X]",
@@ -66,4 +66,4 @@ def test_prefilter_on_the_seeds_and_clean_pages(zh):
         "[https://de.wiktionary.org/wiki/x x]",
     ):
         assert analyze(text, zh, OPT_IN).changes, text  # each is a finding (other wikis: with the opt-in rule)...
-        assert might_change(text, zh), text  # ...so the prefilter must let it through
+        assert might_change(text, zh, OPT_IN), text  # ...so the prefilter must let it through

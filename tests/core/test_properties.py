@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.core import ZH_WIKIPEDIA, Display, analyze
+from bot.core import ZH_WIKIPEDIA, Display, MirrorForms, Options, analyze
 from bot.core.labels import visible_text
 from tests.spans import new_spans, outside
 
@@ -196,13 +197,29 @@ def test_any_text_is_handled(text):
     assert analyze(result.new_text, PROFILE).changes == ()
 
 
-@given(st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=12).map(lambda s: Piece(s, None))), max_size=20))
-def test_prefilter_never_hides_a_change(page_pieces):
+# The mirror's marks alone, and Markdown forms without them: pages with and without marks, where
+# the forms are repaired in one mode and not in another (and ``] (``, which is no link anywhere).
+MARKED_OR_NOT = (
+    '"wikilink")', ' "wikilink")', "](../Page/", 'href="../Page/', "> 本文内容由", "> この記事は", "This article is converted from",
+    "[甲](https://zh.wikipedia.org/wiki/甲)", "[甲] (https://zh.wikipedia.org/wiki/甲)", '[甲]\u3000(../Page/甲.md "wikilink")',
+    "<https://zh.wikipedia.org/wiki/乙>", '<a href="https://zh.wikipedia.org/wiki/丙">丙</a>', "[[巴黎]] (法国)", "\n", " ",
+)  # fmt: skip
+MODES = [Options(mirror_forms=mode) for mode in MirrorForms]
+mode_ids = [mode.value for mode in MirrorForms]
+any_page = st.one_of(
+    st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=12).map(lambda s: Piece(s, None))), max_size=20)
+    .map(lambda pieces: "".join(piece.markup for piece in pieces)),
+    st.lists(st.one_of(st.sampled_from(MARKED_OR_NOT), st.text(CHAOS, max_size=6)), max_size=12).map("".join),
+)
+
+
+@pytest.mark.parametrize("options", MODES, ids=mode_ids)
+@given(text=any_page)
+def test_prefilter_never_hides_a_change(options, text):
     from bot.core.prefilter import might_change
 
-    text = "".join(piece.markup for piece in page_pieces)
-    if not might_change(text, PROFILE):
-        assert analyze(text, PROFILE).changes == ()
+    if not might_change(text, PROFILE, options):
+        assert analyze(text, PROFILE, options).changes == ()
 
 
 @given(st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=12).map(lambda s: Piece(s, None))), max_size=20))
@@ -253,6 +270,24 @@ def _numeric_xml(text: str) -> bytes:
     return xml_escape(text).encode("ascii", "xmlcharrefreplace")
 
 
+def _numeric_quotes_xml(text: str) -> bytes:
+    return _mediawiki_xml(text).replace(b'"', b"&#34;")
+
+
+def _raw_gt_xml(text: str) -> bytes:
+    """Only ``<`` and ``&`` escaped, as XML requires: ``>`` stays as it is."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+    return f"<page><title>T</title><revision><text>{escaped}</text></revision></page>".encode()
+
+
+def _cdata_xml(text: str) -> bytes:
+    inside = text.replace("]]>", "]]]]><![CDATA[>")  # (the one sequence a CDATA section cannot hold)
+    return f"<page><title>T</title><revision><text><![CDATA[{inside}]]></text></revision></page>".encode()
+
+
+XML_WRITERS = (_mediawiki_xml, _quoting_xml, _numeric_xml, _numeric_quotes_xml, _raw_gt_xml, _cdata_xml)
+
+
 # Fragments around what the prefilters look at: brackets, angle brackets, white space of every
 # kind (Unicode spaces are several bytes in UTF-8), hosts with non-ASCII labels, escapes.
 PREFILTER_SOUP = (
@@ -260,22 +295,21 @@ PREFILTER_SOUP = (
     " ", "\t", "\n", "\u3000", "\xa0", "\x85", "例", "zh.wikipedia.org", "ZH.M.WIKIPEDIA.ORG", "en.wikipedia.org",
     "example.org", "例.", "&amp;", "&lt;", "\"", "'", "x", "](", "]\u3000(", "] \n(", "[\u3000//", "[ //", "<a\xa0",
     "<a ", "[//", "[https://", "[//例.zh.wikipedia.org", "[//zh.wikipedia.org\u3000", "[//zh.wikipedia.org.",
+    "///", "/", "[a//", '"wikilink")', ' "wikilink")', "../Page/", 'href="', "> ", "本文内容由", "\u3000本文內容由",
+    "この記事は", "This article is converted from", "<https://", "]]>",
 )
 
 
-@given(
-    st.one_of(
-        st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=12).map(lambda s: Piece(s, None))), max_size=20)
-        .map(lambda pieces: "".join(piece.markup for piece in pieces)),
-        st.lists(st.sampled_from(PREFILTER_SOUP), max_size=14).map("".join),
-    )
-)
-def test_the_raw_xml_prefilter_accepts_every_page_the_text_prefilter_accepts(text):
+@pytest.mark.parametrize("options", MODES, ids=mode_ids)
+@given(text=st.one_of(any_page, st.lists(st.sampled_from(PREFILTER_SOUP), max_size=14).map("".join)))
+@example(text='[甲](https://zh.wikipedia.org/wiki/甲 "wikilink")')  # the mark as &quot;wikilink&quot;)
+@example(text="> 本文内容由[甲](https://zh.wikipedia.org/wiki/甲)转换而来。")  # &gt; 本文内容由
+def test_the_raw_xml_prefilter_accepts_every_page_the_text_prefilter_accepts(options, text):
     from bot.core.prefilter import might_change, might_change_xml
 
-    if might_change(text, PROFILE):
-        for write in (_mediawiki_xml, _quoting_xml, _numeric_xml):
-            assert might_change_xml(write(text), PROFILE), write.__name__
+    if might_change(text, PROFILE, options):
+        for write in XML_WRITERS:
+            assert might_change_xml(write(text), PROFILE, options), write.__name__
 
 
 # Links that show a number or their title, to every kind of target: where the pipe trick would be tempting.
