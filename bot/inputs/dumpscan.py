@@ -269,37 +269,6 @@ def _run(function, item, path: str):
         raise InputError(path, str(error)) from None
 
 
-def planned_titles(
-    path: str,
-    profile: SiteProfile,
-    options: Options,
-    on_problem: Callable[[InputError], None],
-    limits: PageLimits,
-    on_notice: Callable[[str], None] | None = None,
-) -> Iterator[str]:
-    """The titles of the dump's pages whose dumped text has a change planned (the preselection of a
-    wiki run). What cannot be read of the dump goes to ``on_problem``, the lines about pages not
-    analysed and the dump's warnings to ``on_notice``; the rest is still scanned."""
-    try:
-        for item in scan_dump(path, profile, options, examine=title_if_changes_planned, limits=limits):
-            if isinstance(item, DumpProblem):
-                on_problem(InputError(path, item.message))
-            elif isinstance(item, (NotAnalysed, DumpWarning)):
-                if on_notice is not None:
-                    on_notice(notice(item))
-            else:
-                yield item
-    except InputError as error:
-        on_problem(error)
-
-
-def notice(item: NotAnalysed | DumpWarning) -> str:
-    """The line (after the dump's name) for a page not analysed or a warning."""
-    if isinstance(item, NotAnalysed):
-        return f"page {item.title!r}: not analysed: {item.reason}"
-    return item.message
-
-
 def full_analysis(page: DumpPage, profile: SiteProfile, options: Options) -> PageResult:
     return analyze(page.text, profile, options, title=page.title)
 
