@@ -39,7 +39,6 @@ from bot.inputs.dumppage import (
     DumpPage,
     DumpProblem,
     DumpWarning,
-    NotAnalysed,
     page_items,
     parse_page,
 )
