@@ -18,7 +18,8 @@ from bot.core import analyze
 from bot.core.profile import SiteProfile
 from bot.errors import InputError
 from bot.inputs.dumppage import DumpProblem, DumpWarning, NotAnalysed
-from bot.inputs.dumpscan import DumpStats, is_dump, notice, scan_dump, title_if_changes_planned
+from bot.inputs.dumpscan import DumpStats, is_dump, scan_dump, title_if_changes_planned
+from bot.inputs.preselection import notice
 from bot.inputs.files import STDIN, expand_paths, read_page
 from bot.inputs.limits import Bounded, Overrun, PageLimits, with_site
 from bot.logs import get_logger

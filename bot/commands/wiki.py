@@ -89,7 +89,7 @@ def cmd_scan_wiki(args, wiki_args: list[str], settings: Settings, streams: Strea
 def _selected_pages(session, settings: Settings, source_args: list[str], unreadable: list, streams: Streams):
     """The pages pywikibot's generator arguments select, then those each ``-xml:`` dump preselects
     (a part of a dump that cannot be read is reported on stderr and noted in ``unreadable``)."""
-    from bot.inputs.dumpscan import planned_titles
+    from bot.inputs.preselection import planned_titles
     from bot.inputs.limits import PageLimits
     from bot.wiki.sources import generator_pages, pages_named, split_source_args
 

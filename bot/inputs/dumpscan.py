@@ -30,7 +30,7 @@ from bot.core.profile import SiteProfile
 from bot.errors import DumpFormatError, InputError, UnclosedDumpError
 from bot.inputs.dump import CHUNK_BYTES, bz2_stream_groups, check_end, decompress_streams, is_multistream, page_chunks, split_pages
 from bot.inputs.dumpfile import READ_BYTES, DumpKind, looks_like_dump, other_wiki, read_header, sniff, xml_blocks
-from bot.inputs.dumppage import NO_TEXT, PAGE_CLOSE, PAGE_OPEN, TEXT, WIKITEXT, DumpPage, DumpProblem, DumpWarning, NotAnalysed
+from bot.inputs.dumppage import NO_TEXT, PAGE_CLOSE, PAGE_OPEN, TEXT, WIKITEXT, DumpPage, DumpProblem, DumpWarning
 from bot.inputs.dumppage import page_items, parse_page
 from bot.inputs.handoff import Handed, Handoff
 from bot.inputs.limits import Bounded, Overrun, PageLimits
@@ -259,37 +259,6 @@ def _run(function, item, path: str):
         return function(item)
     except (DumpFormatError, OSError, EOFError) as error:
         raise InputError(path, str(error)) from None
-
-
-def planned_titles(
-    path: str,
-    profile: SiteProfile,
-    options: Options,
-    on_problem: Callable[[InputError], None],
-    limits: PageLimits,
-    on_notice: Callable[[str], None] | None = None,
-) -> Iterator[str]:
-    """The titles of the dump's pages whose dumped text has a change planned (the preselection of a
-    wiki run). What cannot be read of the dump goes to ``on_problem``, the lines about pages not
-    analysed and the dump's warnings to ``on_notice``; the rest is still scanned."""
-    try:
-        for item in scan_dump(path, profile, options, examine=title_if_changes_planned, limits=limits):
-            if isinstance(item, DumpProblem):
-                on_problem(InputError(path, item.message))
-            elif isinstance(item, (NotAnalysed, DumpWarning)):
-                if on_notice is not None:
-                    on_notice(notice(item))
-            else:
-                yield item
-    except InputError as error:
-        on_problem(error)
-
-
-def notice(item: NotAnalysed | DumpWarning) -> str:
-    """The line (after the dump's name) for a page not analysed or a warning."""
-    if isinstance(item, NotAnalysed):
-        return f"page {item.title!r}: not analysed: {item.reason}"
-    return item.message
 
 
 def full_analysis(page: DumpPage, profile: SiteProfile, options: Options) -> PageResult:

@@ -153,6 +153,10 @@ class Sandbox:
         """Save a revision directly (no HTTP request)."""
         self._maintenance("edit.php", "-u", user or self.admin[0], "-s", summary, title, stdin=text)
 
+    def delete(self, *titles: str) -> None:
+        """Delete pages, as the administrator (a test leaving the session's wiki as it found it)."""
+        self._maintenance("deleteBatch.php", "-u", self.admin[0], "-r", "test", stdin="".join(f"{title}\n" for title in titles))
+
     def block(self, name: str) -> None:
         """Block an account (no autoblock: other accounts on 127.0.0.1 stay unblocked)."""
         self._maintenance(

@@ -358,11 +358,11 @@ def _retitled(page: str, title: str, ns: int, text: str, model: str | None) -> s
 
 
 def test_not_analysed_pages_are_not_dropped_from_a_wiki_runs_preselection_silently(tmp_path):
-    """The preselection of a wiki run (``planned_titles``, what ``-xml:`` reads) says which pages it
-    leaves out for what they are, and never selects them."""
+    """The preselection of a wiki run (``planned_titles``, what ``-xml:`` reads) never selects a page
+    that is not wikitext, and says how many it leaves out, and why, in one line."""
     from bot.core import profile_for_host
     from bot.core.options import Options
-    from bot.inputs.dumpscan import planned_titles
+    from bot.inputs.preselection import planned_titles
     from bot.inputs.limits import PageLimits
 
     xml = PAIR.read_text(encoding="utf-8")
@@ -373,5 +373,5 @@ def test_not_analysed_pages_are_not_dropped_from_a_wiki_runs_preselection_silent
     problems, notices = [], []
     titles = planned_titles(str(dump), profile_for_host("en.wikipedia.org"), Options(), problems.append, PageLimits(), notices.append)
     assert list(titles) == ["Pear"] and problems == []
-    assert notices == ["page 'Module:Pear': not analysed: not wikitext (content model Scribunto)"]
+    assert notices == ["1 page(s) left out, not analysed: not wikitext (content model Scribunto) 1"]
     assert isinstance(next(item for item in pages(dump)), NotAnalysed)
