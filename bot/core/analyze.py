@@ -34,7 +34,7 @@ from bot.core.model import (
     Syntax,
 )
 from bot.core.options import DEFAULT_OPTIONS, Options
-from bot.core.pagekind import MirrorForms, mirror_forms_apply
+from bot.core.pagekind import MirrorForms, is_mirror_page, marks_a_link, shows_header, shows_mirror_marks
 from bot.core.profile import SiteProfile
 from bot.core.recheck import checked_rewrite, rejected
 from bot.core.registry import MemberList
@@ -53,6 +53,7 @@ class Plan:
     forms: Counter
     markup: Markup
     warnings: tuple[str, ...] = ()
+    options: Options = DEFAULT_OPTIONS  # as decided for the page (its kind: bot.core.pagekind)
 
 
 def analyze(
@@ -69,17 +70,25 @@ def analyze(
     registry, also propose the member list's updates (``redirects``: see bot.core.members).
     ``earlier``: the page's text when linkbot last proposed changes to it, if it did."""
     with _no_cyclic_gc():
-        return _analyze(text, profile, _with_page_kind(text, options, earlier), title, members, redirects)
+        return _analyze(text, profile, options, title, members, redirects, earlier)
 
 
-def _with_page_kind(text: str, options: Options, earlier: str = "") -> Options:
-    """``options`` with the page's kind decided (bot.core.pagekind) from ``text`` as found, or from
-    its ``earlier`` text: the check of the rewritten text, and a page whose last mirror marks an
-    earlier save repaired, are judged as the mirror's page they were."""
+def _with_page_kind(text: str, profile: SiteProfile, options: Options, earlier: str = "", links=None) -> Options:
+    """``options`` with the page's kind decided (bot.core.pagekind) from ``text`` as found (``links``:
+    its unprotected links, if read), or from its ``earlier`` text: the check of the rewritten text,
+    and a page whose last mirror marks an earlier save repaired, are judged as the mirror's page they were."""
     if options.mirror_forms is not MirrorForms.AUTO:
         return options
-    mirror = mirror_forms_apply(text, options.mirror_forms) or mirror_forms_apply(earlier, options.mirror_forms)
+    mirror = _mirror_page(text, profile, options, links) or (bool(earlier) and _mirror_page(earlier, profile, options))
     return dataclasses.replace(options, mirror_forms=MirrorForms.ALWAYS if mirror else MirrorForms.NEVER)
+
+
+def _mirror_page(text: str, profile: SiteProfile, options: Options, links=None) -> bool:
+    if not shows_mirror_marks(text):  # the cheap test first: most pages show no mark at all
+        return False
+    if links is None:
+        links = unprotected_links(text, read_markup(text, profile, protect_ref_urls=options.protect_ref_urls))
+    return is_mirror_page(text, links)
 
 
 @contextmanager
@@ -100,12 +109,12 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def _analyze(text, profile, options, title, members, redirects) -> PageResult:
-    plan = plan_changes(text, profile, options, members, redirects)
+def _analyze(text, profile, options, title, members, redirects, earlier) -> PageResult:
+    plan = plan_changes(text, profile, options, members, redirects, earlier=earlier)
     skipped = list(plan.skipped)
 
-    def second_pass(new_text: str):
-        second = plan_changes(new_text, profile, options, members, redirects, report_protected=False)
+    def second_pass(new_text: str):  # (judged as the kind of page the text was)
+        second = plan_changes(new_text, profile, plan.options, members, redirects, report_protected=False)
         return second.changes, second.markup
 
     new_text, changes, new_spans = checked_rewrite(text, plan.changes, skipped, second_pass)
@@ -165,15 +174,16 @@ def plan_changes(
     redirects: Mapping[str, str] | None = None,
     *,
     report_protected: bool = True,
+    earlier: str = "",
 ) -> Plan:
     """Detect, resolve and canonicalize every link occurrence (and member-list updates with a
     registry); no page-level checks yet. Without ``report_protected``, links wholly inside
     protected regions are not looked for (the check pass needs only what it could change)."""
-    options = _with_page_kind(text, options)
     markup = read_markup(text, profile, protect_ref_urls=options.protect_ref_urls)
     forms: Counter = Counter()
     found = find_links(text, markup, look_inside=report_protected)
-    resolved_links, skipped = _classified(found, profile, options, forms)
+    options = _with_page_kind(text, profile, options, earlier, found.occurrences)
+    resolved_links, skipped = _classified(found, profile, options, forms, shows_mirror_marks(text))
     changes: list[Change] = []
     for occurrence, outcome in _canonicalized(text, resolved_links, profile, options):
         if isinstance(outcome, Change) and (problem := _change_problem(occurrence, outcome)):
@@ -184,7 +194,7 @@ def plan_changes(
         changes, warnings = _with_member_changes(text, members, profile, options, changes, forms, redirects)
     if report_protected and (other := _other_wiki(resolved_links, profile)):
         warnings = (*warnings, other)
-    return Plan(tuple(changes), tuple(skipped), forms, markup, warnings)
+    return Plan(tuple(changes), tuple(skipped), forms, markup, warnings, options)
 
 
 def _other_wiki(resolved_links, profile: SiteProfile) -> str | None:
@@ -212,7 +222,7 @@ _WIKILINK_RULES = frozenset({Rule.MD_MIRROR, Rule.MD_URL, Rule.INTERWIKI, Rule.C
 
 
 def has_planned_change(
-    text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS, *, first_window: int = 0
+    text: str, profile: SiteProfile, options: Options = DEFAULT_OPTIONS, *, first_window: int = 0, earlier: str = ""
 ) -> bool:
     """Whether ``plan_changes`` would propose a link change, stopping at the first one. The final
     checks only ever drop changes, so a page without one has nothing to change (a preselection).
@@ -220,30 +230,47 @@ def has_planned_change(
     The markup is read a window at a time (``MarkupReading``; ``first_window`` characters, then
     four times as many each time): a change found early ends the reading there. Constructs still
     open at a window's end are protected whole, so a window can only hold back a change, never
-    make one up; the last window is the whole page.
+    make one up; the last window is the whole page. A page that may be the mirror's is read as
+    one, and a Markdown change counts once one of its links is seen to bear a mark.
     A link's context (the character after it, the closing block of category links) shapes the
     wikitext a change writes, never whether there is one: any context will do here.
     """
-    options = _with_page_kind(text, options)
+    undecided = options.mirror_forms is MirrorForms.AUTO and shows_mirror_marks(text)
+    options = _with_page_kind("" if undecided else text, profile, options, earlier)
+    if undecided and options.mirror_forms is MirrorForms.NEVER:
+        options = dataclasses.replace(options, mirror_forms=MirrorForms.ALWAYS)
+    else:
+        undecided = False
     with _no_cyclic_gc():
-        reading = MarkupReading(text, profile, protect_ref_urls=options.protect_ref_urls)
-        checked: set[tuple[int, int]] = set()  # spans; a link held back in one window may be free in the next
-        window = max(first_window or _FIRST_WINDOW, 1)
-        while True:
-            whole = window >= len(text)
-            markup = reading.markup_until(None if whole else window)
-            for occurrence in unprotected_links(text, markup):
-                if not whole and occurrence.start >= window:
-                    break
-                span = (occurrence.start, occurrence.end)
-                if span in checked or (not whole and occurrence.end > window):
-                    continue  # checked in an earlier window, or not wholly read yet
-                if _plans_change(occurrence, profile, options):
+        return _windowed_change(text, profile, options, first_window, marked=not undecided or shows_header(text))
+
+
+def _windowed_change(text: str, profile: SiteProfile, options: Options, first_window: int, marked: bool) -> bool:
+    """``has_planned_change``'s reading; ``marked``: whether a Markdown change counts already (else
+    only once a link bearing the mirror's mark is seen)."""
+    reading = MarkupReading(text, profile, protect_ref_urls=options.protect_ref_urls)
+    checked: set[tuple[int, int]] = set()  # spans; a link held back in one window may be free in the next
+    markdown_change = False
+    window = max(first_window or _FIRST_WINDOW, 1)
+    while True:
+        whole = window >= len(text)
+        for occurrence in unprotected_links(text, reading.markup_until(None if whole else window)):
+            if not whole and occurrence.start >= window:
+                break
+            if not whole and occurrence.end > window:
+                continue  # not wholly read yet
+            marked = marked or marks_a_link(text, occurrence)
+            span = (occurrence.start, occurrence.end)
+            if span not in checked and _plans_change(occurrence, profile, options):
+                if marked or occurrence.syntax is Syntax.EXTLINK:
                     return True
-                checked.add(span)
-            if whole:
-                return False
-            window *= 4
+                markdown_change = True
+            checked.add(span)
+            if markdown_change and marked:
+                return True
+        if whole:
+            return False
+        window *= 4
 
 
 def _plans_change(occurrence: Occurrence, profile: SiteProfile, options: Options) -> bool:
@@ -269,7 +296,7 @@ def _canonicalized(text: str, resolved_links, profile: SiteProfile, options: Opt
         yield occurrence, canonicalize(occurrence, resolved, rule, context, profile, options)
 
 
-def _classified(found, profile: SiteProfile, options: Options, forms: Counter):
+def _classified(found, profile: SiteProfile, options: Options, forms: Counter, marked: bool):
     """(occurrence, resolved, rule) of each link that is a finding, and skips for protected ones; counts forms."""
     resolved_links: list[tuple[Occurrence, Resolved, Rule]] = []
     skipped: list[Skip] = []
@@ -288,8 +315,8 @@ def _classified(found, profile: SiteProfile, options: Options, forms: Counter):
         if rule is not None:
             forms[rule] += 1
             resolved_links.append((occurrence, resolved, rule))
-    for occurrence, region in found.protected:
-        if not _form_applies(occurrence, options):
+    for occurrence, region in found.protected:  # reported left alone, on a page that may be the mirror's too
+        if not (marked or _form_applies(occurrence, options)):
             continue
         rule = rule_for(occurrence, _resolve(occurrence, profile), options)
         if rule is not None:

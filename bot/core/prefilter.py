@@ -112,7 +112,7 @@ def might_change_xml(raw: bytes, profile: SiteProfile, options: Options) -> bool
         if found[0] == b"&#":
             return True
         angle = True
-    if b"<![CDATA[" in raw:
+    if b"<![CDATA[" in raw or b"<!--" in raw or b"<?" in raw:  # (text the parser joins across them)
         return True
     if options.mirror_forms is not MirrorForms.NEVER and (angle or _XML_MARKDOWN.search(raw)):
         if options.mirror_forms is MirrorForms.ALWAYS or _may_show_marks(raw):
@@ -138,6 +138,6 @@ def _raw_host_test(profile: SiteProfile):
 
 def _may_show_marks(raw: bytes) -> bool:
     """Whether the page whose export XML is ``raw`` may show the mirror's marks (``shows_mirror_marks``)."""
-    if b"wikilink" in raw and _XML_WIKILINK_MARK.search(raw):
+    if b"wikilink" in raw and _XML_WIKILINK_MARK.search(raw) or b"fig:" in raw:
         return True
     return any(mark in raw for mark in _XML_MARKS)

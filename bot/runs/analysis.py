@@ -8,7 +8,7 @@ from functools import partial
 from bot.core import analyze
 from bot.core.members import item_targets
 from bot.core.model import Change, PageResult
-from bot.core.pagekind import MirrorForms, shows_mirror_marks
+from bot.core.pagekind import MirrorForms
 from bot.core.rebase import Rebased, rebase
 from bot.inputs.limits import Bounded, Overrun, PageLimits, with_site
 from bot.inputs.registries import for_page
@@ -44,7 +44,7 @@ class PageAnalysis:
     def _earlier(self, page: LivePage) -> str:
         """The page's text when it was last proposed on, where that can change its kind (a page whose
         last mirror marks a save repaired is still the mirror's: its other changes stay proposed)."""
-        if self.context.settings.mirror_forms is not MirrorForms.AUTO or shows_mirror_marks(page.text):
+        if self.context.settings.mirror_forms is not MirrorForms.AUTO:
             return ""
         return self.context.queue.earlier_text(self.context.session.wiki_id, page.title) or ""
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core import MirrorForms, Options, analyze
+from bot.core import MirrorForms, Options, analyze, plan_changes
+from bot.core.analyze import has_planned_change
 from bot.core.pagekind import not_wikitext, shows_mirror_marks
 from tests.core.test_properties import CHAOS, PROFILE, Piece, decoy_piece, link_piece
 
@@ -33,6 +34,26 @@ from tests.core.test_properties import CHAOS, PROFILE, Piece, decoy_piece, link_
 )
 def test_the_mirrors_marks(text, mirror):
     assert shows_mirror_marks(text) is mirror
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        '<!-- "wikilink") -->',
+        '<nowiki>[A](../Page/A.md "wikilink")</nowiki>',
+        '<pre>[A](../Page/A.md "wikilink")</pre>',
+        '<syntaxhighlight lang="md">[A](../Page/A.md "wikilink")</syntaxhighlight>',
+        '<code>[A](../Page/A.md "wikilink")</code>',
+        'The caption reads (see "fig:2") below.',
+        'a path like ../Page/A.md in prose',
+    ],
+)
+def test_a_mark_outside_a_link_marks_nothing(mark):
+    """A hostile editor's mark in a comment, a code sample or prose does not make an ordinary page's
+    free links Markdown autolinks to unwrap."""
+    text = f"{mark}\nCopyright Inc. <http://fsf.org/> and 2012<http://example.org/history>."
+    assert analyze(text, PROFILE).changes == ()
+    assert not has_planned_change(text, PROFILE)
 
 
 def test_only_wikitext_pages_are_analysed():
@@ -63,7 +84,10 @@ pages = st.lists(st.one_of(link_piece(), decoy_piece(), st.text(CHAOS, max_size=
 def test_markdown_forms_are_repaired_only_on_the_mirrors_pages(page_pieces):
     text = "".join(piece.markup for piece in page_pieces)
     auto = analyze(text, PROFILE)
-    kind = MirrorForms.ALWAYS if shows_mirror_marks(text) else MirrorForms.NEVER
+    kind = plan_changes(text, PROFILE).options.mirror_forms  # as decided for the page
+    assert kind in (MirrorForms.ALWAYS, MirrorForms.NEVER)
     assert auto == analyze(text, PROFILE, dataclasses.replace(Options(), mirror_forms=kind))
+    if not shows_mirror_marks(text):
+        assert kind is MirrorForms.NEVER
     if kind is MirrorForms.NEVER:  # only wikitext external links ([https://... label]) were repaired
         assert all(EXTERNAL_LINK.fullmatch(change.old) for change in auto.changes), auto.changes

@@ -93,11 +93,15 @@ def test_always_makes_markdown_forms_candidates_without_marks(text):
         "<page><revision><text>&#62; 本文内容由[A](https://zh.wikipedia.org/wiki/A)转换而来。</text></revision></page>".encode(),
         b'<page><revision><text>&lt;a href=&quot;../Page/A.md&quot;&gt;A&lt;/a&gt;</text></revision></page>',
         b"<page><revision><text><![CDATA[<a href='../Page/A.md'>A</a>]]></text></revision></page>",
+        b'<page><revision><text>![x](a.png "fig:x") and [A](https://zh.wikipedia.org/wiki/A).</text></revision></page>',
+        b"<page><revision><text>[A](https://zh.wikipedia.org/wiki/A &quot;wiki<!---->link&quot;)</text></revision></page>",
+        b"<page><revision><text>[https://zh.wiki<?x y?>pedia.org/wiki/A A]</text></revision></page>",
     ],
 )
 def test_the_mirrors_marks_as_an_export_may_write_them(raw):
     assert might_change_xml(raw, PROFILE, AUTO)
-    assert not might_change_xml(raw, PROFILE, NEVER) or b"&#" in raw or b"CDATA" in raw
+    hidden = (b"&#", b"CDATA", b"<!--", b"<?x")  # (these make a page a candidate whatever it holds)
+    assert not might_change_xml(raw, PROFILE, NEVER) or any(mark in raw for mark in hidden)
 
 
 @pytest.mark.parametrize("page", wikitext_pages(), ids=lambda page: page.id)
