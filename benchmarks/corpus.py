@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from bot.core import ZH_WIKIPEDIA, MirrorForms, plan_changes
 from bot.core.pagekind import shows_mirror_marks
 
 FORMS = (
@@ -106,10 +107,16 @@ def _placed(rng: random.Random, filler: list[str], broken_links: int, size: int,
     return "".join(parts), wikitext
 
 
+def _mirror_page(text: str) -> bool:
+    """Whether the page is judged the mirror's: a mark in a link it really has (a decoy's mark inside
+    ``<nowiki>`` or a comment marks nothing), as the analysis decides it."""
+    return shows_mirror_marks(text) and plan_changes(text, ZH_WIKIPEDIA).options.mirror_forms is MirrorForms.ALWAYS
+
+
 def cached(out: Path, **parameters) -> Corpus:
     """The corpus in ``out`` if it was generated with these parameters, else a fresh one."""
     stamp = out / "corpus.json"
-    wanted = {"version": 7, **parameters}
+    wanted = {"version": 8, **parameters}
     if stamp.exists():
         saved = json.loads(stamp.read_text())
         if saved["parameters"] == wanted:
@@ -142,7 +149,7 @@ def generate(out: Path, pages: int = 20_000, seed: int = 7, broken_share: float 
             links = 5_000 if big else (rng.randint(1, 12) if rng.random() < broken_share else 0)
             tricky = links > 0 or rng.random() < 0.05
             text, wikitext = _placed(rng, filler, links, 500_000 if big else rng.randint(page_size // 2, page_size * 2), tricky)
-            changes = links if shows_mirror_marks(text) else wikitext
+            changes = links if _mirror_page(text) else wikitext
             expected += changes
             changed_pages += changes > 0
             title = f"页面{number:06d}"
