@@ -150,7 +150,7 @@ def exit_code_for(error: LinkbotError) -> int:
 def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, environ) -> int:
     from bot.commands import local, members, queue, wiki
 
-    if args.command in ("list", "show", "approve", "reject", "report", "review", "serve"):
+    if args.command in ("list", "show", "classes", "approve", "reject", "report", "review", "serve"):
         return queue.cmd_queue(args, settings, streams, environ)
     if args.command == "apply":
         return wiki.cmd_apply(args, settings, streams, environ)

@@ -103,10 +103,19 @@ def _add_queue_commands(commands, options: _OptionGroups) -> None:
     show = commands.add_parser("show", parents=[*plain, options.color], help="one proposal: diff, numbered changes, decisions")
     show.add_argument("id", type=int, help="the proposal's number (see linkbot list)")
     show.add_argument("--format", choices=("text", "json"), default="text", help="text, or one JSON object")
+    classes = commands.add_parser("classes", parents=plain, help="changes by class (alike changes, decided at once), with samples")
+    classes.add_argument("id", type=int, nargs="?", help="one proposal (default: every proposal waiting for review)")
+    classes.add_argument("--format", choices=("text", "json"), default="text", help="text, or JSON lines (one per class)")
     for verb in ("approve", "reject"):
-        decide = commands.add_parser(verb, parents=plain, help=f"{verb} a proposal's changes (all, or --change N ...)")
-        decide.add_argument("id", type=int, help="the proposal's number (see linkbot list)")
-        decide.add_argument("--change", type=int, nargs="+", metavar="N", help="change numbers (see linkbot show)")
+        decide = commands.add_parser(verb, parents=plain, help=f"{verb} a proposal's changes (all, --change N ..., or --class C)")
+        decide.add_argument("id", type=int, nargs="?", help="the proposal's number (see linkbot list); with --class, "
+                            "leave it out to decide the class on every waiting proposal")  # fmt: skip
+        chosen = decide.add_mutually_exclusive_group()
+        chosen.add_argument("--change", type=int, nargs="+", metavar="N", help="change numbers (see linkbot show)")
+        chosen.add_argument("--class", dest="change_class", metavar="CLASS",
+                            help="every undecided change of this class (see linkbot classes); never changes that need review")
+        decide.add_argument("--include-unproven", action="store_true",
+                            help="with --class: approve changes the wiki did not prove too (an offline scan's, say)")
         decide.add_argument("--reason", help="why (kept in the audit trail)")
         decide.add_argument("--reviewer", help=REVIEWER_HELP)
     report = commands.add_parser("report", parents=plain, help="pending proposals as one self-contained HTML page")

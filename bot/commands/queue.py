@@ -11,6 +11,7 @@ from bot.errors import InputError
 from bot.inputs.files import write_output
 from bot.present.proposals import listed_line, proposal_line, proposal_record
 from bot.present.report import colorize_diff
+from bot.present.terminal import visible
 from bot.queue.proposals import Queue
 from bot.queue.states import Decision, Source
 from bot.settings import Settings
@@ -24,6 +25,8 @@ def cmd_queue(args, settings: Settings, streams: Streams, environ) -> int:
             return cmd_list(args, queue, streams.out)
         if args.command == "show":
             return cmd_show(args, queue, streams.out, use_color(settings, streams.out, environ))
+        if args.command == "classes":
+            return cmd_classes(args, queue, streams.out)
         if args.command in ("approve", "reject"):
             who = reviewer_name(args, settings, environ)
             decision = {"approve": Decision.APPROVED, "reject": Decision.REJECTED}[args.command]
@@ -158,6 +161,62 @@ def cmd_show(args, queue: Queue, out, color: bool) -> int:
 
 
 def cmd_decide(args, queue: Queue, out, who: str, decision: Decision) -> int:
+    if args.change_class:
+        return _decide_class(args, queue, out, who, decision)
+    if args.id is None:
+        raise InputError(f"linkbot {args.command}", "needs a proposal's number (or --class CLASS for every waiting proposal)")
+    if args.include_unproven:
+        raise InputError("--include-unproven", "goes with --class")
     proposal = queue.decide(args.id, args.change or None, decision, who, args.reason or "", source=Source.CLI)
     out.write(proposal_line(proposal) + "\n")
     return 0
+
+
+def _decide_class(args, queue: Queue, out, who: str, decision: Decision) -> int:
+    """One class's undecided changes, of one proposal or of every waiting one: one line, then each proposal's."""
+    from bot.queue.classes import decide_class
+
+    decided = decide_class(queue, args.change_class, decision, who, proposal_id=args.id, include_unproven=args.include_unproven,
+                           reason=args.reason or "", source=Source.CLI)  # fmt: skip
+    count = sum(len(numbers) for numbers in decided.values())
+    out.write(f"{decision} {count} change(s) of class {args.change_class} on {len(decided)} proposal(s)\n")
+    for proposal_id in decided:
+        out.write(proposal_line(queue.get(proposal_id)) + "\n")
+    return 0
+
+
+def cmd_classes(args, queue: Queue, out) -> int:
+    """A proposal's classes, or the whole waiting queue's: each with counts, a label and samples."""
+    from bot.present.classes import class_line, class_record
+    from bot.queue.classes import queue_classes
+
+    if args.id is not None:
+        queue.get(args.id)  # an unknown proposal is an error, not an empty list
+    found = queue_classes(queue, args.id)
+    changes = _sampled_changes(queue, {key for group in found for key in group.samples})
+    for group in found:
+        if args.format == "json":
+            out.write(json.dumps(class_record(group, lambda key: _sample_record(key, changes[key])), ensure_ascii=False) + "\n")
+        else:
+            out.write(class_line(group, lambda key: _sample_text(key, changes[key])) + "\n")
+    if args.format == "text" and not found:
+        out.write("no changes\n")
+    return 0
+
+
+def _sampled_changes(queue: Queue, keys: set) -> dict:
+    """(proposal, number) -> (page title, old, new) of the samples shown."""
+    found = {}
+    for proposal_id in sorted({key[0] for key in keys}):
+        rows = queue.db.query("SELECT p.title, c.number, c.old, c.new FROM change c JOIN proposal p ON p.id = c.proposal_id "
+                              "WHERE c.proposal_id = ?", (proposal_id,))  # fmt: skip
+        found.update({(proposal_id, row["number"]): (row["title"], row["old"], row["new"]) for row in rows if (proposal_id, row["number"]) in keys})
+    return found
+
+
+def _sample_text(key, sample) -> str:
+    return f"{key[0]}.{key[1]} {sample[0]}: {visible(sample[1])!r} -> {visible(sample[2])!r}"
+
+
+def _sample_record(key, sample) -> dict:
+    return {"proposal": key[0], "number": key[1], "page": sample[0], "old": sample[1], "new": sample[2]}

@@ -131,6 +131,8 @@ class Change:
     id: str = field(default="", compare=False)
     # MediaWiki's word on it (bot.core.proof): "proven", "disagrees: why", "unproven: why", "" = not asked.
     proof: str = field(default="", compare=False)
+    # An image change as the wiki renders it, for a person to see (JSON, bot.core.preview; "" = none).
+    preview: str = field(default="", compare=False)
 
     def with_id(self, ordinal: int) -> Change:
         """Return a copy with a stable id: same rule, same old and new text, same ordinal => same id.

@@ -165,8 +165,13 @@ def prove(changes: Sequence[Change], renderings: Renderings, profile: SiteProfil
             continue
         why = page.get(number) or outside.get(number) or _shown_text(what, shown.get(number)) or \
             _unshown(number, what, renderings.after, profile, title, nonce)  # fmt: skip
-        proofs.append(ChangeProof(DISAGREES, why) if why else ChangeProof(PROVEN))
+        proofs.append(ChangeProof(DISAGREES, why) if why else ChangeProof(UNPROVEN, IMAGE) if what.kind == "file" else ChangeProof(PROVEN))
     return proofs
+
+
+# The wiki shows the file, but whether its size, placement and caption are right is a person's call.
+IMAGE = "an image is never proven: check its size, placement and caption in the wiki's preview"
+
 
 
 def _shown_text(what: Declaration, shown: str | None) -> str:

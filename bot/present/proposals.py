@@ -7,6 +7,7 @@ from collections import Counter
 from bot.present.report import change_record
 from bot.queue.listing import Counts, ProposalSummary
 from bot.queue.records import Proposal
+from bot.queue.states import Status, shown_status
 
 
 def proposal_line(proposal: Proposal) -> str:
@@ -22,10 +23,11 @@ def listed_line(summary: ProposalSummary) -> str:
     return _line(summary.id, summary.status, summary.title, summary.base_revid, summary.counts, summary.rules)
 
 
-def _line(number: int, status: str, title: str, base_revid: int, counts: Counts, rules) -> str:
+def _line(number: int, status: Status, title: str, base_revid: int, counts: Counts, rules) -> str:
     rule_text = ",".join(f"{rule}:{count}" for rule, count in rules)
+    shown = shown_status(status, counts.total, counts.pending)
     return (
-        f"{number:>5}  {status:<10}  {title}  r{base_revid}  "
+        f"{number:>5}  {shown:<10}  {title}  r{base_revid}  "
         f"{counts.total} change(s): {counts.approved} approved, {counts.rejected} rejected, "
         f"{counts.pending} pending  [{rule_text}]"
     )
@@ -40,6 +42,7 @@ def proposal_record(proposal: Proposal, audit: list | None = None) -> dict:
         "base_revid": proposal.base_revid,
         "base_sha1": proposal.base_sha1,
         "status": proposal.status,
+        "review_status": shown_status(proposal.status, len(proposal.changes), sum(1 for item in proposal.changes if item.decision == "pending")),
         "created_at": proposal.created_at,
         "run_id": proposal.run_id,
         "saved_revid": proposal.saved_revid,

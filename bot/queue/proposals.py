@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.core.classes import class_of
 from bot.core.model import PageResult, Rule
 from bot.errors import InputError, QueueError
 from bot.queue.records import (
     AuditEntry,
     DecisionMark,
     Proposal,
+    placeholders,
     proposals_of,
 )
 from bot.queue.states import AWAITING, OPEN, Decision, Source, Status
@@ -66,10 +68,10 @@ class Queue:
                 if auto_approve and _status(sql, row["id"]) in OPEN:
                     reverted = _reverted(sql, wiki, result.title, row["id"])
                     auto = _auto_approve(sql, row["id"], auto_approve, reverted)
-                    _refresh_status(sql, row["id"])
+                    refresh_status(sql, row["id"])
                 return Recorded(row["id"], created=False, auto_approved=auto)
             older = [r["id"] for r in sql.execute(
-                f"SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status IN ({_marks(OPEN)}) ORDER BY id",
+                f"SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status IN ({placeholders(OPEN)}) ORDER BY id",
                 (wiki, result.title, *OPEN),
             )]  # fmt: skip
             for proposal_id in older:
@@ -80,7 +82,7 @@ class Queue:
             reverted = _reverted(sql, wiki, result.title, proposal_id)
             carried = _carry_over(sql, _predecessors(sql, wiki, result.title, older, proposal_id), proposal_id, reverted)
             auto = _auto_approve(sql, proposal_id, auto_approve, reverted)
-            _refresh_status(sql, proposal_id)
+            refresh_status(sql, proposal_id)
         return Recorded(proposal_id, True, tuple(older), carried, auto, len(reverted))
 
     def decide(
@@ -108,9 +110,7 @@ class Queue:
 
     def _decide(self, sql, proposal_id: int, numbers, decision: Decision, who: str, reason: str, source: Source,
                 undecided_only: bool) -> list[int]:  # fmt: skip
-        status = _status(sql, proposal_id)
-        if status not in OPEN:
-            raise InputError(f"proposal {proposal_id}", _closed(sql, proposal_id, status))
+        self.check_open(sql, proposal_id)
         current = {r["number"]: r["decision"] for r in sql.execute("SELECT number, decision FROM change WHERE proposal_id = ?", (proposal_id,))}
         chosen = sorted(current) if numbers is None else list(numbers)
         unknown = [number for number in chosen if number not in current]
@@ -123,8 +123,15 @@ class Queue:
             "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(proposal_id, number, decision, who, stamp, reason, source) for number in chosen],
         )
-        _refresh_status(sql, proposal_id)
+        refresh_status(sql, proposal_id)
         return chosen
+
+    @staticmethod
+    def check_open(sql, proposal_id: int) -> None:
+        """Refuse a decision on a proposal that is not open (or not in the queue), saying where its page's open one is."""
+        status = _status(sql, proposal_id)
+        if status not in OPEN:
+            raise InputError(f"proposal {proposal_id}", _closed(sql, proposal_id, status))
 
     def decision_mark(self, proposal_id: int) -> DecisionMark:
         """Where the proposal's decisions stand: its status and its latest decision's id. The trail is
@@ -146,7 +153,7 @@ class Queue:
         """Changes of the wiki's open proposals that wait for a decision: the queue's count, not a run's."""
         rows = self.db.query(
             f"""SELECT count(*) FROM change c JOIN proposal p ON p.id = c.proposal_id
-                WHERE p.wiki = ? AND p.status IN ({_marks(AWAITING)}) AND c.decision = ?""",
+                WHERE p.wiki = ? AND p.status IN ({placeholders(AWAITING)}) AND c.decision = ?""",
             (wiki, *AWAITING, Decision.PENDING),
         )  # fmt: skip
         return rows[0][0]
@@ -157,7 +164,7 @@ class Queue:
         rows = self.db.query(
             f"""SELECT n.proposal_id, n.number FROM change o
                 JOIN proposal op ON op.id = o.proposal_id
-                JOIN proposal np ON np.wiki = op.wiki AND np.title = op.title AND np.id > op.id AND np.status IN ({_marks(OPEN)})
+                JOIN proposal np ON np.wiki = op.wiki AND np.title = op.title AND np.id > op.id AND np.status IN ({placeholders(OPEN)})
                 JOIN change n ON n.proposal_id = np.id AND n.change_id = o.change_id
                 WHERE o.proposal_id = ? AND o.number = ? ORDER BY np.id DESC LIMIT 1""",
             (*OPEN, proposal_id, number),
@@ -272,11 +279,12 @@ def _insert(sql, wiki: str, base_revid: int, base_sha1: str, result: PageResult,
     )
     proposal_id = cursor.lastrowid
     sql.executemany(
-        """INSERT INTO change (proposal_id, number, change_id, rule, start, "end", old, new, needs_review, display, note, proof)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO change (proposal_id, number, change_id, rule, start, "end", old, new, needs_review, display, note, proof,
+                               class, preview)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             (proposal_id, number, c.id, c.rule.value, c.start, c.end, c.old, c.new, int(c.needs_review), c.display.value, c.note,
-             c.proof)
+             c.proof, class_of(c).id, c.preview)
             for number, c in enumerate(result.changes, 1)
         ],
     )
@@ -310,7 +318,7 @@ def _carry_over(sql, older: list[int], proposal_id: int, reverted: set[int] = fr
         f"""SELECT n.number, d.decision, d.who, d.reason FROM decision d
             JOIN change o ON o.proposal_id = d.proposal_id AND o.number = d.number
             JOIN change n ON n.proposal_id = ? AND n.change_id = o.change_id
-            WHERE d.proposal_id IN ({_marks(older)}) ORDER BY d.id""",
+            WHERE d.proposal_id IN ({placeholders(older)}) ORDER BY d.id""",
         (proposal_id, *older),
     ).fetchall()
     rows = [r for r in rows if r["number"] not in reverted]
@@ -364,17 +372,12 @@ def _status(sql, proposal_id: int) -> Status:
     return Status(row["status"])
 
 
-def _marks(values) -> str:
-    """SQL placeholders for ``values`` (their values go in as parameters, never into the text)."""
-    return ",".join("?" * len(values))
-
-
 def _closed(sql, proposal_id: int, status: Status) -> str:
     """Why a closed proposal takes no decision, and where its page's open proposal is."""
     row = sql.execute("SELECT wiki, title, saved_revid FROM proposal WHERE id = ?", (proposal_id,)).fetchone()
     saved = f" (saved as revision {row['saved_revid']})" if status == Status.APPLIED and row["saved_revid"] else ""
     successor = sql.execute(
-        f"SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status IN ({_marks(OPEN)}) ORDER BY id DESC LIMIT 1",
+        f"SELECT id FROM proposal WHERE wiki = ? AND title = ? AND status IN ({placeholders(OPEN)}) ORDER BY id DESC LIMIT 1",
         (row["wiki"], row["title"], *OPEN),
     ).fetchone()
     where = f"; the page's open proposal is {successor['id']}" if successor else ""
@@ -385,7 +388,7 @@ def _set_status(sql, proposal_id: int, status: Status) -> None:
     sql.execute("UPDATE proposal SET status = ?, updated_at = ? WHERE id = ?", (status, now(), proposal_id))
 
 
-def _refresh_status(sql, proposal_id: int) -> None:
+def refresh_status(sql, proposal_id: int) -> None:
     """pending while nothing is approved and something is undecided; approved once anything is; rejected when all are."""
     row = sql.execute(
         "SELECT count(*) AS total, sum(decision = ?) AS approved, sum(decision = ?) AS rejected FROM change WHERE proposal_id = ?",

@@ -74,7 +74,7 @@ def proposals_of(db: Database, rows: Sequence[sqlite3.Row]) -> list[Proposal]:
         f"""SELECT c.*, d.who, d.reason FROM change c
             LEFT JOIN decision d ON d.id = (
                 SELECT id FROM decision WHERE proposal_id = c.proposal_id AND number = c.number ORDER BY id DESC LIMIT 1)
-            WHERE c.proposal_id IN ({_marks(rows)}) ORDER BY c.proposal_id, c.number""",
+            WHERE c.proposal_id IN ({placeholders(rows)}) ORDER BY c.proposal_id, c.number""",
         [row["id"] for row in rows],
     ):  # fmt: skip
         changes[change["proposal_id"]].append(_queued(change))
@@ -89,7 +89,7 @@ def proposals_of(db: Database, rows: Sequence[sqlite3.Row]) -> list[Proposal]:
 def _queued(row: sqlite3.Row) -> QueuedChange:
     change = Change(
         Rule(row["rule"]), row["start"], row["end"], row["old"], row["new"], bool(row["needs_review"]),
-        Display(row["display"]), row["note"], id=row["change_id"], proof=row["proof"],
+        Display(row["display"]), row["note"], id=row["change_id"], proof=row["proof"], preview=row["preview"],
     )  # fmt: skip
     decision = Decision(row["decision"] or Decision.PENDING)
     if decision == Decision.PENDING:  # never decided, or withdrawn (the trail says by whom)
@@ -97,6 +97,6 @@ def _queued(row: sqlite3.Row) -> QueuedChange:
     return QueuedChange(row["number"], change, decision, row["who"] or "", row["reason"] or "")
 
 
-def _marks(values) -> str:
+def placeholders(values) -> str:
     """SQL placeholders for ``values`` (their values go in as parameters, never into the text)."""
     return ",".join("?" * len(values))

@@ -224,4 +224,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE proposal ADD COLUMN carried INTEGER;
     UPDATE proposal SET carried = 0 WHERE status = 'applied';
     """,
+    # 8: reviewing at real size. Each change's class (bot.core.classes: rule, what readers get, proof,
+    # needs review), computed when it is recorded (here, for changes recorded before, by the function
+    # bot.queue.store registers for the migration), so a whole queue's classes are counted in SQL; and
+    # for an image change, the wiki's own rendering of it, for reviewers to see (JSON; "" for none).
+    """
+    ALTER TABLE change ADD COLUMN class TEXT NOT NULL DEFAULT '';
+    ALTER TABLE change ADD COLUMN preview TEXT NOT NULL DEFAULT '';
+    UPDATE change SET class = linkbot_class(rule, new, display, needs_review, proof);
+    CREATE INDEX change_by_class ON change (class, decision, proposal_id);
+    """,
 )

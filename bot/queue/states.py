@@ -8,7 +8,7 @@ import enum
 
 from bot.core.model import Decision
 
-__all__ = ["AWAITING", "OPEN", "Decision", "Source", "Status"]
+__all__ = ["AWAITING", "OPEN", "Decision", "Source", "Status", "shown_status"]
 
 
 class Status(enum.StrEnum):
@@ -32,9 +32,21 @@ AWAITING = frozenset({Status.PENDING, Status.APPROVED})
 class Source(enum.StrEnum):
     """How a decision was made."""
 
-    CLI = "cli"  # linkbot approve / reject
+    CLI = "cli"  # linkbot approve / reject (a class: --class)
     REVIEW = "review"  # linkbot review
     WEB = "web"  # linkbot serve
     WIKI = "wiki"  # on the on-wiki review page, by a user the history proves trusted
     AUTO_APPROVE = "auto-approve"  # an auto-approval rule of a live run
     CARRIED_OVER = "carried-over"  # the same decision on the identical change of an earlier proposal
+
+
+def shown_status(status: Status, total: int, undecided: int) -> str:
+    """A proposal's status as people read it: an open proposal by how far it is decided
+    ("undecided", "partly decided 2/311", "decided"), never "approved" for one change of 311;
+    a closed one by its status (applied, stale, superseded, failed)."""
+    if status not in OPEN:
+        return str(status)
+    decided = total - undecided
+    if not decided:
+        return "undecided"
+    return f"partly decided {decided}/{total}" if undecided else "decided"

@@ -27,6 +27,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from bot.errors import LinkbotError, QueueError, StorageError, storage_error
+from bot.core.classes import class_of
+from bot.core.model import Change, Display, Rule
 from bot.queue.schema import APPLICATION_ID, MIGRATIONS
 
 ENV_QUEUE = "LINKBOT_QUEUE"
@@ -189,6 +191,7 @@ def _check_and_migrate(connection: sqlite3.Connection, path: Path) -> None:
 
 def _migrate(connection: sqlite3.Connection, version: int) -> None:
     """Apply the missing migrations atomically; a second process waits, then finds them applied."""
+    connection.create_function("linkbot_class", 5, _class_id, deterministic=True)  # migration 8 classifies old changes
     connection.execute("BEGIN IMMEDIATE")
     try:
         current = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -201,6 +204,11 @@ def _migrate(connection: sqlite3.Connection, version: int) -> None:
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def _class_id(rule: str, new: str, display: str, needs_review: int, proof: str) -> str:
+    change = Change(Rule(rule), 0, 0, "", new, bool(needs_review), Display(display), proof=proof)
+    return class_of(change).id
 
 
 def _statements(script: str) -> list[str]:

@@ -279,7 +279,7 @@ def test_version_1_file_is_migrated(tmp_path):
     connection.commit()
     connection.close()
     database = Database(path, create=True)
-    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 7
+    assert database.query("PRAGMA user_version")[0][0] == len(MIGRATIONS) == 8
     assert database.query("SELECT count(*) FROM run_state")[0][0] == 0
     database.close()
 
