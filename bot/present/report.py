@@ -46,6 +46,7 @@ def change_record(change: Change) -> dict:
         "display": change.display.value,
         "note": change.note,
         "proof": change.proof,
+        "preview": json.loads(change.preview) if change.preview else None,
     }
 
 

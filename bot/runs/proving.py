@@ -5,19 +5,22 @@ disagrees, or that could not be proven, needs review: no auto-approval ever take
 Cost: only pages with changes, four parse requests a proposal (the current and the proposed text,
 each change between markers; the proposed text without them, exactly as it will be saved; and the
 stored revision as its readers get it: the marked renderings count only when they read as these
-two do, bot.core.markers), none for a revision already in the queue; ``[proof] mode`` chooses.
+two do, bot.core.markers), none for a revision already in the queue; ``[proof] mode`` chooses. A page
+with image changes costs one more: the wiki's rendering of its images, which reviewers see.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import secrets
 
 from bot.core.markers import marked
-from bot.core.model import Change, PageResult
+from bot.core.model import Change, Display, PageResult
+from bot.core.preview import read_preview
 from bot.core.proof import PROVEN, UNPROVEN, ChangeProof, Renderings, prove
 from bot.runs.context import RunContext
-from bot.wiki.render import rendering_of, stored_rendering
+from bot.wiki.render import html_of, rendering_of, stored_rendering
 
 
 def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageResult:
@@ -30,7 +33,28 @@ def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageR
         proofs = [ChangeProof(UNPROVEN, renderings)] * len(full.changes)
     else:
         proofs = prove(full.changes, renderings, context.session.profile, full.title, nonce)
-    return dataclasses.replace(full, changes=tuple(_marked(change, proof) for change, proof in zip(full.changes, proofs, strict=True)))
+    proven = tuple(_marked(change, proof) for change, proof in zip(full.changes, proofs, strict=True))
+    return dataclasses.replace(full, changes=with_previews(context, full.title, proven, nonce))
+
+
+def with_previews(context: RunContext, title: str, changes: tuple[Change, ...], nonce: str) -> tuple[Change, ...]:
+    """Image changes with the wiki's rendering of their new text (bot.core.preview), for reviewers to
+    see the picture, its size, side and caption: one parse request for all of a page's images, each
+    after a paragraph naming it with the proof's nonce (which no caption can know)."""
+    images = [number for number, change in enumerate(changes) if change.display == Display.IMAGE]
+    if not images:
+        return changes
+    text = "".join(f"\n\n{_PREVIEW}{nonce}.{number}\n\n{changes[number].new}" for number in images)
+    html = html_of(context.session.site, title, text, context.settings.retry)
+    if html is None:
+        return changes
+    parts = dict(re.findall(f"{_PREVIEW}{nonce}\\.(\\d+)(.*?)(?={_PREVIEW}{nonce}\\.|$)", html, flags=re.S))
+    found = {number: read_preview(parts.get(str(number), ""), context.session.index_url) for number in images}
+    return tuple(dataclasses.replace(change, preview=found[number].to_json()) if found.get(number) else change
+                 for number, change in enumerate(changes))  # fmt: skip
+
+
+_PREVIEW = "linkbotpreview"
 
 
 def _renderings(context: RunContext, revision_id: int, full: PageResult, nonce: str) -> Renderings | str:

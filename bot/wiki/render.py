@@ -38,3 +38,17 @@ def _rendering(request, policy: RetryPolicy, what: str) -> Rendering | str:
     if "parse" not in answer:
         return f"the wiki gave no rendering ({', '.join(answer) or 'empty answer'})"
     return rendering_from_parse(answer["parse"])
+
+
+def html_of(site, title: str, text: str, policy: RetryPolicy) -> str | None:
+    """The HTML the wiki renders of ``text`` as the page ``title`` (a preview); None when it cannot."""
+    from pywikibot.exceptions import Error
+
+    request = site.simple_request(action="parse", title=title, text=text, contentmodel="wikitext", prop="text", preview=1,
+                                  disableeditsection=1, disablelimitreport=1, formatversion=2)  # fmt: skip
+    request.use_get = False
+    try:
+        answer = with_retries(request.submit, policy, f"rendering the images of {title}")
+    except Error:
+        return None
+    return answer.get("parse", {}).get("text")

@@ -295,3 +295,29 @@ def test_an_empty_file_is_no_queue(tmp_path):
     code, out, err = run("list", "--queue", str(empty))
     assert (code, out) == (EXIT_CONFIG, "") and "no queue there" in err
     assert empty.stat().st_size == 0
+
+
+def test_classes_and_class_decisions_on_the_command_line(tmp_path):
+    """linkbot classes lists a queue's classes with samples; approve --class decides one; the usage errors are one line."""
+    from bot.core import ZH_WIKIPEDIA, analyze
+    from bot.queue.proposals import Queue
+
+    path = tmp_path / "q.sqlite3"
+    database = Database(path, create=True)
+    Queue(database).record("zh", 1, analyze('[北京](../Page/北京.md "wikilink")、[广州](../Page/广州市.md "wikilink")', ZH_WIKIPEDIA,
+                                            title="P"), "run")  # fmt: skip
+    database.close()
+    queue = ("--queue", str(path))
+    code, out, _ = run("classes", *queue)
+    assert code == EXIT_OK and out.splitlines()[0].startswith("md-mirror/label/unasked") and "e.g. 1.2 P:" in out
+    code, _, err = run("approve", "--class", "md-mirror/title/unasked", *queue)
+    assert code == EXIT_INPUT and "--include-unproven" in err and len(err.strip().splitlines()) == 1
+    code, out, _ = run("approve", "--class", "md-mirror/title/unasked", "--include-unproven", "--reviewer", "ann", *queue)
+    assert code == EXIT_OK and out.startswith("approved 1 change(s) of class md-mirror/title/unasked on 1 proposal(s)")
+    assert "partly decided 1/2" in out
+    code, _, err = run("approve", *queue)
+    assert code == EXIT_INPUT and "needs a proposal's number" in err
+    code, _, err = run("approve", "1", "--change", "1", "--class", "md-mirror/title/unasked", *queue)
+    assert code == EXIT_USAGE
+    code, out, _ = run("classes", "1", "--format", "json", *queue)
+    assert [json.loads(line)["class"] for line in out.splitlines()] == ["md-mirror/label/unasked", "md-mirror/title/unasked"]
