@@ -74,7 +74,7 @@ def test_review_with_piped_input(queue_file):
 def test_ranges_lists_undo_and_needs_review_from_a_pipe(queue_file):
     process = review(queue_file, "s\ns\n1-2 y\n3,4 n\nu\n4 n\na\nn\nq\n")
     assert process.returncode == 0, process.stderr
-    assert "changes 1, 2: approved by carol" in process.stdout and "undone: changes 3, 4 pending again" in process.stdout
+    assert "approved 2 changes (1, 2)" in process.stdout and "undone: 2 changes (3, 4) undecided again" in process.stdout
     assert "1 change(s) need review and were not approved: change 6" in process.stdout
     got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
     assert got == {1: "approved", 2: "approved", 3: "approved", 4: "rejected", 5: "approved", 6: "pending"}
@@ -144,7 +144,7 @@ def test_review_in_tmux(terminal, queue_file):
     shown = tmux.wait_for("review> ")
     assert "page 1/3" in shown and "[1] pending  md-mirror · Markdown → mirror page" in shown
     tmux.type("2y")
-    tmux.wait_for("change 2: approved by dora")
+    tmux.wait_for("approved change 2")
     tmux.type("?")
     tmux.wait_for("undo the last decision")
     tmux.type("r")
@@ -165,13 +165,15 @@ def test_small_terminal_pages_ranges_undo_and_confirmation_in_tmux(terminal, que
     shown = tmux.wait_for("page 3/3")
     assert "screen 1/" in shown and "[6]" not in shown  # not all six fit: one screenful at a time
     tmux.type("1-2 y")
-    tmux.wait_for("changes 1, 2: approved by dora")
+    tmux.wait_for("approved 2 changes (1, 2)")
     tmux.type("u")
-    tmux.wait_for("undone: changes 1, 2 pending again")
+    tmux.wait_for("undone: 2 changes (1, 2) undecided again")
     tmux.type("a")
     tmux.wait_for("approve them too? [y/N]")
     tmux.type("y")
-    tmux.wait_for("change 6: approved by dora")
+    tmux.wait_for("approved change 6")
+    tmux.wait_for("all pages reviewed: u undoes the last decision, Enter ends")
+    tmux.type("")
     tmux.wait_for("decision(s) recorded as dora")
     got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
     assert got == dict.fromkeys(range(1, 7), "approved")
