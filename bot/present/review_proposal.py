@@ -20,7 +20,7 @@ from bot.present.review_ledger import Ledger
 from bot.present.review_screen import ReviewTerminal, change_block, footer, header, numbered_lines, numbers_phrase, screens
 from bot.queue.states import Decision
 
-RESERVED_LINES = 7  # a screen's lines not for changes: the header (2), the footer (up to 3), the prompt, an answer
+RESERVED_LINES = 8  # a screen's lines not for changes: the header (2), the footer (3), the prompt, an answer, a spare
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,9 @@ class ProposalReview:
 
     def run(self) -> Step:
         self._show()
+        groups = self._classes_of()
+        if len(groups) > 1:
+            self.terminal.say(f"{len(groups)} classes of changes here: c lists them with samples, c N y approves class N")
         while True:
             try:
                 command = parse_command(self.terminal.read_line("review> "))

@@ -141,16 +141,17 @@ def screens(blocks: Sequence[str], height: int) -> list[range]:
 
 
 def footer(shown: Sequence[int], total: int, page_count: int, screen_index: int, only: str = "", matching: int = 0) -> Text:
-    """Where the screen is (its changes by number, the screen of how many) and the keys; with a
-    filter (``only``: its name), which one and how many changes match it."""
+    """The filter (``only``: its name, and how many changes match it), where the screen is (its
+    changes by number, the screen of how many), then the keys: a line each."""
     text = Text(style="dim")
-    where = f"changes {ranges_text([index + 1 for index in shown])} of {total}" if shown else "no changes"
-    text.append(f"{where} · screen {screen_index + 1}/{page_count} · ")
     if only:
         text.append(f"filter {only}: {matching} change(s)", style="bold yellow")
-        text.append(" (f clears) · ")
-    for key, does in (("y/n", "this screen"), ("N y", "one or more (1-5 y, 1,3 n)"), ("g N", "go to change N"),
-                      ("f", "filter"), ("c", "classes"), ("Enter", "more"), ("?", "help")):  # fmt: skip
+        text.append(" (f alone shows every change)\n")
+    where = f"changes {ranges_text([index + 1 for index in shown])} of {total}" if shown else "no changes"
+    text.append(f"{where} · screen {screen_index + 1}/{page_count}\n")
+    keys = (("y/n", "screen"), ("N y", "one"), ("a/r", "page"), ("c", "classes"), ("g N", "go to"), ("f", "filter"),
+            ("u", "undo"), ("Enter", "next"), ("?", "keys"))  # fmt: skip
+    for key, does in keys:
         text.append(key, style="bold")
         text.append(f" {does}" + (" · " if key != "?" else ""))
     return text
