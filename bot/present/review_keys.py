@@ -20,7 +20,7 @@ keys (type one and press Enter):
   a / r         approve / reject every undecided change of the page (with a filter: the matching ones;
                 a asks again for changes that need review)
   c             the page's classes of changes, numbered, with counts and samples in their sentences
-  c 2 y / c 2 n approve / reject the undecided changes of class 2 (or of a class id: c md-mirror/title/proven y)
+  c 2 y / n     approve / reject class 2's undecided changes (or name it: c md-mirror/title/proven y)
   g 150         go to the screen holding change 150
   f md-mirror   show only the changes of a rule, of a class (f md-mirror/title/proven) or of class 2 (f 2);
                 f alone shows every change again

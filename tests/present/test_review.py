@@ -327,3 +327,22 @@ def test_after_the_last_page_u_is_offered(queue_file):
 def test_nothing_decided_ends_at_once(queue_file):
     out = run_review(queue_file, ["s", "s", "s", "never read"])
     assert "all pages reviewed" not in out and "never read" not in out and out.endswith("0 decision(s) recorded as carol\n")
+
+
+def test_an_image_change_shows_the_wikis_rendering_in_words():
+    """A change whose scan recorded the wiki's rendering (bot.core.preview) says what readers will see."""
+    import dataclasses
+
+    from bot.core.preview import ImagePreview
+    from bot.present.review_screen import change_block, styled
+    from bot.queue.records import QueuedChange
+
+    text = '[L](../Page/L.md "wikilink")\n\n' + IMAGE  # a mirror page: its image is a change too
+    change = analyze(text, ZH_WIKIPEDIA, title="P").changes[-1]
+    preview = ImagePreview("https://upload.example.org/A.jpg", 220, 165, "A", "北京\x1b[31m", "right", "thumb")
+    item = QueuedChange(1, dataclasses.replace(change, preview=preview.to_json()), "pending")
+    proposal = dataclasses.make_dataclass("P", ["base_text"])(text)
+    shown = styled(change_block(proposal, item), 200, False)
+    assert "the wiki shows: an image, 220×165 px, thumb, right, caption “北京␛[31m”: https://upload.example.org/A.jpg" in shown
+    bad = dataclasses.replace(item, change=dataclasses.replace(change, preview=preview.to_json().replace("https:", "javascript:")))
+    assert "the wiki shows" not in styled(change_block(proposal, bad), 200, False)
