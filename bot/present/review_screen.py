@@ -4,7 +4,8 @@ change numbers as a reviewer reads them in one short line (``306 changes (1–12
 Rendered with rich (wide CJK characters measured right, lines wrapped to the terminal, styles
 only when color is on) into a string; rich's escape sequences are handed over as linkbot's own
 styling (``STYLE``), and page text is made visible before rich sees it, so nothing a page holds
-can move the cursor or pass for a color (bot.present.terminal).
+can move the cursor or pass for a color (bot.present.terminal). ``ReviewTerminal`` is where it
+is shown: the output, the lines typed, the screen's size and the pager.
 """
 
 from __future__ import annotations
