@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.core import ZH_WIKIPEDIA, analyze
+from bot.present.review_keys import Key, parse_command
+from bot.present.review_screen import numbers_phrase
 from bot.queue.proposals import Queue
 from bot.queue.store import Database
 
@@ -74,7 +76,7 @@ def test_review_with_piped_input(queue_file):
 def test_ranges_lists_undo_and_needs_review_from_a_pipe(queue_file):
     process = review(queue_file, "s\ns\n1-2 y\n3,4 n\nu\n4 n\na\nn\nq\n")
     assert process.returncode == 0, process.stderr
-    assert "changes 1, 2: approved by carol" in process.stdout and "undone: changes 3, 4 pending again" in process.stdout
+    assert "approved 2 changes (1, 2)" in process.stdout and "undone: 2 changes (3, 4) undecided again" in process.stdout
     assert "1 change(s) need review and were not approved: change 6" in process.stdout
     got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
     assert got == {1: "approved", 2: "approved", 3: "approved", 4: "rejected", 5: "approved", 6: "pending"}
@@ -104,11 +106,18 @@ class Tmux:
     def screen(self) -> str:
         return subprocess.run([self.tmux, "-S", self.socket, "capture-pane", "-p", "-J"], capture_output=True, text=True).stdout
 
-    def wait_for(self, text: str) -> str:
+    def lines(self) -> list[str]:
+        """The terminal's lines as it shows them (a wrapped line is two), those scrolled off too."""
+        shown = subprocess.run([self.tmux, "-S", self.socket, "capture-pane", "-p", "-S", "-"], capture_output=True, text=True).stdout
+        return [line.rstrip() for line in shown.splitlines()]
+
+    def wait_for(self, text: str, whole_line: bool = False) -> str:
+        """What the terminal shows once ``text`` is in it (``whole_line``: as one line of the terminal,
+        not wrapped)."""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             shown = self.screen()
-            if text in shown:
+            if (text in self.lines()) if whole_line else (text in shown):
                 return shown
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared:\n{self.screen()}")
@@ -144,7 +153,7 @@ def test_review_in_tmux(terminal, queue_file):
     shown = tmux.wait_for("review> ")
     assert "page 1/3" in shown and "[1] pending  md-mirror · Markdown → mirror page" in shown
     tmux.type("2y")
-    tmux.wait_for("change 2: approved by dora")
+    tmux.wait_for("approved change 2")
     tmux.type("?")
     tmux.wait_for("undo the last decision")
     tmux.type("r")
@@ -165,13 +174,15 @@ def test_small_terminal_pages_ranges_undo_and_confirmation_in_tmux(terminal, que
     shown = tmux.wait_for("page 3/3")
     assert "screen 1/" in shown and "[6]" not in shown  # not all six fit: one screenful at a time
     tmux.type("1-2 y")
-    tmux.wait_for("changes 1, 2: approved by dora")
+    tmux.wait_for("approved 2 changes (1, 2)")
     tmux.type("u")
-    tmux.wait_for("undone: changes 1, 2 pending again")
+    tmux.wait_for("undone: 2 changes (1, 2) undecided again")
     tmux.type("a")
     tmux.wait_for("approve them too? [y/N]")
     tmux.type("y")
-    tmux.wait_for("change 6: approved by dora")
+    tmux.wait_for("approved change 6")
+    tmux.wait_for("all pages reviewed: u undoes the last decision, Enter ends")
+    tmux.type("")
     tmux.wait_for("decision(s) recorded as dora")
     got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
     assert got == dict.fromkeys(range(1, 7), "approved")
@@ -214,3 +225,124 @@ def test_a_bulk_key_leaves_a_decision_made_meanwhile(queue_file):
     assert "decided meanwhile by someone else, left as they are: change 2" in out.getvalue()
     assert decisions(queue_file)[("P1", 1)] == ("approved", "carol")
     assert decisions(queue_file)[("P1", 2)] == ("rejected", "dave")
+
+
+@pytest.mark.parametrize("line, key, numbers, target, decision", [
+    ("g 150", Key.GOTO, (150,), "", None),
+    ("g150", Key.GOTO, (150,), "", None),
+    ("f", Key.FILTER, (), "", None),
+    ("f md-mirror", Key.FILTER, (), "md-mirror", None),
+    ("F md-mirror/title/proven", Key.FILTER, (), "md-mirror/title/proven", None),
+    ("f 2", Key.FILTER, (), "2", None),
+    ("c", Key.CLASSES, (), "", None),
+    ("c 2", Key.CLASSES, (), "2", None),
+    ("c md-mirror/title/proven", Key.CLASSES, (), "md-mirror/title/proven", None),  # "proven" ends in n: not a verdict
+    ("c 2 y", Key.CLASS, (), "2", "approved"),
+    ("c md-mirror/title/proven n", Key.CLASS, (), "md-mirror/title/proven", "rejected"),
+    ("  c 3   y ", Key.CLASS, (), "3", "approved"),
+    ("2 4 7 y", Key.NUMBERS, (2, 4, 7), "", "approved"),
+])  # fmt: skip
+def test_named_keys(line, key, numbers, target, decision):
+    command = parse_command(line)
+    assert (command.key, command.numbers, command.target, command.decision) == (key, numbers, target, decision)
+
+
+@pytest.mark.parametrize("line, error", [
+    ("g", "g takes one change number: g 150"),
+    ("g x", "g takes one change number: g 150"),
+    ("f a b", "unknown command 'f a b'"),
+    ("c 2 y n", "unknown command 'c 2 y n'"),
+])  # fmt: skip
+def test_named_keys_refused_in_one_line(line, error):
+    command = parse_command(line)
+    assert command.key is Key.UNKNOWN and command.error.startswith(error) and "\n" not in command.error
+
+
+@pytest.mark.parametrize("numbers, text", [
+    ([7], "change 7"),
+    (list(range(1, 307)), "306 changes (1–306)"),
+    ([*range(1, 121), *range(122, 307)], "305 changes (1–120, 122–306)"),
+    ([4, 5, 9], "3 changes (4, 5, 9)"),
+    (list(range(1, 307, 2)), "153 changes (1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, …)"),
+])  # fmt: skip
+def test_numbers_in_one_short_line(numbers, text):
+    assert numbers_phrase(numbers) == text
+
+
+def run_review(path, typed: list[str], screen=None) -> str:
+    """A review in this process, as ``linkbot review`` runs it, typed lines in; what it wrote."""
+    import io
+
+    from bot.present.review import Review, Screen
+
+    lines = iter(typed)
+
+    def read_line(prompt: str) -> str:
+        out.write(prompt)
+        line = next(lines, None)
+        if line is None:
+            raise EOFError
+        out.write(line + "\n")
+        return line
+
+    out = io.StringIO()
+    database = Database(path)
+    Review(Queue(database), "carol", read_line, out, screen=screen or Screen()).run()
+    database.close()
+    return out.getvalue()
+
+
+def test_classes_refused_asked_decided_and_undone(queue_file):
+    """P3: the image's class needs review (refused with the reason); the links' class is not proven:
+    approved only after a second answer; the class decision undone with u."""
+    out = run_review(queue_file, ["s", "s", "c", "c 1 y", "c 2 y", "n", "c md-mirror/title/unasked y", "y", "u", "c 9 y", "q"])
+    assert " 1. file/image/unasked/review  1 change(s): 1 undecided" in out
+    assert " 2. md-mirror/title/unasked  5 change(s): 5 undecided" in out and "    [1] pending" in out  # samples
+    assert "class file/image/unasked/review: its changes need review: they are decided one by one" in out
+    assert "approve changes the wiki did not prove? [y/N] n\nnothing decided" in out
+    assert "approved 5 changes (1–5) of class md-mirror/title/unasked\n" in out
+    assert "undone: 5 changes (1–5) undecided again" in out
+    assert "no class 9: this page has classes 1–2 (c lists them)" in out
+    got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
+    assert got == dict.fromkeys(range(1, 7), "pending")
+    database = Database(queue_file)
+    trail = [(entry.number, entry.decision, entry.reason, entry.source) for entry in Queue(database).audit(3)]
+    database.close()
+    assert trail[0] == (1, "approved", "class md-mirror/title/unasked", "review") and trail[5] == (1, "pending", "undo", "review")
+
+
+def test_after_the_last_page_u_is_offered(queue_file):
+    """The last page decided, the session waits: u undoes the last decision and goes back to its page;
+    anything else is answered in one line; Enter ends (nothing typed after it is read)."""
+    out = run_review(queue_file, ["s", "s", "a", "y", "what", "u", "6 n", "", "never read"])
+    assert out.count("all pages reviewed: u undoes the last decision, Enter ends") == 2
+    assert "review> what\nu undoes the last decision, Enter ends\n" in out
+    assert "undone: change 6 undecided again" in out and out.count("page 3/3") == 2  # back on the page
+    assert "rejected change 6" in out and out.endswith("6 decision(s) recorded as carol\n")
+    got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
+    assert got == {**dict.fromkeys(range(1, 6), "approved"), 6: "rejected"}
+    assert "never read" not in out
+
+
+def test_nothing_decided_ends_at_once(queue_file):
+    out = run_review(queue_file, ["s", "s", "s", "never read"])
+    assert "all pages reviewed" not in out and "never read" not in out and out.endswith("0 decision(s) recorded as carol\n")
+
+
+def test_an_image_change_shows_the_wikis_rendering_in_words():
+    """A change whose scan recorded the wiki's rendering (bot.core.preview) says what readers will see."""
+    import dataclasses
+
+    from bot.core.preview import ImagePreview
+    from bot.present.review_screen import change_block, styled
+    from bot.queue.records import QueuedChange
+
+    text = '[L](../Page/L.md "wikilink")\n\n' + IMAGE  # a mirror page: its image is a change too
+    change = analyze(text, ZH_WIKIPEDIA, title="P").changes[-1]
+    preview = ImagePreview("https://upload.example.org/A.jpg", 220, 165, "A", "北京\x1b[31m", "right", "thumb")
+    item = QueuedChange(1, dataclasses.replace(change, preview=preview.to_json()), "pending")
+    proposal = dataclasses.make_dataclass("P", ["base_text"])(text)
+    shown = styled(change_block(proposal, item), 200, False)
+    assert "the wiki shows: an image, 220×165 px, thumb, right, caption “北京␛[31m”: https://upload.example.org/A.jpg" in shown
+    bad = dataclasses.replace(item, change=dataclasses.replace(change, preview=preview.to_json().replace("https:", "javascript:")))
+    assert "the wiki shows" not in styled(change_block(proposal, bad), 200, False)
