@@ -8,8 +8,9 @@ in benchmarks/out/. Then, each as a real process on that file:
   - ``linkbot serve``: the list (default and filtered, a deep page), a proposal's page: time and size
     of each answer (median of 5); then three clients at once for ``--seconds``, and the server's peak
     memory (VmHWM);
-  - ``linkbot list``, ``linkbot list --format json`` and ``linkbot report --html``: wall time and the
-    process's peak memory.
+  - ``linkbot list``, ``linkbot list --format json``, ``linkbot report --html``, ``linkbot classes`` (the
+    whole queue's classes, and one proposal's) and ``linkbot approve --class`` over the whole queue (on a
+    copy): wall time and the process's peak memory.
 The issue's targets are printed beside each figure: a list page under 0.3 s and 200 KB, any filtered
 list under 0.3 s, the server under 150 MB while serving three clients.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -153,6 +155,11 @@ def main() -> int:
         rows.append(command(queue, "list", "--format", "json"))
         rows.append(command(queue, "report", "--html", str(Path(folder) / "report.html")))
         rows.append(("report size", f"{(Path(folder) / 'report.html').stat().st_size / 2**20:.0f} MB"))
+        rows.append(command(queue, "classes"))
+        rows.append(command(queue, "classes", str(args.proposals // 2)))
+        copy = Path(folder) / "decided.sqlite3"  # a class decided over the whole queue changes it: on a copy
+        subprocess.run(["sqlite3", str(queue), f".backup {copy}"], check=True) if shutil.which("sqlite3") else shutil.copy(queue, copy)
+        rows.append(command(copy, "approve", "--class", "md-mirror/title/unasked", "--include-unproven", "--reviewer", "bench"))
     print(f"\n{args.proposals} proposals of {args.changes} changes (targets: list < 300 ms and < 200 KB, server < 150 MB)")
     width = max(len(label) for label, _ in rows)
     for label, figure in rows:

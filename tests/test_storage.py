@@ -74,7 +74,7 @@ def test_the_queue_on_a_full_disk_keeps_what_it_had(small_disk):
     filler = fill(small_disk)
     environ = {**os.environ, "LINKBOT_QUEUE": str(queue_file)}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "approve", str(second), "--reviewer", "bob"], cwd=ROOT, env=environ,
+        [sys.executable, "-m", "bot", "approve", str(second), "--include-unproven", "--reviewer", "bob"], cwd=ROOT, env=environ,
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == EXIT_STORAGE, result.stderr
@@ -87,7 +87,7 @@ def test_the_queue_on_a_full_disk_keeps_what_it_had(small_disk):
     assert {(proposal, decision) for proposal, decision in decisions} == {(first, "approved")}
     # Space again: the same command works.
     again = subprocess.run(
-        [sys.executable, "-m", "bot", "approve", str(second), "--reviewer", "bob"], cwd=ROOT, env=environ,
+        [sys.executable, "-m", "bot", "approve", str(second), "--include-unproven", "--reviewer", "bob"], cwd=ROOT, env=environ,
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert again.returncode == EXIT_OK, again.stderr

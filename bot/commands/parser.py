@@ -107,7 +107,8 @@ def _add_queue_commands(commands, options: _OptionGroups) -> None:
     classes.add_argument("id", type=int, nargs="?", help="one proposal (default: every proposal waiting for review)")
     classes.add_argument("--format", choices=("text", "json"), default="text", help="text, or JSON lines (one per class)")
     for verb in ("approve", "reject"):
-        decide = commands.add_parser(verb, parents=plain, help=f"{verb} a proposal's changes (all, --change N ..., or --class C)")
+        what = "its undecided changes but those that need review or are not proven" if verb == "approve" else "all its changes"
+        decide = commands.add_parser(verb, parents=plain, help=f"{verb} a proposal's changes ({what}; --change N ...; or --class C)")
         decide.add_argument("id", type=int, nargs="?", help="the proposal's number (see linkbot list); with --class, "
                             "leave it out to decide the class on every waiting proposal")  # fmt: skip
         chosen = decide.add_mutually_exclusive_group()
@@ -115,7 +116,7 @@ def _add_queue_commands(commands, options: _OptionGroups) -> None:
         chosen.add_argument("--class", dest="change_class", metavar="CLASS",
                             help="every undecided change of this class (see linkbot classes); never changes that need review")
         decide.add_argument("--include-unproven", action="store_true",
-                            help="with --class: approve changes the wiki did not prove too (an offline scan's, say)")
+                            help="approve changes the wiki did not prove too (an offline scan's, say): with --class, or a whole proposal")
         decide.add_argument("--reason", help="why (kept in the audit trail)")
         decide.add_argument("--reviewer", help=REVIEWER_HELP)
     report = commands.add_parser("report", parents=plain, help="pending proposals as one self-contained HTML page")

@@ -165,10 +165,29 @@ def cmd_decide(args, queue: Queue, out, who: str, decision: Decision) -> int:
         return _decide_class(args, queue, out, who, decision)
     if args.id is None:
         raise InputError(f"linkbot {args.command}", "needs a proposal's number (or --class CLASS for every waiting proposal)")
-    if args.include_unproven:
-        raise InputError("--include-unproven", "goes with --class")
-    proposal = queue.decide(args.id, args.change or None, decision, who, args.reason or "", source=Source.CLI)
-    out.write(proposal_line(proposal) + "\n")
+    if args.change or decision != Decision.APPROVED:
+        proposal = queue.decide(args.id, args.change or None, decision, who, args.reason or "", source=Source.CLI)
+        out.write(proposal_line(proposal) + "\n")
+        return 0
+    return _approve_page(args, queue, out, who)
+
+
+def _approve_page(args, queue: Queue, out, who: str) -> int:
+    """``approve ID``: the proposal's undecided changes, but those that need review (named with --change
+    only) and those the wiki did not prove (with --include-unproven only), which it names."""
+    from bot.core.classes import ProofState, proof_state
+
+    undecided = [item for item in queue.get(args.id).changes if item.decision == Decision.PENDING]
+    held = [item.number for item in undecided if item.change.needs_review]
+    unproven = [item.number for item in undecided if item.number not in held and not args.include_unproven
+                and proof_state(item.change.proof) != ProofState.PROVEN]  # fmt: skip
+    chosen = [item.number for item in undecided if item.number not in held and item.number not in unproven]
+    if chosen:
+        queue.decide_undecided(args.id, chosen, Decision.APPROVED, who, args.reason or "", source=Source.CLI)
+    out.write(proposal_line(queue.get(args.id)) + "\n")
+    for numbers, why, how in ((held, "need review", "name them: --change"), (unproven, "were not proven by the wiki", "add --include-unproven")):
+        if numbers:
+            out.write(f"  not approved: {len(numbers)} change(s) {why} ({how}): {' '.join(map(str, numbers))}\n")
     return 0
 
 
@@ -179,6 +198,9 @@ def _decide_class(args, queue: Queue, out, who: str, decision: Decision) -> int:
     decided = decide_class(queue, args.change_class, decision, who, proposal_id=args.id, include_unproven=args.include_unproven,
                            reason=args.reason or "", source=Source.CLI)  # fmt: skip
     count = sum(len(numbers) for numbers in decided.values())
+    if not count:
+        out.write(f"nothing undecided in class {args.change_class}: nothing decided\n")
+        return 0
     out.write(f"{decision} {count} change(s) of class {args.change_class} on {len(decided)} proposal(s)\n")
     for proposal_id in decided:
         out.write(proposal_line(queue.get(proposal_id)) + "\n")
@@ -193,6 +215,8 @@ def cmd_classes(args, queue: Queue, out) -> int:
     if args.id is not None:
         queue.get(args.id)  # an unknown proposal is an error, not an empty list
     found = queue_classes(queue, args.id)
+    if args.id is None:  # the whole queue: what is left to decide
+        found = [group for group in found if group.undecided]
     changes = _sampled_changes(queue, {key for group in found for key in group.samples})
     for group in found:
         if args.format == "json":

@@ -76,8 +76,11 @@ class ChangeClass:
         """Why a class decision cannot take this class's changes ("" when it can)."""
         if self.needs_review:
             return "its changes need review: they are decided one by one"
+        if self.proof == ProofState.DISAGREES:
+            return "the wiki's rendering disagrees with its changes: they are decided one by one"
         if self.proof != ProofState.PROVEN and not include_unproven:
-            return f"its changes are {self.proof}, not proven by the wiki: say so to decide them anyway (--include-unproven)"
+            why = "no wiki was asked" if self.proof == ProofState.UNASKED else "the wiki could not prove them"
+            return f"its changes are not proven ({why}): say so to approve them anyway (--include-unproven)"
         return ""
 
     @classmethod
@@ -157,7 +160,8 @@ class ClassGroup(Generic[Key]):
 
 def group(members: Iterable[ClassMember[Key]], samples: int = SAMPLES) -> list[ClassGroup[Key]]:
     """The classes of ``members``, the odd classes first: those that need review, then those not
-    proven, then the smaller before the larger."""
+    proven, then the smaller before the larger (whatever is decided: a class keeps its place while a
+    reviewer decides)."""
     by_class: dict[ChangeClass, list[ClassMember[Key]]] = {}
     for item in members:
         by_class.setdefault(item.change_class, []).append(item)

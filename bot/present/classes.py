@@ -53,5 +53,9 @@ def class_record(found: ClassGroup, key_record: Callable[[Hashable], dict]) -> d
     return {
         "class": found.id, "label": class_label(found.change_class), "changes": len(found.members),
         "undecided": len(found.undecided), "approved": found.approved, "rejected": found.rejected,
-        "decidable": found.change_class.decidable() == "", "samples": [key_record(key) for key in found.samples],
+        "proven": found.change_class.proof == ProofState.PROVEN,
+        "decidable": not found.change_class.decidable(include_unproven=True),  # by a class decision at all
+        "approval_needs": "" if not found.change_class.decidable() else "--include-unproven"
+        if not found.change_class.decidable(include_unproven=True) else "one by one",
+        "samples": [key_record(key) for key in found.samples],
     }  # fmt: skip

@@ -62,7 +62,9 @@ class Review:
         page (its proposal id); Enter, q or the end of input end the session (None)."""
         if not self.ledger.undo:
             return None
-        self.terminal.say("all pages reviewed: u undoes the last decision, Enter ends")
+        left = Listing(self.ledger.queue.db).count(Filters(status=WAITING, undecided=True))
+        where = "all pages reviewed" if not left else f"the last page: {left} page(s) still have undecided changes"
+        self.terminal.say(f"{where}: u undoes the last decision, Enter ends")
         while True:
             try:
                 line = self.terminal.read_line("review> ").strip().lower()

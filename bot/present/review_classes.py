@@ -72,8 +72,8 @@ def change_filter(target: str, proposal: Proposal, groups: list[ClassGroup[int]]
 
 
 def classes_text(proposal: Proposal, groups: list[ClassGroup[int]], only: ClassGroup[int] | None = None) -> Text:
-    """The ``c`` list: each class numbered, its id, counts and label, its samples in their sentences;
-    then how to decide or show one. ``only``: that class alone."""
+    """The ``c`` list: each class numbered, its id, counts and label (short enough for one screen);
+    then how to see, decide or show one. ``only``: that class alone, with its samples in their sentences."""
     items = {item.number: item for item in proposal.changes}
     text = Text()
     for position, found in enumerate(groups, 1):
@@ -84,9 +84,10 @@ def classes_text(proposal: Proposal, groups: list[ClassGroup[int]], only: ClassG
         text.append(f"  {len(found.members)} change(s): {len(found.undecided)} undecided, {found.approved} approved, "
                     f"{found.rejected} rejected\n")  # fmt: skip
         text.append(f"    {class_label(found.change_class)}\n", style="dim")
-        for number in found.samples:
+        for number in found.samples if only is not None else ():
             text.append_text(sample_block(proposal, items[number]))
             text.append("\n")
-    text.append("c N y / c N n: approve / reject class N's undecided changes · f N: only class N's changes on the screens",
+    hint = "" if only is not None else "c N: class N with samples in their sentences · "
+    text.append(f"{hint}c N y / c N n: approve / reject class N's undecided changes · f N: only class N's changes on the screens",
                 style="dim")  # fmt: skip
     return text

@@ -19,13 +19,15 @@ from bot.queue.classes import decide_class
 from bot.queue.proposals import Queue
 from bot.queue.records import Proposal
 from bot.queue.states import Decision, Source
+from bot.queue.takeback import take_back
 
 
 @dataclass(frozen=True)
 class _Undo:
-    """What one decision replaced: its proposal and each change's decision before."""
+    """What one decision did: its proposal, the decision, and each change's decision before."""
 
     proposal_id: int
+    made: Decision
     before: tuple[tuple[int, Decision], ...]
 
 
@@ -81,28 +83,33 @@ class Ledger:
         self._remember(proposal.id, tuple((number, Decision.PENDING) for number in decided), decision, f" of class {found.id}")
 
     def undo_last(self) -> int | None:
-        """Undo the last decision: the id of its proposal, or None when there is nothing to undo."""
+        """Undo the last decision, where it still stands (a decision someone made since is left as it
+        is, and said): the id of its proposal, or None when there is nothing to undo."""
         if not self.undo:
             self.terminal.say("nothing to undo")
             return None
         last = self.undo.pop()
-        for decision in dict.fromkeys(decision for _, decision in last.before):
-            numbers = [number for number, earlier in last.before if earlier == decision]
-            try:
-                self.queue.decide(last.proposal_id, numbers, decision, self.who, "undo", source=Source.REVIEW)
-            except InputError as error:  # the proposal was closed meanwhile (applied, superseded)
-                self.terminal.say(str(error))
-                return None
+        try:
+            taken = take_back(self.queue, last.proposal_id, [(number, last.made, before) for number, before in last.before],
+                              self.who, Source.REVIEW)  # fmt: skip
+        except InputError as error:  # the proposal was closed meanwhile (applied, superseded)
+            self.terminal.say(str(error))
+            return None
+        for decision in dict.fromkeys(decision for _, decision in taken.undone):
+            numbers = [number for number, again in taken.undone if again == decision]
             again = "undecided" if decision == Decision.PENDING else str(decision)
             self.terminal.say(f"undone: {numbers_phrase(numbers)} {again} again")
-        self.decided -= len(last.before)
+        for who in dict.fromkeys(who for _, who, _ in taken.left):
+            numbers = [number for number, by, _ in taken.left if by == who]
+            self.terminal.say(f"decided since by {who or 'nobody'}, left as it is: {numbers_phrase(numbers)}")
+        self.decided -= len(taken.undone)
         return last.proposal_id
 
     def _remember(self, proposal_id: int, before: tuple[tuple[int, Decision], ...], decision: Decision, what: str = "") -> None:
         """One line for a decision that took changes, and its undo."""
         if not before:
             return
-        self.undo.append(_Undo(proposal_id, before))
+        self.undo.append(_Undo(proposal_id, decision, before))
         self.decided += len(before)
         done = "withdrawn" if decision == Decision.PENDING else str(decision)
         self.terminal.say(f"{done} {numbers_phrase([number for number, _ in before])}{what}")

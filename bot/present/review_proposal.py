@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.classes import ClassGroup
+from bot.core.classes import ClassGroup, ProofState, proof_state
 from bot.present.report import colorize_diff
 from bot.present.review_classes import ChangeFilter, change_filter, classes_text, find_class, proposal_classes
 from bot.present.review_keys import KEYS_HELP, Command, Key, parse_command
@@ -102,18 +102,22 @@ class ProposalReview:
         ones); approving leaves the changes that need review to a second answer."""
         shown = self._pages()[self.screen_index] if command.key is Key.SCREEN else self._view()
         items = [self.proposal.changes[i] for i in shown if self.proposal.changes[i].decision == Decision.PENDING]
-        held = [item for item in items if item.change.needs_review and command.decision == Decision.APPROVED]
-        plain = [item.number for item in items if item not in held]
+        approving = command.decision == Decision.APPROVED
+        held = [item for item in items if approving and item.change.needs_review]
+        unproven = [item for item in items if approving and item not in held and proof_state(item.change.proof) != ProofState.PROVEN]
+        plain = [item.number for item in items if item not in held and item not in unproven]
         if not items:
             self.terminal.say("nothing undecided here")
             return
         if plain and not self.ledger.decide(self.proposal, plain, command.decision, bulk=True):
             return
-        if held:
-            self.terminal.say(f"{len(held)} change(s) need review and were not approved: {numbers_phrase([i.number for i in held])}")
-            if self.terminal.ask("approve them too? [y/N] "):
-                self.ledger.decide(self.ledger.queue.get(self.proposal.id), [item.number for item in held],
-                                   Decision.APPROVED, "confirmed: needs review", bulk=True)  # fmt: skip
+        for group, why, reason in ((unproven, "not proven by the wiki", "confirmed: not proven"),
+                                   (held, "needs review", "confirmed: needs review")):  # fmt: skip
+            if group:
+                self.terminal.say(f"{numbers_phrase([i.number for i in group])}: {why}, not approved")
+                if self.terminal.ask("approve them too? [y/N] "):
+                    self.ledger.decide(self.ledger.queue.get(self.proposal.id), [item.number for item in group],
+                                       Decision.APPROVED, reason, bulk=True)  # fmt: skip
         self._after_decision()
 
     def _class_decision(self, command: Command) -> None:
@@ -131,7 +135,11 @@ class ProposalReview:
         if isinstance(found, str):
             self.terminal.say(found)
             return
-        self.terminal.show(classes_text(self.proposal, groups, found))
+        text = classes_text(self.proposal, groups, found)
+        if found is None:
+            self.terminal.show(text)
+        else:  # a class's samples in their sentences can be longer than a screen
+            self.terminal.page_through(self.terminal.draw(text))
 
     def _classes_of(self) -> list[ClassGroup[int]]:
         return proposal_classes(self.ledger.queue, self.proposal.id)
@@ -188,6 +196,7 @@ class ProposalReview:
         self._show()
 
     def _show(self) -> None:
+        self.proposal = self.ledger.queue.get(self.proposal.id)  # what others decided meanwhile shows too
         pages, view = self._pages(), self._view()
         self.screen_index = min(self.screen_index, len(pages) - 1)
         shown = pages[self.screen_index]

@@ -22,8 +22,10 @@ from bot.errors import storage_error
 
 STYLE = "\0"  # stands for ESC in linkbot's own escape sequences
 _ESC = "\x1b"
-# C0 controls but tab and newline, a carriage return not ending a line, DEL, C1 controls.
-_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# C0 controls but tab and newline, a carriage return not ending a line, DEL, C1 controls; and the
+# bidirectional controls, which reorder what a terminal shows (a title reading backwards, a change's
+# old text shown after its new one): shown as their code points.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 
 
 def visible(text: str) -> str:
@@ -37,7 +39,7 @@ def _stand_in(match: re.Match) -> str:
         return chr(0x2400 + code)  # the Unicode control pictures: ␛ for ESC, ␇ for BEL
     if code == 0x7F:
         return "\u2421"  # ␡
-    return f"\\x{code:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
 
 
 class OutputStream:

@@ -35,14 +35,15 @@ def queue_classes(queue: Queue, proposal_id: int | None = None, wiki: str = "") 
 def decide_class(queue: Queue, class_id: str, decision: Decision, who: str, *, proposal_id: int | None = None, wiki: str = "",
                  include_unproven: bool = False, reason: str = "", source: Source = Source.CLI) -> dict[int, list[int]]:  # fmt: skip
     """Approve or reject a class's undecided changes, of one proposal or of every open one (of
-    ``wiki``): {proposal id: the numbers decided}. Refused (``InputError``) for an id that names no
-    class, a class of changes that need review, and an approval of changes the wiki did not prove
-    unless ``include_unproven``."""
+    ``wiki``): {proposal id: the numbers decided} (empty: nothing of it was left undecided). Refused
+    (``InputError``) for an id that names no class or a class the proposals do not have, a class of
+    changes that need review, and an approval of changes the wiki did not prove (disagreeing ones
+    never; the others with ``include_unproven``)."""
     change_class = ChangeClass.parse(class_id)
     if change_class is None:
         raise InputError(f"class {class_id!r}", "is not a class (rule/outcome/proof, as linkbot classes lists them)")
     why = change_class.decidable(include_unproven or decision != Decision.APPROVED)
-    if why:
+    if why and (decision == Decision.APPROVED or change_class.needs_review):
         raise InputError(f"class {class_id}", why)
     clauses, parameters = _scope(proposal_id, wiki, OPEN)
     note = f"class {change_class.id}" + (f"; {reason}" if reason else "")
@@ -51,10 +52,13 @@ def decide_class(queue: Queue, class_id: str, decision: Decision, who: str, *, p
         if proposal_id is not None:
             queue.check_open(sql, proposal_id)  # an unknown or closed proposal is an error, not an empty class
         rows = sql.execute(
-            f"SELECT c.proposal_id, c.number FROM change c JOIN proposal p ON p.id = c.proposal_id "
-            f"WHERE {clauses} AND c.class = ? AND c.decision = ? ORDER BY c.proposal_id, c.number",
-            (*parameters, change_class.id, Decision.PENDING),
+            f"SELECT c.proposal_id, c.number, c.decision FROM change c JOIN proposal p ON p.id = c.proposal_id "
+            f"WHERE {clauses} AND c.class = ? ORDER BY c.proposal_id, c.number", (*parameters, change_class.id),
         ).fetchall()  # fmt: skip
+        if not rows:
+            where = f"proposal {proposal_id}" if proposal_id is not None else "the open proposals"
+            raise InputError(f"class {change_class.id}", f"{where} have no change of this class (linkbot classes lists theirs)")
+        rows = [row for row in rows if row["decision"] == Decision.PENDING]
         stamp = now()
         sql.executemany(
             "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)",

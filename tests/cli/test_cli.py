@@ -132,7 +132,7 @@ def test_scan_json_schema(bad_inputs):
     assert set(page) == {"schema", "page", "status", "forms", "mixed_forms", "changes", "skipped", "warnings", "new_text", "diff"}
     assert page["schema"] == 1 and page["status"] == "changed" and page["mixed_forms"] is True
     change = page["changes"][0]
-    assert set(change) == {"id", "rule", "start", "end", "old", "new", "needs_review", "display", "note", "proof"}
+    assert set(change) == {"id", "rule", "start", "end", "old", "new", "needs_review", "display", "note", "proof", "preview"}
     text = NEW_SEED.read_text(encoding="utf-8")
     assert text[change["start"] : change["end"]] == change["old"]
     assert failed == {"schema": 1, "page": str(bad_inputs / "binary.txt"), "status": "error", "error": failed["error"]}
@@ -275,6 +275,12 @@ def test_control_characters_of_a_page_are_shown_not_performed_on_a_terminal(tmp_
     errors = _Terminal()
     main(["scan", str(tmp_path / "missing\x1b[31m.txt")], stdout=io.StringIO(), stderr=errors, environ={})
     assert errors.getvalue() == f"linkbot: {tmp_path}/missing␛[31m.txt: no such file\n"
+    # Bidirectional controls would show a title backwards, or a change's old text after its new one.
+    reordered = tmp_path / "bidi.txt"
+    reordered.write_text('[甲\u202e乙](../Page/甲乙.md "wikilink") \u2067x\u2069\n', encoding="utf-8")
+    terminal = _Terminal()
+    main(["fix", str(reordered)], stdout=terminal, stderr=io.StringIO(), environ={})
+    assert "\u202e" not in terminal.getvalue() and "甲<U+202E>乙" in terminal.getvalue() and "<U+2067>x<U+2069>" in terminal.getvalue()
 
 
 @pytest.mark.parametrize("command", [["list"], ["show", "1"], ["approve", "1"], ["reject", "1"], ["report", "--html", "r.html"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -24,16 +25,22 @@ SENTENCE = "首句。這是[A](../Page/A.md \"wikilink\")與[B](https://zh.wikip
 IMAGE = '![A.jpg](https://zh.wikipedia.org/wiki/File:A.jpg "A")'
 
 
+def proven(text: str, title: str):
+    """A page's analysis with its changes proven by the wiki, as a wiki scan records them (images never are)."""
+    result = analyze(text, ZH_WIKIPEDIA, title=title)
+    return dataclasses.replace(result, changes=tuple(c if c.needs_review else dataclasses.replace(c, proof="proven") for c in result.changes))
+
+
 @pytest.fixture
 def queue_file(tmp_path):
     """P1: two changes in one sentence; P2: one change; P3: six changes, the last an image (needs review)."""
     path = tmp_path / "queue.sqlite3"
     database = Database(path, create=True)
     queue = Queue(database)
-    queue.record("wikipedia:zh", 1, analyze(SENTENCE, ZH_WIKIPEDIA, title="P1"), "r")
-    queue.record("wikipedia:zh", 2, analyze('[C](../Page/C.md "wikilink")', ZH_WIKIPEDIA, title="P2"), "r")
+    queue.record("wikipedia:zh", 1, proven(SENTENCE, "P1"), "r")
+    queue.record("wikipedia:zh", 2, proven('[C](../Page/C.md "wikilink")', "P2"), "r")
     many = "\n\n".join(f'[L{n}](../Page/L{n}.md "wikilink")' for n in range(1, 6)) + "\n\n" + IMAGE
-    queue.record("wikipedia:zh", 3, analyze(many, ZH_WIKIPEDIA, title="P3"), "r")
+    queue.record("wikipedia:zh", 3, proven(many, "P3"), "r")
     database.close()
     return path
 
@@ -77,7 +84,7 @@ def test_ranges_lists_undo_and_needs_review_from_a_pipe(queue_file):
     process = review(queue_file, "s\ns\n1-2 y\n3,4 n\nu\n4 n\na\nn\nq\n")
     assert process.returncode == 0, process.stderr
     assert "approved 2 changes (1, 2)" in process.stdout and "undone: 2 changes (3, 4) undecided again" in process.stdout
-    assert "1 change(s) need review and were not approved: change 6" in process.stdout
+    assert "change 6: needs review, not approved" in process.stdout
     got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
     assert got == {1: "approved", 2: "approved", 3: "approved", 4: "rejected", 5: "approved", 6: "pending"}
     database = Database(queue_file, create=True)
@@ -181,7 +188,7 @@ def test_small_terminal_pages_ranges_undo_and_confirmation_in_tmux(terminal, que
     tmux.wait_for("approve them too? [y/N]")
     tmux.type("y")
     tmux.wait_for("approved change 6")
-    tmux.wait_for("all pages reviewed: u undoes the last decision, Enter ends")
+    tmux.wait_for("the last page: 2 page(s) still have undecided changes: u undoes the last decision, Enter ends")
     tmux.type("")
     tmux.wait_for("decision(s) recorded as dora")
     got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
@@ -282,6 +289,7 @@ def run_review(path, typed: list[str], screen=None) -> str:
         line = next(lines, None)
         if line is None:
             raise EOFError
+        line = line.make() if hasattr(line, "make") else line
         out.write(line + "\n")
         return line
 
@@ -292,12 +300,24 @@ def run_review(path, typed: list[str], screen=None) -> str:
     return out.getvalue()
 
 
-def test_classes_refused_asked_decided_and_undone(queue_file):
-    """P3: the image's class needs review (refused with the reason); the links' class is not proven:
+@pytest.fixture
+def offline_queue_file(tmp_path):
+    """P3 of ``queue_file`` as an offline scan records it: no wiki asked, nothing proven."""
+    path = tmp_path / "offline.sqlite3"
+    database = Database(path, create=True)
+    many = "\n\n".join(f'[L{n}](../Page/L{n}.md "wikilink")' for n in range(1, 6)) + "\n\n" + IMAGE
+    Queue(database).record("wikipedia:zh", 3, analyze(many, ZH_WIKIPEDIA, title="P3"), "r")
+    database.close()
+    return path
+
+
+def test_classes_refused_asked_decided_and_undone(offline_queue_file):
+    """The image's class needs review (refused with the reason); the links' class is not proven:
     approved only after a second answer; the class decision undone with u."""
-    out = run_review(queue_file, ["s", "s", "c", "c 1 y", "c 2 y", "n", "c md-mirror/title/unasked y", "y", "u", "c 9 y", "q"])
+    queue_file = offline_queue_file
+    out = run_review(queue_file, ["c", "c 2", "c 1 y", "c 2 y", "n", "c md-mirror/title/unasked y", "y", "u", "c 9 y", "q"])
     assert " 1. file/image/unasked/review  1 change(s): 1 undecided" in out
-    assert " 2. md-mirror/title/unasked  5 change(s): 5 undecided" in out and "    [1] pending" in out  # samples
+    assert " 2. md-mirror/title/unasked  5 change(s): 5 undecided" in out and "    [1] pending" in out  # c 2: its samples
     assert "class file/image/unasked/review: its changes need review: they are decided one by one" in out
     assert "approve changes the wiki did not prove? [y/N] n\nnothing decided" in out
     assert "approved 5 changes (1–5) of class md-mirror/title/unasked\n" in out
@@ -306,7 +326,7 @@ def test_classes_refused_asked_decided_and_undone(queue_file):
     got = {number: decision for (title, number), (decision, _) in decisions(queue_file).items() if title == "P3"}
     assert got == dict.fromkeys(range(1, 7), "pending")
     database = Database(queue_file)
-    trail = [(entry.number, entry.decision, entry.reason, entry.source) for entry in Queue(database).audit(3)]
+    trail = [(entry.number, entry.decision, entry.reason, entry.source) for entry in Queue(database).audit(1)]
     database.close()
     assert trail[0] == (1, "approved", "class md-mirror/title/unasked", "review") and trail[5] == (1, "pending", "undo", "review")
 
@@ -315,7 +335,7 @@ def test_after_the_last_page_u_is_offered(queue_file):
     """The last page decided, the session waits: u undoes the last decision and goes back to its page;
     anything else is answered in one line; Enter ends (nothing typed after it is read)."""
     out = run_review(queue_file, ["s", "s", "a", "y", "what", "u", "6 n", "", "never read"])
-    assert out.count("all pages reviewed: u undoes the last decision, Enter ends") == 2
+    assert out.count("the last page: 2 page(s) still have undecided changes: u undoes the last decision, Enter ends") == 2
     assert "review> what\nu undoes the last decision, Enter ends\n" in out
     assert "undone: change 6 undecided again" in out and out.count("page 3/3") == 2  # back on the page
     assert "rejected change 6" in out and out.endswith("6 decision(s) recorded as carol\n")
@@ -346,3 +366,41 @@ def test_an_image_change_shows_the_wikis_rendering_in_words():
     assert "the wiki shows: an image, 220×165 px, thumb, right, caption “北京␛[31m”: https://upload.example.org/A.jpg" in shown
     bad = dataclasses.replace(item, change=dataclasses.replace(change, preview=preview.to_json().replace("https:", "javascript:")))
     assert "the wiki shows" not in styled(change_block(proposal, bad), 200, False)
+
+
+def test_undo_leaves_a_decision_someone_made_since(queue_file):
+    """carol approves P1's change 1, bob rejects it from the command line, carol types u: bob's
+    rejection stands, and the review says so; her other change is undone."""
+    from bot.queue.states import Decision
+
+    def bob_rejects() -> str:
+        database = Database(queue_file)
+        Queue(database).decide(1, [1], Decision.REJECTED, "bob")
+        database.close()
+        return "u"
+
+    out = run_review(queue_file, ["1,2 y", _Later(bob_rejects), "q"])
+    assert "undone: change 2 undecided again" in out and "decided since by bob, left as it is: change 1" in out
+    assert decisions(queue_file)[("P1", 1)] == ("rejected", "bob") and decisions(queue_file)[("P1", 2)] == ("pending", "")
+
+
+def test_bulk_keys_ask_before_approving_what_the_wiki_did_not_prove(offline_queue_file):
+    out = run_review(offline_queue_file, ["a", "n", "n", "q"])
+    assert "5 changes (1–5): not proven by the wiki, not approved" in out
+    assert "change 6: needs review, not approved" in out
+    got = {number: decision for (title, number), (decision, _) in decisions(offline_queue_file).items()}
+    assert got == dict.fromkeys(range(1, 7), "pending")
+
+
+class _Later(str):
+    """A typed line computed when it is read (another reviewer acting between two lines)."""
+
+    def __new__(cls, make):
+        made = super().__new__(cls, "")
+        made.make = make
+        return made
+
+
+def test_the_end_says_whether_pages_still_wait(queue_file):
+    out = run_review(queue_file, ["a", "a", "a", "y", ""])
+    assert "all pages reviewed: u undoes the last decision, Enter ends" in out
