@@ -2,10 +2,11 @@
 waiting for review, and decided at once.
 
 Each change's class is a column written when the change is recorded, so a whole queue's classes
-are read without parsing a change again. A class decision is one transaction: it takes exactly the
-class's changes still undecided when it is written (a decision made meanwhile stands), of open
-proposals only, never a change that needs review (its class says so), and records each change's
-decision in the audit trail with the class named.
+are read without parsing a change again. A class decision on a proposal is one transaction (over the
+whole queue, one per 500 proposals, so that other writers never wait for all of it): it takes
+exactly the class's changes still undecided when it is written (a decision made meanwhile stands),
+of open proposals only, never a change that needs review (its class says so), and records each
+change's decision in the audit trail with the class named.
 """
 
 from __future__ import annotations
@@ -45,19 +46,40 @@ def decide_class(queue: Queue, class_id: str, decision: Decision, who: str, *, p
     why = change_class.decidable(include_unproven or decision != Decision.APPROVED)
     if why and (decision == Decision.APPROVED or change_class.needs_review):
         raise InputError(f"class {class_id}", why)
-    clauses, parameters = _scope(proposal_id, wiki, OPEN)
     note = f"class {change_class.id}" + (f"; {reason}" if reason else "")
+    if proposal_id is not None:
+        chunks = [[proposal_id]]
+    else:  # the whole queue: a transaction per chunk of proposals, so that no writer waits for all of them
+        clauses, parameters = _scope(None, wiki, OPEN)
+        ids = [row[0] for row in queue.db.query(
+            f"SELECT DISTINCT c.proposal_id FROM change c INDEXED BY change_by_class JOIN proposal p ON p.id = c.proposal_id "
+            f"WHERE c.class = ? AND {clauses} ORDER BY c.proposal_id", (change_class.id, *parameters))]  # fmt: skip
+        chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    if not chunks or not chunks[0]:
+        raise InputError(f"class {change_class.id}", "the open proposals have no change of this class (linkbot classes lists theirs)")
+    decided: dict[int, list[int]] = {}
+    for chunk in chunks:
+        decided.update(_decide_in(queue, chunk, change_class.id, decision, who, note, source, named=proposal_id is not None))
+    return decided
+
+
+CHUNK = 500  # proposals a transaction, when a class is decided over the whole queue
+
+
+def _decide_in(queue: Queue, proposal_ids: list[int], class_id: str, decision: Decision, who: str, note: str, source: Source,
+               named: bool) -> dict[int, list[int]]:  # fmt: skip
+    """One transaction: the class's changes of these proposals still undecided and open as it is written."""
     decided: dict[int, list[int]] = {}
     with queue.db.transaction() as sql:
-        if proposal_id is not None:
-            queue.check_open(sql, proposal_id)  # an unknown or closed proposal is an error, not an empty class
+        if named:
+            queue.check_open(sql, proposal_ids[0])  # an unknown or closed proposal is an error, not an empty class
         rows = sql.execute(
             f"SELECT c.proposal_id, c.number, c.decision FROM change c JOIN proposal p ON p.id = c.proposal_id "
-            f"WHERE {clauses} AND c.class = ? ORDER BY c.proposal_id, c.number", (*parameters, change_class.id),
+            f"WHERE p.id IN ({placeholders(proposal_ids)}) AND p.status IN ({placeholders(OPEN)}) AND c.class = ? "
+            "ORDER BY c.proposal_id, c.number", (*proposal_ids, *sorted(OPEN), class_id),
         ).fetchall()  # fmt: skip
-        if not rows:
-            where = f"proposal {proposal_id}" if proposal_id is not None else "the open proposals"
-            raise InputError(f"class {change_class.id}", f"{where} have no change of this class (linkbot classes lists theirs)")
+        if named and not rows:
+            raise InputError(f"class {class_id}", f"proposal {proposal_ids[0]} has no change of this class (linkbot classes lists its classes)")
         rows = [row for row in rows if row["decision"] == Decision.PENDING]
         stamp = now()
         sql.executemany(
