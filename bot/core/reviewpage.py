@@ -92,6 +92,22 @@ def change_template(skeleton: str, messages: ReviewMessages) -> str:
     )  # fmt: skip
 
 
+_STAMP = re.compile(r"\n<!-- linkbot:published on revision \d{1,18} -->(?=\n" + re.escape(END) + ")")
+
+
+def stamped(bot_part: str, base_revision: int) -> str:
+    """The bot's part as published on ``base_revision``: that number in a comment before the end marker.
+    No two publications of a page are the same text (a save resent after a lost answer is: the same
+    base), so an editor's status word set on one is never taken by MediaWiki for a revert to an
+    earlier revision where someone else set it."""
+    return bot_part.removesuffix(END) + f"<!-- linkbot:published on revision {base_revision} -->\n{END}"
+
+
+def holds_part(page_text: str, bot_part: str) -> bool:
+    """Whether the page already holds ``bot_part`` (as published on any revision)."""
+    return _STAMP.sub("", replace_bot_part(page_text, bot_part)).rstrip() == _STAMP.sub("", page_text).rstrip()
+
+
 def replace_bot_part(page_text: str, bot_part: str) -> str:
     """The page with the bot's part replaced; text outside the markers is kept as it is."""
     start, end = page_text.find(BEGIN), page_text.find(END)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from bot.core.review_messages import review_language, review_messages
 from bot.core.review_subpages import IndexRow, closed_part, index_part, subpage_part, subpage_title
+from bot.core.reviewpage import holds_part
 from bot.errors import InputError
 from bot.logs import get_logger
 from bot.queue.listing import WAITING, Filters, Listing
@@ -169,12 +170,10 @@ class OnWikiReview:
 
     def _publish_if_changed(self, title: str, make: Callable[[], tuple[str, str, bool]], current: tuple[str, int]) -> None:
         """Publish a page unless it holds its bot part already on the revision whose decisions were taken."""
-        from bot.core.reviewpage import replace_bot_part
-
         page = self.pages.setdefault(title, WatchedPage(title))
         text, revision = current
         part, _, still_open = make()
-        if revision == page.taken and replace_bot_part(text, part).rstrip() == text.rstrip():
+        if revision == page.taken and holds_part(text, part):
             self._published(page, revision, still_open)
             return
         self._publish_page(page, make)

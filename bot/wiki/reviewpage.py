@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from bot.core.attribution import FieldDecision, PageRevision, decisions_from_history, read_bot_part
 from bot.core.model import Decision
 from bot.core.review_messages import ReviewMessages
-from bot.core.reviewpage import TEMPLATE_TITLE, FieldId, change_template, replace_bot_part
+from bot.core.reviewpage import TEMPLATE_TITLE, FieldId, change_template, holds_part, replace_bot_part, stamped
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
@@ -136,17 +136,17 @@ EDIT_CONFLICT = "someone edited the page meanwhile"
 
 
 def publish(site, title: str, part: str, summary: str, base_revision: int, policy: RetryPolicy) -> tuple[int, str]:
-    """Rewrite the bot's part of page ``title`` with ``part``, on ``base_revision``: (new revision or 0,
-    why not saved). "unchanged": ``base_revision`` already holds exactly the bot's part."""
+    """Rewrite the bot's part of page ``title`` with ``part`` (stamped with ``base_revision``), on
+    ``base_revision``: (new revision or 0, why not saved). "unchanged": ``base_revision`` already holds
+    exactly the bot's part."""
     import pywikibot
 
     page = pywikibot.Page(site, title)
     current, current_revision = with_retries(lambda: (page.text, page.latest_revision_id) if page.exists() else ("", 0), policy,
                                              f"reading {title}")  # fmt: skip
-    new_text = replace_bot_part(current, part)
-    if new_text.rstrip() == current.rstrip() and current_revision != base_revision:
-        return 0, EDIT_CONFLICT  # unchanged, but on a revision whose decisions are not taken yet
-    return save_text(page, current, new_text, summary, base_revision, policy)
+    if holds_part(current, part):
+        return (0, "unchanged") if current_revision == base_revision else (0, EDIT_CONFLICT)  # else: decisions not taken yet
+    return save_text(page, current, replace_bot_part(current, stamped(part, base_revision)), summary, base_revision, policy)
 
 
 def latest_revisions(site, titles: Sequence[str], policy: RetryPolicy) -> dict[str, int]:

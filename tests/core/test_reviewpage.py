@@ -132,6 +132,19 @@ def test_editors_text_outside_the_markers_is_kept():
     assert replace_bot_part("", part()).startswith(BEGIN)
 
 
+def test_each_publication_is_stamped_with_its_base():
+    """Two publications of the same part on different bases are different texts (an editor's status word on
+    the second is not a revert to the first); whether a page holds a part ignores the stamp."""
+    from bot.core.reviewpage import holds_part, stamped
+
+    first, second = stamped(part(), 41), stamped(part(), 57)
+    assert first != second and first.endswith("<!-- linkbot:published on revision 41 -->\n" + END)
+    assert holds_part("说明\n" + second, part()) and holds_part(first, part()) and not holds_part(first, part(proven()))
+    assert statuses(first) == statuses(part())
+    history = [PageRevision(1, "LinkBot", first, published=True), PageRevision(2, "Editor", first.replace("id=3.1|status=pending", "id=3.1|status=approve"))]
+    assert decisions_from_history(history, "LinkBot") == [FieldDecision("3.1", "approved", "Editor", 2)]
+
+
 def test_literal_text_cannot_escape_its_nowiki():
     from bot.core.reviewpage import literal
 
