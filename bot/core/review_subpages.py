@@ -133,15 +133,15 @@ def index_part(rows: Sequence[IndexRow], bot: str, messages: ReviewMessages) -> 
         return "\n".join([*lines, messages.index_empty, END])
     lines += ['{| class="wikitable sortable"', "! " + messages.index_columns]
     for row in rows:
-        lines += ["|-", f"| [[:{row.title}]] || [[{row.subpage}|{row.proposal_id}]] || {row.changes} || {row.undecided} || "
-                        f"{status_words(row.status, messages)}"]  # fmt: skip
+        status = status_words(row.status, messages)
+        lines += ["|-", f"| [[:{row.title}]] || [[{row.subpage}|{row.proposal_id}]] || {row.changes} || {row.undecided} || {status}"]
     return "\n".join([*lines, "|}", END])
 
 
 def closed_part(proposal, status: str, index: str, messages: ReviewMessages) -> str:
     """The bot's part of a subpage whose proposal has nothing left to review (``status`` as shown)."""
     text = messages.closed.format(id=proposal.id, title=proposal.title, status=status_words(status, messages), index=index)
-    return "\n".join([BEGIN, text, END])
+    return f"{BEGIN}\n{text}\n{END}"
 
 
 _PARTLY = re.compile(r"partly decided (\d+)/(\d+)")

@@ -147,7 +147,7 @@ def test_a_trial_lists_its_review_page_edits_apart(review, wiki, tmp_path):
     (report,) = (tmp_path / "trial").glob("*.wiki")
     text = report.read_text(encoding="utf-8")
     assert "2 edit(s) of 2 allowed" in text and text.count("\n# [") == 2
-    assert f"Besides, 2 edit(s) of the bot's review page:\n* [" in text and f"<nowiki>{title}</nowiki>]" in text
+    assert "Besides, 2 edit(s) of the bot's review page:\n* [" in text and f"<nowiki>{title}</nowiki>]" in text
     assert "trial report (2 edit(s))" in result.stderr
 
 
