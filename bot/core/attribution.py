@@ -68,6 +68,7 @@ class FieldDecision:
     revid: int  # the revision where it was set
     restored_by: str = ""  # brought back by a revert of this user
     why: str = ""  # not "": the decision cannot be taken, and why
+    shown: frozenset[Key] = field(default=frozenset(), compare=False)  # every field the page showed where it was set
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,6 @@ def _read(reading: _Reading, part: BotPart, revision: PageRevision, restores: bo
         if not why:
             reading.choices[(key, revision.user)] = value
         decisions.append(FieldDecision(key, value, "" if why else revision.user, revision.revid,
-                                       revision.user if restores and not why else "", why))  # fmt: skip
+                                       revision.user if restores and not why else "", why, frozenset(part.values)))  # fmt: skip
     reading.unread = []
     return decisions

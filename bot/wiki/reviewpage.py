@@ -34,6 +34,7 @@ class WikiDecision:
     revision: int
     accepted: bool
     why: str = ""
+    shown: frozenset[str] = frozenset()  # every field the page showed where it was set (the changes a class decision may take)
 
     @property
     def target(self) -> FieldId:
@@ -78,7 +79,7 @@ def read_decisions(site, title: str, published: int, taken: int, allowed_groups:
     for decision in found:
         why = _untrusted(decision, groups, allowed_groups, allowed_users, complete)
         who = decision.user or "(unknown)"
-        checked.append(WikiDecision(decision.field, decision.decision, who, decision.revid, not why, why))
+        checked.append(WikiDecision(decision.field, decision.decision, who, decision.revid, not why, why, decision.shown))
     latest = history[-1]
     damaged = "" if latest.text is None or read_bot_part(latest.text) else DAMAGED.format(revision=latest.revid)
     return PageReading(checked, latest.revid, damaged)

@@ -104,7 +104,8 @@ def test_render_and_read_back():
     decided = text.replace("id=3.2|status=pending", "id=3.2|status= Reject ")
     assert statuses(decided)["3.2"] == "rejected"
     history = [PageRevision(1, "LinkBot", text, published=True), PageRevision(2, "Editor", decided)]
-    assert decisions_from_history(history, "LinkBot") == [FieldDecision("3.2", "rejected", "Editor", 2)]
+    (found,) = decisions_from_history(history, "LinkBot")
+    assert found == FieldDecision("3.2", "rejected", "Editor", 2) and found.shown == frozenset(statuses(text))  # what the page listed
 
 
 @pytest.mark.parametrize(("written", "expected"), [

@@ -1,6 +1,6 @@
 """Decisions read from a review subpage, into a real queue: a change, a class (exactly its undecided
 changes), the whole proposal (an approval its proven changes that do not need review, a rejection
-also those not proven), never a change that needs review; a withdrawal of a class or proposal
+also those not proven), never a change that needs review, only changes the page listed; a withdrawal of a class or proposal
 decision, a closed proposal and nothing to take are refused with why."""
 
 from __future__ import annotations
@@ -38,8 +38,11 @@ def decided(queue: Queue) -> dict[int, str]:
     return {item.number: str(item.decision) for item in queue.get(1).changes}
 
 
-def wiki(field: str, decision: str = "approved") -> WikiDecision:
-    return WikiDecision(field, decision, "Editor", 42, True)
+SHOWN = frozenset(f"1.{number}" for number in range(1, 6))  # the subpage listed every change
+
+
+def wiki(field: str, decision: str = "approved", shown: frozenset[str] = SHOWN) -> WikiDecision:
+    return WikiDecision(field, decision, "Editor", 42, True, shown=shown)
 
 
 def test_a_class_decides_exactly_its_undecided_changes(queue):
@@ -57,6 +60,16 @@ def test_the_whole_proposal(queue):
     assert decided(queue)[4] == "rejected" and decided(queue)[5] == "pending"
     with pytest.raises(InputError, match=NOTHING.format(id=1)):
         take_decision(queue, wiki("1"))
+
+
+def test_only_changes_the_page_listed(queue):
+    """Change 2 was decided when the page was published, and withdrawn elsewhere since: the class approval
+    made on that page would take a change the reviewer did not see listed. Refused; nothing decided."""
+    with pytest.raises(InputError, match=r"class md-mirror/title/proven now holds undecided change\(s\) the page did not list .*\(1\.2\)"):
+        take_decision(queue, wiki("1/md-mirror/title/proven", shown=SHOWN - {"1.2"}))
+    with pytest.raises(InputError, match=r"\(1\.2\)"):
+        take_decision(queue, wiki("1", shown=SHOWN - {"1.2"}))
+    assert set(decided(queue).values()) == {"pending"}
 
 
 def test_refused_with_why(queue):
