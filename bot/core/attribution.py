@@ -1,5 +1,6 @@
-"""Who set each status field of the on-wiki review page, from the page's history since the bot's
-last publication.
+"""Who set each status field of an on-wiki review page, from the page's history since the bot's
+last publication. The same rules for every field, whatever it decides (one change, a class of a
+proposal's changes, the whole proposal: bot.core.reviewpage.FieldId): a field is its id as written.
 
 The bot's part of the page (between its markers) is the bot's: editors change only the status words
 in it. So a revision is read only when its bot's part is exactly the published one but for the
@@ -34,16 +35,16 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Argument, Tag, Template, Text
 
 from bot.core.model import Decision
-from bot.core.reviewpage import APPROVE_WORDS, BEGIN, END, REJECT_WORDS
+from bot.core.reviewpage import APPROVE_WORDS, BEGIN, END, FIELD_ID, REJECT_WORDS, TEMPLATE, FieldId
 
 PENDING_WORDS = ("pending", "待审核", "待審核", "")
 _WORDS = {**dict.fromkeys(APPROVE_WORDS, Decision.APPROVED), **dict.fromkeys(REJECT_WORDS, Decision.REJECTED),
           **dict.fromkeys(PENDING_WORDS, Decision.PENDING)}  # fmt: skip
 # A field exactly as the bot writes it; its status a run of characters no markup is made of.
-_FIELD = re.compile(r"\{\{linkbot change\|id=(\d{1,18})\.(\d{1,9})\|status=([^{}|\[\]<>&~'=\n]*)\}\}")
+_FIELD = re.compile(r"\{\{" + TEMPLATE + r"\|id=(" + FIELD_ID + r")\|status=([^{}|\[\]<>&~'=\n]*)\}\}")
 _TRIM = " \t\n\r\0\x0b"  # what MediaWiki's template trims from a value (PHP's trim: not a no-break space)
 
-Key = tuple[int, int]  # (proposal id, change number)
+Key = str  # a field's id as written: "12.3", "12/md-mirror/title/proven", "12"
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,13 @@ class PageRevision:
 class FieldDecision:
     """A status field set to another value, and whose it is."""
 
-    proposal_id: int
-    number: int
+    field: Key
     decision: str  # Decision.APPROVED, REJECTED, or PENDING (a decision withdrawn)
     user: str  # who set it ("" when that cannot be established: see why)
     revid: int  # the revision where it was set
     restored_by: str = ""  # brought back by a revert of this user
     why: str = ""  # not "": the decision cannot be taken, and why
+    shown: frozenset[Key] = field(default=frozenset(), compare=False)  # every field the page showed where it was set
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,13 @@ def read_bot_part(page_text: str) -> BotPart | None:
     region = page_text[start:end]
     values: dict[Key, str] = {}
     for match in _FIELD.finditer(region):
-        key, word = (int(match.group(1)), int(match.group(2))), match.group(3).strip(_TRIM).lower()
-        if key in values or word not in _WORDS:
+        key, word = match.group(1), match.group(2).strip(_TRIM).lower()
+        if key in values or word not in _WORDS or FieldId.parse(key) is None:
             return None
         values[key] = _WORDS[word]
     if "{{" in _FIELD.sub("", region):  # a field written otherwise, or a template the bot never writes
         return None
-    return BotPart(_FIELD.sub(lambda match: f"{{{{linkbot change|id={match.group(1)}.{match.group(2)}|status=}}}}", region), values)
+    return BotPart(_FIELD.sub(lambda match: f"{{{{{TEMPLATE}|id={match.group(1)}|status=}}}}", region), values)
 
 
 # Tags that only format text in place (no attributes allowed on any tag: no style, class or id).
@@ -181,7 +182,7 @@ def _read(reading: _Reading, part: BotPart, revision: PageRevision, restores: bo
         reading.values[key] = value
         if not why:
             reading.choices[(key, revision.user)] = value
-        decisions.append(FieldDecision(*key, value, "" if why else revision.user, revision.revid,
-                                       revision.user if restores and not why else "", why))  # fmt: skip
+        decisions.append(FieldDecision(key, value, "" if why else revision.user, revision.revid,
+                                       revision.user if restores and not why else "", why, frozenset(part.values)))  # fmt: skip
     reading.unread = []
     return decisions

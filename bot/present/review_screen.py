@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.text import Text
 
 from bot.core.model import Decision
+from bot.core.context import change_context
 from bot.core.preview import from_json
-from bot.present.context import change_context
 from bot.present.rules import rule_label
 from bot.present.terminal import STYLE, visible
 from bot.queue.records import Proposal, QueuedChange

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.core.model import Decision
-from bot.present.context import change_context
+from bot.core.context import change_context
 from bot.present.rules import rule_label
 from bot.queue.listing import ProposalSummary, RuleCount
 from bot.queue.records import Proposal, QueuedChange

@@ -21,6 +21,15 @@ class RunState:
         with self.db.transaction() as sql:
             sql.execute("INSERT INTO run_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
+    def named(self, prefix: str) -> dict[str, str]:
+        """Every key starting with ``prefix`` (exactly: no pattern characters), with its value."""
+        rows = self.db.query("SELECT key, value FROM run_state WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        return {row["key"]: row["value"] for row in rows}
+
+    def forget(self, key: str) -> None:
+        with self.db.transaction() as sql:
+            sql.execute("DELETE FROM run_state WHERE key = ?", (key,))
+
     def seen(self, wiki: str, title: str) -> int:
         rows = self.db.query("SELECT revid FROM page_seen WHERE wiki = ? AND title = ?", (wiki, title))
         return rows[0]["revid"] if rows else 0

@@ -1,4 +1,4 @@
-"""The on-wiki review page, on the wiki: whose decisions count, and publishing the list.
+"""The on-wiki review pages, on the wiki: whose decisions count, and publishing the pages.
 
 A decision is taken from the page's revision history, never from its text: the history is read
 from the bot's last publication, and each status word is its author's only when the revision that
@@ -6,17 +6,20 @@ changed it keeps the bot's part exactly as published but for status words (bot.c
 A change across revisions that altered more, a value brought back by someone else's revert, and
 anything after a revision whose text the wiki hides are nobody's. The author's groups come from
 the API. Decisions by users outside the allowed groups and names, and decisions whose author the
-history cannot establish, are ignored and reported.
+history cannot establish, are ignored and reported. Which of many pages have newer revisions, and
+what they hold now, is asked for 50 pages a request (``latest_revisions``, ``current_texts``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.model import Decision
-from bot.core.review_messages import ReviewMessages, review_messages
+from collections.abc import Sequence
+
 from bot.core.attribution import FieldDecision, PageRevision, decisions_from_history, read_bot_part
-from bot.core.reviewpage import TEMPLATE_TITLE, bot_part, change_template, replace_bot_part
+from bot.core.model import Decision
+from bot.core.review_messages import ReviewMessages
+from bot.core.reviewpage import TEMPLATE_TITLE, FieldId, change_template, holds_part, replace_bot_part, stamped
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
@@ -25,13 +28,20 @@ HISTORY_LIMIT = 500  # revisions read back at most, newest first
 
 @dataclass(frozen=True)
 class WikiDecision:
-    proposal_id: int
-    number: int
-    decision: Decision  # approved or rejected
+    field: str  # the field's id as written (bot.core.reviewpage.FieldId)
+    decision: Decision  # approved, rejected, or pending (a decision withdrawn)
     user: str
     revision: int
     accepted: bool
     why: str = ""
+    shown: frozenset[str] = frozenset()  # every field the page showed where it was set (the changes a class decision may take)
+
+    @property
+    def target(self) -> FieldId:
+        """What the field decides (a field the bot reads always has an id it writes)."""
+        parsed = FieldId.parse(self.field)
+        assert parsed is not None, self.field
+        return parsed
 
 
 REVERT_TAGS = frozenset({"mw-undo", "mw-rollback", "mw-manual-revert"})  # MediaWiki's own tags for reverts
@@ -69,8 +79,7 @@ def read_decisions(site, title: str, published: int, taken: int, allowed_groups:
     for decision in found:
         why = _untrusted(decision, groups, allowed_groups, allowed_users, complete)
         who = decision.user or "(unknown)"
-        checked.append(WikiDecision(decision.proposal_id, decision.number, decision.decision, who,
-                                    decision.revid, not why, why))  # fmt: skip
+        checked.append(WikiDecision(decision.field, decision.decision, who, decision.revid, not why, why, decision.shown))
     latest = history[-1]
     damaged = "" if latest.text is None or read_bot_part(latest.text) else DAMAGED.format(revision=latest.revid)
     return PageReading(checked, latest.revid, damaged)
@@ -127,24 +136,40 @@ def _groups(site, users: set[str], policy: RetryPolicy) -> dict[str, set[str]]:
 EDIT_CONFLICT = "someone edited the page meanwhile"
 
 
-def publish(site, title: str, proposals, bot_user: str, base_revision: int, policy: RetryPolicy,
-            messages: ReviewMessages | None = None) -> tuple[int, str, str]:  # fmt: skip
-    """Rewrite the bot's part of the page, in the language of ``messages``, on ``base_revision``:
-    (new revision or 0, why not saved, the edit summary). "unchanged": ``base_revision`` already
-    holds exactly the bot's part."""
+def publish(site, title: str, part: str, summary: str, base_revision: int, policy: RetryPolicy) -> tuple[int, str]:
+    """Rewrite the bot's part of page ``title`` with ``part`` (stamped with ``base_revision``), on
+    ``base_revision``: (new revision or 0, why not saved). "unchanged": ``base_revision`` already holds
+    exactly the bot's part."""
     import pywikibot
 
-    messages = messages or review_messages("en")
     page = pywikibot.Page(site, title)
     current, current_revision = with_retries(lambda: (page.text, page.latest_revision_id) if page.exists() else ("", 0), policy,
                                              f"reading {title}")  # fmt: skip
-    new_text = replace_bot_part(current, bot_part(proposals, bot_user, messages))
-    count = sum(1 for proposal in proposals if proposal.undecided())
-    summary = messages.publish_summary.format(count=count)
-    if new_text.rstrip() == current.rstrip() and current_revision != base_revision:
-        return 0, EDIT_CONFLICT, summary  # unchanged, but on a revision whose decisions are not taken yet
-    revision, why = save_text(page, current, new_text, summary, base_revision, policy)
-    return revision, why, summary
+    if holds_part(current, part):
+        return (0, "unchanged") if current_revision == base_revision else (0, EDIT_CONFLICT)  # else: decisions not taken yet
+    return save_text(page, current, replace_bot_part(current, stamped(part, base_revision)), summary, base_revision, policy)
+
+
+def latest_revisions(site, titles: Sequence[str], policy: RetryPolicy) -> dict[str, int]:
+    """Each page's latest revision (0: the page does not exist), 50 pages a request."""
+    return {title: revision for title, (_, revision) in _preloaded(site, titles, policy, content=False).items()}
+
+
+def current_texts(site, titles: Sequence[str], policy: RetryPolicy) -> dict[str, tuple[str, int]]:
+    """Each page's text and latest revision ("", 0 when it does not exist), 50 pages a request."""
+    return _preloaded(site, titles, policy, content=True)
+
+
+def _preloaded(site, titles: Sequence[str], policy: RetryPolicy, content: bool) -> dict[str, tuple[str, int]]:
+    import pywikibot
+
+    if not titles:
+        return {}
+    pages = [pywikibot.Page(site, title) for title in titles]
+    loaded = with_retries(lambda: list(site.preloadpages(pages, groupsize=50, content=content)), policy, "reading the review pages")
+    found = {page.title(): (page.text if content and page.exists() else "", page.latest_revision_id if page.exists() else 0)
+             for page in loaded}  # fmt: skip
+    return {title: found.get(page.title(), ("", 0)) for title, page in zip(titles, pages, strict=True)}
 
 
 def save_text(page, current: str, new_text: str, summary: str, base_revision: int, policy: RetryPolicy) -> tuple[int, str]:

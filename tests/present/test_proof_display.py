@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.cli import main
 from bot.core import ZH_WIKIPEDIA, analyze
 from bot.core.review_messages import review_messages
-from bot.core.reviewpage import bot_part
+from bot.core.review_subpages import subpage_part
 from bot.queue.proposals import Queue
 from bot.queue.store import Database
 from bot.web.app import create_app
@@ -46,6 +46,7 @@ def test_proof_is_shown_everywhere(tmp_path):
     page = create_app(lambda: Queue(Database(path, create=True)), "x").test_client().get("/proposal/1").get_data(as_text=True)
     assert page.count("✔ proven by the wiki") == 1
     database = Database(path, create=True)
-    text = bot_part([Queue(database).get(1)], "LinkBot", review_messages("zh-hans"))
+    text = subpage_part(Queue(database).get(1), "LinkBot", "User:LinkBot/Review", review_messages("zh-hans"))
     database.close()
-    assert text.count("✔ 已由维基解析器验证") == 1
+    assert [line for line in text.splitlines() if "✔ 已由维基解析器验证" in line and "id=1.1|" in line]
+    assert sum("✔ 已由维基解析器验证" in line for line in text.splitlines() if "|id=1." in line) == 1  # the change lines

@@ -1,19 +1,25 @@
-"""The on-wiki review page as the test wiki renders it (action=parse), in simplified and in
-traditional Chinese: the {{linkbot change}} template is created by ``linkbot template``, so the
-statuses show, in the page's language, and no link to the template is red."""
+"""The on-wiki review pages as the test wiki renders them (action=parse, and in Chromium: screenshots
+in the test output), in simplified and in traditional Chinese: the {{linkbot change}} template is
+created by ``linkbot template``, so the statuses show, in the page's language, and no link is red."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
+import urllib.parse
+from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from bot.cli import EXIT_OK
 from bot.core import ZH_WIKIPEDIA, analyze
 from bot.core.review_messages import review_messages
-from bot.core.reviewpage import bot_part
+from bot.core.review_subpages import IndexRow, index_part, subpage_part, subpage_title
 from bot.queue.proposals import Queue
 from bot.queue.store import Database
+from tests.web.test_serve import browser  # noqa: F401  (the fixture: Debian's Chromium)
 
 PAGE = '见[北京](../Page/北京.md "wikilink")与[上海](../Page/上海.md "wikilink")。'
 
@@ -32,11 +38,13 @@ def red_links(html: str) -> list[str]:
     return re.findall(r'<a [^>]*class="new"[^>]*>', html)
 
 
-@pytest.mark.parametrize(("language", "labels"), [
-    ("zh-hans", ("待审核", "✔ 已批准", "✘ 已拒绝", "本页列出", "提案")),
-    ("zh-hant", ("待審核", "✔ 已批准", "✘ 已拒絕", "本頁列出", "修訂版本")),
+@pytest.mark.parametrize(("language", "labels", "index_labels"), [
+    ("zh-hans", ("待审核", "✔ 已批准", "✘ 已拒绝", "本页列出", "提案", "修改的类别", "Markdown → 镜像站页面", "✔ 已由维基解析器验证"),
+     ("每个提案一个子页面", "未决定", "页面")),
+    ("zh-hant", ("待審核", "✔ 已批准", "✘ 已拒絕", "本頁列出", "修訂版本", "修改的類別", "Markdown → 鏡像站頁面", "✔ 已由維基解析器驗證"),
+     ("每個提案一個子頁面", "未決定", "頁面")),
 ])  # fmt: skip
-def test_review_page_renders_statuses_in_its_language(wiki, tmp_path, language, labels):
+def test_review_pages_render_in_their_language(wiki, tmp_path, browser, language, labels, index_labels):
     config = config_in(wiki, tmp_path, language)
     dry = wiki.linkbot("--config", str(config), command="template")
     assert dry.returncode == EXIT_OK, dry.stderr
@@ -49,23 +57,50 @@ def test_review_page_renders_statuses_in_its_language(wiki, tmp_path, language, 
     again = wiki.linkbot("--config", str(config), "--mode", "live", command="template")
     assert "is up to date" in again.stderr and wiki.revisions("Template:Linkbot change")[0]["revid"] == newest["revid"]
 
+    index, (subpage, recorded) = f"User:LinkBot/Review-{language}", published_subpage(wiki, tmp_path, language)
+    html = rendered(wiki, subpage)
+    for label in labels:
+        assert label in html, label
+    assert f"#{recorded}.2" in html and f"#{recorded}/md-mirror/title/proven" in html  # each field's id shows beside its status
+    assert red_links(html) == [], red_links(html)
+    assert not re.search(r'href="[^"]*Template:Linkbot_change', html)  # a missing template renders as a link to it
+    index_html = rendered(wiki, index)
+    for label in index_labels:
+        assert label in index_html, label
+    assert red_links(index_html) == [] and "linkbot-status" not in index_html  # the index holds no field
+
+    output = Path(os.environ.get("LINKBOT_TEST_OUTPUT") or tmp_path)
+    output.mkdir(parents=True, exist_ok=True)
+    for name, title in (("index", index), ("subpage", subpage)):
+        browser.get(f"{wiki.sandbox.url}/index.php?title={urllib.parse.quote(title)}")
+        assert browser.find_element(By.CSS_SELECTOR, "#mw-content-text").text
+        screenshot = output / f"review-{name}-{language}.png"
+        browser.save_screenshot(str(screenshot))
+        assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        print(f"screenshot: {screenshot}")
+
+
+def published_subpage(wiki, tmp_path, language: str) -> tuple[str, int]:
+    """A proposal of PAGE (its changes proven) recorded, its subpage and the index written as the bot writes
+    them, with one change approved and a reject beside: (the subpage's title, the proposal's id)."""
     title = f"Render/{language}"
     wiki.sandbox.edit(title, PAGE)
     wiki.sandbox.edit("User:LinkBot", "linkbot")
+    result = analyze(PAGE, ZH_WIKIPEDIA, title=title)
+    result = dataclasses.replace(result, changes=tuple(dataclasses.replace(change, proof="proven") for change in result.changes))
     database = Database(tmp_path / "queue.sqlite3", create=True)
     queue = Queue(database)
-    recorded = queue.record("sandbox:sandbox", 1, analyze(PAGE, ZH_WIKIPEDIA, title=title), "r")
-    text = bot_part([queue.get(recorded.id)], "LinkBot", review_messages(language))
+    recorded = queue.record("sandbox:sandbox", 1, result, "r").id
+    proposal = queue.get(recorded)
     database.close()
-    text = text.replace(f"id={recorded.id}.1|status=pending", f"id={recorded.id}.1|status=approve")
-    wiki.sandbox.edit(f"User:LinkBot/Review/{language}", text + "\n{{linkbot change|id=9.9|status=reject}}")
-
-    html = rendered(wiki, f"User:LinkBot/Review/{language}")
-    for label in labels:
-        assert label in html, label
-    assert f"#{recorded.id}.2" in html  # the change's id shows beside its status
-    assert red_links(html) == [], red_links(html)
-    assert not re.search(r'href="[^"]*Template:Linkbot_change', html)  # a missing template renders as a link to it
+    index, messages = f"User:LinkBot/Review-{language}", review_messages(language)
+    subpage = subpage_title(index, recorded)
+    wiki.sandbox.edit(index, "linkbot")  # each page exists before the other links to it: no red link
+    text = subpage_part(proposal, "LinkBot", index, messages).replace(f"id={recorded}.1|status=pending", f"id={recorded}.1|status=approve")
+    wiki.sandbox.edit(subpage, text + "\n{{linkbot change|id=9.9|status=reject}}")
+    row = IndexRow(title, recorded, subpage, len(proposal.changes), len(proposal.changes), "undecided")
+    wiki.sandbox.edit(index, index_part([row], "LinkBot", messages))
+    return subpage, recorded
 
 
 def test_the_template_must_be_protected(private_wiki, tmp_path):

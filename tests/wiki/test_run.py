@@ -135,20 +135,23 @@ def test_on_wiki_review_cycle(runner):
     review = 'review_page = "User:LinkBot/Review"\nreview_groups = ["sysop"]\n'
     code, summary, _ = run("--mode", "live", "--auto-approve", "none", extra=review)
     assert code == EXIT_OK and summary["saved"] == 0
-    page = wiki.text("User:LinkBot/Review")
+    subpage = "User:LinkBot/Review/1"  # proposal 1's subpage; the review page is the index
+    page = wiki.text(subpage)
     assert "{{linkbot change|id=1.1|status=pending}}" in page and "{{linkbot change|id=1.2|status=pending}}" in page
-    sandbox.edit("User:LinkBot/Review", "编辑者的说明：请尽快处理。\n\n" + page.replace("id=1.1|status=pending", "id=1.1|status=approve"), user="Editor")
-    page = wiki.text("User:LinkBot/Review")
-    sandbox.edit("User:LinkBot/Review", page.replace("id=1.2|status=pending", "id=1.2|status=approve"), user="Newbie")
+    assert "[[User:LinkBot/Review/1|1]]" in wiki.text("User:LinkBot/Review")
+    sandbox.edit(subpage, "编辑者的说明：请尽快处理。\n\n" + page.replace("id=1.1|status=pending", "id=1.1|status=approve"), user="Editor")
+    page = wiki.text(subpage)
+    sandbox.edit(subpage, page.replace("id=1.2|status=pending", "id=1.2|status=approve"), user="Newbie")
     code, summary, _ = run("--mode", "live", "--auto-approve", "none", extra=review)
     assert code == EXIT_OK, summary
     assert wiki.text("Run/r") == "[[A]] 和 " + BROKEN.format("B")
     assert summary["review_page"]["accepted"] == 1
     assert [(i["user"], i["change"]) for i in summary["review_page"]["ignored"]] == [("Newbie", "1.2")]
-    updated = wiki.text("User:LinkBot/Review")
+    updated = wiki.text(subpage)
     assert updated.startswith("编辑者的说明：请尽快处理。")  # the editors' text outside the markers stays
-    assert "id=1.1" not in updated and "id=1.2" not in updated  # proposal 1 is applied
-    assert wiki.revisions("User:LinkBot/Review")[0]["user"] == "LinkBot"
+    assert "id=1.1" not in updated and "id=1.2" not in updated  # proposal 1 is applied: its subpage says so
+    assert wiki.revisions(subpage)[0]["user"] == "LinkBot" and wiki.revisions("User:LinkBot/Review")[0]["user"] == "LinkBot"
+    assert "[[User:LinkBot/Review/1|" not in wiki.text("User:LinkBot/Review")
 
 
 def test_two_runs_started_together(runner, tmp_path):
@@ -223,7 +226,7 @@ def test_on_wiki_review_under_attack(runner):
     review = 'review_page = "User:LinkBot/Review"\nreview_groups = ["sysop"]\n'
     code, summary, _ = run("--mode", "live", "--auto-approve", "none", extra=review)
     assert code == EXIT_OK and summary["saved"] == 0
-    title = "User:LinkBot/Review"
+    title = "User:LinkBot/Review/1"  # proposal 1's subpage
     editor, vandal, ip = Account(sandbox.api_url, "Editor", "Editor-pass-123"), Account(sandbox.api_url, "Vandal", "Vandal-pass-123"), Account(sandbox.api_url)
     page = wiki.text(title)
     ip.edit(title, text=page.replace("id=1.1|status=pending", "id=1.1|status=approve"))  # an IP approves

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.present.context import ELLIPSIS, change_context
+from bot.core.context import ELLIPSIS, change_context
 
 CASES = [
     # text with the change in «», expected (before, after)
