@@ -75,7 +75,7 @@ def test_only_changes_the_page_listed(queue):
 def test_refused_with_why(queue):
     with pytest.raises(InputError, match=WITHDRAWN):
         take_decision(queue, wiki("1/md-mirror/title/proven", "pending"))
-    with pytest.raises(InputError, match="not proven by the wiki"):
+    with pytest.raises(InputError, match="not proven"):
         take_decision(queue, wiki("1/md-mirror/title/unproven"))
     assert take_decision(queue, wiki("1.5")) == 1  # a change that needs review: one by one, on its own field
     queue.record("sandbox:sandbox", 2, analyze(PAGE + "。新的一句", ZH_WIKIPEDIA, title="页"), "r")  # supersedes proposal 1
