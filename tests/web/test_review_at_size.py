@@ -1,0 +1,132 @@
+"""The web review at real size, in Debian's Chromium: the seed page's 306 changes in one proposal.
+
+A class approved, change 150 reached and decided by keys, one change rejected: each decision is
+answered in place (no reload: the page keeps its scroll position) in under 100 ms of server time
+and under 20 KB, as the browser's Performance API reads them; the queue file holds exactly those
+decisions. Keyboard only, change 150 is a handful of keys from the top of the page; a bulk key asks
+first and its undo withdraws exactly it; the single-letter keys can be switched off.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from bot.queue.proposals import Queue
+from bot.queue.store import Database
+from bot.web.pages import CHANGES_PAGE
+
+TITLE_CLASS = "md-mirror/title/proven"  # the seed page's big class: [X](../Page/X.md "wikilink") -> [[X]]
+
+
+def decisions(path: Path, proposal_id: int = 1) -> dict[int, tuple[str, str]]:
+    """The decided changes as the queue file holds them: {number: (decision, by)}."""
+    with Database(path) as database:
+        proposal = Queue(database).get(proposal_id)
+    return {item.number: (str(item.decision), item.decided_by) for item in proposal.changes if item.decision != "pending"}
+
+
+def class_members(path: Path, class_id: str) -> set[int]:
+    from bot.queue.classes import queue_classes
+
+    with Database(path) as database:
+        found = next(g for g in queue_classes(Queue(database), 1) if g.id == class_id)
+    return {key[1] for key in found.members}
+
+
+def fetched(browser) -> list[dict]:
+    """The page's fetches so far: address, server time (Server-Timing), body size as received."""
+    return browser.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch').map(e => ({"
+        "name: e.name, server: e.serverTiming.map(t => t.duration), encoded: e.encodedBodySize, transfer: e.transferSize}))"
+    )
+
+
+def announced(browser, text: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 15).until(lambda driver: text in driver.find_element("id", "announce").text)
+
+
+def kept_place(browser, before: int) -> None:
+    """No reload, and the page where it was: scrolled only if the change now focused (the next
+    undecided one) was out of view, to show it."""
+    scrolled, reloaded = browser.execute_script("return [window.scrollY, !window.notReloaded]")
+    assert not reloaded
+    if scrolled != before:
+        visible = browser.execute_script(
+            "const box = document.activeElement.getBoundingClientRect(); return box.top >= 0 && box.bottom <= innerHeight")
+        assert visible and browser.switch_to.active_element.get_attribute("data-decision") == "pending"
+
+
+def keys(browser, *pressed: str) -> int:
+    """Press keys as a keyboard does (on whatever has the focus); how many."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    chain = ActionChains(browser)
+    for key in pressed:
+        chain.send_keys(key)
+    chain.perform()
+    return len(pressed)
+
+
+def test_a_class_then_change_150_by_keys_then_one_rejected(seed_server, seed_queue, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(seed_server + "/proposal/1")
+    browser.execute_script("window.notReloaded = true")
+    body = browser.find_element(By.CSS_SELECTOR, f'tbody.class[data-class="{TITLE_CLASS}"]')
+    button = body.find_element(By.CSS_SELECTOR, "button.approve")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    before = browser.execute_script("return window.scrollY")
+    button.click()
+    members = class_members(seed_queue, TITLE_CLASS)
+    announced(browser, f"{len(members)} change(s) approved by erin")
+    assert browser.execute_script("return [window.scrollY, window.notReloaded]") == [before, True]  # in place
+    assert body.find_element(By.CSS_SELECTOR, ".c-undecided").text == "0"
+    assert "partly decided" in browser.find_element(By.ID, "status").text
+    answers = fetched(browser)
+
+    browser.find_element(By.TAG_NAME, "body").click()
+    count = keys(browser, "g", "1", "5", "0", Keys.ENTER)  # go to change 150: the page of the list that holds it
+    assert browser.switch_to.active_element.get_attribute("id") == "change-150"
+    assert f"p={(150 - 1) // CHANGES_PAGE + 1}" in browser.current_url
+    browser.execute_script("window.notReloaded = true")
+    before = browser.execute_script("return window.scrollY")
+    target = 150 if 150 not in members else None
+    count += keys(browser, "r" if target is None else "a")
+    decided_150 = "rejected" if target is None else "approved"
+    announced(browser, f"1 change(s) {decided_150} by erin: 150")
+    assert count <= 8
+    kept_place(browser, before)
+    row = browser.find_element(By.ID, "change-150")
+    assert row.get_attribute("data-decision") == decided_150 and decided_150 in row.find_element(By.CSS_SELECTOR, ".decision").text
+    focused = browser.switch_to.active_element.get_attribute("id")
+    assert focused.startswith("change-") and browser.find_element(By.ID, focused).get_attribute("data-decision") == "pending"
+
+    other = int(focused.removeprefix("change-"))  # the next undecided change has the focus: reject it with the mouse
+    before = browser.execute_script("return window.scrollY")
+    browser.find_element(By.CSS_SELECTOR, f'button[aria-label="reject change {other}"]').click()
+    announced(browser, f"1 change(s) rejected by erin: {other}")
+    kept_place(browser, before)
+
+    answers += fetched(browser)  # (the class was decided on the list's first page, the changes on its third)
+    assert len(answers) == 3
+    for answer in answers:
+        assert answer["server"] and answer["server"][0] < 100, answer
+        assert 0 < answer["encoded"] < 20_000 and answer["transfer"] < 20_000, answer
+    expected = {number: ("approved", "erin") for number in members}
+    expected.update({150: (decided_150, "erin"), other: ("rejected", "erin")})
+    assert decisions(seed_queue) == expected
+    screenshot(browser, tmp_path, "web-review.png")
+
+
+def screenshot(browser, tmp_path: Path, name: str) -> None:
+    browser.execute_script("window.scrollTo(0, 0)")
+    shot = tmp_path / name
+    browser.save_screenshot(str(shot))
+    print(f"screenshot: {shot}")
+    if os.environ.get("SCREENSHOT_DIR"):
+        shutil.copy(shot, Path(os.environ["SCREENSHOT_DIR"]) / name)
