@@ -57,7 +57,17 @@ def kept_place(browser, before: int) -> None:
     if scrolled != before:
         visible = browser.execute_script(
             "const box = document.activeElement.getBoundingClientRect(); return box.top >= 0 && box.bottom <= innerHeight")
-        assert visible and browser.switch_to.active_element.get_attribute("data-decision") == "pending"
+        focused = browser.switch_to.active_element
+        assert visible and (focused.get_attribute("data-decision") == "pending" or focused.get_attribute("class") == "next-page")
+
+
+def focused_on(browser, element_id: str) -> None:
+    """Wait until ``element_id`` has the focus (across a page load: the old page's elements go stale)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda driver: driver.execute_script("return document.activeElement.id") == element_id)
 
 
 def keys(browser, *pressed: str) -> int:
@@ -91,7 +101,7 @@ def test_a_class_then_change_150_by_keys_then_one_rejected(seed_server, seed_que
 
     browser.find_element(By.TAG_NAME, "body").click()
     count = keys(browser, "g", "1", "5", "0", Keys.ENTER)  # go to change 150: the page of the list that holds it
-    assert browser.switch_to.active_element.get_attribute("id") == "change-150"
+    focused_on(browser, "change-150")
     assert f"p={(150 - 1) // CHANGES_PAGE + 1}" in browser.current_url
     browser.execute_script("window.notReloaded = true")
     before = browser.execute_script("return window.scrollY")
@@ -103,12 +113,14 @@ def test_a_class_then_change_150_by_keys_then_one_rejected(seed_server, seed_que
     kept_place(browser, before)
     row = browser.find_element(By.ID, "change-150")
     assert row.get_attribute("data-decision") == decided_150 and decided_150 in row.find_element(By.CSS_SELECTOR, ".decision").text
-    focused = browser.switch_to.active_element.get_attribute("id")
-    assert focused.startswith("change-") and browser.find_element(By.ID, focused).get_attribute("data-decision") == "pending"
+    assert browser.switch_to.active_element.get_attribute("class") == "next-page"  # 150 ends its page of the list
 
-    other = int(focused.removeprefix("change-"))  # the next undecided change has the focus: reject it with the mouse
+    pending = browser.find_element(By.CSS_SELECTOR, 'tr.change[data-decision="pending"]')  # another one, by the mouse
+    other = int(pending.get_attribute("data-number"))
+    button = browser.find_element(By.CSS_SELECTOR, f'button[aria-label="reject change {other}"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     before = browser.execute_script("return window.scrollY")
-    browser.find_element(By.CSS_SELECTOR, f'button[aria-label="reject change {other}"]').click()
+    button.click()
     announced(browser, f"1 change(s) rejected by erin: {other}")
     kept_place(browser, before)
 
@@ -130,3 +142,70 @@ def screenshot(browser, tmp_path: Path, name: str) -> None:
     print(f"screenshot: {shot}")
     if os.environ.get("SCREENSHOT_DIR"):
         shutil.copy(shot, Path(os.environ["SCREENSHOT_DIR"]) / name)
+
+
+def test_keyboard_only_change_150_in_a_handful_of_keys(seed_server, seed_queue, browser):
+    """From the top of the page, by keys alone: the skip link, then go to change 150 and approve it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(seed_server + "/proposal/1")
+    count = keys(browser, Keys.TAB)  # the first Tab stop is the skip link
+    assert browser.switch_to.active_element.get_attribute("class") == "skip"
+    count += keys(browser, "g", "1", "5", "0", Keys.ENTER)
+    focused_on(browser, "change-150")
+    assert "change 150" in browser.find_element(By.ID, "announce").text  # the focused change is announced
+    count += keys(browser, "a")
+    announced(browser, "1 change(s) approved by erin: 150")
+    print(f"keys from the top of the page to change 150 decided: {count}")
+    assert count <= 8
+    assert decisions(seed_queue) == {150: ("approved", "erin")}
+    # 150 is the last change of its page of the list: the focus goes on to the next page's link
+    assert browser.switch_to.active_element.get_attribute("class") == "next-page"
+    assert "Enter opens the next page" in browser.find_element(By.ID, "announce").text
+    keys(browser, "k", "u")  # back to 150 (j/k move the real focus), undecided again
+    announced(browser, "1 change(s) undecided by erin: 150")
+    announced(browser, "1 change(s) undecided by erin: 150")
+    assert decisions(seed_queue) == {}
+
+
+def test_a_bulk_key_asks_first_and_its_undo_withdraws_exactly_it(seed_server, seed_queue, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(seed_server + "/proposal/1")
+    browser.find_element(By.TAG_NAME, "body").click()
+    keys(browser, "j", "r")  # change 1 rejected one by one first
+    announced(browser, "rejected by erin: 1")
+    keys(browser, "A")
+    dialog = browser.find_element(By.ID, "confirm")
+    assert dialog.is_displayed() and "305 undecided" in browser.find_element(By.ID, "confirm-text").text
+    assert browser.switch_to.active_element.get_attribute("id") == "confirm-no"  # Enter alone cancels
+    keys(browser, "\n")
+    assert not dialog.is_displayed() and decisions(seed_queue) == {1: ("rejected", "erin")}
+    keys(browser, "A")
+    browser.find_element(By.ID, "confirm-yes").click()
+    announced(browser, "305 change(s) approved by erin: 2–306")
+    assert len(decisions(seed_queue)) == 306
+    with Database(seed_queue) as database:  # someone else changes one of them meanwhile: it stands
+        Queue(database).decide(1, [7], "rejected", "dave")
+    assert browser.find_element(By.ID, "undo").is_displayed()
+    keys(browser, "U")
+    announced(browser, "304 change(s) undecided by erin")
+    assert decisions(seed_queue) == {1: ("rejected", "erin"), 7: ("rejected", "dave")}
+    assert not browser.find_element(By.ID, "undo").is_displayed()
+    assert "decided meanwhile" in browser.find_element(By.ID, "announce").text
+
+
+def test_single_letter_keys_can_be_switched_off_and_stay_off(seed_server, seed_queue, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(seed_server + "/proposal/1")
+    switch = browser.find_element(By.ID, "keys-on")
+    assert switch.is_selected()
+    switch.click()
+    announced(browser, "single-letter keys off")
+    browser.get(seed_server + "/proposal/1")  # remembered (localStorage)
+    assert not browser.find_element(By.ID, "keys-on").is_selected()
+    browser.find_element(By.TAG_NAME, "body").click()
+    keys(browser, "j", "a", "A")
+    assert decisions(seed_queue) == {} and not browser.find_element(By.ID, "confirm").is_displayed()

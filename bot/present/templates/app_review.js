@@ -23,6 +23,11 @@
 
   function focusRow(row, prefix) {
     if (!row) { return; }
+    if (row.tagName === "A") {
+      row.focus();
+      say((prefix ? prefix + ". " : "") + "No undecided change below on this page: Enter opens the next page.");
+      return;
+    }
     row.focus({preventScroll: true});
     const box = row.getBoundingClientRect();
     const bar = document.getElementById("statusbar").getBoundingClientRect();
@@ -30,14 +35,15 @@
     say((prefix ? prefix + ". Now " : "") + describe(row));
   }
 
+  // The next undecided change below; past the last, the next page of the list; else from the top.
   function nextUndecided(from) {
     const all = rows();
     const start = all.indexOf(from);
-    for (let step = 1; step <= all.length; step += 1) {
-      const row = all[(start + step) % all.length];
-      if (row.dataset.decision === "pending") { return row; }
-    }
-    return null;
+    const below = all.slice(start + 1).find(row => row.dataset.decision === "pending");
+    if (below) { return below; }
+    const nextPage = document.querySelector("a.next-page");
+    if (nextPage) { return nextPage; }
+    return all.slice(0, start + 1).find(row => row.dataset.decision === "pending") || null;
   }
 
   function showDecision(number, decision, by) {
