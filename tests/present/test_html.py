@@ -56,6 +56,11 @@ def test_report_is_self_contained_and_escaped(queue_file, tmp_path):
     assert '见<del class="old">[魁北克](https://zh.wikipedia.org/wiki/魁北克城 &#34;wikilink&#34;)</del>与' in page
     assert '见<ins class="new">[[魁北克城|魁北克]]</ins>与' in page
     assert "<h2>Changes per rule</h2>" in page
+    # the truth about its status (one change of two decided), and its classes with samples in their sentences
+    assert '<span class="status partly">partly decided 1/2</span>' in page and "status approved" not in page
+    assert 'data-class="file/image/unasked/review"' in page and "needs review: one by one" in page
+    assert page.index("<h3>Classes of changes</h3>") < page.index('id="change-1-1"')
+    assert "linkbot approve 1 --class CLASS" in page and '<main id="main"' in page and '<span class="context" lang="zh">' in page
 
 
 def test_report_renders_in_chromium(queue_file, tmp_path):
@@ -79,4 +84,4 @@ def test_report_renders_in_chromium(queue_file, tmp_path):
     if os.environ.get("SCREENSHOT_DIR"):  # the README's picture: SCREENSHOT_DIR=docs/screenshots
         shutil.copy(screenshot, Path(os.environ["SCREENSHOT_DIR"]) / "report.png")
     dom = subprocess.run([chromium, *flags, "--dump-dom", target.as_uri()], capture_output=True, timeout=120, text=True)
-    assert "#1 魁北克 &lt;测试&gt;" in dom.stdout and "proposals waiting for review" in dom.stdout
+    assert '#1 <span lang="zh">魁北克 &lt;测试&gt;</span>' in dom.stdout and "proposals waiting for review" in dom.stdout
