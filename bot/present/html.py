@@ -40,14 +40,14 @@ def render_report(listing: Listing, generated_at: str, wiki_urls: Mapping[str, s
     wiki_urls = wiki_urls or {}
     rules = listed_rule_stats(listing.per_rule(UNDECIDED))
     toc = (listed_view(summary, wiki_urls) for summary in listing.summaries(UNDECIDED))
-    sections = (section(proposal, wiki_urls) for proposal in listing.proposals(UNDECIDED))
+    sections = (proposal_section(proposal, wiki_urls) for proposal in listing.proposals(UNDECIDED))
     return environment().get_template("report.html").generate(
         count=listing.count(UNDECIDED), rules=rules, total=sum(rule.total for rule in rules), toc=toc, sections=sections,
         generated_at=generated_at, chunk_size=CHUNK,
     )  # fmt: skip
 
 
-def section(proposal: Proposal, wiki_urls: Mapping[str, str]) -> tuple[ProposalView, str, tuple[ClassView, ...]]:
+def proposal_section(proposal: Proposal, wiki_urls: Mapping[str, str]) -> tuple[ProposalView, str, tuple[ClassView, ...]]:
     """A proposal as the report shows it: its view, its diff, its classes (samples among its changes)."""
     view = proposal_view(proposal, wiki_urls)
     return view, proposal.diff, class_views(proposal_groups(proposal), {change.number: change for change in view.changes})

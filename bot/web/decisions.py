@@ -33,7 +33,7 @@ _NUMBERS = re.compile(r"[0-9]{1,9}(?:[ ,][0-9]{1,9})*")
 
 
 @dataclass(frozen=True)
-class Outcome:
+class DecisionOutcome:
     """What a decision did: the numbers it decided, those it left (need review; decided meanwhile)."""
 
     decision: Decision
@@ -65,7 +65,7 @@ def chosen_decision(allowed=("approved", "rejected", "pending")) -> Decision:
     return DECISIONS[value]
 
 
-def decide_form(queue: Queue, proposal_id: int, reviewer: str) -> Outcome:
+def decide_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcome:
     """One form's decision: a change (``scope=change``), a rule's or the page's undecided changes."""
     decision, scope, value = chosen_decision(), request.form.get("scope", ""), request.form.get("value", "")
     if scope not in ("change", "rule", "page"):
@@ -77,12 +77,12 @@ def decide_form(queue: Queue, proposal_id: int, reviewer: str) -> Outcome:
         return _recorded(lambda: (queue.decide(proposal_id, [chosen], decision, reviewer, source=Source.WEB), [chosen])[1], decision)
     numbers, held = _undecided(queue, proposal_id, decision, value if scope == "rule" else None)
     if not numbers:
-        return Outcome(decision, held=tuple(held), bulk=True, error="" if held else "nothing to decide there")
+        return DecisionOutcome(decision, held=tuple(held), bulk=True, error="" if held else "nothing to decide there")
     outcome = _recorded(lambda: queue.decide_undecided(proposal_id, numbers, decision, reviewer, source=Source.WEB), decision, True)
-    return Outcome(decision, outcome.numbers, tuple(held), tuple(sorted(set(numbers) - set(outcome.numbers))), True, outcome.error)
+    return DecisionOutcome(decision, outcome.numbers, tuple(held), tuple(sorted(set(numbers) - set(outcome.numbers))), True, outcome.error)
 
 
-def decide_class_form(queue: Queue, proposal_id: int, reviewer: str) -> Outcome:
+def decide_class_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcome:
     """A class's undecided changes of this proposal (bot.queue.classes.decide_class: never those that
     need review, unproven ones only with the reviewer's "include changes the wiki did not prove")."""
     decision = chosen_decision(("approved", "rejected"))
@@ -95,7 +95,7 @@ def decide_class_form(queue: Queue, proposal_id: int, reviewer: str) -> Outcome:
     return _recorded(record, decision, True)
 
 
-def undo_form(queue: Queue, proposal_id: int, reviewer: str) -> Outcome:
+def undo_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcome:
     """Withdraw a bulk decision: those of its numbers still so decided by this reviewer."""
     decision = chosen_decision(("approved", "rejected"))
     text = request.form.get("numbers", "").strip()
@@ -104,14 +104,14 @@ def undo_form(queue: Queue, proposal_id: int, reviewer: str) -> Outcome:
     numbers = [int(part) for part in re.split("[ ,]", text)]
     outcome = _recorded(lambda: withdraw(queue, proposal_id, numbers, decision, reviewer, reason="undo of a bulk decision",
                                          source=Source.WEB), Decision.PENDING, True)  # fmt: skip
-    return Outcome(Decision.PENDING, outcome.numbers, meanwhile=tuple(sorted(set(numbers) - set(outcome.numbers))), error=outcome.error)
+    return DecisionOutcome(Decision.PENDING, outcome.numbers, meanwhile=tuple(sorted(set(numbers) - set(outcome.numbers))), error=outcome.error)
 
 
-def _recorded(record, decision: Decision, bulk: bool = False) -> Outcome:
+def _recorded(record, decision: Decision, bulk: bool = False) -> DecisionOutcome:
     try:
-        return Outcome(decision, tuple(record()), bulk=bulk)
+        return DecisionOutcome(decision, tuple(record()), bulk=bulk)
     except InputError as error:
-        return Outcome(decision, bulk=bulk, error=str(error))
+        return DecisionOutcome(decision, bulk=bulk, error=str(error))
 
 
 def _undecided(queue: Queue, proposal_id: int, decision: Decision, rule: str | None) -> tuple[list[int], list[int]]:
@@ -125,7 +125,7 @@ def _undecided(queue: Queue, proposal_id: int, decision: Decision, rule: str | N
     return sorted(numbers), sorted(held)
 
 
-def message(outcome: Outcome, reviewer: str) -> list[tuple[str, str]]:
+def message(outcome: DecisionOutcome, reviewer: str) -> list[tuple[str, str]]:
     """The outcome in words: (category, text) lines."""
     lines = []
     if outcome.error:
@@ -156,7 +156,7 @@ def _ranges(numbers) -> str:
     return ", ".join(parts)
 
 
-def answer(queue: Queue, proposal_id: int, outcome: Outcome, reviewer: str, fallback: str):
+def answer(queue: Queue, proposal_id: int, outcome: DecisionOutcome, reviewer: str, fallback: str):
     """The JSON the page's script reads, or a redirect back to where the form was (this app only)."""
     lines = message(outcome, reviewer)
     if wants_json():
@@ -166,7 +166,7 @@ def answer(queue: Queue, proposal_id: int, outcome: Outcome, reviewer: str, fall
     return redirect(same_site(request.form.get("next", ""), fallback))
 
 
-def state(queue: Queue, proposal_id: int, outcome: Outcome, reviewer: str, lines) -> dict:
+def state(queue: Queue, proposal_id: int, outcome: DecisionOutcome, reviewer: str, lines) -> dict:
     """The proposal's state after a decision, as small as the page needs (a few KB for 300 changes)."""
     groups = queue_classes(queue, proposal_id)
     total, undecided = sum(len(g.members) for g in groups), sum(len(g.undecided) for g in groups)
