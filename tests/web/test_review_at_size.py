@@ -114,6 +114,8 @@ def test_a_class_then_change_150_by_keys_then_one_rejected(seed_server, seed_que
     row = browser.find_element(By.ID, "change-150")
     assert row.get_attribute("data-decision") == decided_150 and decided_150 in row.find_element(By.CSS_SELECTOR, ".decision").text
     assert browser.switch_to.active_element.get_attribute("class") == "next-page"  # 150 ends its page of the list
+    browser.execute_script("document.getElementById('change-150').scrollIntoView({block: 'center'})")
+    screenshot(browser, tmp_path, "web-review-changes.png", top=False)
 
     pending = browser.find_element(By.CSS_SELECTOR, 'tr.change[data-decision="pending"]')  # another one, by the mouse
     other = int(pending.get_attribute("data-number"))
@@ -125,6 +127,7 @@ def test_a_class_then_change_150_by_keys_then_one_rejected(seed_server, seed_que
     kept_place(browser, before)
 
     answers += fetched(browser)  # (the class was decided on the list's first page, the changes on its third)
+    print("decisions answered:", answers)
     assert len(answers) == 3
     for answer in answers:
         assert answer["server"] and answer["server"][0] < 100, answer
@@ -135,8 +138,9 @@ def test_a_class_then_change_150_by_keys_then_one_rejected(seed_server, seed_que
     screenshot(browser, tmp_path, "web-review.png")
 
 
-def screenshot(browser, tmp_path: Path, name: str) -> None:
-    browser.execute_script("window.scrollTo(0, 0)")
+def screenshot(browser, tmp_path: Path, name: str, top: bool = True) -> None:
+    if top:
+        browser.execute_script("window.scrollTo(0, 0)")
     shot = tmp_path / name
     browser.save_screenshot(str(shot))
     print(f"screenshot: {shot}")
