@@ -57,3 +57,14 @@ def test_the_report_and_the_statistics(seed_queue, browser, tmp_path):
     assert serious(axe_violations(browser), "report") == []
     browser.get(stats.as_uri())
     assert serious(axe_violations(browser), "stats") == []
+
+
+def test_diff_marks_do_not_rest_on_colour(seed_server, browser):
+    """Removed text struck through, added text underlined, and so in forced-colours mode (where colours go)."""
+    browser.get(seed_server + "/proposal/1")
+    marks = "return [getComputedStyle(document.querySelector('del.old')).textDecorationLine, getComputedStyle(document.querySelector('ins.new')).textDecorationLine]"
+    assert browser.execute_script(marks) == ["line-through", "underline"]
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "forced-colors", "value": "active"}]})
+    assert browser.execute_script("return matchMedia('(forced-colors: active)').matches")
+    assert browser.execute_script(marks) == ["line-through", "underline"]
+    assert browser.execute_script("return document.querySelector('.sign').textContent") == "−"

@@ -149,20 +149,22 @@ def screenshot(browser, tmp_path: Path, name: str, top: bool = True) -> None:
 
 
 def test_keyboard_only_change_150_in_a_handful_of_keys(seed_server, seed_queue, browser):
-    """From the top of the page, by keys alone: the skip link, then go to change 150 and approve it."""
+    """From the top of the page, by keys alone: go to change 150 and approve it (the skip link is the
+    first Tab stop, but ``g`` needs none)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     browser.get(seed_server + "/proposal/1")
-    count = keys(browser, Keys.TAB)  # the first Tab stop is the skip link
+    keys(browser, Keys.TAB)  # the first Tab stop is the skip link
     assert browser.switch_to.active_element.get_attribute("class") == "skip"
-    count += keys(browser, "g", "1", "5", "0", Keys.ENTER)
+    browser.refresh()
+    count = keys(browser, "g", "1", "5", "0", Keys.ENTER)
     focused_on(browser, "change-150")
     assert "change 150" in browser.find_element(By.ID, "announce").text  # the focused change is announced
     count += keys(browser, "a")
     announced(browser, "1 change(s) approved by erin: 150")
     print(f"keys from the top of the page to change 150 decided: {count}")
-    assert count <= 8
+    assert count <= 6
     assert decisions(seed_queue) == {150: ("approved", "erin")}
     # 150 is the last change of its page of the list: the focus goes on to the next page's link
     assert browser.switch_to.active_element.get_attribute("class") == "next-page"
