@@ -74,7 +74,12 @@ def decide_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcom
         chosen = number(value, limit=9)
         if chosen is None:
             abort(400, description="the change is named by its number")
-        return _recorded(lambda: (queue.decide(proposal_id, [chosen], decision, reviewer, source=Source.WEB), [chosen])[1], decision)
+
+        def one() -> list[int]:
+            queue.decide(proposal_id, [chosen], decision, reviewer, source=Source.WEB)
+            return [chosen]
+
+        return _recorded(one, decision)
     numbers, held = _undecided(queue, proposal_id, decision, value if scope == "rule" else None)
     if not numbers:
         return DecisionOutcome(decision, held=tuple(held), bulk=True, error="" if held else "nothing to decide there")

@@ -184,7 +184,7 @@ def test_a_bulk_key_asks_first_and_its_undo_withdraws_exactly_it(seed_server, se
     announced(browser, "rejected by erin: 1")
     keys(browser, "A")
     dialog = browser.find_element(By.ID, "confirm")
-    assert dialog.is_displayed() and "305 undecided" in browser.find_element(By.ID, "confirm-text").text
+    assert dialog.is_displayed() and "approve all undecided: 305 change(s) of this proposal" in browser.find_element(By.ID, "confirm-text").text
     assert browser.switch_to.active_element.get_attribute("id") == "confirm-no"  # Enter alone cancels
     keys(browser, "\n")
     assert not dialog.is_displayed() and decisions(seed_queue) == {1: ("rejected", "erin")}

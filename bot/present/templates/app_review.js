@@ -120,8 +120,8 @@
 
   function confirmThen(form, submitter) {
     const undecided = document.getElementById("count-undecided").textContent;
-    document.getElementById("confirm-text").textContent = form.dataset.confirm + ": the page's " + undecided +
-      " undecided change(s) (those that need review stay undecided when approving)?";
+    document.getElementById("confirm-text").textContent = form.dataset.confirm + ": " + undecided +
+      " change(s) of this proposal, on every page of the list (when approving, those that need review stay undecided)?";
     dialog.returnValue = "";
     dialog.onclose = () => { if (dialog.returnValue === "yes") { post(form, submitter); } };
     dialog.showModal();
