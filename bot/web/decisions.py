@@ -20,11 +20,11 @@ from flask import abort, flash, jsonify, redirect, request
 
 from bot.core.model import Decision
 from bot.errors import InputError
+from bot.present.views import status_key
 from bot.queue.classes import decide_class, queue_classes
 from bot.queue.proposals import Queue
 from bot.queue.states import Source, shown_status
 from bot.queue.undo import withdraw
-from bot.present.views import status_key
 from bot.web.guards import number
 
 DECISIONS = {"approved": Decision.APPROVED, "rejected": Decision.REJECTED, "pending": Decision.PENDING}
@@ -109,7 +109,9 @@ def undo_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcome:
     numbers = [int(part) for part in re.split("[ ,]", text)]
     outcome = _recorded(lambda: withdraw(queue, proposal_id, numbers, decision, reviewer, reason="undo of a bulk decision",
                                          source=Source.WEB), Decision.PENDING, True)  # fmt: skip
-    return DecisionOutcome(Decision.PENDING, outcome.numbers, meanwhile=tuple(sorted(set(numbers) - set(outcome.numbers))), error=outcome.error)
+    return DecisionOutcome(
+        Decision.PENDING, outcome.numbers, meanwhile=tuple(sorted(set(numbers) - set(outcome.numbers))), error=outcome.error
+    )
 
 
 def _recorded(record, decision: Decision, bulk: bool = False) -> DecisionOutcome:
@@ -143,7 +145,12 @@ def message(outcome: DecisionOutcome, reviewer: str) -> list[tuple[str, str]]:
     if outcome.meanwhile:
         lines.append(("error", f"decided meanwhile, left as they are: {_ranges(outcome.meanwhile)}"))
     if outcome.held:
-        lines.append(("error", f"{len(outcome.held)} change(s) need review and were left undecided: approve them one by one ({_ranges(outcome.held)})"))
+        lines.append(
+            (
+                "error",
+                f"{len(outcome.held)} change(s) need review and were left undecided: approve them one by one ({_ranges(outcome.held)})",
+            )
+        )
     return lines
 
 

@@ -47,5 +47,8 @@ def answer_errors(app: Flask) -> None:
         """A fault of linkbot itself: one line in the log, the page says so; nothing half-recorded
         (each decision is one transaction)."""
         print(f"linkbot: internal error: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
-        return error_page(500, "linkbot serve failed on this request (the log has one line about it); "
-                               "each decision is one transaction: reload the page to see what is recorded.")
+        return error_page(
+            500,
+            "linkbot serve failed on this request (the log has one line about it); "
+            "each decision is one transaction: reload the page to see what is recorded.",
+        )

@@ -23,7 +23,7 @@ def undecided_classes(client) -> list[tuple[str, int, bool, bool]]:
     """(class id, undecided, needs review, proven) of proposal 1, as its page shows them."""
     page = client.get("/proposal/1").get_data(as_text=True)
     found = []
-    for body in re.findall(r'<tbody class="class([^"]*)" data-class="([^"]+)">.*?class="num c-undecided">(\d+)<', page, re.S):
+    for body in re.findall(r'<tbody class="class([^"]*)" data-class="([^"]+)">.*?class="num c-undecided">(\d+)<', page, re.DOTALL):
         css, class_id, undecided = body
         found.append((class_id, int(undecided), "needs-review" in css, "unproven" not in css))
     return found

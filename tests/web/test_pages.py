@@ -4,7 +4,6 @@ filters, image previews as the app's own figure, content marked with its languag
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from bot.core import ZH_WIKIPEDIA, analyze
 from bot.core.model import Display

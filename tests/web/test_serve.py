@@ -3,7 +3,6 @@ in Debian's Chromium through Selenium; the decisions and the audit trail are rea
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import threading
@@ -253,7 +252,7 @@ def test_only_its_own_address_and_never_framed(tmp_path):
             return error.code, error.read().decode(), dict(error.headers)
 
     try:
-        status, page, headers = fetch("/")
+        status, _, headers = fetch("/")
         policy = headers["Content-Security-Policy"]
         assert status == 200 and "frame-ancestors 'none'" in policy and headers["X-Frame-Options"] == "DENY"
         assert "script-src 'nonce-" in policy and "unsafe-inline" not in policy and "img-src http: https:" in policy
