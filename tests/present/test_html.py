@@ -85,3 +85,23 @@ def test_report_renders_in_chromium(queue_file, tmp_path):
         shutil.copy(screenshot, Path(os.environ["SCREENSHOT_DIR"]) / "report.png")
     dom = subprocess.run([chromium, *flags, "--dump-dom", target.as_uri()], capture_output=True, timeout=120, text=True)
     assert '#1 <span lang="zh">魁北克 &lt;测试&gt;</span>' in dom.stdout and "proposals waiting for review" in dom.stdout
+
+
+def test_an_image_changes_preview_is_described_not_fetched(tmp_path):
+    """The report stays self-contained: a recorded preview is told in words with a link to the image."""
+    import dataclasses
+
+    from bot.core.model import Display
+    from bot.core.preview import ImagePreview
+
+    result = analyze(PAGE, ZH_WIKIPEDIA, title="图")
+    preview = ImagePreview("https://upload.example/F.jpg", 220, 165, "F", "一张<图>", "right", "thumb").to_json()
+    changes = tuple(dataclasses.replace(c, preview=preview) if c.display == Display.IMAGE else c for c in result.changes)
+    path = tmp_path / "queue.sqlite3"
+    with Database(path, create=True) as database:
+        Queue(database).record("wikipedia:zh", 7, dataclasses.replace(result, changes=changes), "run")
+    target = tmp_path / "report.html"
+    assert write_report(path, target)[0] == EXIT_OK
+    page = target.read_text(encoding="utf-8")
+    assert "the wiki's rendering: 220×165 px, thumb, right; caption: <q lang=\"zh\">一张&lt;图&gt;</q>" in page
+    assert '(<a href="https://upload.example/F.jpg">the image</a>)' in page and not re.search(r"<img\b|\bsrc=", page)

@@ -89,3 +89,23 @@ def test_the_undo_withdraws_exactly_the_bulk_decision(seed_queue):
     assert {item.number: str(item.decision) for item in proposal.changes if item.decision != "pending"} == {5: "approved"}
     refused = client.post("/proposal/1/undo", headers=JSON, data={"csrf_token": token, "decision": "rejected", "numbers": "1;DROP"})
     assert refused.status_code == 400
+
+
+def test_an_unproven_class_needs_the_box_and_a_needs_review_class_is_one_by_one(tmp_path):
+    from bot.core import ZH_WIKIPEDIA, analyze
+
+    path = tmp_path / "q.sqlite3"
+    text = '[北京](../Page/北京.md "wikilink")、[上海](../Page/上海.md "wikilink")、![A](https://zh.wikipedia.org/wiki/File:A.jpg "fig:A")'
+    with Database(path, create=True) as database:
+        Queue(database).record("wikipedia:zh", 1, analyze(text, ZH_WIKIPEDIA, title="P"), "run")  # no wiki asked: unproven
+    client, token, page = client_and_token(path)
+    assert "include changes the wiki did not prove" in page and "needs review: one by one" in page
+    form = {"csrf_token": token, "class": "md-mirror/title/unasked", "decision": "approved"}
+    refused = client.post("/proposal/1/class", headers=JSON, data=form)
+    assert refused.status_code == 409 and "not proven by the wiki" in refused.get_json()["message"]
+    taken = client.post("/proposal/1/class", headers=JSON, data={**form, "include_unproven": "1"}).get_json()
+    assert taken["numbers"] == [1, 2] and taken["undo"]
+    review = client.post("/proposal/1/class", headers=JSON, data={**form, "class": "file/image/unasked/review"})
+    assert review.status_code == 409 and "one by one" in review.get_json()["message"]
+    page = client.post("/proposal/1/decide", follow_redirects=True, data={"csrf_token": token, "scope": "page", "decision": "approved"})
+    assert "need review and were left undecided: approve them one by one (3)" in page.get_data(as_text=True)
