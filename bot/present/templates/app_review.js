@@ -95,11 +95,11 @@
     }
   }
 
+  // Post a form; the page updated from the answer (the caller says what happened).
   async function post(form, submitter) {
     const data = await send(form.action, new FormData(form, submitter));
-    if (!data.numbers) { say(data.message); return null; }
+    if (!data.numbers) { return data; }
     update(data);
-    say(data.message);
     if (data.undo) {
       lastBulk = {action: form.action.replace(/\/(decide|class)$/, "/undo"), decision: data.decision, numbers: data.numbers};
       undoButton.textContent = "undo: withdraw these " + data.numbers.length + " " + data.decision + " (U)";
@@ -123,7 +123,9 @@
     document.getElementById("confirm-text").textContent = form.dataset.confirm + ": " + undecided +
       " change(s) of this proposal, on every page of the list (when approving, those that need review stay undecided)?";
     dialog.returnValue = "";
-    dialog.onclose = () => { if (dialog.returnValue === "yes") { post(form, submitter); } };
+    dialog.onclose = async () => {
+      if (dialog.returnValue === "yes") { say((await post(form, submitter)).message); }
+    };
     dialog.showModal();
     document.getElementById("confirm-no").focus();
   }
@@ -135,10 +137,8 @@
     if (form.dataset.confirm) { confirmThen(form, event.submitter); return; }
     const row = rowOf(form);
     const data = await post(form, event.submitter);
-    if (data && row && !data.error) {
-      const next = data.decision === "pending" ? row : nextUndecided(row);
-      if (next) { focusRow(next, data.message); } else { row.focus({preventScroll: true}); }
-    }
+    const next = row && data.numbers && !data.error ? (data.decision === "pending" ? row : nextUndecided(row)) : null;
+    if (next) { focusRow(next, data.message); } else { say(data.message); }
   });
 
   document.getElementById("goto-form").addEventListener("submit", event => {
