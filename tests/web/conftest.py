@@ -5,8 +5,12 @@ an image, never a change that needs review), so its classes are the ones a revie
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 import shutil
-import threading
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,8 +19,6 @@ from bot.core import ZH_WIKIPEDIA, analyze
 from bot.core.model import Display
 from bot.queue.proposals import Queue
 from bot.queue.store import Database
-from bot.web.app import create_app
-from bot.web.server import loopback_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_d4b9c68d3e383551.txt"
@@ -75,11 +77,22 @@ def seed_queue(seed_queue_file, tmp_path) -> Path:
 
 
 @pytest.fixture
-def seed_server(seed_queue):
-    """``linkbot serve`` over the seed queue on a free loopback port: its base address."""
-    app = create_app(lambda: Queue(Database(seed_queue)), "erin")
-    instance = loopback_server(app, "127.0.0.1", 0)
-    threading.Thread(target=instance.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{instance.server_address[1]}"
-    instance.shutdown()
-    instance.server_close()
+def seed_server(seed_queue, tmp_path):
+    """``linkbot serve --port 0`` over the seed queue, a process of its own (as a reviewer runs it: its
+    timings are its own, not those of the test process's heap): its base address."""
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--queue", str(seed_queue), "--port", "0", "--reviewer", "erin"],
+            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not (found := re.search(r"reviewing at (http://\S+)/ ", log.read_text())):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        yield found.group(1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
