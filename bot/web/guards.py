@@ -10,6 +10,9 @@ machines out, but not other sites in the operator's own browser:
 - **Cross-site posts**: a POST whose ``Origin`` is another site is refused (403), token or not.
 - **Clickjacking**: every answer forbids framing (``frame-ancestors 'none'``, ``X-Frame-Options``),
   so no page can put the app's one-key shortcuts under a visitor's clicks.
+- **Injected markup**: the Content-Security-Policy runs only the app's own inline script and style,
+  marked with a nonce new for every answer (markup a page's title might smuggle in carries none),
+  talks only to the app itself, and shows images from http(s) addresses only (the wiki's previews).
 - **Numbers** in paths and forms are ASCII digits of a bounded length (``١`` is not 1, and
   ``99999999999999999999`` is no SQLite integer): anything else is a 404 or a 400.
 """
@@ -17,9 +20,10 @@ machines out, but not other sites in the operator's own browser:
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request
 from werkzeug.routing import BaseConverter
 
 HOSTS = "LINKBOT_HOSTS"  # app.config: the Host values the app answers to
@@ -53,9 +57,22 @@ def served_at(host: str, port: int) -> frozenset[str]:
     return frozenset(f"{name}:{port}" for name in names)
 
 
+def csp_nonce() -> str:
+    """This answer's nonce for its inline script and style (the templates call it)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def policy(nonce: str) -> str:
+    return (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src http: https:; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")  # fmt: skip
+
+
 def guard(app: Flask, hosts: Iterable[str] = TEST_HOSTS) -> None:
     app.config[HOSTS] = frozenset(hosts)
     app.url_map.converters["number"] = Number
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.before_request
     def own_address_only():
@@ -68,7 +85,7 @@ def guard(app: Flask, hosts: Iterable[str] = TEST_HOSTS) -> None:
 
     @app.after_request
     def never_framed(response):
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        response.headers["Content-Security-Policy"] = policy(csp_nonce())
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"

@@ -56,6 +56,11 @@ def test_report_is_self_contained_and_escaped(queue_file, tmp_path):
     assert '见<del class="old">[魁北克](https://zh.wikipedia.org/wiki/魁北克城 &#34;wikilink&#34;)</del>与' in page
     assert '见<ins class="new">[[魁北克城|魁北克]]</ins>与' in page
     assert "<h2>Changes per rule</h2>" in page
+    # the truth about its status (one change of two decided), and its classes with samples in their sentences
+    assert '<span class="status partly">partly decided 1/2</span>' in page and "status approved" not in page
+    assert 'data-class="file/image/unasked/review"' in page and "needs review: one by one" in page
+    assert page.index("<h3>Classes of changes</h3>") < page.index('id="change-1-1"')
+    assert "linkbot approve 1 --class CLASS" in page and '<main id="main"' in page and '<span class="context" lang="zh">' in page
 
 
 def test_report_renders_in_chromium(queue_file, tmp_path):
@@ -79,4 +84,24 @@ def test_report_renders_in_chromium(queue_file, tmp_path):
     if os.environ.get("SCREENSHOT_DIR"):  # the README's picture: SCREENSHOT_DIR=docs/screenshots
         shutil.copy(screenshot, Path(os.environ["SCREENSHOT_DIR"]) / "report.png")
     dom = subprocess.run([chromium, *flags, "--dump-dom", target.as_uri()], capture_output=True, timeout=120, text=True)
-    assert "#1 魁北克 &lt;测试&gt;" in dom.stdout and "proposals waiting for review" in dom.stdout
+    assert '#1 <span lang="zh">魁北克 &lt;测试&gt;</span>' in dom.stdout and "proposals waiting for review" in dom.stdout
+
+
+def test_an_image_changes_preview_is_described_not_fetched(tmp_path):
+    """The report stays self-contained: a recorded preview is told in words with a link to the image."""
+    import dataclasses
+
+    from bot.core.model import Display
+    from bot.core.preview import ImagePreview
+
+    result = analyze(PAGE, ZH_WIKIPEDIA, title="图")
+    preview = ImagePreview("https://upload.example/F.jpg", 220, 165, "F", "一张<图>", "right", "thumb").to_json()
+    changes = tuple(dataclasses.replace(c, preview=preview) if c.display == Display.IMAGE else c for c in result.changes)
+    path = tmp_path / "queue.sqlite3"
+    with Database(path, create=True) as database:
+        Queue(database).record("wikipedia:zh", 7, dataclasses.replace(result, changes=changes), "run")
+    target = tmp_path / "report.html"
+    assert write_report(path, target)[0] == EXIT_OK
+    page = target.read_text(encoding="utf-8")
+    assert "the wiki's rendering: 220×165 px, thumb, right; caption: <q lang=\"zh\">一张&lt;图&gt;</q>" in page
+    assert '(<a href="https://upload.example/F.jpg">the image</a>)' in page and not re.search(r"<img\b|\bsrc=", page)
