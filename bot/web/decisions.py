@@ -5,7 +5,7 @@ change (with the outcome flashed) when the browser runs no script.
 Every decision is the queue's (one transaction each, the reviewer fixed when the app started,
 ``via web`` in the trail). A bulk decision takes only what is still undecided as it is written and
 leaves the changes that need review to be approved one by one; its answer names the numbers it took,
-which the undo sends back (bot.queue.undo withdraws those still so decided). The JSON answer carries
+which the undo sends back (bot.queue.takeback withdraws those still so decided). The JSON answer carries
 what the page shows about the proposal, so the page updates in place: the decided numbers with their
 decision and reviewer, the proposal's status as people read it, its counts, and each class's counts.
 """
@@ -24,7 +24,7 @@ from bot.present.views import status_key
 from bot.queue.classes import decide_class, queue_classes
 from bot.queue.proposals import Queue
 from bot.queue.states import Source, shown_status
-from bot.queue.undo import withdraw
+from bot.queue.takeback import take_back
 from bot.web.guards import number
 
 DECISIONS = {"approved": Decision.APPROVED, "rejected": Decision.REJECTED, "pending": Decision.PENDING}
@@ -107,11 +107,17 @@ def undo_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcome:
     if not _NUMBERS.fullmatch(text) or text.count(",") + text.count(" ") >= MAX_NUMBERS:
         abort(400, description="the numbers to undo are digits separated by commas")
     numbers = [int(part) for part in re.split("[ ,]", text)]
-    outcome = _recorded(lambda: withdraw(queue, proposal_id, numbers, decision, reviewer, reason="undo of a bulk decision",
-                                         source=Source.WEB), Decision.PENDING, True)  # fmt: skip
+    outcome = _recorded(lambda: _withdrawn(queue, proposal_id, numbers, decision, reviewer), Decision.PENDING, True)
     return DecisionOutcome(
         Decision.PENDING, outcome.numbers, meanwhile=tuple(sorted(set(numbers) - set(outcome.numbers))), error=outcome.error
     )
+
+
+def _withdrawn(queue: Queue, proposal_id: int, numbers: list[int], decision: Decision, reviewer: str) -> list[int]:
+    """A bulk decision took undecided changes only: those still holding it, by this reviewer, are undecided again."""
+    taken = take_back(queue, proposal_id, [(number, decision, Decision.PENDING) for number in sorted(set(numbers))], reviewer,
+                      Source.WEB, reason="undo of a bulk decision")  # fmt: skip
+    return [number for number, _ in taken.undone]
 
 
 def _recorded(record, decision: Decision, bulk: bool = False) -> DecisionOutcome:

@@ -102,7 +102,7 @@ def test_an_unproven_class_needs_the_box_and_a_needs_review_class_is_one_by_one(
     assert "include changes the wiki did not prove" in page and "needs review: one by one" in page
     form = {"csrf_token": token, "class": "md-mirror/title/unasked", "decision": "approved"}
     refused = client.post("/proposal/1/class", headers=JSON, data=form)
-    assert refused.status_code == 409 and "not proven by the wiki" in refused.get_json()["message"]
+    assert refused.status_code == 409 and "not proven" in refused.get_json()["message"]
     taken = client.post("/proposal/1/class", headers=JSON, data={**form, "include_unproven": "1"}).get_json()
     assert taken["numbers"] == [1, 2] and taken["undo"]
     review = client.post("/proposal/1/class", headers=JSON, data={**form, "class": "file/image/unasked/review"})

@@ -1,4 +1,4 @@
-"""Undoing a bulk decision (bot.queue.undo): exactly its changes still so decided by the same
+"""Undoing a bulk decision (bot.queue.takeback): exactly its changes still so decided by the same
 reviewer, in one transaction, the trail keeping every row."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from bot.errors import InputError
 from bot.queue.proposals import Queue
 from bot.queue.states import Decision, Source, Status
 from bot.queue.store import Database
-from bot.queue.undo import withdraw
+from bot.queue.takeback import take_back
 
 PAGE = '[北京](../Page/北京.md "wikilink")、[上海](../Page/上海.md "wikilink")、[广州](../Page/广州.md "wikilink")、[深圳](../Page/深圳.md "wikilink")'
 
@@ -20,6 +20,11 @@ def queue(tmp_path):
     database = Database(tmp_path / "queue.sqlite3", create=True)
     yield Queue(database)
     database.close()
+
+
+def withdraw(queue, proposal, numbers, decision, who, source=Source.CLI) -> list[int]:
+    """A bulk decision's undo, as the web app asks for it: back to undecided."""
+    return [n for n, _ in take_back(queue, proposal, [(n, decision, Decision.PENDING) for n in numbers], who, source).undone]
 
 
 def test_only_the_changes_still_so_decided_by_the_same_reviewer(queue):
