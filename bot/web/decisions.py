@@ -4,7 +4,8 @@ change (with the outcome flashed) when the browser runs no script.
 
 Every decision is the queue's (one transaction each, the reviewer fixed when the app started,
 ``via web`` in the trail). A bulk decision takes only what is still undecided as it is written and
-leaves the changes that need review to be approved one by one; its answer names the numbers it took,
+leaves the changes that need review or that the wiki did not prove to be approved one by one (or, the
+unproven ones, by their class with its box ticked); its answer names the numbers it took,
 which the undo sends back (bot.queue.takeback withdraws those still so decided). The JSON answer carries
 what the page shows about the proposal, so the page updates in place: the decided numbers with their
 decision and reviewer, the proposal's status as people read it, its counts, and each class's counts.
@@ -38,7 +39,7 @@ class DecisionOutcome:
 
     decision: Decision
     numbers: tuple[int, ...] = ()
-    held: tuple[int, ...] = ()  # need review: approved one by one
+    held: tuple[int, ...] = ()  # need review, or not proven: approved one by one (or by class, unproven ones)
     meanwhile: tuple[int, ...] = ()  # decided by someone else since the page was read
     bulk: bool = False  # more than one change asked for: the answer offers its undo
     error: str = ""
@@ -128,12 +129,13 @@ def _recorded(record, decision: Decision, bulk: bool = False) -> DecisionOutcome
 
 
 def _undecided(queue: Queue, proposal_id: int, decision: Decision, rule: str | None) -> tuple[list[int], list[int]]:
-    """(the undecided numbers of the page or of ``rule``, those held back because they need review)."""
+    """(the undecided numbers of the page or of ``rule``, those an approval holds back: they need review,
+    or the wiki did not prove them; each is approved one by one, or by its class with the box ticked)."""
     numbers, held = [], []
     for found in queue_classes(queue, proposal_id):  # the classes' stored columns: no change parsed again
         if rule is not None and found.change_class.rule.value != rule:
             continue
-        keep = held if found.change_class.needs_review and decision == Decision.APPROVED else numbers
+        keep = held if found.change_class.decidable() and decision == Decision.APPROVED else numbers
         keep.extend(key[1] for key in found.undecided)
     return sorted(numbers), sorted(held)
 
@@ -154,7 +156,8 @@ def message(outcome: DecisionOutcome, reviewer: str) -> list[tuple[str, str]]:
         lines.append(
             (
                 "error",
-                f"{len(outcome.held)} change(s) need review and were left undecided: approve them one by one ({_ranges(outcome.held)})",
+                f"{len(outcome.held)} change(s) need review or were not proven by the wiki, and were left undecided: approve them "
+                f"one by one, or by their class ({_ranges(outcome.held)})",
             )
         )
     return lines

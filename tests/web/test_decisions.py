@@ -108,4 +108,4 @@ def test_an_unproven_class_needs_the_box_and_a_needs_review_class_is_one_by_one(
     review = client.post("/proposal/1/class", headers=JSON, data={**form, "class": "file/image/unasked/review"})
     assert review.status_code == 409 and "one by one" in review.get_json()["message"]
     page = client.post("/proposal/1/decide", follow_redirects=True, data={"csrf_token": token, "scope": "page", "decision": "approved"})
-    assert "need review and were left undecided: approve them one by one (3)" in page.get_data(as_text=True)
+    assert "need review or were not proven by the wiki, and were left undecided: approve them one by one, or by their class (3)" in page.get_data(as_text=True)

@@ -3,6 +3,7 @@ in Debian's Chromium through Selenium; the decisions and the audit trail are rea
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import threading
@@ -157,7 +158,7 @@ def test_approving_a_rule_leaves_changes_that_need_review(reviewed_queue, tmp_pa
     token = csrf_token(client.get(f"/proposal/{proposal.id}").get_data(as_text=True))
     answer = client.post(f"/proposal/{proposal.id}/decide", follow_redirects=True,
                          data={"decision": "approved", "scope": "page", "csrf_token": token})  # fmt: skip
-    assert "need review and were left undecided: approve them one by one (5)" in answer.get_data(as_text=True)
+    assert "need review or were not proven by the wiki, and were left undecided: approve them one by one, or by their class (5)" in answer.get_data(as_text=True)
     assert proposal_of(path, "Web/审阅")[0].changes[4].decision == "pending"
 
 
@@ -235,7 +236,9 @@ def test_only_its_own_address_and_never_framed(tmp_path):
 
     path = tmp_path / "q.sqlite3"
     with Database(path, create=True) as database:
-        Queue(database).record("wikipedia:zh", 1, analyze(OTHER, ZH_WIKIPEDIA, title="Web/Other"), "run")
+        scanned = analyze(OTHER, ZH_WIKIPEDIA, title="Web/Other")  # proven, as a wiki scan records it
+        scanned = dataclasses.replace(scanned, changes=tuple(dataclasses.replace(c, proof="proven") for c in scanned.changes))
+        Queue(database).record("wikipedia:zh", 1, scanned, "run")
     app = create_app(lambda: Queue(Database(path)), "erin")
     instance = loopback_server(app, "127.0.0.1", 0)
     threading.Thread(target=instance.serve_forever, daemon=True).start()
