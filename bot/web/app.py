@@ -6,7 +6,8 @@ decision recorded with the reviewer's name and ``via web``. The name is the oper
 sends can change it. Every form carries Flask-WTF's CSRF token (the page's script sends it too: a
 page of another site cannot post a decision); the app listens on loopback only (bot.web.server) and
 answers its own address only (bot.web.guards). Pages (bot.web.pages): the list of proposals, and a
-proposal's page with its classes of changes, then its changes a page at a time. Decisions
+proposal's page with its classes of changes, then its changes a page at a time; the classes across
+the whole queue, each decided on every proposal at once (bot.web.queue_classes). Decisions
 (bot.web.decisions) answer the page's script with a small JSON, so the page updates in place;
 without the script, a form post comes back to the change. Errors are the app's pages
 (bot.web.errors); answers are compressed and timed (bot.web.transport).
@@ -26,6 +27,7 @@ from bot.web.decisions import answer, decide_class_form, decide_form, known, und
 from bot.web.errors import answer_errors
 from bot.web.guards import guard
 from bot.web.pages import index_page, proposal_page
+from bot.web.queue_classes import classes_page, decide_queue_class_form
 from bot.web.transport import timed_and_compressed
 
 
@@ -83,3 +85,11 @@ def _routes(app: Flask, queue: Callable[[], Queue], reviewer: str) -> None:
     @app.post("/proposal/<number:proposal_id>/undo")
     def undo(proposal_id: int):
         return decided(proposal_id, undo_form)
+
+    @app.get("/classes")
+    def classes():
+        return classes_page(queue())
+
+    @app.post("/classes/decide")
+    def decide_queue_class():
+        return decide_queue_class_form(queue(), reviewer)

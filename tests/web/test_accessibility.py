@@ -46,6 +46,8 @@ def test_the_list_and_a_306_change_proposal(seed_server, browser):
     assert serious(axe_violations(browser), "proposal, page 4") == []
     browser.get(seed_server + "/proposal/404")
     assert serious(axe_violations(browser), "404") == []
+    browser.get(seed_server + "/classes")
+    assert serious(axe_violations(browser), "classes across the queue") == []
 
 
 def test_the_report_and_the_statistics(seed_queue, browser, tmp_path):

@@ -46,3 +46,26 @@ def test_an_image_change_shows_the_wikis_preview_as_the_apps_figure(tmp_path):
     assert '<img src="https://upload.example/a.jpg?&#34;x&#34;" width="220" height="165" alt="A &lt;b&gt;" lang="zh"' in page
     assert '220×165 px, thumb, right; caption: <q lang="zh">一张&lt;图&gt;</q>' in page
     assert "javascript:" not in page and "no preview recorded" in page  # an address that is not http(s) is no preview
+
+
+def test_classes_across_the_queue_are_judged_and_decided_at_once(seed_queue):
+    """The seed page and a small page share md-mirror/title/proven: one decision on the queue's classes
+    page approves it on both; a class that needs nothing more is gone from the page."""
+    import re
+
+    client = create_app(lambda: Queue(Database(seed_queue)), "erin").test_client()
+    assert 'id="queue-classes"' in client.get("/").get_data(as_text=True)
+    page = client.get("/classes").get_data(as_text=True)
+    assert '<code>md-mirror/title/proven</code>' in page and "on 2 page(s)" in page and 'href="/proposal/1?change=' in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    done = client.post("/classes/decide", data={"csrf_token": token, "class": "md-mirror/title/proven", "decision": "approved"},
+                       follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert "286 change(s) of class md-mirror/title/proven approved by erin on 2 page(s)" in done
+    assert '<code>md-mirror/title/proven</code>' not in done
+    with Database(seed_queue) as database:
+        trail = Queue(database).audit(2)
+    assert [(entry.who, entry.reason, entry.source) for entry in trail] == [("erin", "class md-mirror/title/proven", "web")]
+    refused = client.post("/classes/decide", data={"csrf_token": token, "class": "md-mirror/title/proven/review", "decision": "approved"},
+                          follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert "one by one" in refused
+    assert client.post("/classes/decide", data={"class": "md-mirror/title/proven", "decision": "approved"}).status_code == 400  # no token
