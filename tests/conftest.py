@@ -1,8 +1,10 @@
-"""Session-wide guards: no test reads or writes a real pywikibot or linkbot configuration."""
+"""Session-wide guards (no test reads or writes a real pywikibot or linkbot configuration), and
+Debian's Chromium for the tests that look at pages (the web review, the report, the wiki's review pages)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -41,3 +43,24 @@ def isolated_configuration(tmp_path_factory):
 @pytest.fixture
 def zh():
     return ZH_WIKIPEDIA
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Debian's Chromium, headless, driven by Selenium (chromedriver)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if chromium is None or driver_path is None:
+        pytest.fail("chromium or chromium-driver is missing (bash scripts/test installs them)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()

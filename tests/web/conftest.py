@@ -35,27 +35,6 @@ def as_scanned(text: str, title: str):
     return dataclasses.replace(result, changes=changes)
 
 
-@pytest.fixture
-def browser(tmp_path):
-    """Debian's Chromium, headless, driven by Selenium (chromedriver)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if chromium is None or driver_path is None:
-        pytest.fail("chromium or chromium-driver is missing (bash scripts/test installs them)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}"):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
-
-
 @pytest.fixture(scope="session")
 def seed_queue_file(tmp_path_factory) -> Path:
     """A queue holding the seed page (306 changes) as proposal 1 and a small page as proposal 2."""

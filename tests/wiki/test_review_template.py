@@ -19,7 +19,6 @@ from bot.core.review_messages import review_messages
 from bot.core.review_subpages import IndexRow, index_part, subpage_part, subpage_title
 from bot.queue.proposals import Queue
 from bot.queue.store import Database
-from tests.web.test_serve import browser  # noqa: F401  (the fixture: Debian's Chromium)
 
 PAGE = '见[北京](../Page/北京.md "wikilink")与[上海](../Page/上海.md "wikilink")。'
 
