@@ -100,18 +100,40 @@ def read_bot_part(page_text: str) -> BotPart | None:
     return BotPart(_FIELD.sub(lambda match: f"{{{{{TEMPLATE}|id={match.group(1)}|status=}}}}", region), values)
 
 
+def is_redirect(page_text: str) -> bool:
+    """Whether MediaWiki reads the page as a redirect (one left behind by a move, say)."""
+    return bool(_REDIRECT.match(page_text))
+
+
+def beside_is_plain(page_text: str) -> bool:
+    """Whether what editors wrote beside the bot's part can only show itself (``_inert``); a page
+    without the part is plain when it is not a redirect (the bot's part goes after what it holds)."""
+    start, end = page_text.find(BEGIN), page_text.find(END)
+    if start < 0 or end < start:
+        return not _REDIRECT.search(page_text)
+    return _inert(page_text[:start]) and _inert(page_text[end + len(END) :])
+
+
 # Tags that only format text in place (no attributes allowed on any tag: no style, class or id).
 _PLAIN_TAGS = frozenset({"b", "i", "u", "s", "em", "strong", "code", "small", "sup", "sub", "del", "ins", "br", "p", "span"})
 _NOT_INERT = ("{{", "{|", "<", "-{")  # what is left as text only when unclosed: it would open over the part
+# A redirect, in any case, in English or in Chinese (MediaWiki's magic word on a zh wiki), at the start of a line.
+_REDIRECT = re.compile(r"^\s*#\s*(?:redirect|重定向)", re.I | re.M)
 
 
 def _inert(text: str) -> bool:
     """Whether wikitext beside the bot's part can only show itself: no template, parser function,
-    variant rule, attribute or tag beyond simple formatting, nothing left open."""
+    variant rule, attribute or tag beyond simple formatting, nothing left open, no redirect (the page
+    would lead readers elsewhere), no formatting tag written self-closing (MediaWiki leaves ``<s/>``
+    open: it would strike through the whole part)."""
+    if _REDIRECT.search(text):
+        return False
     for node in mwparserfromhell.parse(text).filter(recursive=True):
         if isinstance(node, (Template, Argument)):
             return False
         if isinstance(node, Tag) and (node.attributes or not (node.wiki_markup or str(node.tag).lower() in _PLAIN_TAGS)):
+            return False
+        if isinstance(node, Tag) and node.self_closing and not node.wiki_markup and str(node.tag).lower() != "br":
             return False
         if isinstance(node, Text) and any(opening in node.value for opening in _NOT_INERT):
             return False

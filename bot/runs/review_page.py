@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core.attribution import beside_is_plain
 from bot.core.review_messages import review_language, review_messages
 from bot.core.review_subpages import IndexRow, closed_part, index_part, subpage_part, subpage_title
 from bot.core.reviewpage import holds_part
@@ -173,7 +174,7 @@ class OnWikiReview:
         page = self.pages.setdefault(title, WatchedPage(title))
         text, revision = current
         part, _, still_open = make()
-        if revision == page.taken and holds_part(text, part):
+        if revision == page.taken and holds_part(text, part) and beside_is_plain(text):
             self._published(page, revision, still_open)
             return
         self._publish_page(page, make)

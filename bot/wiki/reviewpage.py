@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from collections.abc import Sequence
 
-from bot.core.attribution import FieldDecision, PageRevision, decisions_from_history, read_bot_part
+from bot.core.attribution import FieldDecision, PageRevision, beside_is_plain, decisions_from_history, is_redirect, read_bot_part
 from bot.core.model import Decision
 from bot.core.review_messages import ReviewMessages
-from bot.core.reviewpage import TEMPLATE_TITLE, FieldId, change_template, holds_part, replace_bot_part, stamped
+from bot.core.reviewpage import BEGIN, TEMPLATE_TITLE, FieldId, change_template, holds_part, replace_bot_part, stamped
 from bot.settings import RetryPolicy
 from bot.wiki.retry import describe, with_retries
 
@@ -145,9 +145,19 @@ def publish(site, title: str, part: str, summary: str, base_revision: int, polic
     page = pywikibot.Page(site, title)
     current, current_revision = with_retries(lambda: (page.text, page.latest_revision_id) if page.exists() else ("", 0), policy,
                                              f"reading {title}")  # fmt: skip
+    # A page moved away leaves a redirect: the bot's page is published there again, whole (reviewers follow
+    # the index to this title, never to the copy the mover keeps).
+    moved = is_redirect(current) and BEGIN not in current
+    if not moved and not beside_is_plain(current):  # the bot keeps editors' text: it cannot make the page readable, only say so
+        return 0, NOT_PLAIN
     if holds_part(current, part):
         return (0, "unchanged") if current_revision == base_revision else (0, EDIT_CONFLICT)  # else: decisions not taken yet
-    return save_text(page, current, replace_bot_part(current, stamped(part, base_revision)), summary, base_revision, policy)
+    return save_text(page, current, replace_bot_part("" if moved else current, stamped(part, base_revision)), summary,
+                     base_revision, policy)  # fmt: skip
+
+
+NOT_PLAIN = ("not published: something beside the bot's part is more than plain text (a template, styled markup, a redirect, "
+             "a self-closing tag): no decision there can be read until an editor makes it plain again (or moves a moved page back)")
 
 
 def latest_revisions(site, titles: Sequence[str], policy: RetryPolicy) -> dict[str, int]:

@@ -226,3 +226,23 @@ def test_after_a_hidden_base_nobody_is_the_author():
     approved = edited(("{{linkbot change|id=3|status=pending}}", "{{linkbot change|id=3|status=approve}}"))
     history = [PageRevision(20, "LinkBot", None, published=True), PageRevision(21, "Editor", approved)]
     assert decisions_from_history(history, "LinkBot") == []  # nothing is readable against an unknown part
+
+
+@pytest.mark.parametrize("beside, plain", [
+    ("Notes: see [[Talk:X]]. '''bold''' <b>b</b> <br/>", True),
+    ("<s/>", False), ("<small/>", False), ("<S/>", False), ("<strong/>", False),  # MediaWiki leaves them open over the part
+    ("#REDIRECT [[User:LinkBot/Review/2]]\n", False), ("#重定向 [[X]]\n", False), ("# redirect [[X]]\n", False),
+    ("{{Foo}}\n", False), ('<span style="display:none">', False),
+])  # fmt: skip
+def test_what_may_stand_beside_the_part(beside, plain):
+    from bot.core.attribution import beside_is_plain
+
+    assert (read_bot_part(beside + PUBLISHED) is not None) is plain
+    assert beside_is_plain(beside + PUBLISHED) is plain
+
+
+def test_a_moved_page_is_a_redirect_and_no_page_to_add_to():
+    from bot.core.attribution import beside_is_plain, is_redirect
+
+    assert is_redirect("#REDIRECT [[User:X/moved]]") and is_redirect("  #重定向 [[X]]") and not is_redirect("text #REDIRECT")
+    assert not beside_is_plain("#REDIRECT [[User:X/moved]]") and beside_is_plain("editors' notes") and beside_is_plain("")

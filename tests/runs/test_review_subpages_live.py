@@ -105,3 +105,33 @@ def test_the_seed_page_is_decided_with_one_decision(reviewers, wiki):
     assert shown["status"] == "applied" and {(entry["decision"], entry["who"]) for entry in shown["audit"]} == {("approved", name)}
     assert len(shown["audit"]) == 306 and "](../Page/" not in wiki.text(page)
     print(f"the seed page's 306 changes decided on the wiki with {decisions} decision(s)")
+
+
+def test_a_page_made_unreadable_beside_the_part_is_never_vouched_and_a_moved_page_comes_back(reviewers, wiki):
+    """An untrusted account puts a template beside the bot's part: the bot does not publish over it and
+    never counts that revision as its own; a trusted approval made while removing it is reported as
+    nobody's (not silently lost). A subpage moved away is published again, whole, at its title."""
+    bot, title, trusted, name, untrusted, newbie = reviewers
+    wiki.sandbox.edit(f"{name}/damaged", f"甲 {BROKEN.format('D1')}。")
+    wiki.sandbox.edit(f"{name}/moved", f"乙 {BROKEN.format('M1')}。")
+    bot("scan", f"-prefixindex:{name}/")
+    run(bot)
+    damaged, moved = f"{title}/1", f"{title}/2"
+    untrusted.edit(damaged, text="{{Foo}}\n" + wiki.text(damaged))
+    summary = run(bot)
+    assert "not published: something beside the bot's part is more than plain text" in summary["not_published"][damaged]
+    assert any(item.get("page") == damaged and "cannot be read" in item["why"] for item in summary["ignored"])
+    fixed = wiki.text(damaged).replace("{{Foo}}\n", "").replace(FIELD % ("1.1", "pending"), FIELD % ("1.1", "approve"))
+    trusted.edit(damaged, text=fixed)
+    summary = run(bot)
+    (reported,) = [item for item in summary["ignored"] if item.get("page") == damaged]  # reported as nobody's, not lost
+    assert (reported["user"], reported["change"], reported["decision"]) == ("(unknown)", "1.1", "approved")
+    assert "changed beyond its status words in between" in reported["why"]
+    assert json.loads(bot("show", "1", "--format", "json").stdout)["audit"] == []
+
+    token = untrusted.call(action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+    untrusted.call("POST", action="move", token=token, reason="test", **{"from": moved, "to": f"User:{newbie}/moved"})
+    assert wiki.text(moved).lower().startswith("#redirect")
+    run(bot)
+    text = wiki.text(moved)
+    assert not text.lower().startswith("#redirect") and FIELD % ("2.1", "pending") in text
