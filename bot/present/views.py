@@ -21,6 +21,7 @@ from bot.core.context import change_context
 from bot.core.model import Decision, Display
 from bot.core.preview import ImagePreview, from_json
 from bot.present.rules import rule_label
+from bot.present.terminal import visible
 from bot.queue.listing import ProposalSummary, RuleCount
 from bot.queue.records import Proposal, QueuedChange
 from bot.queue.states import Status, shown_status
@@ -108,12 +109,14 @@ class ProposalView:
 
 
 def change_view(proposal: Proposal, item: QueuedChange) -> ChangeView:
+    """A change in its sentence; a page's control and bidirectional characters shown as what they are
+    (``<U+202E>``), never reordering or hiding what a reviewer reads (bot.present.terminal.visible)."""
     change = item.change
     context = change_context(proposal.base_text, change.start, change.end)
     return ChangeView(
         item.number, change.id, change.rule.value, rule_label(change.rule), change.needs_review, change.note,
-        str(item.decision), item.decided_by, context.before, change.old, change.new, context.after, change.proof,
-        change.display == Display.IMAGE, from_json(change.preview),
+        str(item.decision), item.decided_by, visible(context.before), visible(change.old), visible(change.new), visible(context.after),
+        change.proof, change.display == Display.IMAGE, from_json(change.preview),
     )  # fmt: skip
 
 
@@ -124,7 +127,7 @@ def proposal_view(proposal: Proposal, wiki_urls: Mapping[str, str], shown: Colle
     pending = [item for item in items if item.decision == Decision.PENDING]
     status = shown_status(proposal.status, len(items), len(pending))
     return ProposalView(
-        proposal.id, proposal.title, proposal.wiki, status, status_key(proposal.status, status), content_language(proposal.wiki),
+        proposal.id, visible(proposal.title), proposal.wiki, status, status_key(proposal.status, status), content_language(proposal.wiki),
         proposal.base_revid, proposal.saved_revid, proposal.error or "", proposal.created_at,
         wiki_links(wiki_urls.get(proposal.wiki, ""), proposal.title, proposal.base_revid), changes, rule_counts(items),
         sum(1 for item in pending if item.change.needs_review), len(items),
@@ -164,7 +167,7 @@ class ListedView:
 def listed_view(summary: ProposalSummary, wiki_urls: Mapping[str, str]) -> ListedView:
     links = wiki_links(wiki_urls.get(summary.wiki, ""), summary.title, summary.base_revid)
     status = shown_status(summary.status, summary.counts.total, summary.counts.pending)
-    return ListedView(summary.id, summary.title, status, status_key(summary.status, status), content_language(summary.wiki),
+    return ListedView(summary.id, visible(summary.title), status, status_key(summary.status, status), content_language(summary.wiki),
                       summary.base_revid, summary.counts.total, summary.counts.pending, summary.rules, links)  # fmt: skip
 
 

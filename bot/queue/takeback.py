@@ -21,17 +21,19 @@ class TakenBack:
 
 
 def take_back(queue: Queue, proposal_id: int, entries: Sequence[tuple[int, Decision, Decision]], who: str,
-              source: Source, reason: str = "undo") -> TakenBack:  # fmt: skip
+              source: Source, reason: str = "undo", made_as: str = "") -> TakenBack:  # fmt: skip
     """For each (number, the decision ``who`` made, the decision before it): back to the one before,
-    when the change's latest decision is still ``who``'s own and the same."""
+    when the change's latest decision is still ``who``'s own and the same; with ``made_as``, only when
+    that decision's reason ends with it too (a bulk decision's own mark: the same reviewer deciding the
+    change again since, from another window, is a decision since)."""
     undone, left = [], []
     with queue.db.transaction() as sql:
         queue.check_open(sql, proposal_id)
         stamp = now()
         for number, made, before in entries:
-            latest = sql.execute("SELECT decision, who FROM decision WHERE proposal_id = ? AND number = ? ORDER BY id DESC LIMIT 1",
+            latest = sql.execute("SELECT decision, who, reason FROM decision WHERE proposal_id = ? AND number = ? ORDER BY id DESC LIMIT 1",
                                  (proposal_id, number)).fetchone()  # fmt: skip
-            if latest is None or latest["decision"] != made or latest["who"] != who:
+            if latest is None or latest["decision"] != made or latest["who"] != who or not latest["reason"].endswith(made_as):
                 left.append((number, latest["who"] if latest else "", Decision(latest["decision"]) if latest else Decision.PENDING))
                 continue
             sql.execute("INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)",

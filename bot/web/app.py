@@ -34,7 +34,8 @@ from bot.web.transport import timed_and_compressed
 def create_app(open_queue: Callable[[], Queue], reviewer: str) -> Flask:
     """The app; ``open_queue`` opens the queue file (once per request: SQLite connections stay in their thread)."""
     app = Flask(__name__, template_folder=str(TEMPLATES))
-    app.config.update(SECRET_KEY=secrets.token_bytes(32), WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=64 * 1024)
+    app.config.update(SECRET_KEY=secrets.token_bytes(32), WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=64 * 1024,
+                      SESSION_COOKIE_SAMESITE="Strict")  # fmt: skip
     timed_and_compressed(app)
     CSRFProtect(app)
     guard(app)  # its own address only, never framed (bot.web.guards)

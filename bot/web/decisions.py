@@ -13,7 +13,9 @@ decision and reviewer, the proposal's status as people read it, its counts, and 
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -31,6 +33,7 @@ from bot.web.guards import number
 DECISIONS = {"approved": Decision.APPROVED, "rejected": Decision.REJECTED, "pending": Decision.PENDING}
 MAX_NUMBERS = 20_000  # numbers an undo may name (a form is at most 64 KB anyway)
 _NUMBERS = re.compile(r"[0-9]{1,9}(?:[ ,][0-9]{1,9})*")
+_MARK = re.compile(r"bulk [0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class DecisionOutcome:
     bulk: bool = False  # more than one change asked for: the answer offers its undo
     error: str = ""
     messages: list[tuple[str, str]] = field(default_factory=list)  # (category, text) for the page
+    mark: str = ""  # a bulk decision's mark (its changes' reason): what its undo names
 
 
 def known(queue: Queue, proposal_id: int) -> None:
@@ -84,8 +88,10 @@ def decide_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcom
     numbers, held = _undecided(queue, proposal_id, decision, value if scope == "rule" else None)
     if not numbers:
         return DecisionOutcome(decision, held=tuple(held), bulk=True, error="" if held else "nothing to decide there")
-    outcome = _recorded(lambda: queue.decide_undecided(proposal_id, numbers, decision, reviewer, source=Source.WEB), decision, True)
-    return DecisionOutcome(decision, outcome.numbers, tuple(held), tuple(sorted(set(numbers) - set(outcome.numbers))), True, outcome.error)
+    mark = bulk_mark()
+    outcome = _recorded(lambda: queue.decide_undecided(proposal_id, numbers, decision, reviewer, mark, source=Source.WEB), decision, True)
+    return DecisionOutcome(decision, outcome.numbers, tuple(held), tuple(sorted(set(numbers) - set(outcome.numbers))), True, outcome.error,
+                           mark=mark)  # fmt: skip
 
 
 def decide_class_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcome:
@@ -94,11 +100,19 @@ def decide_class_form(queue: Queue, proposal_id: int, reviewer: str) -> Decision
     decision = chosen_decision(("approved", "rejected"))
     class_id, include = request.form.get("class", "")[:200], request.form.get("include_unproven", "") in ("1", "on", "yes")
 
+    mark = bulk_mark()
+
     def record() -> list[int]:
-        decided = decide_class(queue, class_id, decision, reviewer, proposal_id=proposal_id, include_unproven=include, source=Source.WEB)
+        decided = decide_class(queue, class_id, decision, reviewer, proposal_id=proposal_id, include_unproven=include, reason=mark,
+                               source=Source.WEB)  # fmt: skip
         return decided.get(proposal_id, [])
 
-    return _recorded(record, decision, True)
+    return dataclasses.replace(_recorded(record, decision, True), mark=mark)
+
+
+def bulk_mark() -> str:
+    """A bulk decision's own mark, in each of its changes' reasons: its undo takes back only those."""
+    return f"bulk {secrets.token_hex(6)}"
 
 
 def undo_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcome:
@@ -108,16 +122,19 @@ def undo_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcome:
     if not _NUMBERS.fullmatch(text) or text.count(",") + text.count(" ") >= MAX_NUMBERS:
         abort(400, description="the numbers to undo are digits separated by commas")
     numbers = [int(part) for part in re.split("[ ,]", text)]
-    outcome = _recorded(lambda: _withdrawn(queue, proposal_id, numbers, decision, reviewer), Decision.PENDING, True)
+    mark = request.form.get("mark", "")
+    if not _MARK.fullmatch(mark):
+        abort(400, description="an undo names the bulk decision it undoes")
+    outcome = _recorded(lambda: _withdrawn(queue, proposal_id, numbers, decision, reviewer, mark), Decision.PENDING, True)
     return DecisionOutcome(
         Decision.PENDING, outcome.numbers, meanwhile=tuple(sorted(set(numbers) - set(outcome.numbers))), error=outcome.error
     )
 
 
-def _withdrawn(queue: Queue, proposal_id: int, numbers: list[int], decision: Decision, reviewer: str) -> list[int]:
-    """A bulk decision took undecided changes only: those still holding it, by this reviewer, are undecided again."""
+def _withdrawn(queue: Queue, proposal_id: int, numbers: list[int], decision: Decision, reviewer: str, mark: str) -> list[int]:
+    """A bulk decision took undecided changes only: those still holding it (its own rows, by its mark) are undecided again."""
     taken = take_back(queue, proposal_id, [(number, decision, Decision.PENDING) for number in sorted(set(numbers))], reviewer,
-                      Source.WEB, reason="undo of a bulk decision")  # fmt: skip
+                      Source.WEB, reason=f"undo of {mark}", made_as=mark)  # fmt: skip
     return [number for number, _ in taken.undone]
 
 
@@ -164,7 +181,7 @@ def message(outcome: DecisionOutcome, reviewer: str) -> list[tuple[str, str]]:
 
 
 def _ranges(numbers) -> str:
-    """1, 2, 3, 5, 7, 8 -> "1–3, 5, 7–8": short even for 300 numbers."""
+    """1, 2, 3, 5, 7, 8 -> "1–3, 5, 7–8"; past 80 characters the rest is "… (N in all)"."""
     ordered, parts = sorted(numbers), []
     start = previous = None
     for value in [*ordered, None]:
@@ -174,7 +191,11 @@ def _ranges(numbers) -> str:
         if start is not None:
             parts.append(str(start) if start == previous else f"{start}–{previous}")
         start = previous = value
-    return ", ".join(parts)
+    shown = ", ".join(parts)
+    return shown if len(shown) <= _RANGES_SHOWN else shown[: shown.rfind(", ", 0, _RANGES_SHOWN)] + f", … ({len(ordered)} in all)"
+
+
+_RANGES_SHOWN = 80  # characters of numbers a message shows: every seventh change held back is 45 numbers, not a screenful
 
 
 def answer(queue: Queue, proposal_id: int, outcome: DecisionOutcome, reviewer: str, fallback: str):
@@ -196,7 +217,8 @@ def state(queue: Queue, proposal_id: int, outcome: DecisionOutcome, reviewer: st
     return {
         "message": " ".join(text for _, text in lines), "error": bool(outcome.error),
         "decision": str(outcome.decision), "by": reviewer if outcome.decision != Decision.PENDING else "",
-        "numbers": list(outcome.numbers), "held": list(outcome.held), "undo": outcome.bulk and bool(outcome.numbers),
+        "numbers": list(outcome.numbers), "held": list(outcome.held), "undo": outcome.bulk and bool(outcome.numbers) and bool(outcome.mark),
+        "mark": outcome.mark,
         "proposal": {"status": shown, "status_key": status_key(status, shown), "total": total, "undecided": undecided,
                      "approved": sum(g.approved for g in groups), "rejected": sum(g.rejected for g in groups)},
         "classes": [{"id": g.id, "undecided": len(g.undecided), "approved": g.approved, "rejected": g.rejected} for g in groups],

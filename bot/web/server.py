@@ -26,6 +26,8 @@ def loopback_server(app, host: str, port: int) -> BaseWSGIServer:
     except OSError as error:
         raise InputError(f"{host}:{port}", f"cannot listen there: {error.strerror or error}") from None
     app.config[HOSTS] = served_at(server.server_address[0], server.server_address[1])  # its own address, and no other
+    # Browsers share cookies between the ports of one host: each server's session (its CSRF token) has a name of its own.
+    app.config["SESSION_COOKIE_NAME"] = f"linkbot_{server.server_address[1]}"
     return server
 
 

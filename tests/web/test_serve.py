@@ -278,3 +278,12 @@ def test_only_its_own_address_and_never_framed(tmp_path):
     finally:
         instance.shutdown()
         instance.server_close()
+
+
+def test_each_server_has_a_session_cookie_of_its_own(server):
+    """Browsers share cookies between the ports of 127.0.0.1: two servers (two queues) open in one
+    browser must not overwrite each other's session, whose CSRF token each form carries."""
+    port = server.rpartition(":")[2]
+    with urllib.request.urlopen(server + "/", timeout=30) as answer:
+        cookie = answer.headers["Set-Cookie"]
+    assert cookie.startswith(f"linkbot_{port}=") and "SameSite=Strict" in cookie and "HttpOnly" in cookie

@@ -101,7 +101,7 @@
     if (!data.numbers) { return data; }
     update(data);
     if (data.undo) {
-      lastBulk = {action: form.action.replace(/\/(decide|class)$/, "/undo"), decision: data.decision, numbers: data.numbers};
+      lastBulk = {action: form.action.replace(/\/(decide|class)$/, "/undo"), decision: data.decision, numbers: data.numbers, mark: data.mark};
       undoButton.textContent = "undo: withdraw these " + data.numbers.length + " " + data.decision + " (U)";
       undoButton.hidden = false;
     }
@@ -113,6 +113,7 @@
     const body = new FormData();
     body.set("decision", lastBulk.decision);
     body.set("numbers", lastBulk.numbers.join(","));
+    body.set("mark", lastBulk.mark);
     const data = await send(lastBulk.action, body);
     if (data.numbers) { update(data); lastBulk = null; undoButton.hidden = true; }
     say(data.message);
