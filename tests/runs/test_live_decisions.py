@@ -85,7 +85,7 @@ def test_decisions_changed_while_apply_runs_count_at_the_save(bot, wiki):
     wiki.sandbox.edit("Hold/b", lines("B1", "B2", "B3"))
     run("scan", "-prefixindex:Hold/")
     first, second = (p["id"] for p in run.proposals())
-    run("approve", str(first))
+    run("approve", str(first), "--include-unproven")
     run("approve", str(second), "--change", "1", "2")
     applying = run.start("apply", "--mode", "live")
     wait_for(lambda: bot_edits(wiki, "Hold/a"))  # the first page is saved: the second waits its turn
@@ -115,7 +115,7 @@ def test_a_trial_counts_the_backlog_it_applies(bot, wiki, tmp_path):
         wiki.sandbox.edit(f"Trial2/old-{name}", lines(f"T{name}"))
     run("scan", "-prefixindex:Trial2/old")
     for proposal in run.proposals():
-        run("approve", str(proposal["id"]))
+        run("approve", str(proposal["id"]), "--include-unproven")
     wiki.sandbox.edit("Trial2/new", lines("TN"))
     result = run("run", "--mode", "live", "--trial", "2", "--auto-approve", "all", "--trial-report", str(tmp_path / "trial"))
     summary = json.loads(result.stdout.splitlines()[-1])
@@ -171,7 +171,7 @@ def test_only_a_command_line_says_live(bot, wiki):
     scanned = run("scan", "-prefixindex:Cfg/", "--auto-approve", "all")
     assert note.format("scan") in scanned.stderr
     first, second = (p["id"] for p in run.proposals())
-    run("approve", str(first))
+    run("approve", str(first), "--include-unproven")
     assert note.format("apply") in run("apply").stderr
     assert note.format("template") in run("template").stderr
     assert len(wiki.bot_edits()) == before and len(wiki.revisions("Template:Linkbot change")) == template
@@ -179,7 +179,7 @@ def test_only_a_command_line_says_live(bot, wiki):
     (record,) = [json.loads(line) for line in run("runs", "--format", "json").stdout.splitlines()]
     assert note.format("undo") in run("undo", record["id"]).stderr
     assert bot_edits(wiki, "Cfg/a")[0]["content"] == "第1段 [[C1]]"  # not undone
-    run("approve", str(second))
+    run("approve", str(second), "--include-unproven")
     summary = json.loads(run("run").stdout.splitlines()[-1])
     assert summary["mode"] == "live" and summary["saved"] == 1 and wiki.text("Cfg/b") == "第1段 [[C2]]"
 

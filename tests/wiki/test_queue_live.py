@@ -70,7 +70,7 @@ def test_edit_on_an_approved_span_makes_the_proposal_stale(wiki, tmp_path):
     queue = tmp_path / "q.sqlite3"
     wiki.sandbox.edit("Stale/page", PAGE)
     scan(wiki, queue, "Stale/")
-    run(wiki, queue, "approve", "1")
+    run(wiki, queue, "approve", "1", "--include-unproven")
     human = PAGE.replace("第一段 [A]", "第一段（人改） [A]")
     wiki.sandbox.edit("Stale/page", human, user="Admin")
     output = run(wiki, queue, "apply", "--mode", "live").stdout
@@ -88,7 +88,7 @@ def test_kill_during_apply_saves_nothing_twice(wiki, tmp_path):
         wiki.sandbox.edit(title, f'[{title}](../Page/{title}.md "wikilink")')
     scan(wiki, queue, "Crash/")
     for proposal in proposals(wiki, queue):
-        run(wiki, queue, "approve", str(proposal["id"]), "--reviewer", "alice")
+        run(wiki, queue, "approve", str(proposal["id"]), "--include-unproven", "--reviewer", "alice")
     decisions_before = sum(len(json.loads(run(wiki, queue, "show", str(n), "--format", "json").stdout)["audit"]) for n in range(1, 13))
     already = _bot_revisions(wiki.sandbox)
     env = dict(os.environ, PYWIKIBOT_DIR=str(wiki.pywikibot_dir), LINKBOT_QUEUE=str(queue))
@@ -191,7 +191,7 @@ def test_reverted_edit_is_not_reapplied_without_a_person(wiki, tmp_path):
     again = run(wiki, queue, "scan", "-prefixindex:Revert/", "--mode", "live", "--auto-approve", "all")
     assert "edits: 0 saved" in again.stdout and wiki.text("Revert/page") == original
     newest = proposals(wiki, queue, "--status", "pending")[-1]
-    run(wiki, queue, "approve", str(newest["id"]), "--reviewer", "alice", "--reason", "the revert was a mistake")
+    run(wiki, queue, "approve", str(newest["id"]), "--include-unproven", "--reviewer", "alice", "--reason", "the revert was a mistake")
     run(wiki, queue, "apply", "--mode", "live")
     assert wiki.text("Revert/page") == "[[A]]"
     assert [rev["user"] for rev in wiki.revisions("Revert/page")][:3] == ["LinkBot", "Admin", "LinkBot"]
@@ -234,7 +234,7 @@ def test_two_live_applies_at_once(wiki, tmp_path):
         wiki.sandbox.edit(title, f'[{title}](../Page/{title}.md "wikilink")')
     scan(wiki, queue, "Twice/")
     for proposal in proposals(wiki, queue):
-        run(wiki, queue, "approve", str(proposal["id"]), "--reviewer", "alice")
+        run(wiki, queue, "approve", str(proposal["id"]), "--include-unproven", "--reviewer", "alice")
     env = dict(os.environ, PYWIKIBOT_DIR=str(wiki.pywikibot_dir), LINKBOT_QUEUE=str(queue), NO_COLOR="1")
     command = [sys.executable, "-m", "bot", "apply", "--config", str(wiki.config), "--mode", "live"]
     processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
