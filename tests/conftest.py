@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -64,3 +65,12 @@ def browser(tmp_path):
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
+
+
+def pytest_collection_finish(session) -> None:
+    """pywikibot reads its configuration once, when it is imported: a test module importing it (through
+    bot.wiki) while the suite is collected, before the session's PYWIKIBOT_DIR is set, would make every
+    test in this process use the user's own configuration, or a real Wikipedia."""
+    if "pywikibot" in sys.modules:
+        raise pytest.UsageError("a test module imports pywikibot when it is collected (bot.wiki imports it): "
+                                "import what needs it inside the test")

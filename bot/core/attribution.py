@@ -208,3 +208,24 @@ def _read(reading: _Reading, part: BotPart, revision: PageRevision, restores: bo
                                        revision.user if restores and not why else "", why, frozenset(part.values)))  # fmt: skip
     reading.unread = []
     return decisions
+
+
+@dataclass(frozen=True)
+class WikiDecision:
+    """A decision read from the review pages, and whether its author may decide (the wiki adapter asks
+    the API for the groups): what a run takes into the queue, or reports."""
+
+    field: str  # the field's id as written (bot.core.reviewpage.FieldId)
+    decision: Decision  # approved, rejected, or pending (a decision withdrawn)
+    user: str
+    revision: int
+    accepted: bool
+    why: str = ""
+    shown: frozenset[str] = frozenset()  # every field the page showed where it was set (the changes a class decision may take)
+
+    @property
+    def target(self) -> FieldId:
+        """What the field decides (a field the bot reads always has an id it writes)."""
+        parsed = FieldId.parse(self.field)
+        assert parsed is not None, self.field
+        return parsed

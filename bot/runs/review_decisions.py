@@ -21,7 +21,7 @@ from bot.errors import InputError
 from bot.queue.classes import decide_class, queue_classes
 from bot.queue.proposals import Queue
 from bot.queue.states import OPEN, Decision, Source
-from bot.wiki.reviewpage import WikiDecision
+from bot.core.attribution import WikiDecision
 
 WITHDRAWN = "a decision on a class or a whole proposal is not withdrawn by setting it back to pending: withdraw its changes one by one"
 NOTHING = "proposal {id} has no change left that a decision on the whole proposal can take: decide them one by one"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from collections.abc import Sequence
 
-from bot.core.attribution import FieldDecision, PageRevision, beside_is_plain, decisions_from_history, is_redirect, read_bot_part
+from bot.core.attribution import FieldDecision, PageRevision, WikiDecision, beside_is_plain, decisions_from_history, is_redirect, read_bot_part
 from bot.core.model import Decision
 from bot.core.review_messages import ReviewMessages
 from bot.core.reviewpage import BEGIN, TEMPLATE_TITLE, FieldId, change_template, holds_part, replace_bot_part, stamped
@@ -26,22 +26,6 @@ from bot.wiki.retry import describe, with_retries
 HISTORY_LIMIT = 500  # revisions read back at most, newest first
 
 
-@dataclass(frozen=True)
-class WikiDecision:
-    field: str  # the field's id as written (bot.core.reviewpage.FieldId)
-    decision: Decision  # approved, rejected, or pending (a decision withdrawn)
-    user: str
-    revision: int
-    accepted: bool
-    why: str = ""
-    shown: frozenset[str] = frozenset()  # every field the page showed where it was set (the changes a class decision may take)
-
-    @property
-    def target(self) -> FieldId:
-        """What the field decides (a field the bot reads always has an id it writes)."""
-        parsed = FieldId.parse(self.field)
-        assert parsed is not None, self.field
-        return parsed
 
 
 REVERT_TAGS = frozenset({"mw-undo", "mw-rollback", "mw-manual-revert"})  # MediaWiki's own tags for reverts

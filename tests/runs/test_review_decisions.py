@@ -14,7 +14,7 @@ from bot.errors import InputError
 from bot.queue.proposals import Queue
 from bot.queue.store import Database
 from bot.runs.review_decisions import NOTHING, WITHDRAWN, take_decision
-from bot.wiki.reviewpage import WikiDecision
+from bot.core.attribution import WikiDecision
 
 BROKEN = '[{0}](../Page/{0}.md "wikilink")'
 PAGE = "。".join([BROKEN.format("A"), BROKEN.format("B"), "[C](https://zh.wikipedia.org/wiki/C)", BROKEN.format("D"), BROKEN.format("E")])
