@@ -26,13 +26,6 @@ def proven(text: str, title: str):
                                                      for c in result.changes))  # fmt: skip
 
 
-@pytest.fixture
-def queue(tmp_path):
-    database = Database(tmp_path / "queue.sqlite3", create=True)
-    yield Queue(database)
-    database.close()
-
-
 def test_classes_of_a_proposal_and_of_the_queue(queue):
     first = queue.record("zh", 1, proven(PAGE, "P"), "run").id
     queue.record("zh", 2, proven(PAGE, "Q"), "run")

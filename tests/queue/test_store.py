@@ -17,13 +17,6 @@ from bot.queue.store import Database, default_queue_path, queue_path
 PAGE = '[A](../Page/A.md "wikilink") [B](https://zh.wikipedia.org/wiki/B) [F](https://zh.wikipedia.org/wiki/File:F.jpg "fig:F")'
 
 
-@pytest.fixture
-def queue(tmp_path):
-    database = Database(tmp_path / "queue.sqlite3", create=True)
-    yield Queue(database)
-    database.close()
-
-
 def result(text: str = PAGE, title: str = "P", earlier: str = ""):
     return analyze(text, ZH_WIKIPEDIA, title=title, earlier=earlier)
 
