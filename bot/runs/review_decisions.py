@@ -38,9 +38,9 @@ def take_decision(queue: Queue, decision: WikiDecision) -> int:
         return _change(queue, decision, reason)
     if decision.decision == Decision.PENDING:
         raise InputError(f"field {decision.field}", WITHDRAWN)
-    status = queue.decision_mark(target.proposal_id).status
-    if status not in OPEN:
-        raise InputError(f"proposal {target.proposal_id}", f"is {status}: nothing on its page can decide it any more")
+    if queue.decision_mark(target.proposal_id).status not in OPEN:
+        with queue.db.transaction() as sql:  # says which proposal of the page is open now: decide again on its subpage
+            queue.check_open(sql, target.proposal_id)
     chosen = [found for found in queue_classes(queue, target.proposal_id) if found.undecided and (
         found.id == target.class_id if target.kind == FieldKind.CLASS else on_the_wiki(found.change_class, decision.decision))]
     if target.kind == FieldKind.PROPOSAL and not chosen:

@@ -26,6 +26,7 @@ PAGE_SIZE = 100  # proposals a page of the list
 CHANGES_PAGE = 50  # changes a page of a proposal
 AUDIT_SHOWN = 50  # the audit trail's latest entries on a proposal's page
 DECISION_FILTERS = ("pending", "approved", "rejected")
+FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")  # a Chinese input method's digits, in "go to change N"
 
 
 def index_page(queue: Queue):
@@ -59,7 +60,7 @@ def proposal_page(queue: Queue, proposal_id: int):
     class_ids = classes_of_numbers(groups)
     filters = _filters(proposal, class_ids)
     selected = _selected(proposal, class_ids, filters)
-    goto = number(request.args.get("change", "").strip(), limit=9)
+    goto = number(request.args.get("change", "").strip().translate(FULL_WIDTH), limit=9)
     if goto is not None:
         return _go_to(proposal, goto, selected, filters)
     pages = max(1, -(-len(selected) // CHANGES_PAGE))

@@ -79,5 +79,5 @@ def test_refused_with_why(queue):
         take_decision(queue, wiki("1/md-mirror/title/unproven"))
     assert take_decision(queue, wiki("1.5")) == 1  # a change that needs review: one by one, on its own field
     queue.record("sandbox:sandbox", 2, analyze(PAGE + "。新的一句", ZH_WIKIPEDIA, title="页"), "r")  # supersedes proposal 1
-    with pytest.raises(InputError, match="is superseded: nothing on its page can decide it any more"):
+    with pytest.raises(InputError, match="is superseded; decisions are for open proposals; the page.s open proposal is 2"):
         take_decision(queue, wiki("1/md-url/title/proven"))

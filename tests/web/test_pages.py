@@ -69,3 +69,9 @@ def test_classes_across_the_queue_are_judged_and_decided_at_once(seed_queue):
                           follow_redirects=True).get_data(as_text=True)  # fmt: skip
     assert "one by one" in refused
     assert client.post("/classes/decide", data={"class": "md-mirror/title/proven", "decision": "approved"}).status_code == 400  # no token
+
+
+def test_go_to_takes_the_full_width_digits_of_a_chinese_input_method(seed_queue):
+    client = create_app(lambda: Queue(Database(seed_queue)), "erin").test_client()
+    assert client.get("/proposal/1?change=１５０").headers["Location"] == "/proposal/1?p=3#change-150"
+    assert client.get("/proposal/1?change=١٥٠").status_code == 200  # other scripts' digits are not taken for ASCII ones

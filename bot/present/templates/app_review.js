@@ -143,7 +143,9 @@
   });
 
   document.getElementById("goto-form").addEventListener("submit", event => {
-    const row = document.getElementById("change-" + gotoField.value.trim());
+    // Full-width digits (a Chinese input method's) are the same numbers: read as ASCII ones.
+    const typed = gotoField.value.trim().replace(/[０-９]/g, digit => String.fromCharCode(digit.charCodeAt(0) - 0xFEE0));
+    const row = document.getElementById("change-" + typed);
     if (row) { event.preventDefault(); history.replaceState(null, "", "#" + row.id); focusRow(row); }
   });
   undoButton.addEventListener("click", undo);
