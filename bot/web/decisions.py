@@ -222,7 +222,22 @@ def state(queue: Queue, proposal_id: int, outcome: DecisionOutcome, reviewer: st
         "proposal": {"status": shown, "status_key": status_key(status, shown), "total": total, "undecided": undecided,
                      "approved": sum(g.approved for g in groups), "rejected": sum(g.rejected for g in groups)},
         "classes": [{"id": g.id, "undecided": len(g.undecided), "approved": g.approved, "rejected": g.rejected} for g in groups],
+        **_every_decision(queue, proposal_id, reviewer),
     }  # fmt: skip
+
+
+_LETTERS = {Decision.PENDING: "p", Decision.APPROVED: "a", Decision.REJECTED: "r"}
+
+
+def _every_decision(queue: Queue, proposal_id: int, reviewer: str) -> dict:
+    """Each change's current decision, a letter each ("aapr…", by number), and who made those someone
+    else made: the page shows what others decided meanwhile too, not only this answer's changes."""
+    rows = queue.db.query(
+        """SELECT c.number, c.decision, (SELECT who FROM decision d WHERE d.proposal_id = c.proposal_id AND d.number = c.number
+           ORDER BY d.id DESC LIMIT 1) AS who FROM change c WHERE c.proposal_id = ? ORDER BY c.number""", (proposal_id,),
+    )  # fmt: skip
+    others = {row["number"]: row["who"] for row in rows if row["decision"] != Decision.PENDING and row["who"] != reviewer}
+    return {"decisions": "".join(_LETTERS[Decision(row["decision"])] for row in rows), "others": others}
 
 
 def same_site(target: str, fallback: str) -> str:

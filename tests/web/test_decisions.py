@@ -115,3 +115,18 @@ def test_an_unproven_class_needs_the_box_and_a_needs_review_class_is_one_by_one(
     assert review.status_code == 409 and "one by one" in review.get_json()["message"]
     page = client.post("/proposal/1/decide", follow_redirects=True, data={"csrf_token": token, "scope": "page", "decision": "approved"})
     assert "need review or were not proven by the wiki, and were left undecided: approve them one by one, or by their class (3)" in page.get_data(as_text=True)
+
+
+def test_an_answer_carries_what_others_decided_meanwhile(seed_queue):
+    """bob approves a class from the command line while the page is open; the next answer tells the page
+    every change's decision, and who decided those that are not the reviewer's, so the rows show it."""
+    from bot.queue.classes import decide_class
+    from bot.queue.states import Decision
+
+    client, token, _ = client_and_token(seed_queue)
+    with Database(seed_queue) as database:
+        decide_class(Queue(database), "md-external/external/proven", Decision.APPROVED, "bob")
+    data = client.post("/proposal/1/decide", headers=JSON, data={"csrf_token": token, "scope": "change", "value": "1", "decision": "rejected"}).get_json()
+    assert len(data["decisions"]) == 306 and data["decisions"][0] == "r"
+    bobs = {int(number) for number, who in data["others"].items() if who == "bob"}
+    assert len(bobs) == 3 and all(data["decisions"][number - 1] == "a" for number in bobs) and len(str(data)) < 20_000

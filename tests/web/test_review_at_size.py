@@ -220,3 +220,22 @@ def test_single_letter_keys_can_be_switched_off_and_stay_off(seed_server, seed_q
     browser.find_element(By.TAG_NAME, "body").click()
     keys(browser, "j", "a", "A")
     assert decisions(seed_queue) == {} and not browser.find_element(By.ID, "confirm").is_displayed()
+
+
+def test_rows_others_decided_meanwhile_show_it_after_the_next_decision(seed_server, seed_queue, browser):
+    """bob approves the external links' class from the command line while the page is open; erin then
+    approves change 1 in the browser: rows 2 and 3 show bob's approval without a reload."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from bot.queue.classes import decide_class
+    from bot.queue.states import Decision
+
+    browser.get(seed_server + "/proposal/1")
+    assert browser.find_element(By.ID, "change-2").get_attribute("data-decision") == "pending"
+    with Database(seed_queue) as database:
+        decide_class(Queue(database), "md-external/external/proven", Decision.APPROVED, "bob")
+    browser.find_element(By.CSS_SELECTOR, 'button[aria-label="approve change 1"]').click()
+    WebDriverWait(browser, 15).until(lambda driver: driver.find_element(By.ID, "change-2").get_attribute("data-decision") == "approved")
+    assert "by bob" in browser.find_element(By.CSS_SELECTOR, "#change-3 .decision").text
+    assert browser.find_element(By.ID, "change-1").get_attribute("data-decision") == "approved"

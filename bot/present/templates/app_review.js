@@ -68,8 +68,17 @@
     if (undecide) { undecide.hidden = decision === "pending"; }
   }
 
+  const LETTERS = {p: "pending", a: "approved", r: "rejected"};
+
   function update(data) {
     data.numbers.forEach(number => showDecision(number, data.decision, data.by));
+    // What others decided meanwhile shows too: every row of the page as the queue has it now.
+    rows().forEach(row => {
+      const number = Number(row.dataset.number), decision = LETTERS[(data.decisions || "")[number - 1]];
+      if (decision && row.dataset.decision !== decision) {
+        showDecision(number, decision, decision === "pending" ? "" : (data.others || {})[number] || data.by);
+      }
+    });
     const state = data.proposal;
     const status = document.getElementById("status");
     status.textContent = state.status;
