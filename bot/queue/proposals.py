@@ -85,20 +85,19 @@ class Queue:
             refresh_status(sql, proposal_id)
         return Recorded(proposal_id, True, tuple(older), carried, auto, len(reverted))
 
-    def decide(
-        self,
-        proposal_id: int,
-        numbers: Sequence[int] | None,
-        decision: Decision,
-        who: str,
-        reason: str = "",
-        source: Source = Source.CLI,
-    ) -> Proposal:
+    def decide(self, proposal_id: int, numbers: Sequence[int] | None, decision: Decision, who: str, reason: str = "",
+               source: Source = Source.CLI) -> Proposal:  # fmt: skip
         """Approve or reject some changes (``numbers``) or all of them (None) of an open proposal;
         ``Decision.PENDING`` withdraws a decision (an undo): the trail keeps both rows."""
         with self.db.transaction() as sql:
-            self._decide(sql, proposal_id, numbers, decision, who, reason, source, undecided_only=False)
+            self._decide(sql, proposal_id, numbers, decision, who, reason, source, only="")
         return self.get(proposal_id)
+
+    def decide_changed(self, proposal_id: int, numbers: Sequence[int], decision: Decision, who: str, reason: str = "",
+                       source: Source = Source.CLI) -> list[int]:  # fmt: skip
+        """Those of ``numbers`` not so decided already (a second click on "approve" records nothing); the numbers decided."""
+        with self.db.transaction() as sql:
+            return self._decide(sql, proposal_id, numbers, decision, who, reason, source, only="changed")
 
     def decide_undecided(self, proposal_id: int, numbers: Sequence[int] | None, decision: Decision, who: str,
                          reason: str = "", source: Source = Source.CLI) -> list[int]:  # fmt: skip
@@ -106,18 +105,18 @@ class Queue:
         undecided when it is written, never over a decision someone made since the list was read;
         the numbers it decided."""
         with self.db.transaction() as sql:
-            return self._decide(sql, proposal_id, numbers, decision, who, reason, source, undecided_only=True)
+            return self._decide(sql, proposal_id, numbers, decision, who, reason, source, only="undecided")
 
     def _decide(self, sql, proposal_id: int, numbers, decision: Decision, who: str, reason: str, source: Source,
-                undecided_only: bool) -> list[int]:  # fmt: skip
+                only: str) -> list[int]:  # fmt: skip
         self.check_open(sql, proposal_id)
         current = {r["number"]: r["decision"] for r in sql.execute("SELECT number, decision FROM change WHERE proposal_id = ?", (proposal_id,))}
         chosen = sorted(current) if numbers is None else list(numbers)
         unknown = [number for number in chosen if number not in current]
         if unknown:
             raise InputError(f"proposal {proposal_id}", f"has no change {unknown[0]} (it has 1 to {len(current)})")
-        if undecided_only:
-            chosen = [number for number in chosen if current[number] == Decision.PENDING]
+        if only:  # "undecided": those nobody decided; "changed": those not so decided already
+            chosen = [number for number in chosen if (current[number] == Decision.PENDING if only == "undecided" else current[number] != decision)]
         stamp = now()
         sql.executemany(
             "INSERT INTO decision (proposal_id, number, decision, who, at, reason, source) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -80,11 +80,10 @@ def decide_form(queue: Queue, proposal_id: int, reviewer: str) -> DecisionOutcom
         if chosen is None:
             abort(400, description="the change is named by its number")
 
-        def one() -> list[int]:
-            queue.decide(proposal_id, [chosen], decision, reviewer, source=Source.WEB)
-            return [chosen]
-
-        return _recorded(one, decision)
+        outcome = _recorded(lambda: queue.decide_changed(proposal_id, [chosen], decision, reviewer, source=Source.WEB), decision)
+        if not outcome.numbers and not outcome.error:  # so decided already: nothing recorded, and said
+            return dataclasses.replace(outcome, error=f"change {chosen} is {decision} already: nothing recorded")
+        return outcome
     numbers, held = _undecided(queue, proposal_id, decision, value if scope == "rule" else None)
     if not numbers:
         return DecisionOutcome(decision, held=tuple(held), bulk=True, error="" if held else "nothing to decide there")

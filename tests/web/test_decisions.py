@@ -130,3 +130,13 @@ def test_an_answer_carries_what_others_decided_meanwhile(seed_queue):
     assert len(data["decisions"]) == 306 and data["decisions"][0] == "r"
     bobs = {int(number) for number, who in data["others"].items() if who == "bob"}
     assert len(bobs) == 3 and all(data["decisions"][number - 1] == "a" for number in bobs) and len(str(data)) < 20_000
+
+
+def test_a_second_click_records_nothing(seed_queue):
+    client, token, _ = client_and_token(seed_queue)
+    form = {"csrf_token": token, "scope": "change", "value": "7", "decision": "approved"}
+    assert client.post("/proposal/1/decide", headers=JSON, data=form).get_json()["numbers"] == [7]
+    again = client.post("/proposal/1/decide", headers=JSON, data=form)
+    assert again.status_code == 409 and "change 7 is approved already: nothing recorded" in again.get_json()["message"]
+    with Database(seed_queue) as database:
+        assert [entry.number for entry in Queue(database).audit(1)] == [7]
