@@ -38,6 +38,8 @@ class Rule(enum.StrEnum):
     MEMBER_REMOVE = "member-remove"  # a listed member the registry does not have (needs review)
     MEMBER_DUPLICATE = "member-duplicate"  # a member listed twice in one section (needs review)
     MEMBER_SECTION = "member-section"  # a member listed under the wrong section (needs review)
+    MEMBER_NEW_SECTION = "member-new-section"  # a registry section the page lacks, with its members (needs review)
+    MEMBER_TOTAL = "member-total"  # a stated total brought to the registry's count (needs review)
 
 
 ALL_RULES: frozenset[Rule] = frozenset(Rule)
@@ -45,7 +47,8 @@ ALL_RULES: frozenset[Rule] = frozenset(Rule)
 # when named (``--rules default,ext-interwiki``).
 OPT_IN_RULES: frozenset[Rule] = frozenset({Rule.EXT_INTERWIKI})
 DEFAULT_RULES: frozenset[Rule] = ALL_RULES - OPT_IN_RULES
-MEMBER_RULES: frozenset[Rule] = frozenset({Rule.MEMBER_ADD, Rule.MEMBER_REMOVE, Rule.MEMBER_DUPLICATE, Rule.MEMBER_SECTION})
+MEMBER_RULES: frozenset[Rule] = frozenset({Rule.MEMBER_ADD, Rule.MEMBER_REMOVE, Rule.MEMBER_DUPLICATE, Rule.MEMBER_SECTION,
+                                           Rule.MEMBER_NEW_SECTION, Rule.MEMBER_TOTAL})  # fmt: skip
 LINK_RULES: frozenset[Rule] = ALL_RULES - MEMBER_RULES
 
 

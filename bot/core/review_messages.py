@@ -101,7 +101,8 @@ _TABLES: dict[str, dict[str, str | dict[str, str]]] = {
             "interwiki": "other wiki", "ext-interwiki": "external link to another wiki", "category": "category",
             "file": "file / image", "md-external": "Markdown → external site", "member-add": "member list: add",
             "member-remove": "member list: remove", "member-duplicate": "member list: duplicate",
-            "member-section": "member list: wrong section",
+            "member-section": "member list: wrong section", "member-new-section": "member list: new section",
+            "member-total": "member list: stated total",
         },
         "outcomes": {
             "title": "the link shows its title, as the label did", "label": "the link keeps its label (piped to another title)",
@@ -162,6 +163,7 @@ _TABLES: dict[str, dict[str, str | dict[str, str]]] = {
             "interwiki": "其他维基", "ext-interwiki": "指向其他维基的外部链接", "category": "分类", "file": "文件／图像",
             "md-external": "Markdown → 外部网站", "member-add": "成员列表：添加", "member-remove": "成员列表：移除",
             "member-duplicate": "成员列表：重复", "member-section": "成员列表：章节错误",
+            "member-new-section": "成员列表：新章节", "member-total": "成员列表：总数",
         },
         "outcomes": {
             "title": "链接显示其标题，与原标签相同", "label": "链接保留其标签（管道链接至另一标题）", "trail": "标签拆为链接及其后缀",

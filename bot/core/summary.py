@@ -22,6 +22,7 @@ class SummaryText:
     detail: str  # with {label} and {count}
     labels: Mapping[str, str]
     members: str = "member list {items}"  # member-list changes: {items} = "+南京（文學之都）、..."
+    total: str = "total {old}→{new}"  # a stated total changed, among the member-list items
     item_separator: str = ", "
     part_separator: str = "; "
 
@@ -42,6 +43,7 @@ SUMMARIES: dict[str, SummaryText] = {
             "md-external": "外部链接",
         },
         members="成员列表 {items}",
+        total="总数 {old}→{new}",
         item_separator="、",
         part_separator="；",
     ),
@@ -63,7 +65,8 @@ SUMMARIES: dict[str, SummaryText] = {
 }
 
 
-_MEMBER_SIGNS = {Rule.MEMBER_ADD: "+", Rule.MEMBER_REMOVE: "−", Rule.MEMBER_DUPLICATE: "−", Rule.MEMBER_SECTION: "−"}
+_MEMBER_SIGNS = {Rule.MEMBER_ADD: "+", Rule.MEMBER_REMOVE: "−", Rule.MEMBER_DUPLICATE: "−", Rule.MEMBER_SECTION: "−",
+                 Rule.MEMBER_NEW_SECTION: "+", Rule.MEMBER_TOTAL: ""}  # fmt: skip
 
 
 def edit_summary(changes: Iterable[Change], language: str, texts: Mapping[str, SummaryText] = SUMMARIES) -> str:
@@ -80,10 +83,16 @@ def edit_summary(changes: Iterable[Change], language: str, texts: Mapping[str, S
             for rule, count in sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
         )
         parts.append(text.template.format(count=sum(counts.values()), details=details))
-    members = [_MEMBER_SIGNS[c.rule] + inert(c.note.split(": ", 1)[0]) for c in changes if c.rule in _MEMBER_SIGNS]
+    members = [_member_item(c, text) for c in changes if c.rule in _MEMBER_SIGNS]
     if members:
         parts.append(text.members.format(items=text.item_separator.join(members)))
     return text.part_separator.join(parts)
+
+
+def _member_item(change: Change, text: SummaryText) -> str:
+    if change.rule is Rule.MEMBER_TOTAL:
+        return text.total.format(old=inert(change.old), new=inert(change.new))
+    return _MEMBER_SIGNS[change.rule] + inert(change.note.split(": ", 1)[0])
 
 
 # What an edit summary would read as markup (a link, a section link) or a page would if the summary is

@@ -17,6 +17,8 @@ RULE_LABELS = {
     "member-remove": "member list: remove",
     "member-duplicate": "member list: duplicate",
     "member-section": "member list: wrong section",
+    "member-new-section": "member list: new section",
+    "member-total": "member list: stated total",
 }
 
 

@@ -1,0 +1,13 @@
+"""Member lists on a page, kept in step with a registry (``config/lists/*.toml``).
+
+The pipeline: ``page`` reads the page's headings, the registry's sections among them and each
+section's entries; ``compare`` proposes what brings each section in step (additions in the
+section's ``style``, removals for review), ``new_sections`` the sections the page lacks and
+``totals`` a stated total; ``extract`` builds a registry from a page.
+"""
+
+from bot.core.members.compare import MemberReport, item_targets, member_changes, member_keys
+from bot.core.members.extract import extract_member_list
+from bot.core.members.page import find_sections, item_links
+
+__all__ = ["MemberReport", "extract_member_list", "find_sections", "item_links", "item_targets", "member_changes", "member_keys"]

@@ -1,0 +1,125 @@
+"""A page's member list compared with its registry: the changes that bring it in step.
+
+- A registry member missing from its section is added in that section's own item style
+  (bot.core.members.style), at the end, or in sorted position when the section is visibly sorted.
+- A listed member that is not in the registry, a duplicate, or a member under the wrong section
+  is proposed for removal as a change that needs review (never auto-approved).
+- A registry section the page lacks is proposed as a new section (bot.core.members.new_sections),
+  and a stated total that disagrees with the registry as a new number (bot.core.members.totals),
+  both for review.
+- An unparseable item is a warning: nothing is proposed for its section, and no list is ever
+  rebuilt wholesale. Members match across simplified/traditional script and by link target as
+  well as by label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.core.members.new_sections import new_sections
+from bot.core.members.page import Item, PageSection, find_sections, key
+from bot.core.members.style import insertion, new_item
+from bot.core.members.totals import total_change
+from bot.core.model import Change, Display, Rule
+from bot.core.profile import SiteProfile
+from bot.core.registry import Member, MemberList
+
+
+@dataclass(frozen=True)
+class MemberReport:
+    changes: tuple[Change, ...]
+    warnings: tuple[str, ...]
+    listed: int  # items found in the registry's sections
+
+
+def member_changes(
+    text: str, registry: MemberList, profile: SiteProfile, redirects: Mapping[str, str] | None = None
+) -> MemberReport:
+    """``redirects`` maps link targets to the pages they redirect to (from a live wiki), so a
+    member linked through a redirect is still the same member."""
+    sections, missing = find_sections(text, registry, profile)
+    warnings: list[str] = []
+    owner = _owners(registry, profile)
+    changes: list[Change] = []
+    for section in sections:
+        if not section.spec.members:
+            # An empty registry section is far likelier a mistake than a list to empty.
+            warnings.append(f"{registry.name}: the registry's section {section.spec.name} has no members; nothing proposed for it")
+            continue
+        if section.unparsed:
+            warnings.append(
+                f"{registry.name}: section {section.spec.name}: {len(section.unparsed)} item(s) without a link "
+                f"(e.g. {section.unparsed[0].strip()[:40]!r}); nothing proposed for this section"
+            )
+            continue
+        changes += _section_changes(text, section, owner, registry, profile, redirects or {})
+    added, why = new_sections(text, registry, sections, profile)
+    changes += added
+    warnings += why if why else [] if added else missing
+    listed = sum(len(section.items) for section in sections)
+    total, total_warnings = total_change(text, registry, listed)
+    changes += total
+    warnings += total_warnings
+    return MemberReport(tuple(sorted(changes, key=lambda c: (c.start, c.end))), tuple(warnings), listed)
+
+
+def member_keys(member: Member, profile: SiteProfile) -> set[str]:
+    return {key(name, profile) for name in (member.target, member.label, *member.aliases) if name}
+
+
+def _item_keys(item: Item, profile: SiteProfile, redirects: Mapping[str, str]) -> set[str]:
+    city = item.city
+    if city is None:
+        return set()
+    names = {city.target, city.label, redirects.get(city.target, "")}
+    return {key(name, profile) for name in names if name}
+
+
+def item_targets(text: str, registry: MemberList, profile: SiteProfile) -> list[str]:
+    """The link targets of the items in the registry's sections (to look up redirects for)."""
+    sections, _ = find_sections(text, registry, profile)
+    return sorted({item.city.target for section in sections for item in section.items if item.city})
+
+
+def _owners(registry: MemberList, profile: SiteProfile) -> dict[str, tuple[str, Member]]:
+    """Every key of every member -> (its section, the member)."""
+    table: dict[str, tuple[str, Member]] = {}
+    for section in registry.sections:
+        for member in section.members:
+            for name in member_keys(member, profile):
+                table.setdefault(name, (section.name, member))
+    return table
+
+
+def _section_changes(text, section: PageSection, owner, registry, profile, redirects) -> list[Change]:
+    changes: list[Change] = []
+    seen: set[str] = set()
+    for item in section.items:
+        keys = _item_keys(item, profile, redirects)
+        entry = next((owner[name] for name in keys if name in owner), None)
+        name = item.city.label if item.city else item.line.strip()
+        if entry is None:
+            changes.append(_removal(Rule.MEMBER_REMOVE, item, f"{name}（{section.spec.name}）", "not in the registry"))
+        elif entry[0] != section.spec.name:
+            changes.append(_removal(Rule.MEMBER_SECTION, item, f"{name}（{section.spec.name}）", f"the registry lists it under {entry[0]}"))
+        elif keys & seen:
+            changes.append(_removal(Rule.MEMBER_DUPLICATE, item, f"{name}（{section.spec.name}）", "listed twice in this section"))
+        seen |= member_keys(entry[1], profile) if entry else keys
+    for member in section.spec.members:
+        if not member_keys(member, profile) & seen:
+            changes.append(_addition(text, section, registry, member))
+            seen |= member_keys(member, profile)
+    return changes
+
+
+def _removal(rule: Rule, item: Item, subject: str, why: str) -> Change:
+    return Change(rule, item.start, item.end, item.line, "", needs_review=True, display=Display.MEMBER, note=f"{subject}: {why}")
+
+
+def _addition(text: str, section: PageSection, registry: MemberList, member: Member) -> Change:
+    at, line = insertion(text, section, member, new_item(section, registry, member))
+    note = f"{member.shown}（{section.spec.name}）"
+    if member.source:
+        note += f": {member.source}"
+    return Change(Rule.MEMBER_ADD, at, at, "", line, display=Display.MEMBER, note=note)

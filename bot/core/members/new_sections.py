@@ -1,0 +1,67 @@
+"""A registry section the page lacks, proposed as a new section: a heading at the level and in the
+style of its sibling sections (Markdown or wikitext, as the page writes them), in the registry's
+order of sections, with its members as items in the style of the list's other sections.
+
+Always for review (a new heading changes the page's outline); never when the page has no section
+of the list to copy the style from, where guessing a style would be a toy.
+"""
+
+from __future__ import annotations
+
+from bot.core.members.page import PageSection
+from bot.core.members.style import new_item
+from bot.core.model import Change, Display, Rule
+from bot.core.profile import SiteProfile
+from bot.core.registry import MemberList, Section
+
+
+def new_sections(text: str, registry: MemberList, found: list[PageSection], profile: SiteProfile) -> tuple[list[Change], list[str]]:
+    """A change for each registry section missing from the page, and warnings for those that cannot be."""
+    on_page = {section.spec.name: section for section in found}
+    missing = [spec for spec in registry.sections if spec.name not in on_page]
+    if not missing:
+        return [], []
+    styled = [section for section in found if section.items and section.heading is not None]
+    if not styled:
+        return [], [f"{registry.name}: section {spec.name} not found on the page, and no section of the list shows "
+                     "how to write it; nothing proposed for it" for spec in missing]  # fmt: skip
+    changes, warnings = [], []
+    for spec in missing:
+        if not spec.members:
+            warnings.append(f"{registry.name}: section {spec.name} not found on the page and has no members in the registry")
+            continue
+        changes.append(_new_section(text, registry, spec, on_page, styled))
+    return changes, warnings
+
+
+def _new_section(text: str, registry: MemberList, spec: Section, on_page: dict[str, PageSection],
+                 styled: list[PageSection]) -> Change:  # fmt: skip
+    order = [section.name for section in registry.sections]
+    at = order.index(spec.name)
+    before = next((on_page[name] for name in reversed(order[:at]) if name in on_page), None)
+    after = next((on_page[name] for name in order[at + 1 :] if name in on_page), None)
+    near = before or after
+    style = near if near in styled else styled[0]
+    heading = near.heading.styled(spec.headings[0] if spec.headings else spec.name)
+    if not heading.endswith("\n"):
+        heading += "\n"
+    items = "".join(new_item(style, registry, member) for member in spec.members)
+    body = heading + _gap(text, style.heading_end, style.items[0].start) + items
+    tail = _gap(text, style.items[-1].end, style.body_end)
+    if before is not None:
+        position = before.body_end
+        if position == len(text):  # the page's end: MediaWiki keeps no newline after the last line
+            lead = "" if text.endswith("\n") else "\n" + tail
+            new = lead + body.rstrip("\n")
+        else:
+            new = body + tail
+    else:
+        position, new = after.heading.start, body + tail
+    note = f"{spec.headings[0] if spec.headings else spec.name}（{len(spec.members)}）"
+    return Change(Rule.MEMBER_NEW_SECTION, position, position, "", new, needs_review=True, display=Display.MEMBER, note=note)
+
+
+def _gap(text: str, start: int, end: int) -> str:
+    """The blank lines between ``start`` and ``end`` when that is all there is, else none."""
+    between = text[start:end] if start <= end else ""
+    return between if between.strip() == "" else ""

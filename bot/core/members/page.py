@@ -1,0 +1,164 @@
+"""Reading a member list off a page: its headings, the registry's sections among them, and each
+section's entries (list items) with the page links they hold.
+
+Works on Markdown-converted pages (``### 文學之都`` headings, ``  - [A](…)-[B](…)`` items) and on
+wikitext (``=== 文學之都 ===``, ``* [[A]]-[[B]]``). Headings match a registry section across
+simplified/traditional script and by any of the section's headings (its aliases).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Template, Wikilink
+
+from bot.core.detect import find_links
+from bot.core.labels import visible_text
+from bot.core.markup import read_markup
+from bot.core.profile import SiteProfile
+from bot.core.registry import MemberList, Section
+from bot.core.titles import comparable
+from bot.core.urls import Kind, resolve
+from bot.core.variants import fold
+
+_HEADING = re.compile(r"^(?:(#{1,6})[ \t]*(.+?)[ \t]*#*|(={1,6})[ \t]*(.+?)[ \t]*\3)[ \t]*$")
+_ITEM = re.compile(r"^([ \t]*[-*+][ \t]+|[*#]+[ \t]*)\S")
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    label: str
+    start: int  # within the line
+    end: int
+
+
+@dataclass(frozen=True)
+class Item:
+    start: int  # offsets of the whole line in the page, newline included
+    end: int
+    line: str
+    links: tuple[Link, ...]
+
+    @property
+    def city(self) -> Link | None:
+        return self.links[0] if self.links else None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading line: where it is, its level, its text, and the line itself (its style)."""
+
+    start: int
+    end: int  # newline included
+    level: int
+    text: str
+    line: str
+    index: int  # its line number (0-based)
+
+    def styled(self, text: str) -> str:
+        """This heading's line with ``text`` in place of its own (same marks, same spacing)."""
+        match = _HEADING.match(self.line.rstrip("\r\n"))
+        group = 2 if match.group(2) is not None else 4
+        return self.line[: match.start(group)] + text + self.line[match.end(group) :]
+
+
+@dataclass(frozen=True)
+class PageSection:
+    spec: Section
+    heading_end: int  # where the section's body starts
+    body_end: int
+    items: tuple[Item, ...]
+    unparsed: tuple[str, ...]  # item lines without a link
+    heading: Heading | None = None
+
+
+def find_sections(text: str, registry: MemberList, profile: SiteProfile) -> tuple[list[PageSection], list[str]]:
+    """The registry's sections the page has, in the registry's order, and a warning for each it lacks."""
+    lines = page_lines(text)
+    headings = page_headings(lines)
+    sections, warnings = [], []
+    for spec in registry.sections:
+        heading = section_heading(spec, headings, profile)
+        if heading is None:
+            warnings.append(f"{registry.name}: section {spec.name} not found on the page")
+            continue
+        sections.append(_section(spec, heading, headings, lines, text, profile))
+    return sections, warnings
+
+
+def section_heading(spec: Section, headings: list[Heading], profile: SiteProfile) -> Heading | None:
+    keys = {key(heading, profile) for heading in (spec.name, *spec.headings)}
+    return next((heading for heading in headings if key(heading.text, profile) in keys), None)
+
+
+def _section(spec: Section, heading: Heading, headings: list[Heading], lines, text: str, profile: SiteProfile) -> PageSection:
+    following = [h.index for h in headings if h.index > heading.index and h.level <= heading.level]
+    stop = following[0] if following else len(lines)
+    items, unparsed = read_items(lines[heading.index + 1 : stop], profile)
+    body_end = lines[stop][0] if stop < len(lines) else len(text)
+    return PageSection(spec, heading.end, body_end, tuple(items), tuple(unparsed), heading)
+
+
+def page_lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, line) of every line, newline included."""
+    result, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        result.append((offset, offset + len(line), line))
+        offset += len(line)
+    return result
+
+
+def page_headings(lines: list[tuple[int, int, str]]) -> list[Heading]:
+    headings = []
+    for index, (start, end, line) in enumerate(lines):
+        match = _HEADING.match(line.rstrip("\r\n"))
+        if match:
+            marks = match.group(1) or match.group(3)
+            headings.append(Heading(start, end, len(marks), (match.group(2) or match.group(4)).strip(), line, index))
+    return headings
+
+
+def read_items(lines, profile: SiteProfile) -> tuple[list[Item], list[str]]:
+    """The list items among ``lines`` with links (the member entries), and those without one."""
+    items, unparsed = [], []
+    for start, end, line in lines:
+        if not _ITEM.match(line):
+            continue
+        links = item_links(line, profile)
+        if links:
+            items.append(Item(start, end, line, links))
+        else:
+            unparsed.append(line)
+    return items, unparsed
+
+
+def item_links(line: str, profile: SiteProfile) -> tuple[Link, ...]:
+    """The page links of a list item, in order: wikilinks, Markdown/URL links, link templates."""
+    links: list[Link] = []
+    markup = read_markup(line, profile)
+    for occurrence in find_links(line, markup).occurrences:
+        resolved = resolve(occurrence.destination, profile, wikilink_hint=occurrence.title_attr == "wikilink")
+        if resolved.kind is Kind.LOCAL and resolved.title is not None:
+            label = visible_text(occurrence.label) if occurrence.label else resolved.title.text
+            links.append(Link(resolved.title.text, label.replace("\\", ""), occurrence.start, occurrence.end))
+    position = 0
+    for node in mwparserfromhell.parse(line).nodes:
+        text = str(node)
+        if isinstance(node, Wikilink) and ":" not in str(node.title).strip()[:1]:
+            target = str(node.title).strip()
+            label = visible_text(text)
+            links.append(Link(target, label, position, position + len(text)))
+        elif isinstance(node, Template) and node.params and not node.params[0].showkey:
+            value = node.params[0].value.strip_code().strip()
+            if value:
+                links.append(Link(value, value, position, position + len(text)))
+        position += len(text)
+    return tuple(sorted(links, key=lambda link: link.start))
+
+
+def key(text: str, profile: SiteProfile) -> str:
+    """How two names are compared: as the wiki compares titles, across simplified/traditional script."""
+    return fold(comparable(text, profile), profile.variant_fold)
