@@ -31,12 +31,18 @@ def marked(text: str, changes: Sequence[Change], proposed: bool, nonce: str) -> 
         return None
     pieces, position = [], 0
     for number, change in enumerate(changes):
-        # <nowiki/> shows nothing and ends a bare URL, which would swallow the marker after it.
-        pieces += [text[position : change.start], opening(nonce, number), change.new if proposed else change.old,
+        # <nowiki/> shows nothing and ends a bare URL, which would swallow the marker after it (and the
+        # opening one, after a bare URL the change follows: ``http://x)[[a]]`` ends at the "[").
+        before = "<nowiki/>" if _FREE_URL_END.search(text, max(position, change.start - 2000), change.start) else ""
+        pieces += [text[position : change.start], before, opening(nonce, number), change.new if proposed else change.old,
                    f"<nowiki/>{closing(nonce, number)}"]  # fmt: skip
         position = change.end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+# A bare URL running up to a change: MediaWiki would read a marker after it as part of it.
+_FREE_URL_END = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*:)?//[^\s\[\]<>\"{}|]*\Z")
 
 
 def opening(nonce: str, number: int) -> str:

@@ -144,7 +144,9 @@ def _element(tag: str, attributes: dict) -> str:
     """An element as a reading holds it: its name, where it leads (a link's address, an image's file),
     and what styles it (its classes and inline style: a class may hide it, or show a link as another kind)."""
     where = attributes.get({"a": "href", "img": "src"}.get(tag, ""))
-    return " ".join(part for part in (tag, where, _styled("class", attributes), _styled("style", attributes)) if part)
+    # A cell's span is the table's shape (bot.core.block_proof reads rows' widths from it).
+    spans = [f"{name}={attributes[name]}" for name in ("rowspan", "colspan") if tag in ("td", "th") and (attributes.get(name) or "").isdigit()]
+    return " ".join(part for part in (tag, where, _styled("class", attributes), _styled("style", attributes), *spans) if part)
 
 
 def _styled(name: str, attributes: dict) -> str:

@@ -6,7 +6,9 @@ Cost: only pages with changes, four parse requests a proposal (the current and t
 each change between markers; the proposed text without them, exactly as it will be saved; and the
 stored revision as its readers get it: the marked renderings count only when they read as these
 two do, bot.core.markers), none for a revision already in the queue; ``[proof] mode`` chooses. A page
-with image changes costs one more: the wiki's rendering of its images, which reviewers see.
+with image changes costs one more: the wiki's rendering of its images, which reviewers see. A page
+with member-list changes costs one more too: they are proven without markers (bot.core.block_proof),
+on the text with the link fixes against the text to be saved.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import dataclasses
 import re
 import secrets
 
+from bot.core.block_proof import prove_blocks
 from bot.core.markers import marked
 from bot.core.model import Change, Display, PageResult
 from bot.core.preview import read_preview
 from bot.core.proof import PROVEN, UNPROVEN, ChangeProof, Renderings, prove
+from bot.core.rendering import Rendering
+from bot.core.rewrite import apply_changes
 from bot.runs.context import RunContext
 from bot.wiki.render import html_of, rendering_of, stored_rendering
 
@@ -28,13 +33,41 @@ def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageR
     if not full.changes or not _wanted(context, full):
         return full
     nonce = secrets.token_hex(6)  # new for every proof: the page cannot know it (bot.core.proof)
-    renderings = _renderings(context, revision_id, full, nonce)
-    if isinstance(renderings, str):
-        proofs = [ChangeProof(UNPROVEN, renderings)] * len(full.changes)
-    else:
-        proofs = prove(full.changes, renderings, context.session.profile, full.title, nonce)
-    proven = tuple(_marked(change, proof) for change, proof in zip(full.changes, proofs, strict=True))
+    numbers = {True: [], False: []}  # whether a member-list change -> the changes' numbers
+    for number, change in enumerate(full.changes):
+        numbers[change.display == Display.MEMBER].append(number)
+    inline, blocks = [full.changes[n] for n in numbers[False]], [full.changes[n] for n in numbers[True]]
+    # The link fixes are proven on the text without the member-list changes, which are proven on
+    # the text with the link fixes (bot.core.block_proof): each sees the other's work done.
+    inline_text = apply_changes(full.text, inline)[0] if blocks else full.new_text
+    proofs: dict[int, ChangeProof] = {}
+    without: Rendering | str | None = None
+    if inline:
+        renderings = _renderings(context, revision_id, full, inline, inline_text, nonce)
+        found = [ChangeProof(UNPROVEN, renderings)] * len(inline) if isinstance(renderings, str) else \
+            prove(inline, renderings, context.session.profile, full.title, nonce)  # fmt: skip
+        proofs.update(zip(numbers[False], found, strict=True))
+        without = renderings if isinstance(renderings, str) else renderings.proposed
+    if blocks:
+        proofs.update(zip(numbers[True], _block_proofs(context, full, blocks, inline_text, without), strict=True))
+    proven = tuple(_marked(change, proofs[number]) for number, change in enumerate(full.changes))
     return dataclasses.replace(full, changes=with_previews(context, full.title, proven, nonce))
+
+
+def _block_proofs(context: RunContext, full: PageResult, blocks: list[Change], inline_text: str,
+                  without: Rendering | str | None) -> list[ChangeProof]:  # fmt: skip
+    """The member-list changes' proofs: the page with the link fixes, rendered without and with them."""
+    site, policy = context.session.site, context.settings.retry
+    if without is None:
+        without = rendering_of(site, full.title, inline_text, policy)
+        if isinstance(without, str):
+            without = f"the wiki could not render the page: {without}"
+    if isinstance(without, str):
+        return [ChangeProof(UNPROVEN, without)] * len(blocks)
+    with_blocks = rendering_of(site, full.title, full.new_text, policy)
+    if isinstance(with_blocks, str):
+        return [ChangeProof(UNPROVEN, f"the wiki could not render the page: {with_blocks}")] * len(blocks)
+    return prove_blocks(blocks, without, with_blocks, context.session.profile, full.title)
 
 
 def with_previews(context: RunContext, title: str, changes: tuple[Change, ...], nonce: str) -> tuple[Change, ...]:
@@ -57,9 +90,11 @@ def with_previews(context: RunContext, title: str, changes: tuple[Change, ...], 
 _PREVIEW = "linkbotpreview"
 
 
-def _renderings(context: RunContext, revision_id: int, full: PageResult, nonce: str) -> Renderings | str:
-    """The wiki's four renderings of the page, or why it could not give them (asking no more once one fails)."""
-    old, new = marked(full.text, full.changes, False, nonce), marked(full.text, full.changes, True, nonce)
+def _renderings(context: RunContext, revision_id: int, full: PageResult, changes: list[Change], proposed: str,
+                nonce: str) -> Renderings | str:  # fmt: skip
+    """The wiki's four renderings of the page with ``changes`` (``proposed``: the text with them), or why
+    it could not give them (asking no more once one fails)."""
+    old, new = marked(full.text, changes, False, nonce), marked(full.text, changes, True, nonce)
     if old is None or new is None:
         return "the page holds the private-use characters the proof marks changes with"
     site, policy = context.session.site, context.settings.retry
@@ -68,7 +103,7 @@ def _renderings(context: RunContext, revision_id: int, full: PageResult, nonce: 
         lambda: rendering_of(site, full.title, new, policy),
         # The current text as its readers get it: the stored revision (a text without one, as a preview).
         lambda: stored_rendering(site, revision_id, policy) if revision_id else rendering_of(site, full.title, full.text, policy),
-        lambda: rendering_of(site, full.title, full.new_text, policy),
+        lambda: rendering_of(site, full.title, proposed, policy),
     )  # fmt: skip
     renderings = []
     for ask in asked:

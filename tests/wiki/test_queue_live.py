@@ -130,9 +130,9 @@ def test_member_additions_reviewed_then_applied(wiki, tmp_path):
 
     (config_dir / "lists" / "uccn.toml").write_text(dump_registry(member_list_from_dict(data)), encoding="utf-8")
     queue = tmp_path / "q.sqlite3"
-    scanned = run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "none").stdout
-    assert "warning: uccn: the page states 116 members" in scanned
+    run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "none")
     (proposal,) = proposals(wiki, queue)
+    assert [(c["old"], c["new"]) for c in proposal["changes"] if c["rule"] == "member-total"] == [("116", "152")]
     numbers = {c["note"].split(": ")[0]: c["number"] for c in proposal["changes"] if c["rule"] == "member-add"}
     assert set(numbers) == {"南京（文學之都）", "扬州（美食之都）"}
     run(wiki, queue, "approve", str(proposal["id"]), "--change", str(numbers["南京（文學之都）"]), "--reviewer", "editor")
