@@ -156,3 +156,127 @@ def test_registry_mistakes_are_named(data, message):
 
     with pytest.raises(RegistryError, match=re.escape(message)):
         member_list_from_dict(data, "lists/x.toml")
+
+
+# New sections: a registry section the page lacks, in the style and place of its siblings.
+D = Member("丁城", country_target="丁国")
+MUSIC, DESIGN = Section("音樂之都", ("音樂之都",), (C,)), Section("設計之都", ("設計之都", "设计之都"), (D,))
+
+
+def three(*present: Section) -> MemberList:
+    return MemberList("t", (), (Section("文學之都", ("文學之都",), (A,)), MUSIC, DESIGN))
+
+
+NEW_SECTION_CASES = [
+    # (name, page, expected new page)
+    ("wikitext_middle_section_in_registry_order", "== 成员 ==\n=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n\n=== 設計之都 ===\n* [[丁城]]-[[丁国]]\n\n== 参考 ==\n",
+     "== 成员 ==\n=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n\n=== 音樂之都 ===\n* [[丙城]]-[[丙国]]\n\n=== 設計之都 ===\n* [[丁城]]-[[丁国]]\n\n== 参考 ==\n"),
+    ("markdown_style_and_blank_lines", "### 文學之都\n\n  - [[甲城]]-[[甲国]]\n\n### 音樂之都\n\n  - [[丙城]]-[[丙国]]\n\n## 外部連結\n",
+     "### 文學之都\n\n  - [[甲城]]-[[甲国]]\n\n### 音樂之都\n\n  - [[丙城]]-[[丙国]]\n\n### 設計之都\n\n  - [[丁城]]-[[丁国]]\n\n## 外部連結\n"),
+    ("first_section_missing_goes_before_the_next", "=== 音樂之都 ===\n* [[丙城]]-[[丙国]]\n=== 設計之都 ===\n* [[丁城]]-[[丁国]]",
+     "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n=== 音樂之都 ===\n* [[丙城]]-[[丙国]]\n=== 設計之都 ===\n* [[丁城]]-[[丁国]]"),
+    ("at_the_pages_end_without_a_trailing_newline", "==文學之都==\n* [[甲城]] – [[甲国]]\n==音樂之都==\n* [[丙城]] – [[丙国]]",
+     "==文學之都==\n* [[甲城]] – [[甲国]]\n==音樂之都==\n* [[丙城]] – [[丙国]]\n==設計之都==\n* [[丁城]] – [[丁国]]"),
+    ("heading_in_other_script_is_the_same_section", "=== 文学之都 ===\n* [[甲城]]-[[甲国]]\n=== 音乐之都 ===\n* [[丙城]]-[[丙国]]\n=== 设计之都 ===\n* [[丁城]]-[[丁国]]\n",
+     "=== 文学之都 ===\n* [[甲城]]-[[甲国]]\n=== 音乐之都 ===\n* [[丙城]]-[[丙国]]\n=== 设计之都 ===\n* [[丁城]]-[[丁国]]\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, page, expected", NEW_SECTION_CASES, ids=[case[0] for case in NEW_SECTION_CASES])
+def test_new_section_cases(name, page, expected):
+    members = three()
+    result = analyze(page, ZH_WIKIPEDIA, members=members)
+    assert result.new_text == expected
+    assert all(c.needs_review for c in result.changes if c.rule is Rule.MEMBER_NEW_SECTION)
+    assert analyze(result.new_text, ZH_WIKIPEDIA, members=members).changes == ()
+
+
+def test_an_alias_heading_is_never_duplicated():
+    page = "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n=== 音樂之都 ===\n* [[丙城]]-[[丙国]]\n=== 设计之都（Design） ===\n* [[丁城]]-[[丁国]]\n"
+    aliased = MemberList("t", (), (*three().sections[:2], Section("設計之都", ("設計之都", "设计之都（Design）"), (D,))))
+    assert analyze(page, ZH_WIKIPEDIA, members=aliased).changes == ()
+
+
+def test_a_new_section_is_named_in_the_summary_with_its_count():
+    page = "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n=== 音樂之都 ===\n* [[丙城]]-[[丙国]]\n"
+    members = MemberList("t", (), (*three().sections[:2], Section("建築之都", ("建築之都",), (D, Member("戊城", country_target="戊国")))))
+    (change,) = member_changes(page, members, ZH_WIKIPEDIA).changes
+    assert change.rule is Rule.MEMBER_NEW_SECTION and change.note == "建築之都（2）"
+    assert edit_summary([change], "zh") == "成员列表 +建築之都（2）"
+
+
+@pytest.mark.parametrize(
+    "page, members, warning",
+    [
+        ("=== 别的 ===\n* [[甲城]]\n", registry(A), "no section of the list shows how to write it"),
+        ("=== 文學之都 ===\n* [[甲城]]\n", MemberList("t", (), (Section("文學之都", ("文學之都",), (A,)), Section("空", ("空",), ()))),
+         "section 空 not found on the page and has no members"),
+    ],
+)  # fmt: skip
+def test_a_new_section_that_cannot_be_written_is_a_warning(page, members, warning):
+    report = member_changes(page, members, ZH_WIKIPEDIA)
+    assert not [c for c in report.changes if c.rule is Rule.MEMBER_NEW_SECTION]
+    assert any(warning in line for line in report.warnings), report.warnings
+
+
+# Stated totals: the number only, in the page's digits; a number the page does not write is left alone.
+TOTAL = MemberList("t", (), (Section("文學之都", ("文學之都",), (A, B)),), total_pattern=r"共(\d+)个城市")
+LISTED = "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n* [[乙城]]-[[乙国]]\n"
+
+
+@pytest.mark.parametrize(
+    "lead, new_lead, warning",
+    [
+        ("共5个城市。\n", "共2个城市。\n", ""),
+        ("共１６个城市。\n", "共２个城市。\n", ""),  # full-width digits stay full-width
+        ("共2个城市。\n", "共2个城市。\n", ""),
+        ("{{lang|zh|共5个城市}}。\n", None, "made by a template, a table or a tag"),
+        ('{| class="wikitable"\n| 共5个城市\n|}\n', None, "made by a template, a table or a tag"),
+        ("共1５个城市。\n", None, "digits are of more than one kind"),
+    ],
+)
+def test_stated_totals(lead, new_lead, warning):
+    report = member_changes(lead + LISTED, TOTAL, ZH_WIKIPEDIA)
+    totals = [c for c in report.changes if c.rule is Rule.MEMBER_TOTAL]
+    if new_lead is None:
+        assert totals == [] and any(warning in line for line in report.warnings), report.warnings
+        return
+    result = analyze(lead + LISTED, ZH_WIKIPEDIA, members=TOTAL)
+    assert result.new_text == new_lead + LISTED and all(c.needs_review for c in totals)
+    assert analyze(result.new_text, ZH_WIKIPEDIA, members=TOTAL).changes == ()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CITIES = [f"{a}{b}城" for a in "甲乙丙丁戊己庚辛" for b in "东西南北"]
+
+
+@st.composite
+def lists_that_grew(draw):
+    """A registry and a page that lists some of its sections (in Markdown or wikitext) and some members."""
+    names = draw(st.lists(st.sampled_from(["文學之都", "音樂之都", "設計之都", "美食之都", "建築之都"]), min_size=1, max_size=5, unique=True))
+    cities = iter(draw(st.permutations(CITIES)))
+    sections = tuple(Section(name, (name,), tuple(Member(next(cities), country_target="某国") for _ in range(draw(st.integers(1, 3)))))
+                     for name in names)  # fmt: skip
+    shown = [section for section in sections if draw(st.booleans())] or [sections[0]]
+    markdown = draw(st.booleans())
+    page = "开头。\n\n"
+    for section in shown:
+        listed = [member for member in section.members if draw(st.booleans())] or [section.members[0]]
+        page += f"### {section.name}\n\n" if markdown else f"=== {section.name} ===\n"
+        page += "".join(f"  - [[{m.target}]]-[[某国]]\n" if markdown else f"* [[{m.target}]]-[[某国]]\n" for m in listed)
+        page += "\n" if markdown else ""
+    return MemberList("t", (), sections), page + draw(st.sampled_from(["", "== 参考 ==\n"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(lists_that_grew())
+def test_a_grown_registry_is_reached_in_one_pass(case):
+    members, page = case
+    result = analyze(page, ZH_WIKIPEDIA, members=members)
+    extracted = extract_member_list(result.new_text, ZH_WIKIPEDIA, "t")
+    assert [(s.name, {m.target for m in s.members}) for s in extracted.sections] == [
+        (s.name, {m.target for m in s.members}) for s in members.sections
+    ]
+    assert analyze(result.new_text, ZH_WIKIPEDIA, members=members).changes == ()

@@ -50,9 +50,8 @@ def _new_section(text: str, registry: MemberList, spec: Section, on_page: dict[s
     tail = _gap(text, style.items[-1].end, style.body_end)
     if before is not None:
         position = before.body_end
-        if position == len(text):  # the page's end: MediaWiki keeps no newline after the last line
-            lead = "" if text.endswith("\n") else "\n" + tail
-            new = lead + body.rstrip("\n")
+        if position == len(text) and not text.endswith("\n"):  # MediaWiki keeps no newline after the last line
+            new = "\n" + tail + body.rstrip("\n")
         else:
             new = body + tail
     else:
