@@ -37,7 +37,7 @@ from bot.core.markers import SPACE, Atom, excerpt, reading_of
 from bot.core.model import Change
 from bot.core.profile import SiteProfile
 from bot.core.proof import DISAGREES, PROVEN, ChangeProof
-from bot.core.rendering import CLOSE, OPEN, TEXT, VOID, Rendering, href_title
+from bot.core.rendering import CLOSE, HIDDEN, OPEN, TEXT, VOID, Rendering, href_title
 from bot.core.titles import comparable
 
 # Elements a list, table, heading or paragraph is made of; links are checked against the declared ones.
@@ -81,26 +81,59 @@ def _headings(text: str) -> list[str]:
 def _read(changes: Sequence[Change], without: Rendering, with_changes: Rendering, profile: SiteProfile, title: str) -> str:
     """Why the readings differ otherwise than by the declared lines ("" when they do not)."""
     old, new = _tokens(reading_of(without).atoms), _tokens(reading_of(with_changes).atoms)
-    removed: list[Atom] = []
-    added: list[Atom] = []
-    first = None
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag != "equal":
-            removed += old[i1:i2]
-            added += new[j1:j2]
-            first = j1 if first is None else first
-    if first is None:
+    hunks = [code for code in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if code[0] != "equal"]
+    if not hunks:
         return "the rendering is the same with and without the changes"
-    where = f" (near: {excerpt(new, first)!r})"
-    for atoms, side, declared in ((added, "shows", [c.new for c in changes]), (removed, "loses", [c.old for c in changes])):
-        text = "".join(what for kind, what in atoms if kind == TEXT)
-        expected = "".join(_shown(lines) for lines in declared)
-        if _bare(text) != _bare(expected):
-            return f"the page {side} {_bare(text)[:80]!r} where the changes declare {_bare(expected)[:80]!r}{where}"
-        why = _elements(atoms, declared, profile, title)
+    where = f" (near: {excerpt(new, hunks[0][3])!r})"
+    for side, atoms, declared in (("shows", new, [c.new for c in changes]), ("loses", old, [c.old for c in changes])):
+        expected = _bare("".join(_shown(lines) for lines in declared))
+        # A span is (start, end, whether it may slide: only when the other side has nothing there).
+        spans = [(j1, j2, i1 == i2) if side == "shows" else (i1, i2, j1 == j2) for _, i1, i2, j1, j2 in hunks]
+        found = _placed(atoms, spans, expected)
+        if isinstance(found, str):
+            return f"the page {side} {found[:80]!r} where the changes declare {expected[:80]!r}{where}"
+        why = _elements(found, declared, profile, title)
         if why:
             return f"the page {side} {why}{where}"
     return ""
+
+
+def _placed(atoms: Sequence[Atom], spans: Sequence[tuple[int, int, bool]], expected: str) -> list[Atom] | str:
+    """The atoms of ``spans`` (what one side has that the other lacks), each slid where its text reads
+    as the next part of ``expected``, or the text they read as when no sliding does. (A line added
+    between lines alike aligns in several places: ``-a\n-b`` plus ``-c`` may read as ``\n-c-`` or
+    ``c\n-``; any of them is the same difference.)"""
+    chosen: list[Atom] = []
+    done = 0
+    for start, end, slides in spans:
+        for low, high in _slides(atoms, start, end, spans) if slides else [(start, end)]:
+            text = _bare("".join(what for kind, what in atoms[low:high] if kind == TEXT))
+            if expected.startswith(text, done):
+                break
+        else:
+            return _bare("".join(what for start, end, _ in spans for kind, what in atoms[start:end] if kind == TEXT))
+        chosen += atoms[low:high]
+        done += len(text)
+    return chosen if done == len(expected) else expected[:done] + "…"
+
+
+def _slides(atoms: Sequence[Atom], start: int, end: int, spans: Sequence[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """Where the span ``start:end`` may stand as well: shifted over atoms equal to those it shifts past,
+    never into another span."""
+    found = [(start, end)]
+    if start == end:
+        return found
+    floor = max([e for s, e, _ in spans if e <= start and (s, e) != (start, end)], default=0)
+    ceiling = min([s for s, e, _ in spans if s >= end and (s, e) != (start, end)], default=len(atoms))
+    low, high = start, end
+    while low > floor and atoms[low - 1] == atoms[high - 1]:
+        low, high = low - 1, high - 1
+        found.append((low, high))
+    low, high = start, end
+    while high < ceiling and atoms[low] == atoms[high]:
+        low, high = low + 1, high + 1
+        found.append((low, high))
+    return found
 
 
 def _tokens(atoms: Sequence[Atom]) -> list[Atom]:
@@ -125,7 +158,8 @@ def _elements(atoms: Sequence[Atom], declared: Sequence[str], profile: SiteProfi
     links = [_key(href_title(what.split(" ")[1], profile.article_path) if " " in what else title, profile)
              for kind, what in atoms if kind == OPEN and what.split(" ")[0] == "a"]  # fmt: skip
     for kind, what in atoms:
-        if kind in (OPEN, CLOSE, VOID) and what.split(" ")[0] not in _STRUCTURE:
+        name = what.split(" ")[0]
+        if kind == HIDDEN or (kind == VOID and name != "br") or (kind != TEXT and (name not in _STRUCTURE or " style=" in what)):
             return f"an element the changes do not declare: <{what}>"
     expected = [_key(target, profile) for text in declared for target in _targets(text)]
     if Counter(links) != Counter(expected):

@@ -19,8 +19,9 @@ ARCHITECTURE = Section("建築之都", ("建築之都", "建筑之都"), (
 ))  # fmt: skip
 
 
-def configured(wiki, tmp_path, title: str, sections: tuple[Section, ...] = (), total_pattern: str | None = None) -> Path:
-    """A config beside a registry: the shipped one for ``title``, with ``sections`` added."""
+def configured(wiki, tmp_path, title: str, sections: tuple[Section, ...] = (), total_pattern: str | None = None,
+               drop: str = "") -> Path:  # fmt: skip
+    """A config beside a registry: the shipped one for ``title``, with ``sections`` added (and the member ``drop`` not)."""
     config_dir = tmp_path / "config"
     (config_dir / "lists").mkdir(parents=True)
     config = config_dir / "linkbot.toml"
@@ -28,6 +29,8 @@ def configured(wiki, tmp_path, title: str, sections: tuple[Section, ...] = (), t
     data = member_list_to_dict(load_registry(ROOT / "config" / "lists" / "uccn.toml"))
     data["pages"] = [title]
     data["sections"] += [member_list_to_dict(_alone(section))["sections"][0] for section in sections]
+    for section in data["sections"]:
+        section["members"] = [member for member in section["members"] if member["target"] != drop]
     if total_pattern is not None:
         data["total_pattern"] = total_pattern
     (config_dir / "lists" / "uccn.toml").write_text(dump_registry(member_list_from_dict(data)), encoding="utf-8")
@@ -107,3 +110,15 @@ def test_a_total_made_by_a_template_is_left_alone_with_the_warning(wiki, tmp_pat
     scanned = run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "none")
     assert "the page states 116 members" in scanned.stdout and "made by a template" in scanned.stdout
     assert not [change for change in member_changes(wiki, queue) if change["rule"] == "member-total"]
+
+
+def test_a_removal_is_proven_and_waits_for_a_person(wiki, tmp_path):
+    title = "Members/Shrink"
+    wiki.sandbox.edit(title, OLD)
+    config = configured(wiki, tmp_path, title, drop="雷克雅維克", total_pattern="")
+    queue = tmp_path / "q.sqlite3"
+    run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "all")
+    changes = member_changes(wiki, queue)
+    (removal,) = [change for change in changes if change["rule"] == "member-remove"]
+    assert "雷克雅維克" in removal["old"] and removal["new"] == "" and removal["decision"] == "pending"
+    assert all(change["proof"] == "proven" for change in changes), [(c["rule"], c["proof"]) for c in changes]
