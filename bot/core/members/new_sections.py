@@ -59,9 +59,10 @@ def _new_section(text: str, registry: MemberList, spec: Section, on_page: dict[s
     tail = _gap(text, style.entries_end, style.body_end)
     if before is not None:
         position = before.body_end
-        if position == len(text):  # the page's end: MediaWiki keeps no newline after the last line
-            lead = "" if text.endswith("\n") else "\n" + tail
-            new = lead + body.rstrip("\n")
+        if position == len(text) and not text.endswith("\n"):
+            # The page's end, where MediaWiki keeps no newline: the new section's own goes first,
+            # so that two new sections at the end stay two lines apart.
+            new = "\n" + tail + body.rstrip("\n")
         else:
             new = body + tail
     else:

@@ -324,3 +324,9 @@ def row_year(text: str, row: Row, table: Table) -> int | None:
     cell = row.cell(table.columns.get(YEAR, -1))
     digits = re.search(r"\d{4}", visible_text(text[cell.content_start : cell.content_end])) if cell else None
     return int(digits.group(0)) if digits else None
+
+
+def row_country(text: str, row: Row, table: Table, profile: SiteProfile) -> Link | None:
+    cell = row.cell(table.columns.get(COUNTRY, -1))
+    links = item_links(text[cell.content_start : cell.content_end], profile) if cell else ()
+    return links[0] if links else None
