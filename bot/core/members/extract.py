@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from bot.core.errors import MemberListError
 from bot.core.members.page import Item, page_headings, page_lines, read_items
-from bot.core.members.tables import FIELD, Row, Table, read_tables, row_country, row_item, row_year
+from bot.core.members.tables import (
+    FIELD,
+    Row,
+    Table,
+    read_tables,
+    row_country,
+    row_item,
+    row_year,
+)
 from bot.core.profile import SiteProfile
 from bot.core.registry import Member, MemberList, Section
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.members.page import Heading, Item, key, page_headings, page_lines, read_items
+from bot.core.members.page import (
+    Heading,
+    Item,
+    key,
+    page_headings,
+    page_lines,
+    read_items,
+)
 from bot.core.members.tables import FIELD, Row, Table, read_tables, row_item
 from bot.core.profile import SiteProfile
 from bot.core.registry import MemberList, Section
@@ -71,8 +78,7 @@ def section_keys(spec: Section, profile: SiteProfile) -> set[str]:
 def field_matches(field: str, spec: Section, profile: SiteProfile) -> bool:
     """Whether a section cell's text names ``spec`` (exactly, or followed by a gloss: 文學之都（Literature））."""
     folded = key(field, profile)
-    return any(folded == name or folded.startswith(name + "（") or folded.startswith(name + " (")
-               for name in section_keys(spec, profile))  # fmt: skip
+    return any(folded == name or folded.startswith((name + "（", name + " (")) for name in section_keys(spec, profile))
 
 
 def _section(spec: Section, heading: Heading, headings: list[Heading], lines, text: str, profile: SiteProfile) -> PageSection:

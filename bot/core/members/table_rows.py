@@ -17,8 +17,8 @@ from bot.core.members.tables import COUNTRY, FIELD, MEMBER, YEAR, Cell, Row, Tab
 from bot.core.model import Change, Display, Rule
 from bot.core.registry import Member
 
-_ROW_ONLY = re.compile(r"""\s*\b(?:rowspan|colspan|data-sort-value|id)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s|]+)""", re.I)
-_ROWSPAN = re.compile(r"""(\browspan\s*=\s*["']?\s*)(\d+)""", re.I)
+_ROW_ONLY = re.compile(r"""\s*\b(?:rowspan|colspan|data-sort-value|id)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s|]+)""", re.IGNORECASE)
+_ROWSPAN = re.compile(r"""(\browspan\s*=\s*["']?\s*)(\d+)""", re.IGNORECASE)
 
 
 def member_values(table: Table, member: Member, field: str = "") -> dict[int, str]:

@@ -26,7 +26,7 @@ _COLUMN_NAMES = {
     YEAR: ("年份", "年", "加入年份", "入选年份", "入选时间", "加入时间", "year", "joined", "since"),
     FIELD: ("类别", "类型", "领域", "创意领域", "主题", "section", "field", "category", "type"),
 }
-_SPAN = re.compile(r"""\b(rowspan|colspan)\s*=\s*["']?\s*(\d+)""", re.I)
+_SPAN = re.compile(r"""\b(rowspan|colspan)\s*=\s*["']?\s*(\d+)""", re.IGNORECASE)
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
