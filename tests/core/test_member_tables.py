@@ -185,6 +185,9 @@ def _table_page(layout: str, groups: list[tuple[str, list[str]]], inline: bool) 
     def cells(*values: str) -> str:
         return "| " + " || ".join(values) + "\n" if inline else "".join(f"| {value}\n" for value in values)
 
+    if layout == "pipe":
+        return "\n".join(f"### {name}\n\n| 城市 | 年份 |\n|---|---|\n" + "".join(f"| [[{m}]] | 2000 |\n" for m in members)
+                         for name, members in groups).rstrip("\n")  # fmt: skip
     if layout == "a":
         return "".join(f"=== {name} ===\n{{| class=\"wikitable\"\n! 城市 !! 年份\n" + "".join(f"|-\n{cells(f'[[{m}]]', '2000')}" for m in members)
                        + "|}\n\n" for name, members in groups)  # fmt: skip
@@ -200,7 +203,7 @@ def _table_page(layout: str, groups: list[tuple[str, list[str]]], inline: bool) 
 def table_cases(draw):
     names = draw(st.permutations(NAMES))
     count = draw(st.integers(1, 3))
-    layout = draw(st.sampled_from(["a", "b", "repeated"]))
+    layout = draw(st.sampled_from(["a", "b", "repeated", "pipe"]))
     pool = iter(names)
     specs, groups = [], []
     for number in range(count):
@@ -227,3 +230,17 @@ def test_proposed_tables_hold_the_registry_and_settle(case):
         spec.name: sorted(member.target for member in spec.members) for spec in members.sections
     }
     assert analyze(result.new_text, ZH_WIKIPEDIA, members=members).changes == ()
+
+
+def test_a_section_split_over_two_rowspan_groups_is_a_warning():
+    page = HEADER_CELLS.replace("|}\n", '|-\n! rowspan="1" | 文學之都\n| [[E城]]\n|}\n')
+    members = registry(section("文學之都", M("A城"), M("C城"), M("D城"), M("E城"), M("F城")), section("音樂之都", M("X城"), M("Y城")))
+    result = analyze(page, ZH_WIKIPEDIA, members=members)
+    assert result.new_text == page
+    assert any("not one group under one section cell" in warning for warning in result.warnings)
+
+
+def test_an_unclosed_table_is_a_warning():
+    page = '=== 文學之都 ===\n{| class="wikitable"\n! 城市\n|-\n| [[甲城]]\n'
+    result = analyze(page, ZH_WIKIPEDIA, members=registry(section("文學之都", A, B)))
+    assert result.new_text == page and "is not closed" in result.warnings[0]

@@ -21,7 +21,7 @@ from bot.core.members.new_sections import new_sections
 from bot.core.members.page import Item, key
 from bot.core.members.sections import PageSection, find_sections
 from bot.core.members.style import insertion, new_item
-from bot.core.members.table_rows import group_change, row_addition, row_removal
+from bot.core.members.table_rows import group_change, row_addition, row_removal, spanned
 from bot.core.members.totals import total_change
 from bot.core.model import Change, Display, Rule
 from bot.core.profile import SiteProfile
@@ -131,10 +131,11 @@ def _differences(section: PageSection, owner, profile, redirects) -> tuple[dict[
 
 def _table_changes(text: str, section: PageSection, removed, added: list[Member]) -> list[Change]:
     """Rows: one change per row, or one for a whole ``rowspan`` group (bot.core.members.table_rows)."""
-    if section.by_field and section.table.grouped:
+    if section.by_field and spanned(section):
         return [group_change(text, section, removed, added)] if removed or added else []
     changes = [row_removal(rule, section.rows[index], text, why) for index, (rule, why) in removed.items()]
-    return changes + [row_addition(text, section, member, _added_note(section, member)) for member in added]
+    last_goes = len(section.rows) - 1 in removed
+    return changes + [row_addition(text, section, member, _added_note(section, member), last_goes) for member in added]
 
 
 def _removal(rule: Rule, item: Item, note: str) -> Change:

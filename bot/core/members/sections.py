@@ -10,6 +10,7 @@ any of the section's headings (its aliases).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.core.members.page import (
     Heading,
@@ -99,4 +100,8 @@ def _group(text: str, spec: Section, table: Table, profile: SiteProfile) -> Page
     if not rows:
         return None
     items = tuple(row_item(text, row, table, profile) for row in rows)
-    return PageSection(spec, rows[0].start, rows[-1].end, items, table.problems, None, table, rows, by_field=True)
+    problems = table.problems
+    apart = any(row.end != following.start for row, following in pairwise(rows))
+    if table.grouped and (apart or rows[0].cell(table.columns[FIELD]) is None):
+        problems += (f"the rows of {spec.name} are not one group under one section cell",)
+    return PageSection(spec, rows[0].start, rows[-1].end, items, problems, None, table, rows, by_field=True)

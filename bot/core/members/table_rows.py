@@ -104,9 +104,9 @@ def sorted_index(section: PageSection, member: Member) -> int:
     return len(labels)
 
 
-def row_addition(text: str, section: PageSection, member: Member, note: str) -> Change:
+def row_addition(text: str, section: PageSection, member: Member, note: str, last_goes: bool = False) -> Change:
     """A member's row in a section whose rows each stand alone (a table per section, or a
-    section column repeated on every row)."""
+    section column repeated on every row). ``last_goes``: the last row is proposed for removal."""
     table = section.table
     rows = section.rows
     field = text[rows[-1].cell(table.columns[FIELD]).content_start : rows[-1].cell(table.columns[FIELD]).content_end] \
@@ -115,12 +115,23 @@ def row_addition(text: str, section: PageSection, member: Member, note: str) -> 
     index = sorted_index(section, member)
     at = rows[index].start if index < len(rows) else rows[-1].end if rows else table.close
     if at > 0 and text[at - 1] != "\n":
-        row = "\n" + row.rstrip("\n")
+        if last_goes:  # the page ends with that row: the new one goes before it, so neither leaves a gap
+            at = rows[-1].start
+        else:
+            row = "\n" + row.rstrip("\n")
     return Change(Rule.MEMBER_ADD, at, at, "", row, display=Display.MEMBER, note=note)
 
 
 def row_removal(rule: Rule, row: Row, text: str, note: str) -> Change:
     return Change(rule, row.start, row.end, text[row.start : row.end], "", needs_review=True, display=Display.MEMBER, note=note)
+
+
+def spanned(section: PageSection) -> bool:
+    """Whether the section is a group of rows under one section cell spanning them (or one row
+    in a table whose section cells span their rows)."""
+    column = section.table.columns[FIELD]
+    owners = [row for row in section.rows if row.cell(column) is not None]
+    return section.table.grouped and owners == [section.rows[0]]
 
 
 def group_change(text: str, section: PageSection, removed: dict[int, tuple[Rule, str]], added: list[Member]) -> Change:

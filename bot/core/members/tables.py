@@ -142,6 +142,8 @@ def _wiki_table(text: str, lines, profile: SiteProfile) -> Table | None:
     data = [row for row in raw_rows if row not in header_rows]
     width = max([sum(cell.colspan for cell in header_rows[0].cells)] + [len(row.cells) for row in data])
     problems = [f"a nested table at offset {start}" for start in nested]
+    if not lines[-1][2].lstrip().startswith("|}"):
+        problems.append(f"the table at offset {lines[0][0]} is not closed")
     rows = _with_fields(text, data, columns, problems, profile)
     body_start = (data[0].start if data else header_rows[-1].end)
     close = lines[-1][0] if lines[-1][2].lstrip().startswith("|}") else lines[-1][1]
