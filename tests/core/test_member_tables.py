@@ -116,6 +116,8 @@ CASES = [
      HEADER_CELLS.replace("| [[D城]]\n", '| [[D城]]\n|-\n! rowspan="2" | 建築之都\n| [[P城]]\n|-\n| [[Q城]]\n')),
     ("new_section_as_a_table", PER_SECTION, registry(section("文學之都", A, B), section("音樂之都", C), section("建築之都", E)),
      PER_SECTION + '=== 建築之都 ===\n{| class="wikitable"\n! City\n! Country\n! Year\n|-\n| [[戊城]]\n| [[戊国]]\n| 2017\n|}\n'),
+    ("converted_page_pipe_table", PIPE.replace("[[甲城]]", '[甲城](../Page/甲城.md "wikilink")'), registry(section("文學之都", A, B, NANJING)),
+     PIPE.replace("| 2010 |\n", "| 2010 |\n| [[南京]] | [[中国]] | 2019 |\n")),
     ("in_step_table_untouched", GROUPED, registry(section("文學之都", A, B), section("音樂之都", C)), GROUPED),
 ]  # fmt: skip
 
@@ -238,6 +240,13 @@ def test_a_section_split_over_two_rowspan_groups_is_a_warning():
     result = analyze(page, ZH_WIKIPEDIA, members=members)
     assert result.new_text == page
     assert any("not one group under one section cell" in warning for warning in result.warnings)
+
+
+def test_members_in_two_places_under_one_heading_are_a_warning():
+    table = '{| class="wikitable"\n! 城市\n|-\n| [[甲城]]\n|}\n'
+    for page in ("=== 文學之都 ===\n" + table + table, "=== 文學之都 ===\n* [[乙城]]\n" + table):
+        result = analyze(page, ZH_WIKIPEDIA, members=registry(section("文學之都", A, B, C)))
+        assert result.new_text == page and "not one table" in result.warnings[0]
 
 
 def test_an_unclosed_table_is_a_warning():

@@ -87,11 +87,15 @@ def _section(spec: Section, heading: Heading, headings: list[Heading], lines, te
     stop = following[0] if following else len(lines)
     body_end = lines[stop][0] if stop < len(lines) else len(text)
     tables = read_tables(text, profile, heading.end, body_end)
+    items, unparsed = read_items(lines[heading.index + 1 : stop], profile)
     if tables:
         table = tables[0]
-        items = tuple(row_item(text, row, table, profile) for row in table.rows)
-        return PageSection(spec, heading.end, body_end, items, table.problems, heading, table, table.rows)
-    items, unparsed = read_items(lines[heading.index + 1 : stop], profile)
+        problems = table.problems
+        if len(tables) > 1 or items:
+            # Its members would be read from one place and added where they already are in another.
+            problems += (f"its members are in {len(tables)} table(s) and {len(items)} list item(s), not one table",)
+        rows = tuple(row_item(text, row, table, profile) for row in table.rows)
+        return PageSection(spec, heading.end, body_end, rows, problems, heading, table, table.rows)
     return PageSection(spec, heading.end, body_end, tuple(items), tuple(unparsed), heading)
 
 
