@@ -118,6 +118,8 @@ CASES = [
      PER_SECTION + '=== 建築之都 ===\n{| class="wikitable"\n! City\n! Country\n! Year\n|-\n| [[戊城]]\n| [[戊国]]\n| 2017\n|}\n'),
     ("converted_page_pipe_table", PIPE.replace("[[甲城]]", '[甲城](../Page/甲城.md "wikilink")'), registry(section("文學之都", A, B, NANJING)),
      PIPE.replace("| 2010 |\n", "| 2010 |\n| [[南京]] | [[中国]] | 2019 |\n")),
+    ("flag_template_before_the_member", GROUPED.replace("| [[乙城]]", "| {{flagicon|乙国}} [[乙城]]"),
+     registry(section("文學之都", A, B), section("音樂之都", C)), GROUPED.replace("| [[乙城]]", "| {{flagicon|乙国}} [[乙城]]")),
     ("in_step_table_untouched", GROUPED, registry(section("文學之都", A, B), section("音樂之都", C)), GROUPED),
 ]  # fmt: skip
 

@@ -107,11 +107,8 @@ def sorted_index(section: PageSection, member: Member) -> int:
 def row_addition(text: str, section: PageSection, member: Member, note: str, last_goes: bool = False) -> Change:
     """A member's row in a section whose rows each stand alone (a table per section, or a
     section column repeated on every row). ``last_goes``: the last row is proposed for removal."""
-    table = section.table
-    rows = section.rows
-    field = text[rows[-1].cell(table.columns[FIELD]).content_start : rows[-1].cell(table.columns[FIELD]).content_end] \
-        if rows and FIELD in table.columns and rows[-1].cell(table.columns[FIELD]) else section.spec.name  # fmt: skip
-    row = new_row(text, table, rows[-1] if rows else None, member_values(table, member, field))
+    table, rows = section.table, section.rows
+    row = new_row(text, table, rows[-1] if rows else None, member_values(table, member, _field_text(text, section)))
     index = sorted_index(section, member)
     at = rows[index].start if index < len(rows) else rows[-1].end if rows else table.close
     if at > 0 and text[at - 1] != "\n":
@@ -120,6 +117,12 @@ def row_addition(text: str, section: PageSection, member: Member, note: str, las
         else:
             row = "\n" + row.rstrip("\n")
     return Change(Rule.MEMBER_ADD, at, at, "", row, display=Display.MEMBER, note=note)
+
+
+def _field_text(text: str, section: PageSection) -> str:
+    """What a new row's section cell says: what the section's last row's says, else its name."""
+    cell = section.rows[-1].cell(section.table.columns.get(FIELD, -1)) if section.rows else None
+    return text[cell.content_start : cell.content_end] if cell is not None else section.spec.name
 
 
 def row_removal(rule: Rule, row: Row, text: str, note: str) -> Change:

@@ -158,7 +158,8 @@ def _wiki_rows(text: str, lines) -> tuple[list[Row], list[int]]:
         stripped = line.lstrip()
         if depth or stripped.startswith("{|"):
             depth += stripped.startswith("{|") - stripped.startswith("|}")
-            nested.append(start) if stripped.startswith("{|") and depth == 1 else None
+            if stripped.startswith("{|") and depth == 1:
+                nested.append(start)
             if rows:
                 rows[-1][1] = end
             continue
@@ -315,7 +316,10 @@ def row_item(text: str, row: Row, table: Table, profile: SiteProfile) -> Item:
     member = row.cell(table.columns[MEMBER])
     links: list[Link] = []
     if member is not None:
-        links += item_links(text[member.content_start : member.content_end], profile)
+        content = text[member.content_start : member.content_end]
+        found = item_links(content, profile)
+        # A flag or icon template before the member's link ({{flagicon|CHN}} [[南京]]) is not the member.
+        links += [link for link in found if not content.startswith("{{", link.start)] or list(found)
     country = row.cell(table.columns.get(COUNTRY, -1))
     if country is not None and links:
         links += item_links(text[country.content_start : country.content_end], profile)
