@@ -48,7 +48,7 @@ def _new_section(text: str, registry: MemberList, spec: Section, on_page: dict[s
     after = next((on_page[name] for name in order[at + 1 :] if name in on_page), None)
     near = before or after
     style = near if near in styled else styled[0]
-    heading = near.heading.styled(spec.headings[0] if spec.headings else spec.name)
+    heading = near.heading.retitled(spec.headings[0] if spec.headings else spec.name)
     if not heading.endswith("\n"):
         heading += "\n"
     if style.table is not None:

@@ -57,7 +57,7 @@ class Heading:
     line: str
     index: int  # its line number (0-based)
 
-    def styled(self, text: str) -> str:
+    def retitled(self, text: str) -> str:
         """This heading's line with ``text`` in place of its own (same marks, same spacing)."""
         match = _HEADING.match(self.line.rstrip("\r\n"))
         group = 2 if match.group(2) is not None else 4
