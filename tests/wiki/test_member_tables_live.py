@@ -134,3 +134,22 @@ def test_a_table_per_section_gains_a_row_on_the_wiki(wiki, tmp_path):
     after = rendered_rows(wiki, title)
     assert after == [*before[:3], [("td", 1, "南京"), ("td", 1, "中国"), ("td", 1, "2019")], *before[3:]]
     assert saved["content"] == PER_SECTION.replace("| 2017\n|}", "| 2017\n|-\n| [[南京]]\n| [[中国]]\n| 2019\n|}")
+
+
+def test_removing_a_groups_first_row_moves_its_section_cell_on_the_wiki(wiki, tmp_path):
+    """爱丁堡 leaves the registry: the removal waits for review; approved and saved, the wiki shows
+    one row fewer and 文學之都's cell on 米兰's row, spanning one row."""
+    title = "Members/Table removal"
+    registry = MemberList("removal", (title,), (Section("文學之都", ("文學之都",), LITERATURE[1:]), Section("音樂之都", ("音樂之都",), MUSIC)))
+    config, queue = setup(wiki, tmp_path, title, GROUPED, registry)
+    before = rendered_rows(wiki, text=GROUPED)
+    run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "all")
+    (proposal,) = proposals(wiki, queue)
+    (change,) = proposal["changes"]
+    assert change["rule"] == "member-remove" and change["note"].startswith("爱丁堡（文學之都）; rowspan 2→1")
+    run(wiki, queue, "apply", "--config", str(config), "--mode", "live")
+    assert wiki.revisions(title)[0]["content"] == GROUPED  # auto-approval never covers a removal
+    run(wiki, queue, "approve", str(proposal["id"]), "--change", str(change["number"]), "--reviewer", "editor")
+    run(wiki, queue, "apply", "--config", str(config), "--mode", "live")
+    after = rendered_rows(wiki, title)
+    assert after == [before[0], [("td", 1, "文學之都"), *before[2]], *before[3:]]
