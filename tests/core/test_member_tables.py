@@ -171,7 +171,7 @@ def test_unreadable_rows_make_their_section_a_warning(body, problem):
     result = analyze(page, ZH_WIKIPEDIA, members=registry(section("文學之都", C)))
     assert result.new_text == page
     (warning,) = result.warnings
-    assert "table row(s) it cannot read" in warning and problem in warning and "nothing proposed" in warning
+    assert "a table it cannot read" in warning and problem in warning and "nothing proposed" in warning
 
 
 def test_extract_reads_both_layouts():
@@ -249,6 +249,18 @@ def test_members_in_two_places_under_one_heading_are_a_warning():
     for page in ("=== 文學之都 ===\n" + table + table, "=== 文學之都 ===\n* [[乙城]]\n" + table):
         result = analyze(page, ZH_WIKIPEDIA, members=registry(section("文學之都", A, B, C)))
         assert result.new_text == page and "not one table" in result.warnings[0]
+
+
+def test_a_table_without_a_member_column_is_a_warning():
+    page = '=== 文學之都 ===\n{| class="wikitable"\n! 地方 !! 国家\n|-\n| [[甲城]] || [[甲国]]\n|}\n'
+    result = analyze(page, ZH_WIKIPEDIA, members=registry(section("文學之都", A, B)))
+    assert result.new_text == page and "names no member column" in result.warnings[0]
+
+
+def test_a_header_row_with_a_members_link_is_a_members_row():
+    page = '=== 文學之都 ===\n{| class="wikitable"\n! 城市 !! 国家\n|-\n! [[甲城]] !! [[甲国]]\n|}\n'
+    result = analyze(page, ZH_WIKIPEDIA, members=registry(section("文學之都", A)))
+    assert result.changes == () and result.warnings == ()
 
 
 def test_an_unclosed_table_is_a_warning():

@@ -24,10 +24,11 @@ def new_sections(text: str, registry: MemberList, found: list[PageSection], prof
     missing = [spec for spec in registry.sections if spec.name not in on_page]
     if not missing:
         return [], []
-    grouped = next((section for section in found if section.by_field and section.items), None)
+    readable = [section for section in found if not section.table_problems]
+    grouped = next((section for section in readable if section.by_field and section.items), None)
     if grouped is not None:
         return new_groups(text, registry, missing, found, grouped)
-    styled = [section for section in found if section.items and section.heading is not None]
+    styled = [section for section in readable if section.items and section.heading is not None]
     if not styled:
         return [], [f"{registry.name}: section {spec.name} not found on the page, and no section of the list shows "
                      "how to write it; nothing proposed for it" for spec in missing]  # fmt: skip

@@ -20,7 +20,7 @@ from bot.core.members.page import (
     page_lines,
     read_items,
 )
-from bot.core.members.tables import FIELD, Row, Table, read_tables, row_item
+from bot.core.members.tables import FIELD, Row, Table, has_table, read_tables, row_item
 from bot.core.profile import SiteProfile
 from bot.core.registry import MemberList, Section
 
@@ -31,11 +31,12 @@ class PageSection:
     heading_end: int  # where the section's body starts (layout b: its first row)
     body_end: int
     items: tuple[Item, ...]  # list items, or table rows (``line`` the row's markup)
-    unparsed: tuple[str, ...]  # entries without a link, or its table's unreadable rows
+    unparsed: tuple[str, ...]  # list items without a link
     heading: Heading | None = None
     table: Table | None = None  # the table its entries are rows of
     rows: tuple[Row, ...] = ()  # those rows, as ``items``
     by_field: bool = False  # layout b: a group of rows of a table with a section column
+    table_problems: tuple[str, ...] = ()  # why its table cannot be read (rows, layout, header)
 
     @property
     def entries_start(self) -> int:
@@ -95,7 +96,11 @@ def _section(spec: Section, heading: Heading, headings: list[Heading], lines, te
             # Its members would be read from one place and added where they already are in another.
             problems += (f"its members are in {len(tables)} table(s) and {len(items)} list item(s), not one table",)
         rows = tuple(row_item(text, row, table, profile) for row in table.rows)
-        return PageSection(spec, heading.end, body_end, rows, problems, heading, table, table.rows)
+        return PageSection(spec, heading.end, body_end, rows, (), heading, table, table.rows, table_problems=problems)
+    if not items and has_table(text, heading.end, body_end):
+        # Members would be added beside a table that may well hold them already.
+        problem = ("a table whose header row names no member column (城市, 成员, member, city …)",)
+        return PageSection(spec, heading.end, body_end, (), tuple(unparsed), heading, table_problems=problem)
     return PageSection(spec, heading.end, body_end, tuple(items), tuple(unparsed), heading)
 
 
@@ -108,4 +113,4 @@ def _group(text: str, spec: Section, table: Table, profile: SiteProfile) -> Page
     apart = any(row.end != following.start for row, following in pairwise(rows))
     if table.grouped and (apart or rows[0].cell(table.columns[FIELD]) is None):
         problems += (f"the rows of {spec.name} are not one group under one section cell",)
-    return PageSection(spec, rows[0].start, rows[-1].end, items, problems, None, table, rows, by_field=True)
+    return PageSection(spec, rows[0].start, rows[-1].end, items, (), None, table, rows, by_field=True, table_problems=problems)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.core.labels import visible_text
 from bot.core.members.page import Item, Link, item_links, key, page_lines
@@ -132,15 +133,17 @@ def _columns(headers: list[tuple[str, int]], profile: SiteProfile) -> dict:
 
 def _wiki_table(text: str, lines, profile: SiteProfile) -> Table | None:
     raw_rows, nested = _wiki_rows(text, lines)
-    header_rows = [row for row in raw_rows if row.cells and all(cell.header for cell in row.cells)]
-    if not header_rows:
+    first = next((row for row in raw_rows if row.cells and all(cell.header for cell in row.cells)), None)
+    if first is None:
         return None
-    headers = [(text[cell.content_start : cell.content_end], cell.column) for cell in header_rows[0].cells]
-    columns = _columns(headers, profile)
+    columns = _columns([(text[cell.content_start : cell.content_end], cell.column) for cell in first.cells], profile)
     if MEMBER not in columns:
         return None
+    # Header rows further down repeat the header; one with a member's link is a member's row.
+    header_rows = [first] + [row for row in raw_rows if row is not first and all(cell.header for cell in row.cells)
+                             and _row_problem(text, row, columns, profile) == "no member link in the member column"]  # fmt: skip
     data = [row for row in raw_rows if row not in header_rows]
-    width = max([sum(cell.colspan for cell in header_rows[0].cells)] + [len(row.cells) for row in data])
+    width = max([sum(cell.colspan for cell in first.cells)] + [len(row.cells) for row in data])
     problems = [f"a nested table at offset {start}" for start in nested]
     if not lines[-1][2].lstrip().startswith("|}"):
         problems.append(f"the table at offset {lines[0][0]} is not closed")
@@ -336,3 +339,12 @@ def row_country(text: str, row: Row, table: Table, profile: SiteProfile) -> Link
     cell = row.cell(table.columns.get(COUNTRY, -1))
     links = item_links(text[cell.content_start : cell.content_end], profile) if cell else ()
     return links[0] if links else None
+
+
+def has_table(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a table of any kind (a member table or not)."""
+    lines = [line for line in page_lines(text) if start <= line[0] and line[1] <= end]
+    return any(line[2].lstrip().startswith("{|") for line in lines) or any(
+        line[2].lstrip().startswith("|") and _PIPE_RULE.match(following[2].rstrip("\r\n"))
+        for line, following in pairwise(lines)
+    )
