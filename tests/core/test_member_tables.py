@@ -120,6 +120,9 @@ CASES = [
      PIPE.replace("| 2010 |\n", "| 2010 |\n| [[南京]] | [[中国]] | 2019 |\n")),
     ("flag_template_before_the_member", GROUPED.replace("| [[乙城]]", "| {{flagicon|乙国}} [[乙城]]"),
      registry(section("文學之都", A, B), section("音樂之都", C)), GROUPED.replace("| [[乙城]]", "| {{flagicon|乙国}} [[乙城]]")),
+    ("table_per_section_with_a_spanning_section_cell", "=== 文學之都 ===\n" + HEADER_CELLS.split("|-\n! rowspan=\"2\"")[0] + "|}\n",
+     registry(section("文學之都", M("A城"), M("C城"), M("D城"), M("E城"))),
+     "=== 文學之都 ===\n" + HEADER_CELLS.split("|-\n! rowspan=\"2\"")[0].replace('rowspan="3"', 'rowspan="4"') + "|-\n| [[E城]]\n|}\n"),
     ("in_step_table_untouched", GROUPED, registry(section("文學之都", A, B), section("音樂之都", C)), GROUPED),
 ]  # fmt: skip
 

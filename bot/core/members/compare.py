@@ -132,7 +132,7 @@ def _differences(section: PageSection, owner, profile, redirects) -> tuple[dict[
 
 def _table_changes(text: str, section: PageSection, removed, added: list[Member]) -> list[Change]:
     """Rows: one change per row, or one for a whole ``rowspan`` group (bot.core.members.table_rows)."""
-    if section.by_field and spanned(section):
+    if spanned(section):
         return [group_change(text, section, removed, added)] if removed or added else []
     changes = [row_removal(rule, section.rows[index], text, why) for index, (rule, why) in removed.items()]
     last_goes = len(section.rows) - 1 in removed

@@ -92,6 +92,8 @@ def _section(spec: Section, heading: Heading, headings: list[Heading], lines, te
     if tables:
         table = tables[0]
         problems = table.problems
+        if table.grouped and [row for row in table.rows if row.cell(table.columns[FIELD])] != list(table.rows[:1]):
+            problems += ("its rows are grouped under more than one section cell",)
         if len(tables) > 1 or items:
             # Its members would be read from one place and added where they already are in another.
             problems += (f"its members are in {len(tables)} table(s) and {len(items)} list item(s), not one table",)

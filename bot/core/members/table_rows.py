@@ -132,9 +132,10 @@ def row_removal(rule: Rule, row: Row, text: str, note: str) -> Change:
 def spanned(section: PageSection) -> bool:
     """Whether the section is a group of rows under one section cell spanning them (or one row
     in a table whose section cells span their rows)."""
+    if not section.table.grouped:
+        return False
     column = section.table.columns[FIELD]
-    owners = [row for row in section.rows if row.cell(column) is not None]
-    return section.table.grouped and owners == [section.rows[0]]
+    return [row for row in section.rows if row.cell(column) is not None] == [section.rows[0]]
 
 
 def group_change(text: str, section: PageSection, removed: dict[int, tuple[Rule, str]], added: list[Member]) -> Change:
