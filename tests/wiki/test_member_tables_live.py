@@ -153,3 +153,25 @@ def test_removing_a_groups_first_row_moves_its_section_cell_on_the_wiki(wiki, tm
     run(wiki, queue, "apply", "--config", str(config), "--mode", "live")
     after = rendered_rows(wiki, title)
     assert after == [before[0], [("td", 1, "文學之都"), *before[2]], *before[3:]]
+
+
+def test_a_new_section_as_a_row_group_on_the_wiki(wiki, tmp_path):
+    """A registry section the table lacks (建築之都, between the two in the registry's order): a new
+    group of two rows under one section cell, for review; saved, the wiki shows those two rows and
+    nothing else changed."""
+    title = "Members/Table new group"
+    architecture = (Member("开罗", country_target="埃及", year=2025), Member("利马", country_target="秘鲁", year=2025))
+    registry = MemberList("newgroup", (title,), (Section("文學之都", ("文學之都",), LITERATURE), Section("建築之都", ("建築之都",), architecture),
+                                                 Section("音樂之都", ("音樂之都",), MUSIC)))  # fmt: skip
+    config, queue = setup(wiki, tmp_path, title, GROUPED, registry)
+    before = rendered_rows(wiki, text=GROUPED)
+    run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "all")
+    (proposal,) = proposals(wiki, queue)
+    (change,) = proposal["changes"]
+    assert change["rule"] == "member-new-section" and change["note"].startswith("建築之都（2）")
+    run(wiki, queue, "approve", str(proposal["id"]), "--change", str(change["number"]), "--reviewer", "editor")
+    run(wiki, queue, "apply", "--config", str(config), "--mode", "live")
+    assert wiki.revisions(title)[0]["comment"].startswith("成员列表 +建築之都（2）")
+    group = [[("td", 2, "建築之都"), ("td", 1, "开罗"), ("td", 1, "埃及"), ("td", 1, "2025")],
+             [("td", 1, "利马"), ("td", 1, "秘鲁"), ("td", 1, "2025")]]  # fmt: skip
+    assert rendered_rows(wiki, title) == [*before[:3], *group, *before[3:]]
