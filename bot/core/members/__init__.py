@@ -6,8 +6,14 @@ section's ``style``, removals for review), ``new_sections`` the sections the pag
 ``totals`` a stated total; ``extract`` builds a registry from a page.
 """
 
-from bot.core.members.compare import MemberReport, item_targets, member_changes, member_keys
+from bot.core.members.compare import (
+    MemberReport,
+    item_targets,
+    member_changes,
+    member_keys,
+)
 from bot.core.members.extract import extract_member_list
-from bot.core.members.page import find_sections, item_links
+from bot.core.members.page import item_links
+from bot.core.members.sections import find_sections
 
 __all__ = ["MemberReport", "extract_member_list", "find_sections", "item_links", "item_targets", "member_changes", "member_keys"]

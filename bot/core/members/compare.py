@@ -18,8 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core.members.new_sections import new_sections
-from bot.core.members.page import Item, PageSection, find_sections, key
+from bot.core.members.page import Item, key
+from bot.core.members.sections import PageSection, find_sections
 from bot.core.members.style import insertion, new_item
+from bot.core.members.table_rows import group_change, row_addition, row_removal, spanned
 from bot.core.members.totals import total_change
 from bot.core.model import Change, Display, Rule
 from bot.core.profile import SiteProfile
@@ -46,6 +48,11 @@ def member_changes(
         if not section.spec.members:
             # An empty registry section is far likelier a mistake than a list to empty.
             warnings.append(f"{registry.name}: the registry's section {section.spec.name} has no members; nothing proposed for it")
+            continue
+        if section.table_problems:
+            warnings.append(f"{registry.name}: section {section.spec.name}: a table it cannot read ({section.table_problems[0]}"
+                            f"{f' and {len(section.table_problems) - 1} more' if len(section.table_problems) > 1 else ''}); "
+                            "nothing proposed for this section")  # fmt: skip
             continue
         if section.unparsed:
             warnings.append(
@@ -93,33 +100,54 @@ def _owners(registry: MemberList, profile: SiteProfile) -> dict[str, tuple[str, 
 
 
 def _section_changes(text, section: PageSection, owner, registry, profile, redirects) -> list[Change]:
-    changes: list[Change] = []
+    removed, added = _differences(section, owner, profile, redirects)
+    if section.table is not None:
+        return _table_changes(text, section, removed, added)
+    changes = [_removal(rule, section.items[index], why) for index, (rule, why) in removed.items()]
+    return changes + [_addition(text, section, registry, member) for member in added]
+
+
+def _differences(section: PageSection, owner, profile, redirects) -> tuple[dict[int, tuple[Rule, str]], list[Member]]:
+    """The section's entries to remove (index -> rule, note) and the registry members to add."""
+    removed: dict[int, tuple[Rule, str]] = {}
     seen: set[str] = set()
-    for item in section.items:
+    for index, item in enumerate(section.items):
         keys = _item_keys(item, profile, redirects)
         entry = next((owner[name] for name in keys if name in owner), None)
-        name = item.city.label if item.city else item.line.strip()
+        subject = f"{item.city.label if item.city else item.line.strip()}（{section.spec.name}）"
         if entry is None:
-            changes.append(_removal(Rule.MEMBER_REMOVE, item, f"{name}（{section.spec.name}）", "not in the registry"))
+            removed[index] = (Rule.MEMBER_REMOVE, f"{subject}: not in the registry")
         elif entry[0] != section.spec.name:
-            changes.append(_removal(Rule.MEMBER_SECTION, item, f"{name}（{section.spec.name}）", f"the registry lists it under {entry[0]}"))
+            removed[index] = (Rule.MEMBER_SECTION, f"{subject}: the registry lists it under {entry[0]}")
         elif keys & seen:
-            changes.append(_removal(Rule.MEMBER_DUPLICATE, item, f"{name}（{section.spec.name}）", "listed twice in this section"))
+            removed[index] = (Rule.MEMBER_DUPLICATE, f"{subject}: listed twice in this section")
         seen |= member_keys(entry[1], profile) if entry else keys
+    added = []
     for member in section.spec.members:
         if not member_keys(member, profile) & seen:
-            changes.append(_addition(text, section, registry, member))
+            added.append(member)
             seen |= member_keys(member, profile)
-    return changes
+    return removed, added
 
 
-def _removal(rule: Rule, item: Item, subject: str, why: str) -> Change:
-    return Change(rule, item.start, item.end, item.line, "", needs_review=True, display=Display.MEMBER, note=f"{subject}: {why}")
+def _table_changes(text: str, section: PageSection, removed, added: list[Member]) -> list[Change]:
+    """Rows: one change per row, or one for a whole ``rowspan`` group (bot.core.members.table_rows)."""
+    if spanned(section):
+        return [group_change(text, section, removed, added)] if removed or added else []
+    changes = [row_removal(rule, section.rows[index], text, why) for index, (rule, why) in removed.items()]
+    last_goes = len(section.rows) - 1 in removed
+    return changes + [row_addition(text, section, member, _added_note(section, member), last_goes) for member in added]
+
+
+def _removal(rule: Rule, item: Item, note: str) -> Change:
+    return Change(rule, item.start, item.end, item.line, "", needs_review=True, display=Display.MEMBER, note=note)
+
+
+def _added_note(section: PageSection, member: Member) -> str:
+    note = f"{member.shown}（{section.spec.name}）"
+    return note + f": {member.source}" if member.source else note
 
 
 def _addition(text: str, section: PageSection, registry: MemberList, member: Member) -> Change:
     at, line = insertion(text, section, member, new_item(section, registry, member))
-    note = f"{member.shown}（{section.spec.name}）"
-    if member.source:
-        note += f": {member.source}"
-    return Change(Rule.MEMBER_ADD, at, at, "", line, display=Display.MEMBER, note=note)
+    return Change(Rule.MEMBER_ADD, at, at, "", line, display=Display.MEMBER, note=_added_note(section, member))

@@ -18,7 +18,6 @@ from bot.core.detect import find_links
 from bot.core.labels import visible_text
 from bot.core.markup import read_markup
 from bot.core.profile import SiteProfile
-from bot.core.registry import MemberList, Section
 from bot.core.titles import comparable
 from bot.core.urls import Kind, resolve
 from bot.core.variants import fold
@@ -58,48 +57,11 @@ class Heading:
     line: str
     index: int  # its line number (0-based)
 
-    def with_text(self, text: str) -> str:
+    def retitled(self, text: str) -> str:
         """This heading's line with ``text`` in place of its own (same marks, same spacing)."""
         match = _HEADING.match(self.line.rstrip("\r\n"))
         group = 2 if match.group(2) is not None else 4
         return self.line[: match.start(group)] + text + self.line[match.end(group) :]
-
-
-@dataclass(frozen=True)
-class PageSection:
-    spec: Section
-    heading_end: int  # where the section's body starts
-    body_end: int
-    items: tuple[Item, ...]
-    unparsed: tuple[str, ...]  # item lines without a link
-    heading: Heading | None = None
-
-
-def find_sections(text: str, registry: MemberList, profile: SiteProfile) -> tuple[list[PageSection], list[str]]:
-    """The registry's sections the page has, in the registry's order, and a warning for each it lacks."""
-    lines = page_lines(text)
-    headings = page_headings(lines)
-    sections, warnings = [], []
-    for spec in registry.sections:
-        heading = section_heading(spec, headings, profile)
-        if heading is None:
-            warnings.append(f"{registry.name}: section {spec.name} not found on the page")
-            continue
-        sections.append(_section(spec, heading, headings, lines, text, profile))
-    return sections, warnings
-
-
-def section_heading(spec: Section, headings: list[Heading], profile: SiteProfile) -> Heading | None:
-    keys = {key(heading, profile) for heading in (spec.name, *spec.headings)}
-    return next((heading for heading in headings if key(heading.text, profile) in keys), None)
-
-
-def _section(spec: Section, heading: Heading, headings: list[Heading], lines, text: str, profile: SiteProfile) -> PageSection:
-    following = [h.index for h in headings if h.index > heading.index and h.level <= heading.level]
-    stop = following[0] if following else len(lines)
-    items, unparsed = read_items(lines[heading.index + 1 : stop], profile)
-    body_end = lines[stop][0] if stop < len(lines) else len(text)
-    return PageSection(spec, heading.end, body_end, tuple(items), tuple(unparsed), heading)
 
 
 def page_lines(text: str) -> list[tuple[int, int, str]]:

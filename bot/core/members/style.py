@@ -4,7 +4,7 @@ section is visibly sorted)."""
 
 from __future__ import annotations
 
-from bot.core.members.page import PageSection
+from bot.core.members.sections import PageSection
 from bot.core.registry import Member, MemberList
 
 
