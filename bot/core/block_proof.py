@@ -9,11 +9,12 @@ every other change applied, and the text to be saved (both previews of the bot's
 readings (bot.core.markers.reading_of, white space left out) are aligned, and what one has that the
 other lacks must be exactly:
 
-- as text, the declared text of the added lines, in order, and of the removed ones (each line read
-  as the wiki reads it: list marks, heading marks, table cell marks and the first space of a
-  preformatted line taken off, links shown by their label);
+- as text, what each change's new lines read as that its old lines do not, in order, and the reverse
+  (lines read as the wiki reads them: list marks, heading marks, table cell marks and attributes and
+  the first space of a preformatted line taken off, links shown by their label; so a table row group
+  whose section cell moves to its next row differs by the removed row's text alone);
 - as elements, only the structure of lists, tables, headings and paragraphs, and links to exactly
-  the declared targets;
+  the targets one side has more of than the other;
 - the parse's lists the same (templates, categories, interlanguage links, images, external links,
   footnotes, behaviour switches), and the section headings the same but for declared new headings;
 - every table as regular as it was: each row as wide, counting the cells that span rows down into
@@ -85,14 +86,15 @@ def _read(changes: Sequence[Change], without: Rendering, with_changes: Rendering
     if not hunks:
         return "the rendering is the same with and without the changes"
     where = f" (near: {excerpt(new, hunks[0][3])!r})"
-    for side, atoms, declared in (("shows", new, [c.new for c in changes]), ("loses", old, [c.old for c in changes])):
-        expected = _bare("".join(_shown(lines) for lines in declared))
+    declared = [_difference(change) for change in changes]
+    for side, atoms, index in (("shows", new, 1), ("loses", old, 0)):
+        expected = "".join(difference[index][0] for difference in declared)
         # A span is (start, end, whether it may slide: only when the other side has nothing there).
         spans = [(j1, j2, i1 == i2) if side == "shows" else (i1, i2, j1 == j2) for _, i1, i2, j1, j2 in hunks]
         found = _placed(atoms, spans, expected)
         if isinstance(found, str):
             return f"the page {side} {found[:80]!r} where the changes declare {expected[:80]!r}{where}"
-        why = _elements(found, declared, profile, title)
+        why = _elements(found, [target for difference in declared for target in difference[index][1]], profile, title)
         if why:
             return f"the page {side} {why}{where}"
     return ""
@@ -136,6 +138,35 @@ def _slides(atoms: Sequence[Atom], start: int, end: int, spans: Sequence[tuple[i
     return found
 
 
+Declared = tuple[str, list[str]]  # the text readers get (no white space) and the link targets
+
+
+def _difference(change: Change) -> tuple[Declared, Declared]:
+    """What ``change`` removes and adds as readers get it: the text that differs between its old and
+    new lines as the wiki shows them (a table's section cell whose ``rowspan`` changes, the rows of a
+    group a row joins or leaves, read the same on both sides and are neither), and the links one side
+    has more of than the other."""
+    old, new = _text_tokens(_bare(_shown(change.old))), _text_tokens(_bare(_shown(change.new)))
+    removed, added = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            removed += old[i1:i2]
+            added += new[j1:j2]
+    old_links, new_links = Counter(_targets(change.old)), Counter(_targets(change.new))
+    return ("".join(removed), list((old_links - new_links).elements())), ("".join(added), list((new_links - old_links).elements()))
+
+
+def _text_tokens(text: str) -> list[str]:
+    """``text`` as the readings' tokens: each run of digits or Latin letters one, every other character one."""
+    tokens: list[str] = []
+    for character in text:
+        if tokens and _word(character) and _word(tokens[-1][-1]):
+            tokens[-1] += character
+        else:
+            tokens.append(character)
+    return tokens
+
+
 def _tokens(atoms: Sequence[Atom]) -> list[Atom]:
     """The atoms without white space, each run of digits or of Latin letters one token: a number
     changed (116 -> 155) is one token replaced, never a digit kept and two changed."""
@@ -154,14 +185,14 @@ def _word(character: str) -> bool:
     return character.isalnum() and ord(character) < 0x2E80  # CJK characters are words each
 
 
-def _elements(atoms: Sequence[Atom], declared: Sequence[str], profile: SiteProfile, title: str) -> str:
+def _elements(atoms: Sequence[Atom], targets: Sequence[str], profile: SiteProfile, title: str) -> str:
     links = [_key(href_title(what.split(" ")[1], profile.article_path) if " " in what else title, profile)
              for kind, what in atoms if kind == OPEN and what.split(" ")[0] == "a"]  # fmt: skip
     for kind, what in atoms:
         name = what.split(" ")[0]
         if kind == HIDDEN or (kind == VOID and name != "br") or (kind != TEXT and (name not in _STRUCTURE or " style=" in what)):
             return f"an element the changes do not declare: <{what}>"
-    expected = [_key(target, profile) for text in declared for target in _targets(text)]
+    expected = [_key(target, profile) for target in targets]
     if Counter(links) != Counter(expected):
         return f"links to {sorted(links)} where the changes declare {sorted(expected)}"
     return ""

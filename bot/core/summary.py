@@ -92,7 +92,8 @@ def edit_summary(changes: Iterable[Change], language: str, texts: Mapping[str, S
 def _member_item(change: Change, text: SummaryText) -> str:
     if change.rule is Rule.MEMBER_TOTAL:
         return text.total.format(old=inert(change.old), new=inert(change.new))
-    return _MEMBER_SIGNS[change.rule] + inert(change.note.split(": ", 1)[0])
+    # The note names the member and its section, then why or how ("; rowspan 2→3", ": its source").
+    return _MEMBER_SIGNS[change.rule] + inert(re.split(": |; ", change.note, maxsplit=1)[0])
 
 
 # What an edit summary would read as markup (a link, a section link) or a page would if the summary is

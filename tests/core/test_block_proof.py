@@ -54,6 +54,9 @@ CASES = [
     ("a_line_among_lines_alike_slides_into_place", [Change(Rule.MEMBER_REMOVE, 0, 9, "  - 乙城-甲国\n", "", display=Display.MEMBER)],
      "<pre>- 甲城-甲国\n- 乙城-甲国\n- 丙城-甲国</pre>", "<pre>- 甲城-甲国\n- 丙城-甲国</pre>", {}, True),
     ("a_row_with_its_span", [ROW], table(1, "甲城"), table(2, "甲城", "乙城"), {}, True),
+    ("a_groups_first_row_removed_its_cell_moved",
+     [Change(Rule.MEMBER_REMOVE, 0, 9, "|-\n| rowspan=2 | 文学 || [[甲城]]\n|-\n| [[乙城]]\n", "|-\n| 文学 || [[乙城]]\n", display=Display.MEMBER)],
+     table(2, "甲城", "乙城"), TABLE.format(n=1, a=link("乙城"), rows=""), {}, True),
     ("a_row_without_its_span", [ROW], table(1, "甲城"), table(1, "甲城", "乙城"), {}, False),
 ]  # fmt: skip
 

@@ -103,11 +103,11 @@ def scan_approve_apply(wiki, tmp_path, title: str, page: str, registry: MemberLi
     run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "none")
     (proposal,) = proposals(wiki, queue)
     (change,) = [change for change in proposal["changes"] if change["rule"] == "member-add"]
-    assert change["note"].startswith("南京（文學之都）")
+    assert change["note"].startswith("南京（文學之都）") and change["proof"] == "proven", change["proof"]
     run(wiki, queue, "approve", str(proposal["id"]), "--change", str(change["number"]), "--reviewer", "editor")
     run(wiki, queue, "apply", "--config", str(config), "--mode", "live")
     saved = wiki.revisions(title)[0]
-    assert saved["user"] == "LinkBot" and saved["comment"].startswith("成员列表 +南京（文學之都）")
+    assert saved["user"] == "LinkBot" and saved["comment"] == "成员列表 +南京（文學之都）"
     return saved
 
 
@@ -147,6 +147,7 @@ def test_removing_a_groups_first_row_moves_its_section_cell_on_the_wiki(wiki, tm
     (proposal,) = proposals(wiki, queue)
     (change,) = proposal["changes"]
     assert change["rule"] == "member-remove" and change["note"].startswith("爱丁堡（文學之都）; rowspan 2→1")
+    assert change["proof"] == "proven", change["proof"]
     run(wiki, queue, "apply", "--config", str(config), "--mode", "live")
     assert wiki.revisions(title)[0]["content"] == GROUPED  # auto-approval never covers a removal
     run(wiki, queue, "approve", str(proposal["id"]), "--change", str(change["number"]), "--reviewer", "editor")
@@ -169,6 +170,7 @@ def test_a_new_section_as_a_row_group_on_the_wiki(wiki, tmp_path):
     (proposal,) = proposals(wiki, queue)
     (change,) = proposal["changes"]
     assert change["rule"] == "member-new-section" and change["note"].startswith("建築之都（2）")
+    assert change["proof"] == "proven", change["proof"]
     run(wiki, queue, "approve", str(proposal["id"]), "--change", str(change["number"]), "--reviewer", "editor")
     run(wiki, queue, "apply", "--config", str(config), "--mode", "live")
     assert wiki.revisions(title)[0]["comment"].startswith("成员列表 +建築之都（2）")
