@@ -34,7 +34,7 @@ class SourceMember:
 
 
 @dataclass(frozen=True)
-class Difference:
+class MemberDifference:
     """A registry member the source gives otherwise: ``field`` is section, country, year or spelling."""
 
     section: str  # the member's section in the registry
@@ -48,7 +48,7 @@ class Difference:
 class RegistryDiff:
     added: tuple[tuple[str, Member], ...]  # (section, member), in the source's order
     new_sections: tuple[str, ...]
-    differences: tuple[Difference, ...]
+    differences: tuple[MemberDifference, ...]
     missing: tuple[tuple[str, Member], ...]  # registry members the source lacks: kept
     warnings: tuple[str, ...]
 
@@ -92,16 +92,16 @@ def _new_member(row: SourceMember, title: str, resolved: Mapping[str, str], prof
     return Member(title, country_target=country, year=row.year, source=row.source, aliases=aliases)
 
 
-def _differences(section: str, member: Member, row: SourceMember, wanted: str, resolved, profile) -> list[Difference]:
+def _differences(section: str, member: Member, row: SourceMember, wanted: str, resolved, profile) -> list[MemberDifference]:
     found = []
     if wanted != section:
-        found.append(Difference(section, member.target, "section", section, wanted))
+        found.append(MemberDifference(section, member.target, "section", section, wanted))
     country = resolved.get(row.country, row.country)
     known = {key(name, profile) for name in (member.country_target, member.country_label) if name}
     if country and not {key(row.country, profile), key(country, profile)} & known:
-        found.append(Difference(section, member.target, "country", member.country_target, country))
+        found.append(MemberDifference(section, member.target, "country", member.country_target, country))
     if row.year is not None and row.year != member.year:
-        found.append(Difference(section, member.target, "year", "" if member.year is None else str(member.year), str(row.year)))
+        found.append(MemberDifference(section, member.target, "year", "" if member.year is None else str(member.year), str(row.year)))
     if key(row.name, profile) not in member_keys(member, profile):
-        found.append(Difference(section, member.target, "spelling", member.target, row.name))
+        found.append(MemberDifference(section, member.target, "spelling", member.target, row.name))
     return found
