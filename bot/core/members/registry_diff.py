@@ -80,6 +80,9 @@ def registry_diff(
         if entry is None:
             added.append((section, _new_member(row, title, resolved, profile)))
             continue
+        if (entry[0], entry[1].target) in matched:  # another name of a member an earlier row gave
+            warnings.append(f"line {row.line}: {row.name} is {entry[1].target}, already in the source; the first row counts")
+            continue
         matched.add((entry[0], entry[1].target))
         differences += _differences(entry[0], entry[1], row, section, resolved, profile)
     missing = [(s.name, m) for s in registry.sections for m in s.members if (s.name, m.target) not in matched]
