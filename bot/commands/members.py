@@ -119,7 +119,7 @@ def cmd_members_check(args, settings: Settings, streams: Streams, environ) -> in
         check_page(title, member_changes(text, registry, profile, redirects), settings.max_member_removal_share)
         for title, text, profile, redirects in pages
     ]
-    streams.out.write((check_json if args.format == "json" else check_text)(registry.name, checks))
+    streams.out.write((check_json if args.format == "json" else check_text)(registry.name, checks, registry.snapshot))
     return EXIT_OK if all(check.agrees for check in checks) else EXIT_CHANGES
 
 

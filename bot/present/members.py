@@ -45,8 +45,8 @@ def diff_json(name: str, source: str, diff: RegistryDiff, problems: list[str], w
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def check_text(name: str, checks: list[PageCheck]) -> str:
-    lines = []
+def check_text(name: str, checks: list[PageCheck], snapshot: str = "") -> str:
+    lines = [f"{name}: the registry reflects {snapshot}"] if snapshot else []
     for check in checks:
         verdict = "agrees" if check.agrees else "disagrees"
         lines.append(f"{name} / {check.page}: {verdict} ({check.listed} listed)")
@@ -60,7 +60,7 @@ def check_text(name: str, checks: list[PageCheck]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_json(name: str, checks: list[PageCheck]) -> str:
+def check_json(name: str, checks: list[PageCheck], snapshot: str = "") -> str:
     pages = [
         {
             "page": c.page, "agrees": c.agrees, "listed": c.listed, "add": list(c.to_add), "remove": list(c.to_remove),
@@ -68,7 +68,8 @@ def check_json(name: str, checks: list[PageCheck]) -> str:
         }
         for c in checks
     ]  # fmt: skip
-    return json.dumps({"list": name, "agrees": all(c.agrees for c in checks), "pages": pages}, ensure_ascii=False) + "\n"
+    record = {"list": name, "snapshot": snapshot, "agrees": all(c.agrees for c in checks), "pages": pages}
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def _member(member: Member) -> str:

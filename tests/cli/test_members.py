@@ -83,6 +83,8 @@ def test_check_against_files(config):
     code, out, _ = run("members", "check", "uccn", "--file", str(OLD_SEED), "--config", str(config))
     assert code == EXIT_CHANGES
     assert out.splitlines() == [
+        "uccn: the registry reflects seeds/001_7e93bf9fd9f8118a.txt: 152 members in 7 fields (to 2019-10-31); "
+        "the network had 408 in 8 fields on 2025-10-31",
         f"uccn / {OLD_SEED}: disagrees (150 listed)",
         "  add          南京（文學之都）: UNESCO Creative Cities Network designation of 2019-10-31",
         "  add          扬州（美食之都）: UNESCO Creative Cities Network designation of 2019-10-31",
