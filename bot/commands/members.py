@@ -8,6 +8,7 @@ the others imported."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from bot.commands.common import EXIT_CHANGES, EXIT_INPUT, EXIT_OK, Streams
@@ -154,7 +155,7 @@ def _page_source(args, settings: Settings, environ, registry):
     from bot.core.errors import MemberListError
     from bot.core.members import extract_member_list
     from bot.core.members.registry_diff import SourceMember
-    from bot.wiki.member_pages import local_titles, source_page
+    from bot.wiki.member_pages import local_titles, same_wiki, source_page
 
     session, _ = connect(settings, args, environ, login=False)
     page = source_page(session.site, args.from_page)
@@ -169,7 +170,12 @@ def _page_source(args, settings: Settings, environ, registry):
     ]
     names = sorted({name for row in rows for name in (row.name, row.country) if name})
     resolved = local_titles(session.site, page.site, names, settings.retry)
-    return page.title, rows, [], resolved, session.profile
+    if same_wiki(session.site, page.site):
+        return page.title, rows, [], resolved, session.profile
+    # Another wiki's page: a member with no page on this wiki cannot be compared (nor imported).
+    problems = [f"{page.title}: {row.name}: no interlanguage link to this wiki; left out" for row in rows if row.name not in resolved]
+    rows = [dataclasses.replace(row, country=resolved.get(row.country, "")) for row in rows if row.name in resolved]
+    return f"{page.site.code}:{page.title}", rows, problems, resolved, session.profile
 
 
 def _check_pages(args, settings: Settings, environ, registry) -> list[tuple]:

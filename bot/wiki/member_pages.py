@@ -38,14 +38,19 @@ def source_page(site, title: str) -> SourcePage:
 
 def local_titles(site, source_site, names: list[str], policy: RetryPolicy, batch: int = 50) -> dict[str, str]:
     """name -> this wiki's title, for names on ``source_site``'s pages: through their interlanguage
-    links when that is another wiki, then through this wiki's redirects."""
+    links when that is another wiki (a name without one is left out: it has no page here), then
+    through this wiki's redirects."""
     titles = dict.fromkeys(names, "")
-    if source_site != site:
+    if not same_wiki(site, source_site):
         for start in range(0, len(names), batch):
             titles.update(_language_links(site, source_site, names[start : start + batch], policy))
-    local = {name: title or name for name, title in titles.items()}
+    local = {name: title or name for name, title in titles.items() if title or same_wiki(site, source_site)}
     redirects = resolve_redirects(site, sorted(set(local.values())), policy)
-    return {name: redirects.get(title, title) for name, title in local.items() if redirects.get(title, title) != name}
+    return {name: redirects.get(title, title) for name, title in local.items()}
+
+
+def same_wiki(site, other) -> bool:
+    return site.sitename == other.sitename
 
 
 def _language_links(site, source_site, chunk: list[str], policy: RetryPolicy) -> dict[str, str]:
