@@ -182,6 +182,8 @@ def _check_pages(args, settings: Settings, environ, registry) -> list[tuple]:
     """(title, text, profile, redirects) of each page to check: ``--file``s, else the registry's pages."""
     if args.file:
         return [(name, read_page(name), settings.profile(), {}) for name in args.file]
+    if not registry.pages:
+        raise InputError(registry.name, "the registry manages no page (its pages = [...]); name a copy with --file")
     from bot.commands.wiki import connect
     from bot.core.members import item_targets
     from bot.wiki.sources import page_text, resolve_redirects

@@ -111,3 +111,11 @@ def test_a_run_whose_registry_would_remove_too_many_proposes_no_member_changes(c
     assert re.match(r"uccn: \d+ of 152 listed member\(s\) \(3\d%\) would be removed, more than \[members\] max_removal_share \(20%\)", warning)
     code, out, _ = run("members", "check", "uccn", "--file", str(NEW_SEED), "--config", str(config))
     assert code == EXIT_CHANGES and "  held         a run proposes no member changes here" in out
+
+
+def test_check_of_a_registry_without_pages_says_so(tmp_path):
+    registry = tmp_path / "none.toml"
+    registry.write_text('name = "none"\n[[sections]]\nname = "A"\nmembers = [{ target = "甲城" }]\n', encoding="utf-8")
+    code, out, err = run("members", "check", str(registry))
+    assert (code, out) == (EXIT_INPUT, "")
+    assert err == "linkbot: none: the registry manages no page (its pages = [...]); name a copy with --file\n"
