@@ -159,7 +159,7 @@ def _dispatch(args, wiki_args: list[str], settings: Settings, streams: Streams, 
     if args.command == "sandbox":
         return wiki.cmd_sandbox(args, settings, streams, environ)
     if args.command == "members":
-        return members.cmd_members_extract(args, settings, streams, environ)
+        return members.cmd_members(args, settings, streams, environ)
     if args.command == "run":
         return wiki.cmd_run(args, settings, streams, environ)
     if args.command == "template":

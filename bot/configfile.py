@@ -126,6 +126,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Check]]] = {
         "max_edits": ("max_edits", _whole(0)),
     },
     "limits": {"max_page_kb": ("max_page_kb", _whole(1)), "max_analysis_seconds": ("max_analysis_seconds", _number())},
+    "members": {"max_removal_share": ("max_member_removal_share", _number(0, 1))},
     "queue": {"path": ("queue_path", _text), "auto_approve": ("auto_approve", _text_or_texts), "reviewer": ("reviewer", _text)},
 }
 RETRY: dict[str, Check] = {

@@ -123,6 +123,9 @@ class Settings:
     max_page_kb: int = 2048
     # A page whose analysis runs longer is reported and skipped (0: no limit, analysed in-process).
     max_analysis_seconds: float = 20.0
+    # A run proposes no member changes for a page whose registry would remove more than this share of
+    # its listed members (``[members] max_removal_share``; an out-of-date registry, bot.core.members.guard).
+    max_member_removal_share: float = 0.2
     summaries: Mapping[str, SummaryText] = field(default_factory=lambda: dict(SUMMARIES))  # per language, built once
     log_format: str = "text"  # text | json
     # The review queue.
@@ -153,6 +156,7 @@ class Settings:
             protect_ref_urls=self.protect_ref_urls,
             split_trails=self.split_trails,
             mirror_forms=self.mirror_forms,
+            max_member_removal_share=self.max_member_removal_share,
         )
 
     def profile(self) -> SiteProfile:

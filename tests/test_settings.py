@@ -102,6 +102,8 @@ def test_configured_site_profile(config):
         ('[sites."w.example.org"]\nlinktrail = "[a-z"\n', '[sites."w.example.org"] linktrail: expected a regular expression'),
         ('[sites."w.example.org"]\nlangauge = "de"\n', "unknown key (did you mean language?)"),
         ('[summary.zh]\ntempalte = "x"\n', "[summary.zh] tempalte: unknown key (did you mean template?)"),
+        ("[members]\nmax_removal_share = 1.5\n", "[members] max_removal_share: expected a number between 0 and 1, not 1.5"),
+        ("[members]\nmax_removal = 0.1\n", "[members] max_removal: unknown key (did you mean max_removal_share?)"),
     ],
 )
 def test_config_errors(tmp_path, body, message):
@@ -145,3 +147,10 @@ def test_bot_approval_settings(tmp_path):
     config.write_text("[bot]\nmaxlag = -1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[bot\] maxlag"):
         load_settings(str(config), {}, {})
+
+
+def test_the_member_removal_share_flows_to_the_cores_options(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[members]\nmax_removal_share = 0.5\n", encoding="utf-8")
+    assert load_settings(str(path), environ={}).options.max_member_removal_share == 0.5
+    assert load_settings(None, environ={}).max_member_removal_share == 0.2  # the default guards every run

@@ -4,5 +4,5 @@ common    streams, exit codes, colors, run ids, registries
 local     fix, scan of files
 wiki      scan of wiki pages, apply, sandbox
 queue     list, show, approve, reject, review, report
-members   members extract
+members   members extract, import, check
 """

@@ -193,10 +193,28 @@ def _add_other_commands(commands, options: _OptionGroups) -> None:
     extract.add_argument("--list", dest="member_list", required=True, help="the registry's name")
     extract.add_argument("--page", action="append", default=[], help="a page the registry manages (repeatable)")
     extract.add_argument("--output", help="write the registry here (default: standard output)")
+    _add_import_and_check(members_commands, nested)
 
     sandbox = commands.add_parser("sandbox", parents=[options.base], help="run a throwaway local wiki loaded with the seeds")
     sandbox.add_argument("--dir", required=True, help="folder for the wiki (created; must be empty or new)")
     sandbox.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
+
+
+def _add_import_and_check(members_commands, nested: _OptionGroups) -> None:
+    importing = members_commands.add_parser("import", parents=[nested.base, nested.site],
+                                            help="compare a published list with a registry; --write updates it")  # fmt: skip
+    importing.add_argument("member_list", metavar="LIST", help="the registry (config/lists/LIST.toml, or a .toml path)")
+    source = importing.add_mutually_exclusive_group(required=True)
+    source.add_argument("--from", dest="from_file", metavar="FILE", help="a CSV (header row) or JSON file (.json) of members")
+    source.add_argument("--from-page", metavar="TITLE", help="a page with the same list, on this wiki or another (en:Title)")
+    importing.add_argument("--write", action="store_true", help="write the changes into the registry (comments and order kept)")
+    importing.add_argument("--redirects", action="store_true", help="--from FILE: resolve the names' redirects on the wiki")
+    importing.add_argument("--format", choices=("text", "json"), default="text", help="the diff as text or one JSON object")
+    check = members_commands.add_parser("check", parents=[nested.base, nested.site],
+                                        help="what a registry and its pages disagree on (exit 1 when they do)")  # fmt: skip
+    check.add_argument("member_list", metavar="LIST", help="the registry (config/lists/LIST.toml, or a .toml path)")
+    check.add_argument("--file", action="append", default=[], help="check this file instead of the wiki's pages (repeatable)")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="a table, or one JSON object")
 
 
 def _mode_help(what: str) -> str:

@@ -22,6 +22,7 @@ from bot.core.diff import unified_diff
 from bot.core.errors import UnsafeLabelError
 from bot.core.markup import Markup, MarkupReading, read_markup
 from bot.core.members import member_changes
+from bot.core.members.guard import guarded
 from bot.core.model import (
     LINK_RULES,
     MEMBER_RULES,
@@ -358,7 +359,7 @@ _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 
 def _with_member_changes(text, members, profile, options, changes, forms, redirects):
     """Merge member-list changes in; a line proposed for removal takes its link fixes with it."""
-    report = member_changes(text, members, profile, redirects)
+    report = guarded(member_changes(text, members, profile, redirects), members.name, options.max_member_removal_share)
     chosen = [change for change in report.changes if change.rule in options.rules]
     forms.update(change.rule for change in chosen)
     removed = [(change.start, change.end) for change in chosen if change.start < change.end]

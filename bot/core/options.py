@@ -15,6 +15,9 @@ class Options:
     protect_ref_urls: bool = True  # leave <ref>https://...</ref> citation URLs alone
     split_trails: bool = True  # undo pandoc's link-trail gluing where the site has no trail
     mirror_forms: MirrorForms = MirrorForms.AUTO  # where Markdown forms are repaired (bot.core.pagekind)
+    # A member list whose changes would remove more than this share of a page's listed members
+    # proposes none of them (bot.core.members.guard); 1.0: no limit.
+    max_member_removal_share: float = 1.0
 
 
 DEFAULT_OPTIONS = Options()

@@ -42,14 +42,25 @@ class MemberList:
     sections: tuple[Section, ...]
     item_format: str = "* {city}-{country}"  # for a section that has no item to copy the style from
     total_pattern: str = ""  # a regex whose group 1 is the total the page states, e.g. 该网络由(\d+)个城市
+    snapshot: str = ""  # which published state of the list the registry reflects (for the operator)
+    # How an imported source (CSV/JSON, ``linkbot members import``) names its columns: field -> column.
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def column(self, field: str) -> str:
+        """The source column that holds ``field`` (member, section, country, year, source)."""
+        return dict(self.columns).get(field, field)
 
     def section(self, name: str) -> Section | None:
         return next((section for section in self.sections if section.name == name), None)
 
 
+# The fields an imported source row may give (``[columns]`` maps them to a source's column names).
+IMPORT_FIELDS = ("member", "section", "country", "year", "source")
+
 # The keys a registry may hold, at its top, in a [[sections]] entry and in a member.
 _KEYS = {
-    "registry": ("name", "pages", "item_format", "total_pattern", "sections"),
+    "registry": ("name", "pages", "item_format", "total_pattern", "snapshot", "columns", "sections"),
+    "columns": IMPORT_FIELDS,
     "section": ("name", "headings", "members"),
     "member": ("target", "label", "country_target", "country_label", "year", "source", "aliases"),
 }
@@ -63,6 +74,7 @@ def member_list_from_dict(data: dict, source: str = "registry") -> MemberList:
             _known_keys(entry, "section", where)
             for index, member in enumerate(entry.get("members", []), 1):
                 _known_keys(member, "member", f"{where} member {index}")
+        _known_keys(data.get("columns", {}), "columns", "[columns]")
         _check_pattern(str(data.get("total_pattern", "")))
         sections = tuple(_section(entry) for entry in data.get("sections", []))
         if not sections:
@@ -73,6 +85,8 @@ def member_list_from_dict(data: dict, source: str = "registry") -> MemberList:
             sections=sections,
             item_format=str(data.get("item_format", MemberList.item_format)),
             total_pattern=str(data.get("total_pattern", "")),
+            snapshot=str(data.get("snapshot", "")),
+            columns=tuple((str(field), str(column)) for field, column in data.get("columns", {}).items()),
         )
     except KeyError as error:
         raise RegistryError(f"{source}: missing key {error.args[0]!r}") from None
@@ -123,6 +137,10 @@ def member_list_to_dict(member_list: MemberList) -> dict:
     data: dict = {"name": member_list.name, "pages": list(member_list.pages), "item_format": member_list.item_format}
     if member_list.total_pattern:
         data["total_pattern"] = member_list.total_pattern
+    if member_list.snapshot:
+        data["snapshot"] = member_list.snapshot
+    if member_list.columns:
+        data["columns"] = dict(member_list.columns)
     data["sections"] = [
         {"name": section.name, "headings": list(section.headings), "members": [_member_dict(m) for m in section.members]}
         for section in member_list.sections

@@ -3,7 +3,9 @@
 The pipeline: ``page`` reads the page's headings, the registry's sections among them and each
 section's entries; ``compare`` proposes what brings each section in step (additions in the
 section's ``style``, removals for review), ``new_sections`` the sections the page lacks and
-``totals`` a stated total; ``extract`` builds a registry from a page.
+``totals`` a stated total; ``guard`` holds them all where too many members would go; ``check``
+summarises them for an operator; ``extract`` builds a registry from a page, and ``registry_diff``
+compares a registry with a published list (``linkbot members import``).
 """
 
 from bot.core.members.compare import (
