@@ -88,12 +88,12 @@ def rendered_rows(wiki, title: str | None = None, text: str | None = None) -> li
     return [[tuple(cell) for cell in row] for row in reader.rows]
 
 
-def setup(wiki, tmp_path, title: str, page: str, registry: MemberList):
+def setup(wiki, tmp_path, title: str, page: str, registry: MemberList, extra: str = ""):
     wiki.sandbox.edit(title, page)
     config_dir = tmp_path / "config"
     (config_dir / "lists").mkdir(parents=True)
     config = config_dir / "linkbot.toml"
-    config.write_text(wiki.config.read_text(encoding="utf-8"), encoding="utf-8")
+    config.write_text(wiki.config.read_text(encoding="utf-8") + extra, encoding="utf-8")
     (config_dir / "lists" / f"{registry.name}.toml").write_text(dump_registry(registry), encoding="utf-8")
     return config, tmp_path / "q.sqlite3"
 
@@ -141,7 +141,8 @@ def test_removing_a_groups_first_row_moves_its_section_cell_on_the_wiki(wiki, tm
     one row fewer and 文學之都's cell on 米兰's row, spanning one row."""
     title = "Members/Table removal"
     registry = MemberList("removal", (title,), (Section("文學之都", ("文學之都",), LITERATURE[1:]), Section("音樂之都", ("音樂之都",), MUSIC)))
-    config, queue = setup(wiki, tmp_path, title, GROUPED, registry)
+    # One of the table's four members is a quarter of the list: more than the removal guard's default share.
+    config, queue = setup(wiki, tmp_path, title, GROUPED, registry, extra="[members]\nmax_removal_share = 0.5\n")
     before = rendered_rows(wiki, text=GROUPED)
     run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "all")
     (proposal,) = proposals(wiki, queue)
