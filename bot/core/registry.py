@@ -142,13 +142,14 @@ def member_list_to_dict(member_list: MemberList) -> dict:
     if member_list.columns:
         data["columns"] = dict(member_list.columns)
     data["sections"] = [
-        {"name": section.name, "headings": list(section.headings), "members": [_member_dict(m) for m in section.members]}
+        {"name": section.name, "headings": list(section.headings), "members": [member_to_dict(m) for m in section.members]}
         for section in member_list.sections
     ]
     return data
 
 
-def _member_dict(member: Member) -> dict:
+def member_to_dict(member: Member) -> dict:
+    """A member as its registry table holds it: only the keys it has."""
     data: dict = {"target": member.target}
     for key in ("label", "country_target", "country_label", "source"):
         if getattr(member, key):

@@ -13,7 +13,7 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT
 
 from bot.core.members.registry_diff import RegistryDiff
-from bot.core.registry import Member, member_list_from_dict
+from bot.core.registry import member_list_from_dict, member_to_dict
 from bot.errors import ConfigError
 from bot.inputs.files import write_output
 
@@ -57,7 +57,7 @@ def apply_diff(document: tomlkit.TOMLDocument, diff: RegistryDiff) -> None:
             members.remove(moved)
             _append(by_name[difference.new], moved.unwrap())
     for section, member in diff.added:
-        _append(by_name[section], _member_fields(member))
+        _append(by_name[section], member_to_dict(member))
 
 
 def _count(document) -> int:
@@ -83,15 +83,3 @@ def _append(section, fields: dict) -> None:
 
 def _member_table(section, target: str):
     return next(member for member in section.get("members", []) if str(member["target"]) == target)
-
-
-def _member_fields(member: Member) -> dict:
-    table: dict = {"target": member.target}
-    for field in ("country_target", "source"):
-        if getattr(member, field):
-            table[field] = getattr(member, field)
-    if member.year is not None:
-        table["year"] = member.year
-    if member.aliases:
-        table["aliases"] = list(member.aliases)
-    return table
