@@ -147,7 +147,15 @@ def test_an_empty_registry_section_never_empties_the_pages_section():
         ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "yaer": 1}]}]}, "member 1: yaer: unknown key"),
         ({"name": "x", "total_pattern": "由(\\d+", "sections": [{"name": "a"}]}, "total_pattern: not a regular expression"),
         ({"name": "x", "total_pattern": "由\\d+个", "sections": [{"name": "a"}]}, "total_pattern: needs a group"),
-        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": "soon"}]}]}, "soon"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": "soon"}]}]},
+         "lists/x.toml: [[sections]] 1 (a) member 1: year: 'soon' is not a year"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": 2.5}]}]}, "member 1: year: 2.5"),
+        ({"name": "x", "sections": [{"name": "a", "headings": "文學之都"}]},
+         "lists/x.toml: [[sections]] 1 (a): headings: expected a list of texts, e.g. ['文學之都']"),
+        ({"name": "x", "pages": "联合国教科文组织创意城市网络", "sections": [{"name": "a"}]}, "lists/x.toml: pages: expected a list"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "aliases": "T2"}]}]}, "member 1: aliases: expected"),
+        ({"name": "x", "sections": [{"name": "a", "memebers": []}]}, "lists/x.toml: [[sections]] 1 (a): memebers"),
+        ({"name": "x", "sections": []}, "lists/x.toml: no [[sections]]"),
     ],
 )
 def test_registry_mistakes_are_named(data, message):
@@ -156,6 +164,13 @@ def test_registry_mistakes_are_named(data, message):
 
     with pytest.raises(RegistryError, match=re.escape(message)):
         member_list_from_dict(data, "lists/x.toml")
+
+
+def test_a_year_written_as_digits_is_read():
+    from bot.core.registry import member_list_from_dict
+
+    data = {"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": "2019"}, {"target": "U", "year": 2025}]}]}
+    assert [m.year for m in member_list_from_dict(data).sections[0].members] == [2019, 2025]
 
 
 # New sections: a registry section the page lacks, in the style and place of its siblings.
