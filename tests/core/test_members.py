@@ -248,6 +248,7 @@ LISTED = "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n* [[乙城]]-[[乙国]]
         ("{{lang|zh|共5个城市}}。\n", None, "made by a template, a table or a tag"),
         ('{| class="wikitable"\n| 共5个城市\n|}\n', None, "made by a template, a table or a tag"),
         ("共1５个城市。\n", None, "digits are of more than one kind"),
+        ("共5个城市。后来共7个城市。\n", None, "total_pattern matches 2 places ('共5个城市'、'共7个城市'); not changed"),
     ],
 )
 def test_stated_totals(lead, new_lead, warning):
