@@ -173,6 +173,23 @@ def test_a_year_written_as_digits_is_read():
     assert [m.year for m in member_list_from_dict(data).sections[0].members] == [2019, 2025]
 
 
+@pytest.mark.parametrize(
+    "second, claimed",
+    [
+        (Member("甲城", country_target="甲国"), "the registry lists 甲城 under 文學之都 and 音樂之都"),
+        (Member("甲市", label="甲城", country_target="甲国"), "the registry lists 甲城 under 文學之都 and 音樂之都"),
+        (Member("乙市", aliases=("甲城",)), "the registry lists 乙市 under 文學之都 and 音樂之都"),
+    ],
+)
+def test_a_member_in_two_registry_sections_stops_the_list_with_one_warning(second, claimed):
+    page = "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n\n=== 音樂之都 ===\n* [[丙城]]-[[丙国]]\n"
+    both = MemberList("t", (), (Section("文學之都", ("文學之都",), (A, B)), Section("音樂之都", ("音樂之都",), (C, second))))
+    report = member_changes(page, both, ZH_WIKIPEDIA)
+    assert report.changes == () and report.listed == 2
+    assert report.warnings == (f"t: {claimed}; nothing proposed for the list until each member is in one section",)
+    assert analyze(page, ZH_WIKIPEDIA, members=both).changes == ()
+
+
 # New sections: a registry section the page lacks, in the style and place of its siblings.
 D = Member("丁城", country_target="丁国")
 MUSIC, DESIGN = Section("音樂之都", ("音樂之都",), (C,)), Section("設計之都", ("設計之都", "设计之都"), (D,))

@@ -41,8 +41,13 @@ def member_changes(
     """``redirects`` maps link targets to the pages they redirect to (from a live wiki), so a
     member linked through a redirect is still the same member."""
     sections, missing = find_sections(text, registry, profile)
+    owner, twice = _owners(registry, profile)
+    if twice:
+        # Each section would claim the member in turn: nothing stable could be proposed.
+        return MemberReport((), (f"{registry.name}: {twice[0]}{f' (and {len(twice) - 1} more)' if len(twice) > 1 else ''};"
+                                 " nothing proposed for the list until each member is in one section",),
+                            sum(len(section.items) for section in sections))  # fmt: skip
     warnings: list[str] = []
-    owner = _owners(registry, profile)
     changes: list[Change] = []
     for section in sections:
         if not section.spec.members:
@@ -89,14 +94,18 @@ def item_targets(text: str, registry: MemberList, profile: SiteProfile) -> list[
     return sorted({item.city.target for section in sections for item in section.items if item.city})
 
 
-def _owners(registry: MemberList, profile: SiteProfile) -> dict[str, tuple[str, Member]]:
-    """Every key of every member -> (its section, the member)."""
+def _owners(registry: MemberList, profile: SiteProfile) -> tuple[dict[str, tuple[str, Member]], list[str]]:
+    """Every key of every member -> (its section, the member); and the members two sections claim."""
     table: dict[str, tuple[str, Member]] = {}
+    twice: list[str] = []
     for section in registry.sections:
         for member in section.members:
             for name in member_keys(member, profile):
-                table.setdefault(name, (section.name, member))
-    return table
+                first = table.setdefault(name, (section.name, member))[0]
+                claimed = f"the registry lists {member.shown} under {first} and {section.name}"
+                if first != section.name and claimed not in twice:
+                    twice.append(claimed)
+    return table, twice
 
 
 def _section_changes(text, section: PageSection, owner, registry, profile, redirects) -> list[Change]:
