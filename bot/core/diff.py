@@ -2,15 +2,18 @@
 
 The pipeline knows exactly which spans changed, so hunks are built from those spans
 directly: linear in the page size, where difflib's matcher slows down on pages with
-thousands of changed lines. The output is the standard unified format (``patch`` applies it).
+thousands of changed lines (here it only compares the lines of one small changed block).
+The output is the standard unified format (``patch`` applies it).
 """
 
 from __future__ import annotations
 
 import bisect
+import difflib
 from collections.abc import Sequence
 
 _NO_NEWLINE = "\\ No newline at end of file\n"
+_MATCHED_BLOCK = 40_000  # old × new lines of a block compared line by line (a 200-line block)
 
 
 def unified_diff(
@@ -38,8 +41,7 @@ def unified_diff(
         cursor = old_lo
         for o_lo, o_hi, n_lo, n_hi in group:
             out.extend(_emit(" ", old_lines[cursor:o_lo]))
-            out.extend(_emit("-", old_lines[o_lo:o_hi]))
-            out.extend(_emit("+", new_lines[n_lo:n_hi]))
+            out.extend(_block(old_lines[o_lo:o_hi], new_lines[n_lo:n_hi]))
             cursor = o_hi
         out.extend(_emit(" ", old_lines[cursor:old_hi]))
     return "".join(out)
@@ -110,6 +112,20 @@ def _groups(blocks, context: int):
         group.append(block)
     if group:
         yield group
+
+
+def _block(old: list[str], new: list[str]) -> list[str]:
+    """A changed block's lines: those it keeps shown as context (a table row group rewritten as one
+    change keeps most of its rows), when the block is small enough for difflib to stay quick."""
+    if len(old) * len(new) > _MATCHED_BLOCK:
+        return _emit("-", old) + _emit("+", new)
+    out = []
+    for tag, o_lo, o_hi, n_lo, n_hi in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.extend(_emit(" ", old[o_lo:o_hi]))
+        else:
+            out.extend(_emit("-", old[o_lo:o_hi]) + _emit("+", new[n_lo:n_hi]))
+    return out
 
 
 def _emit(prefix: str, lines: list[str]) -> list[str]:

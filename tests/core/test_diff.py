@@ -39,6 +39,9 @@ B = LIST.index("  - [[B]]")
 AFTER_B = B + len("  - [[B]]\n")
 HEADING = LIST.index("### 電影")
 
+GROUP = '{| class="wikitable"\n! 类别 !! 城市\n|-\n| rowspan="2" | 文學之都 || [[A]]\n|-\n| [[B]]\n|}\n'
+GROUP_AFTER = '|-\n| rowspan="3" | 文學之都 || [[A]]\n|-\n| [[B]]\n|-\n| [[C]]\n'
+
 CASES = [
     # (name, old, edits, the diff's body lines after the hunk header)
     ("a line inserted before a blank line", LIST, [(AFTER_B, AFTER_B, "  - [[D]]\n")],
@@ -53,6 +56,10 @@ CASES = [
      ["-  - [[A]]", "+  - [[Z]]"]),
     ("text joined to the start of a line", LIST, [(B, B, "x")],
      ["-  - [[B]]", "+x  - [[B]]"]),
+    ("a row group rewritten as one change shows its kept rows as context", GROUP,
+     [(GROUP.index("|-"), GROUP.index("|}"), GROUP_AFTER)],
+     [" |-", '-| rowspan="2" | 文學之都 || [[A]]', '+| rowspan="3" | 文學之都 || [[A]]', " |-", " | [[B]]", "+|-", "+| [[C]]",
+      " |}"]),
 ]
 
 
