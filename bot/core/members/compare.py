@@ -33,6 +33,9 @@ class MemberReport:
     changes: tuple[Change, ...]
     warnings: tuple[str, ...]
     listed: int  # items found in the registry's sections
+    # Listed members the changes take off their section (removed or moved; not duplicates): a rowspan
+    # group's one change may take several, so the removal guard counts these, not changes.
+    removed: int = 0
 
 
 def member_changes(
@@ -49,6 +52,7 @@ def member_changes(
                             sum(len(section.items) for section in sections))  # fmt: skip
     warnings: list[str] = []
     changes: list[Change] = []
+    removed = 0
     for section in sections:
         if not section.spec.members:
             # An empty registry section is far likelier a mistake than a list to empty.
@@ -65,7 +69,9 @@ def member_changes(
                 f"(e.g. {section.unparsed[0].strip()[:40]!r}); nothing proposed for this section"
             )
             continue
-        changes += _section_changes(text, section, owner, registry, profile, redirects or {})
+        section_changes, section_removed = _section_changes(text, section, owner, registry, profile, redirects or {})
+        changes += section_changes
+        removed += section_removed
     added, why = new_sections(text, registry, sections, profile)
     changes += added
     warnings += why if why else [] if added else missing
@@ -73,7 +79,7 @@ def member_changes(
     total, total_warnings = total_change(text, registry, listed)
     changes += total
     warnings += total_warnings
-    return MemberReport(tuple(sorted(changes, key=lambda c: (c.start, c.end))), tuple(warnings), listed)
+    return MemberReport(tuple(sorted(changes, key=lambda c: (c.start, c.end))), tuple(warnings), listed, removed)
 
 
 def member_keys(member: Member, profile: SiteProfile) -> set[str]:
@@ -108,12 +114,14 @@ def _owners(registry: MemberList, profile: SiteProfile) -> tuple[dict[str, tuple
     return table, twice
 
 
-def _section_changes(text, section: PageSection, owner, registry, profile, redirects) -> list[Change]:
+def _section_changes(text, section: PageSection, owner, registry, profile, redirects) -> tuple[list[Change], int]:
+    """The section's changes, and how many listed members they take off it."""
     removed, added = _differences(section, owner, profile, redirects)
+    taken = sum(1 for rule, _ in removed.values() if rule is not Rule.MEMBER_DUPLICATE)
     if section.table is not None:
-        return _table_changes(text, section, removed, added)
+        return _table_changes(text, section, removed, added), taken
     changes = [_removal(rule, section.items[index], why) for index, (rule, why) in removed.items()]
-    return changes + [_addition(text, section, registry, member) for member in added]
+    return changes + [_addition(text, section, registry, member) for member in added], taken
 
 
 def _differences(section: PageSection, owner, profile, redirects) -> tuple[dict[int, tuple[Rule, str]], list[Member]]:
