@@ -9,7 +9,6 @@ from bot.core.members.check import PageCheck
 from bot.core.members.registry_diff import RegistryDiff
 from bot.core.registry import Member
 
-
 # A spelling difference changes no target: the reader must not take "南京 → 南京市" for a rename.
 _KEPT = {"spelling": " (an alias; the target stays)"}
 

@@ -56,8 +56,8 @@ def test_json_rows_with_their_lines(tmp_path):
         ("cut.json", '[{"member": "南京",\n', "line 1: not JSON"),
         ("binary.csv", "a\x00b", "binary data"),
         # A wrong [columns] mapping is one line naming the source's columns, not a problem per row.
-        ("english.csv", "city,field\nX,Y\nZ,Y\n", "no column '城市' for the member \\(the registry's \\[columns\\] member\\); "
-                                                   "the source's columns: city, field$"),
+        ("english.csv", "city,field\nX,Y\nZ,Y\n",
+         r"no column '城市' for the member \(the registry's \[columns\] member\); the source's columns: city, field$"),
         ("traditional.csv", "城市,领域,國家,年份,来源\nX,Y,Z,,\n", "no column '国家' for the country"),
         ("english.json", '[{"city": "X", "field": "Y"}]', "no column '城市' for the member"),
     ],

@@ -47,27 +47,16 @@ def member_changes(
     owner, twice = _owners(registry, profile)
     if twice:
         # Each section would claim the member in turn: nothing stable could be proposed.
-        return MemberReport((), (f"{registry.name}: {twice[0]}{f' (and {len(twice) - 1} more)' if len(twice) > 1 else ''};"
-                                 " nothing proposed for the list until each member is in one section",),
-                            sum(len(section.items) for section in sections))  # fmt: skip
+        more = f" (and {len(twice) - 1} more)" if len(twice) > 1 else ""
+        why = f"{registry.name}: {twice[0]}{more}; nothing proposed for the list until each member is in one section"
+        return MemberReport((), (why,), sum(len(section.items) for section in sections))
     warnings: list[str] = []
     changes: list[Change] = []
     removed = 0
     for section in sections:
-        if not section.spec.members:
-            # An empty registry section is far likelier a mistake than a list to empty.
-            warnings.append(f"{registry.name}: the registry's section {section.spec.name} has no members; nothing proposed for it")
-            continue
-        if section.table_problems:
-            warnings.append(f"{registry.name}: section {section.spec.name}: a table it cannot read ({section.table_problems[0]}"
-                            f"{f' and {len(section.table_problems) - 1} more' if len(section.table_problems) > 1 else ''}); "
-                            "nothing proposed for this section")  # fmt: skip
-            continue
-        if section.unparsed:
-            warnings.append(
-                f"{registry.name}: section {section.spec.name}: {len(section.unparsed)} item(s) without a link "
-                f"(e.g. {section.unparsed[0].strip()[:40]!r}); nothing proposed for this section"
-            )
+        unreadable = _left_alone(section, registry.name)
+        if unreadable:
+            warnings.append(unreadable)
             continue
         section_changes, section_removed = _section_changes(text, section, owner, registry, profile, redirects or {})
         changes += section_changes
@@ -80,6 +69,21 @@ def member_changes(
     changes += total
     warnings += total_warnings
     return MemberReport(tuple(sorted(changes, key=lambda c: (c.start, c.end))), tuple(warnings), listed, removed)
+
+
+def _left_alone(section: PageSection, name: str) -> str:
+    """Why nothing is proposed for ``section`` ("" when its changes can be worked out)."""
+    if not section.spec.members:
+        # An empty registry section is far likelier a mistake than a list to empty.
+        return f"{name}: the registry's section {section.spec.name} has no members; nothing proposed for it"
+    if section.table_problems:
+        return (f"{name}: section {section.spec.name}: a table it cannot read ({section.table_problems[0]}"
+                f"{f' and {len(section.table_problems) - 1} more' if len(section.table_problems) > 1 else ''}); "
+                "nothing proposed for this section")  # fmt: skip
+    if section.unparsed:
+        return (f"{name}: section {section.spec.name}: {len(section.unparsed)} item(s) without a link "
+                f"(e.g. {section.unparsed[0].strip()[:40]!r}); nothing proposed for this section")  # fmt: skip
+    return ""
 
 
 def member_keys(member: Member, profile: SiteProfile) -> set[str]:

@@ -24,8 +24,7 @@ def total_change(text: str, registry: MemberList, listed: int) -> tuple[list[Cha
     if len(matches) > 1:
         # Which one is the total is a guess (a founding year matches (\d+) as well): a person decides.
         found = "、".join(repr(other.group(0)) for other in matches[:3])
-        return [], [f"{registry.name}: total_pattern matches {len(matches)} places ({found}); not changed: "
-                    "make it match the stated total only"]  # fmt: skip
+        return [], [f"{registry.name}: total_pattern matches {len(matches)} places ({found}); not changed: make it match the stated total only"]
     match = matches[0]
     stated = match.group(1)
     if not stated or not stated.isdigit():
