@@ -31,6 +31,12 @@ def cmd_members_extract(args, settings: Settings, streams: Streams, environ) -> 
     from bot.core.members import extract_member_list
     from bot.inputs.registries import dump_registry
 
+    if args.output and Path(args.output).exists():
+        # A registry's comments, years, sources and total_pattern are the operator's: extract knows none.
+        print(f"linkbot: {args.output}: already exists; extract writes a new registry and would lose its comments, "
+              f"years and sources (members import {args.member_list} --from-page updates one; remove the file to rebuild it)",
+              file=streams.err)  # fmt: skip
+        return EXIT_INPUT
     if Path(args.source).is_file():
         try:
             text = read_page(args.source)

@@ -76,12 +76,12 @@ def member_list_from_dict(data: dict, source: str = "registry") -> MemberList:
                 _known_keys(member, "member", f"{where} member {index}")
         _known_keys(data.get("columns", {}), "columns", "[columns]")
         _check_pattern(str(data.get("total_pattern", "")))
-        sections = tuple(_section(entry) for entry in data.get("sections", []))
+        sections = tuple(_section(entry, number) for number, entry in enumerate(data.get("sections", []), 1))
         if not sections:
             raise RegistryError("no [[sections]]")
         return MemberList(
             name=str(data["name"]),
-            pages=tuple(str(page) for page in data.get("pages", [])),
+            pages=_texts(data.get("pages", []), "pages"),
             sections=sections,
             item_format=str(data.get("item_format", MemberList.item_format)),
             total_pattern=str(data.get("total_pattern", "")),
@@ -90,7 +90,7 @@ def member_list_from_dict(data: dict, source: str = "registry") -> MemberList:
         )
     except KeyError as error:
         raise RegistryError(f"{source}: missing key {error.args[0]!r}") from None
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, RegistryError) as error:
         raise RegistryError(f"{source}: {error}") from None
 
 
@@ -115,22 +115,40 @@ def _check_pattern(pattern: str) -> None:
         raise RegistryError("total_pattern: needs a group for the number, e.g. 该网络由(\\d+)个城市")
 
 
-def _section(entry: dict) -> Section:
+def _section(entry: dict, number: int) -> Section:
     name = str(entry["name"])
-    headings = tuple(str(h) for h in entry.get("headings", [name]))
+    where = f"[[sections]] {number} ({name})"
+    headings = _texts(entry.get("headings", [name]), f"{where}: headings")
     members = tuple(
         Member(
             target=str(member["target"]),
             label=str(member.get("label", "")),
             country_target=str(member.get("country_target", "")),
             country_label=str(member.get("country_label", "")),
-            year=int(member["year"]) if "year" in member else None,
+            year=_year(member.get("year"), f"{where} member {index}"),
             source=str(member.get("source", "")),
-            aliases=tuple(str(alias) for alias in member.get("aliases", [])),
+            aliases=_texts(member.get("aliases", []), f"{where} member {index}: aliases"),
         )
-        for member in entry.get("members", [])
+        for index, member in enumerate(entry.get("members", []), 1)
     )
     return Section(name, headings, members)
+
+
+def _texts(value, where: str) -> tuple[str, ...]:
+    """A list of texts; a lone string is refused (it would be read as its characters: 文, 學, …)."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise RegistryError(f"{where}: expected a list of texts, e.g. [{str(value)!r}], not {value!r}")
+    return tuple(value)
+
+
+def _year(value, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RegistryError(f"{where}: year: {value!r} is not a year (a number, e.g. 2025)")
+    return value
 
 
 def member_list_to_dict(member_list: MemberList) -> dict:

@@ -27,6 +27,7 @@ def read_member_source(path: str, column: Column) -> tuple[list[SourceMember], l
     problem line per bad row."""
     text = read_page(path)
     rows = _json_rows(path, text) if Path(path).suffix.lower() == ".json" else _csv_rows(path, text)
+    _check_columns(path, rows, column)
     members, problems = [], []
     for line, row in rows:
         member = _member(row, column, line)
@@ -42,6 +43,7 @@ def _csv_rows(path: str, text: str) -> list[tuple[int, dict]]:
     try:
         if not reader.fieldnames:
             raise InputError(path, "no header row (a CSV source needs its column names first)")
+        reader.fieldnames = [name.strip() for name in reader.fieldnames]  # "城市, 类别" names 类别
         # The line a row ends on (blank lines are skipped; a quoted field may span lines).
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as error:
@@ -69,6 +71,20 @@ def _json_rows(path: str, text: str) -> list[tuple[int, dict]]:
         line = text.count("\n", 0, position) + 1
         raise InputError(path, f"line {line}: not JSON: {error}") from None
     return rows
+
+
+def _check_columns(path: str, rows: list[tuple[int, dict]], column: Column) -> None:
+    """A column the registry names that no row has is a wrong ``[columns]`` mapping: one line, not a
+    problem for every row (and a diff saying the source lacks every member)."""
+    present = {name for _, row in rows if isinstance(row, dict) for name in row}
+    if not present:
+        return
+    for field in ("member", "section", "country", "year", "source"):
+        name = column(field)
+        # Optional fields are looked for under their own name by default: absent then is fine.
+        if name not in present and (field in ("member", "section") or name != field):
+            raise InputError(path, f"no column {name!r} for the {field} (the registry's [columns] {field}); "
+                                   f"the source's columns: {', '.join(sorted(present))}")  # fmt: skip
 
 
 def _skip(text: str, position: int) -> int:

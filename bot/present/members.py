@@ -9,6 +9,9 @@ from bot.core.members.check import PageCheck
 from bot.core.members.registry_diff import RegistryDiff
 from bot.core.registry import Member
 
+# A spelling difference changes no target: the reader must not take "南京 → 南京市" for a rename.
+_KEPT = {"spelling": " (an alias; the target stays)"}
+
 
 def diff_text(name: str, source: str, diff: RegistryDiff, written: str) -> str:
     """The diff, a line per change (bad rows go to standard error, not here)."""
@@ -18,7 +21,7 @@ def diff_text(name: str, source: str, diff: RegistryDiff, written: str) -> str:
     ]
     lines += [f"+ section {section}" for section in diff.new_sections]
     lines += [f"+ {section}: {_member(member)}" for section, member in diff.added]
-    lines += [f"~ {d.section}: {d.target}: {d.field} {d.old or '(none)'} → {d.new}" for d in diff.differences]
+    lines += [f"~ {d.section}: {d.target}: {d.field} {d.old or '(none)'} → {d.new}{_KEPT.get(d.field, '')}" for d in diff.differences]
     for section in dict.fromkeys(section for section, _ in diff.missing):
         names = [member.target for name, member in diff.missing if name == section]
         lines.append(f"? {section}: {len(names)} not in the source (kept): {'、'.join(names)}")

@@ -161,23 +161,25 @@ class Tally:
         return self.found, self.changes, self.review, self.left_alone, self.reasons, self.unanalysed
 
     def render(self) -> str:
+        rules = [rule.value for rule in Rule] + (["-"] if self.left_alone["-"] else [])
+        rows = {rule: (self.found[rule], self.changes[rule], self.review[rule], self.left_alone[rule]) for rule in rules}
+        shown = [rule for rule in rules if any(rows[rule])]
+        width = max([12, *map(len, shown)])  # member-new-section is wider than the link rules
         lines = [
             f"{self.pages} page(s): {self.changed} changed, {self.mixed} with mixed link forms, "
             f"{self.errors} not processed" + (f", {sum(self.unanalysed.values())} not analysed" if self.unanalysed else ""),
-            f"{'rule':<12} {'found':>7} {'changes':>8} {'review':>7} {'left alone':>11}",
+            f"{'rule':<{width}} {'found':>7} {'changes':>8} {'review':>7} {'left alone':>11}",
         ]
-        rules = [rule.value for rule in Rule] + (["-"] if self.left_alone["-"] else [])
-        for rule in rules:
-            row = (self.found[rule], self.changes[rule], self.review[rule], self.left_alone[rule])
-            if any(row):
-                lines.append(f"{rule:<12} {row[0]:>7} {row[1]:>8} {row[2]:>7} {row[3]:>11}")
+        for rule in shown:
+            row = rows[rule]
+            lines.append(f"{rule:<{width}} {row[0]:>7} {row[1]:>8} {row[2]:>7} {row[3]:>11}")
         totals = (
             sum(self.found.values()),
             sum(self.changes.values()),
             sum(self.review.values()),
             sum(self.left_alone.values()),
         )
-        lines.append(f"{'total':<12} {totals[0]:>7} {totals[1]:>8} {totals[2]:>7} {totals[3]:>11}")
+        lines.append(f"{'total':<{width}} {totals[0]:>7} {totals[1]:>8} {totals[2]:>7} {totals[3]:>11}")
         if self.reasons:
             why = ", ".join(f"{reason} {count}" for reason, count in sorted(self.reasons.items()))
             lines.append(f"left alone because: {why}")

@@ -119,3 +119,15 @@ def test_check_of_a_registry_without_pages_says_so(tmp_path):
     code, out, err = run("members", "check", str(registry))
     assert (code, out) == (EXIT_INPUT, "")
     assert err == "linkbot: none: the registry manages no page (its pages = [...]); name a copy with --file\n"
+
+
+def test_extract_never_overwrites_a_registry(config):
+    registry = config.parent / "lists" / "uccn.toml"
+    before = registry.read_text(encoding="utf-8")
+    code, _, err = run("members", "--config", str(config), "extract", str(NEW_SEED), "--list", "uccn", "--output", str(registry))
+    assert code == EXIT_INPUT and registry.read_text(encoding="utf-8") == before
+    assert err == (f"linkbot: {registry}: already exists; extract writes a new registry and would lose its comments, years and "
+                   "sources (members import uccn --from-page updates one; remove the file to rebuild it)\n")  # fmt: skip
+    fresh = config.parent / "lists" / "fresh.toml"
+    code, _, err = run("members", "--config", str(config), "extract", str(NEW_SEED), "--list", "fresh", "--output", str(fresh))
+    assert code == EXIT_OK and "152 member(s) written" in err and load_registry(fresh).name == "fresh"

@@ -147,7 +147,15 @@ def test_an_empty_registry_section_never_empties_the_pages_section():
         ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "yaer": 1}]}]}, "member 1: yaer: unknown key"),
         ({"name": "x", "total_pattern": "由(\\d+", "sections": [{"name": "a"}]}, "total_pattern: not a regular expression"),
         ({"name": "x", "total_pattern": "由\\d+个", "sections": [{"name": "a"}]}, "total_pattern: needs a group"),
-        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": "soon"}]}]}, "soon"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": "soon"}]}]},
+         "lists/x.toml: [[sections]] 1 (a) member 1: year: 'soon' is not a year"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": 2.5}]}]}, "member 1: year: 2.5"),
+        ({"name": "x", "sections": [{"name": "a", "headings": "文學之都"}]},
+         "lists/x.toml: [[sections]] 1 (a): headings: expected a list of texts, e.g. ['文學之都']"),
+        ({"name": "x", "pages": "联合国教科文组织创意城市网络", "sections": [{"name": "a"}]}, "lists/x.toml: pages: expected a list"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "aliases": "T2"}]}]}, "member 1: aliases: expected"),
+        ({"name": "x", "sections": [{"name": "a", "memebers": []}]}, "lists/x.toml: [[sections]] 1 (a): memebers"),
+        ({"name": "x", "sections": []}, "lists/x.toml: no [[sections]]"),
     ],
 )
 def test_registry_mistakes_are_named(data, message):
@@ -156,6 +164,30 @@ def test_registry_mistakes_are_named(data, message):
 
     with pytest.raises(RegistryError, match=re.escape(message)):
         member_list_from_dict(data, "lists/x.toml")
+
+
+def test_a_year_written_as_digits_is_read():
+    from bot.core.registry import member_list_from_dict
+
+    data = {"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": "2019"}, {"target": "U", "year": 2025}]}]}
+    assert [m.year for m in member_list_from_dict(data).sections[0].members] == [2019, 2025]
+
+
+@pytest.mark.parametrize(
+    "second, claimed",
+    [
+        (Member("甲城", country_target="甲国"), "the registry lists 甲城 under 文學之都 and 音樂之都"),
+        (Member("甲市", label="甲城", country_target="甲国"), "the registry lists 甲城 under 文學之都 and 音樂之都"),
+        (Member("乙市", aliases=("甲城",)), "the registry lists 乙市 under 文學之都 and 音樂之都"),
+    ],
+)
+def test_a_member_in_two_registry_sections_stops_the_list_with_one_warning(second, claimed):
+    page = "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n\n=== 音樂之都 ===\n* [[丙城]]-[[丙国]]\n"
+    both = MemberList("t", (), (Section("文學之都", ("文學之都",), (A, B)), Section("音樂之都", ("音樂之都",), (C, second))))
+    report = member_changes(page, both, ZH_WIKIPEDIA)
+    assert report.changes == () and report.listed == 2
+    assert report.warnings == (f"t: {claimed}; nothing proposed for the list until each member is in one section",)
+    assert analyze(page, ZH_WIKIPEDIA, members=both).changes == ()
 
 
 # New sections: a registry section the page lacks, in the style and place of its siblings.
@@ -233,6 +265,7 @@ LISTED = "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n* [[乙城]]-[[乙国]]
         ("{{lang|zh|共5个城市}}。\n", None, "made by a template, a table or a tag"),
         ('{| class="wikitable"\n| 共5个城市\n|}\n', None, "made by a template, a table or a tag"),
         ("共1５个城市。\n", None, "digits are of more than one kind"),
+        ("共5个城市。后来共7个城市。\n", None, "total_pattern matches 2 places ('共5个城市'、'共7个城市'); not changed"),
     ],
 )
 def test_stated_totals(lead, new_lead, warning):

@@ -115,6 +115,31 @@ def test_the_guard_holds_every_member_change_of_a_page_losing_too_many():
     assert guarded(report, "t", 0.5) is report  # "more than" the share: exactly the share passes
 
 
+SPANNED = (
+    '{| class="wikitable"\n! 类别 !! 城市 !! 国家\n'
+    '|-\n| rowspan="4" | 文學之都 || [[愛丁堡]] || [[英國]]\n|-\n| [[甲城]] || [[甲国]]\n|-\n| [[乙城]] || [[乙国]]\n'
+    "|-\n| [[丙城]] || [[丙国]]\n"
+    '|-\n| rowspan="2" | 音樂之都 || [[維也納]] || [[奧地利]]\n|-\n| [[丁城]] || [[丁国]]\n|}\n'
+)
+LIST_PAGE = "=== 文學之都 ===\n* [[愛丁堡]]\n* [[墨爾本]]\n* [[愛丁堡]]\n* [[維也納]]\n=== 音樂之都 ===\n"
+
+
+@pytest.mark.parametrize(
+    "page, removed, listed, changes",
+    [
+        (PAGE, 3, 6, 3),
+        # A rowspan group's removals are one change: the guard counts the members it takes, not changes.
+        (SPANNED, 4, 6, 2),
+        # A duplicate's removal (愛丁堡) loses no member; a move (維也納, of 音樂之都) takes one off its section.
+        (LIST_PAGE, 1, 4, 3),
+    ],
+)
+def test_the_guard_counts_members_removed_not_changes(page, removed, listed, changes):
+    report = member_changes(page, REGISTRY, ZH_WIKIPEDIA)
+    assert (removal_share(report)[0], report.listed, len(report.changes)) == (removed, listed, changes), report.changes
+    assert check_page("P", report, 0.5).held == (removed / listed > 0.5)
+
+
 def test_the_guard_in_analyze_keeps_the_link_fixes():
     page = PAGE + '[X](../Page/X.md "wikilink")\n'
     result = analyze(page, ZH_WIKIPEDIA, Options(max_member_removal_share=0.2), members=REGISTRY)

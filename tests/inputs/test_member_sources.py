@@ -55,6 +55,11 @@ def test_json_rows_with_their_lines(tmp_path):
         ("object.json", '{"member": "南京"}', "expected a JSON array"),
         ("cut.json", '[{"member": "南京",\n', "line 1: not JSON"),
         ("binary.csv", "a\x00b", "binary data"),
+        # A wrong [columns] mapping is one line naming the source's columns, not a problem per row.
+        ("english.csv", "city,field\nX,Y\nZ,Y\n",
+         r"no column '城市' for the member \(the registry's \[columns\] member\); the source's columns: city, field$"),
+        ("traditional.csv", "城市,领域,國家,年份,来源\nX,Y,Z,,\n", "no column '国家' for the country"),
+        ("english.json", '[{"city": "X", "field": "Y"}]', "no column '城市' for the member"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_one_error(tmp_path, name, content, message):
@@ -63,6 +68,12 @@ def test_a_file_that_cannot_be_read_is_one_error(tmp_path, name, content, messag
         path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         read_member_source(str(path), column)
+
+
+def test_csv_header_names_are_read_without_their_spaces(tmp_path):
+    path = tmp_path / "members.csv"
+    path.write_bytes("城市 , 领域 ,国家,年份,来源\r\n南京,文學之都,中国,2019,\r\n".encode("utf-8-sig"))
+    assert read_member_source(str(path), column) == ([SourceMember("南京", "文學之都", "中国", 2019, "", 2)], [])
 
 
 @pytest.fixture

@@ -33,6 +33,9 @@ class MemberReport:
     changes: tuple[Change, ...]
     warnings: tuple[str, ...]
     listed: int  # items found in the registry's sections
+    # Listed members the changes take off their section (removed or moved; not duplicates): a rowspan
+    # group's one change may take several, so the removal guard counts these, not changes.
+    removed: int = 0
 
 
 def member_changes(
@@ -41,26 +44,23 @@ def member_changes(
     """``redirects`` maps link targets to the pages they redirect to (from a live wiki), so a
     member linked through a redirect is still the same member."""
     sections, missing = find_sections(text, registry, profile)
+    owner, twice = _owners(registry, profile)
+    if twice:
+        # Each section would claim the member in turn: nothing stable could be proposed.
+        more = f" (and {len(twice) - 1} more)" if len(twice) > 1 else ""
+        why = f"{registry.name}: {twice[0]}{more}; nothing proposed for the list until each member is in one section"
+        return MemberReport((), (why,), sum(len(section.items) for section in sections))
     warnings: list[str] = []
-    owner = _owners(registry, profile)
     changes: list[Change] = []
+    removed = 0
     for section in sections:
-        if not section.spec.members:
-            # An empty registry section is far likelier a mistake than a list to empty.
-            warnings.append(f"{registry.name}: the registry's section {section.spec.name} has no members; nothing proposed for it")
+        unreadable = _left_alone(section, registry.name)
+        if unreadable:
+            warnings.append(unreadable)
             continue
-        if section.table_problems:
-            warnings.append(f"{registry.name}: section {section.spec.name}: a table it cannot read ({section.table_problems[0]}"
-                            f"{f' and {len(section.table_problems) - 1} more' if len(section.table_problems) > 1 else ''}); "
-                            "nothing proposed for this section")  # fmt: skip
-            continue
-        if section.unparsed:
-            warnings.append(
-                f"{registry.name}: section {section.spec.name}: {len(section.unparsed)} item(s) without a link "
-                f"(e.g. {section.unparsed[0].strip()[:40]!r}); nothing proposed for this section"
-            )
-            continue
-        changes += _section_changes(text, section, owner, registry, profile, redirects or {})
+        section_changes, section_removed = _section_changes(text, section, owner, registry, profile, redirects or {})
+        changes += section_changes
+        removed += section_removed
     added, why = new_sections(text, registry, sections, profile)
     changes += added
     warnings += why if why else [] if added else missing
@@ -68,7 +68,22 @@ def member_changes(
     total, total_warnings = total_change(text, registry, listed)
     changes += total
     warnings += total_warnings
-    return MemberReport(tuple(sorted(changes, key=lambda c: (c.start, c.end))), tuple(warnings), listed)
+    return MemberReport(tuple(sorted(changes, key=lambda c: (c.start, c.end))), tuple(warnings), listed, removed)
+
+
+def _left_alone(section: PageSection, name: str) -> str:
+    """Why nothing is proposed for ``section`` ("" when its changes can be worked out)."""
+    if not section.spec.members:
+        # An empty registry section is far likelier a mistake than a list to empty.
+        return f"{name}: the registry's section {section.spec.name} has no members; nothing proposed for it"
+    if section.table_problems:
+        return (f"{name}: section {section.spec.name}: a table it cannot read ({section.table_problems[0]}"
+                f"{f' and {len(section.table_problems) - 1} more' if len(section.table_problems) > 1 else ''}); "
+                "nothing proposed for this section")  # fmt: skip
+    if section.unparsed:
+        return (f"{name}: section {section.spec.name}: {len(section.unparsed)} item(s) without a link "
+                f"(e.g. {section.unparsed[0].strip()[:40]!r}); nothing proposed for this section")  # fmt: skip
+    return ""
 
 
 def member_keys(member: Member, profile: SiteProfile) -> set[str]:
@@ -89,22 +104,28 @@ def item_targets(text: str, registry: MemberList, profile: SiteProfile) -> list[
     return sorted({item.city.target for section in sections for item in section.items if item.city})
 
 
-def _owners(registry: MemberList, profile: SiteProfile) -> dict[str, tuple[str, Member]]:
-    """Every key of every member -> (its section, the member)."""
+def _owners(registry: MemberList, profile: SiteProfile) -> tuple[dict[str, tuple[str, Member]], list[str]]:
+    """Every key of every member -> (its section, the member); and the members two sections claim."""
     table: dict[str, tuple[str, Member]] = {}
+    twice: list[str] = []
     for section in registry.sections:
         for member in section.members:
             for name in member_keys(member, profile):
-                table.setdefault(name, (section.name, member))
-    return table
+                first = table.setdefault(name, (section.name, member))[0]
+                claimed = f"the registry lists {member.shown} under {first} and {section.name}"
+                if first != section.name and claimed not in twice:
+                    twice.append(claimed)
+    return table, twice
 
 
-def _section_changes(text, section: PageSection, owner, registry, profile, redirects) -> list[Change]:
+def _section_changes(text, section: PageSection, owner, registry, profile, redirects) -> tuple[list[Change], int]:
+    """The section's changes, and how many listed members they take off it."""
     removed, added = _differences(section, owner, profile, redirects)
+    taken = sum(1 for rule, _ in removed.values() if rule is not Rule.MEMBER_DUPLICATE)
     if section.table is not None:
-        return _table_changes(text, section, removed, added)
+        return _table_changes(text, section, removed, added), taken
     changes = [_removal(rule, section.items[index], why) for index, (rule, why) in removed.items()]
-    return changes + [_addition(text, section, registry, member) for member in added]
+    return changes + [_addition(text, section, registry, member) for member in added], taken
 
 
 def _differences(section: PageSection, owner, profile, redirects) -> tuple[dict[int, tuple[Rule, str]], list[Member]]:

@@ -7,16 +7,12 @@ from __future__ import annotations
 import dataclasses
 
 from bot.core.members.compare import MemberReport
-from bot.core.model import Rule
-
-# Changes that take a listed member off its section (a duplicate's removal loses no member).
-_REMOVALS = frozenset({Rule.MEMBER_REMOVE, Rule.MEMBER_SECTION})
 
 
 def removal_share(report: MemberReport) -> tuple[int, float]:
-    """How many listed members the report's changes remove, and their share of those listed."""
-    removed = sum(1 for change in report.changes if change.rule in _REMOVALS)
-    return removed, (removed / report.listed if report.listed else 0.0)
+    """How many listed members the report's changes remove (a duplicate's removal loses no member; a
+    rowspan group's one change may remove several), and their share of those listed."""
+    return report.removed, (report.removed / report.listed if report.listed else 0.0)
 
 
 def guarded(report: MemberReport, list_name: str, max_share: float) -> MemberReport:

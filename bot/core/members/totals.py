@@ -18,9 +18,14 @@ def total_change(text: str, registry: MemberList, listed: int) -> tuple[list[Cha
     """The change of the stated total to the registry's count, or why there is none."""
     if not registry.total_pattern:
         return [], []
-    match = re.search(registry.total_pattern, text)
-    if match is None:
+    matches = list(re.finditer(registry.total_pattern, text))
+    if not matches:
         return [], []
+    if len(matches) > 1:
+        # Which one is the total is a guess (a founding year matches (\d+) as well): a person decides.
+        found = "、".join(repr(other.group(0)) for other in matches[:3])
+        return [], [f"{registry.name}: total_pattern matches {len(matches)} places ({found}); not changed: make it match the stated total only"]
+    match = matches[0]
     stated = match.group(1)
     if not stated or not stated.isdigit():
         return [], [f"{registry.name}: total_pattern matched {match.group(0)!r}, whose group 1 is not a number"]
