@@ -49,9 +49,9 @@ def member_changes(
             # An empty registry section is far likelier a mistake than a list to empty.
             warnings.append(f"{registry.name}: the registry's section {section.spec.name} has no members; nothing proposed for it")
             continue
-        if section.table_problems:
-            warnings.append(f"{registry.name}: section {section.spec.name}: a table it cannot read ({section.table_problems[0]}"
-                            f"{f' and {len(section.table_problems) - 1} more' if len(section.table_problems) > 1 else ''}); "
+        if section.problems:
+            warnings.append(f"{registry.name}: section {section.spec.name}: cannot read it ({section.problems[0]}"
+                            f"{f' and {len(section.problems) - 1} more' if len(section.problems) > 1 else ''}); "
                             "nothing proposed for this section")  # fmt: skip
             continue
         if section.unparsed:

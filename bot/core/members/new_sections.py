@@ -24,7 +24,7 @@ def new_sections(text: str, registry: MemberList, found: list[PageSection], prof
     missing = [spec for spec in registry.sections if spec.name not in on_page]
     if not missing:
         return [], []
-    readable = [section for section in found if not section.table_problems]
+    readable = [section for section in found if not section.problems]
     grouped = next((section for section in readable if section.by_field and section.items), None)
     if grouped is not None:
         return new_groups(text, registry, missing, found, grouped)

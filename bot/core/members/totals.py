@@ -22,7 +22,7 @@ def total_change(text: str, registry: MemberList, listed: int) -> tuple[list[Cha
     if match is None:
         return [], []
     stated = match.group(1)
-    if not stated or not stated.isdigit():
+    if not stated or not stated.isdecimal():  # int() reads decimal digits of every script, not ² or ①
         return [], [f"{registry.name}: total_pattern matched {match.group(0)!r}, whose group 1 is not a number"]
     count = sum(len(section.members) for section in registry.sections)
     if int(stated) == count:

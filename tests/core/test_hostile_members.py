@@ -1,0 +1,55 @@
+"""Member lists on hostile pages: what readers never see as the list (a comment, ``<nowiki>``,
+``<pre>``, a footnote, a template's lines) is neither read as the list nor written into, an item
+that opens such a thing keeps it whole, two headings for one section are a warning, and no total
+crashes the page. Each case is idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import ZH_WIKIPEDIA, analyze
+from bot.core.members import member_changes
+from bot.core.registry import Member, MemberList, Section
+
+A, B, C = Member("甲城", country_target="甲国"), Member("乙城", country_target="乙国"), Member("丙城", country_target="丙国")
+LIST = "=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n"
+ITEM_B = "* [[乙城]]-[[乙国]]\n"
+
+
+def registry(*members: Member, total: str = "") -> MemberList:
+    return MemberList("t", (), (Section("文學之都", ("文學之都",), members),), total_pattern=total)
+
+
+CASES = [
+    # (name, page, registry, the page afterwards)
+    ("a_heading_and_item_in_a_comment", "<!--\n=== 文學之都 ===\n* [[丙城]]-[[丙国]]\n-->\n" + LIST, registry(A, B),
+     "<!--\n=== 文學之都 ===\n* [[丙城]]-[[丙国]]\n-->\n" + LIST + ITEM_B),
+    ("a_heading_in_nowiki", "<nowiki>\n=== 文學之都 ===\n</nowiki>\n" + LIST, registry(A, B),
+     "<nowiki>\n=== 文學之都 ===\n</nowiki>\n" + LIST + ITEM_B),
+    ("a_list_in_pre", "<pre>\n=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n</pre>\n" + LIST, registry(A, B),
+     "<pre>\n=== 文學之都 ===\n* [[甲城]]-[[甲国]]\n</pre>\n" + LIST + ITEM_B),
+    ("a_commented_out_item_is_no_member", LIST + "<!--\n* [[丙城]]-[[丙国]]\n-->\n", registry(A, B),
+     LIST + ITEM_B + "<!--\n* [[丙城]]-[[丙国]]\n-->\n"),
+    ("an_item_opening_a_comment_keeps_it_whole", LIST.rstrip("\n") + "<!--\n* [[丙城]]\n-->\n", registry(A, B),
+     LIST.rstrip("\n") + "<!--\n* [[丙城]]\n-->\n" + ITEM_B),
+    ("a_footnote_is_not_the_list", LIST.rstrip("\n") + "<ref>\n* [[丙城]]-[[丙国]]\n</ref>\n", registry(A, C),
+     LIST.rstrip("\n") + "<ref>\n* [[丙城]]-[[丙国]]\n</ref>\n* [[丙城]]-[[丙国]]\n"),
+    ("an_unclosed_comment_is_never_written_into", LIST + "<!-- \n", registry(A, B), LIST + ITEM_B + "<!-- \n"),
+    ("a_template_over_the_items", "=== 文學之都 ===\n{{hidden|\n* [[甲城]]-[[甲国]]\n}}\n", registry(A, B), None),
+    ("two_headings_for_one_section", LIST + "=== 文学之都 ===\n" + ITEM_B, registry(A, B), None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, page, members, expected", CASES, ids=[case[0] for case in CASES])
+def test_hostile_pages(name, page, members, expected):
+    result = analyze(page, ZH_WIKIPEDIA, members=members)
+    assert result.new_text == (page if expected is None else expected)
+    if expected is None:
+        assert any("nothing proposed" in warning for warning in result.warnings), result.warnings
+    assert analyze(result.new_text, ZH_WIKIPEDIA, members=members).changes == ()
+
+
+@pytest.mark.parametrize("lead", ["该网络由²个城市", "该网络由①个城市"])
+def test_a_total_in_digits_int_cannot_read_is_a_warning(lead):
+    report = member_changes(lead + "\n" + LIST, registry(A, total=r"该网络由(\S)个城市"), ZH_WIKIPEDIA)
+    assert report.changes == () and "is not a number" in report.warnings[0]
