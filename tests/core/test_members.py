@@ -148,6 +148,12 @@ def test_an_empty_registry_section_never_empties_the_pages_section():
         ({"name": "x", "total_pattern": "由(\\d+", "sections": [{"name": "a"}]}, "total_pattern: not a regular expression"),
         ({"name": "x", "total_pattern": "由\\d+个", "sections": [{"name": "a"}]}, "total_pattern: needs a group"),
         ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "year": "soon"}]}]}, "soon"),
+        # A name is written into pages: one holding markup would write that markup.
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T]]<div>"}]}]}, "section a member 1: target: 'T]]<div>' holds ']'"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "country_label": "{{X}}"}]}]}, "country_label: '{{X}}' holds '{'"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "aliases": ["~~~~"]}]}]}, "aliases: '~~~~' holds '~~~'"),
+        ({"name": "x", "sections": [{"name": "a\n== b ==", "members": []}]}, "[[sections]] name: 'a\\n== b ==' holds '\\n'"),
+        ({"name": "x", "sections": [{"name": "a", "headings": ["a<!--"]}]}, "section a: headings: 'a<!--' holds '<'"),
     ],
 )
 def test_registry_mistakes_are_named(data, message):
