@@ -55,6 +55,8 @@ def test_json_rows_with_their_lines(tmp_path):
         ("object.json", '{"member": "南京"}', "expected a JSON array"),
         ("cut.json", '[{"member": "南京",\n', "line 1: not JSON"),
         ("binary.csv", "a\x00b", "binary data"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "line 1: not JSON: nested too deep"),  # no RecursionError
+        ("tail.json", '[{"城市": "南京", "领域": "文學之都"}]\n{"城市": "扬州"}', "line 2: not JSON: more after the array's end"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_one_error(tmp_path, name, content, message):
@@ -63,6 +65,14 @@ def test_a_file_that_cannot_be_read_is_one_error(tmp_path, name, content, messag
         path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         read_member_source(str(path), column)
+
+
+def test_a_year_of_thousands_of_digits_is_a_bad_row_not_a_crash(tmp_path):
+    path = tmp_path / "members.csv"
+    path.write_text("城市,领域,年份\n南京,文學之都," + "9" * 5000 + "\n扬州,美食之都,2019\n", encoding="utf-8")
+    members, problems = read_member_source(str(path), column)
+    assert [member.name for member in members] == ["扬州"]
+    assert problems == [f"{path}:2: year '999999999999…' is not a year (column '年份')"]
 
 
 @pytest.fixture
