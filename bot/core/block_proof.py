@@ -57,6 +57,19 @@ def prove_blocks(changes: Sequence[Change], without: Rendering, with_changes: Re
     return [ChangeProof(DISAGREES, why) if why else ChangeProof(PROVEN)] * len(changes)
 
 
+def unfaithful(preview: Rendering, stored: Rendering) -> str:
+    """Why the wiki's preview of a page's current text (what the bot's save renders) cannot stand for
+    its stored revision (what its readers get), or "": a page that shows its readers otherwise by who
+    saved it or when (``{{REVISIONUSER}}``, ``{{REVISIONID}}``, the time) would be changed by the bot's
+    save beyond the changes the previews prove, e.g. hidden text shown."""
+    why = _listed(stored, preview)
+    if not why and _tokens(reading_of(stored).atoms) != _tokens(reading_of(preview).atoms):
+        old, new = _tokens(reading_of(stored).atoms), _tokens(reading_of(preview).atoms)
+        at = next((index for index, (one, other) in enumerate(zip(old, new)) if one != other), min(len(old), len(new)))
+        why = f"the page reads otherwise (near: {excerpt(new, at)!r})"
+    return f"the page shows its readers something else than the bot's save would (it depends on who saved it or when): {why}" if why else ""
+
+
 def _listed(without: Rendering, with_changes: Rendering) -> str:
     for name in _LISTS:
         old, new = getattr(without, name), getattr(with_changes, name)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import ZH_WIKIPEDIA
-from bot.core.block_proof import prove_blocks
+from bot.core.block_proof import prove_blocks, unfaithful
 from bot.core.model import Change, Display, Rule
 from bot.core.rendering import rendering_from_parse
 
@@ -70,3 +70,13 @@ def test_block_proof_cases(name, changes, without, with_changes, lists, proven):
 def test_a_template_the_changes_bring_disagrees():
     proofs = prove_blocks([ADD], parsed(LIST), parsed(ADDED, templates=[{"title": "Template:X"}]), ZH_WIKIPEDIA)
     assert proofs[0].status == "disagrees" and "templates differ" in proofs[0].why
+
+
+def test_a_page_its_readers_get_otherwise_than_the_bots_preview_is_unfaithful():
+    # {{Hide-{{REVISIONUSER}}}} over the list: hidden for the author's readers, shown in the bot's
+    # preview and so after its save; previews alone would prove one new item while the save shows all.
+    stored = parsed(f'<div style="display:none">{LIST}</div>', templates=[{"title": "Template:Hide-Editor"}])
+    preview = parsed(LIST, templates=[{"title": "Template:Hide-LinkBot"}])
+    assert "something else than the bot's save would" in unfaithful(preview, stored)
+    assert "reads otherwise" in unfaithful(parsed(LIST), parsed(f'<div style="display:none">{LIST}</div>'))
+    assert unfaithful(parsed(LIST), parsed(LIST)) == ""
