@@ -53,3 +53,15 @@ def test_hostile_pages(name, page, members, expected):
 def test_a_total_in_digits_int_cannot_read_is_a_warning(lead):
     report = member_changes(lead + "\n" + LIST, registry(A, total=r"该网络由(\S)个城市"), ZH_WIKIPEDIA)
     assert report.changes == () and "is not a number" in report.warnings[0]
+
+
+def test_a_new_section_copied_from_the_pages_last_table_keeps_the_next_heading_a_line_of_its_own():
+    # MediaWiki keeps no newline at a page's end: the copied table ends without one, and the new
+    # section goes before the heading of the section it copies ("|}== 音樂之都 ==" is no heading).
+    page = "== 音樂之都 ==\n{| class=\"wikitable\"\n! 城市 !! 国家\n|-\n| [[塞维利亚]] || [[西班牙]]\n|}"
+    members = MemberList("t", (), (Section("文學之都", ("文學之都",), (A,)), Section("音樂之都", ("音樂之都",), (Member("塞维利亚", country_target="西班牙"),))))
+    (change,) = member_changes(page, members, ZH_WIKIPEDIA).changes
+    assert change.start == 0 and change.new.startswith("== 文學之都 ==\n{|") and change.new.endswith("|}\n")
+    result = analyze(page, ZH_WIKIPEDIA, members=members)
+    assert "\n== 音樂之都 ==\n" in result.new_text and result.new_text.endswith(page.partition("\n")[2])
+    assert analyze(result.new_text, ZH_WIKIPEDIA, members=members).changes == ()

@@ -68,6 +68,10 @@ def _new_section(text: str, registry: MemberList, spec: Section, on_page: dict[s
             new = body + tail
     else:
         position, new = after.heading.start, body + tail
+    if position < len(text) and not new.endswith("\n"):
+        # Copied from a section that ends the page (MediaWiki keeps no last newline): the line after
+        # it (the next heading) must stay a line of its own.
+        new += "\n"
     note = f"{spec.headings[0] if spec.headings else spec.name}（{len(spec.members)}）"
     return Change(Rule.MEMBER_NEW_SECTION, position, position, "", new, needs_review=True, display=Display.MEMBER, note=note)
 
