@@ -135,5 +135,21 @@ def test_a_page_that_shows_the_bot_otherwise_than_its_readers_is_never_proven(wi
     run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "all")
     changes = member_changes(wiki, queue)
     assert [change["rule"] for change in changes] == ["member-add", "member-add"]
-    assert all(change["proof"].startswith("unproven: the page shows its readers something else") for change in changes), changes
+    assert all(change["proof"].startswith("unproven: the page shows its readers something else") for change in changes), [(c["proof"], c["decision"]) for c in changes]
+    assert all(change["decision"] == "pending" for change in changes)
+
+
+def test_a_page_whose_module_reads_its_own_text_is_never_proven_by_it(wiki, tmp_path):
+    # The module shows its text once the page holds 扬州: the wiki's preview of the proposed text reads
+    # that text as the page's own (as the saved page will), so the proof sees the text it brings.
+    title = "Members/ReadsItself"
+    wiki.sandbox.edit("Module:Peek", 'return {f = function() local text = mw.title.getCurrentTitle():getContent() or ""\n'
+                                     '  return text:find("扬州", 1, true) and "广告" or "" end}')  # fmt: skip
+    wiki.sandbox.edit(title, "{{#invoke:Peek|f}}\n" + OLD)
+    config = configured(wiki, tmp_path, title, total_pattern="")
+    queue = tmp_path / "q.sqlite3"
+    run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "all")
+    changes = member_changes(wiki, queue)
+    assert [change["rule"] for change in changes] == ["member-add", "member-add"]
+    assert all(change["proof"].startswith("disagrees: the page shows '广告") for change in changes), changes
     assert all(change["decision"] == "pending" for change in changes)
