@@ -65,3 +65,14 @@ def test_a_new_section_copied_from_the_pages_last_table_keeps_the_next_heading_a
     result = analyze(page, ZH_WIKIPEDIA, members=members)
     assert "\n== 音樂之都 ==\n" in result.new_text and result.new_text.endswith(page.partition("\n")[2])
     assert analyze(result.new_text, ZH_WIKIPEDIA, members=members).changes == ()
+
+
+def test_a_total_inside_an_item_for_removal_is_left_with_a_warning_not_a_crash():
+    page = LIST + "* [[丙城]]-[[丙国]] 该网络由9个城市\n" + "".join(f"* [[{city}]]\n" for city in "丁戊己庚") + ITEM_B
+    members = MemberList("t", (), (Section("文學之都", ("文學之都",), (A, B, *(Member(city) for city in "丁戊己庚"))),),
+                         total_pattern=r"该网络由(\d+)个城市")  # fmt: skip
+    report = member_changes(page, members, ZH_WIKIPEDIA)
+    assert [change.rule.value for change in report.changes] == ["member-remove"]
+    assert report.warnings == ("t: the stated total 9 is in a line proposed for removal; not changed",)
+    result = analyze(page, ZH_WIKIPEDIA, members=members)  # was: ValueError, change at 49:50 does not fit the text
+    assert result.new_text == page.replace("* [[丙城]]-[[丙国]] 该网络由9个城市\n", "")

@@ -66,8 +66,10 @@ def member_changes(
     warnings += why if why else [] if added else missing
     listed = sum(len(section.items) for section in sections)
     total, total_warnings = total_change(text, registry, listed)
-    changes += total
-    warnings += total_warnings
+    # A total inside a line another change replaces (an item for removal) would be two changes of one text.
+    kept = [one for one in total if not any(c.start < one.end and one.start < c.end for c in changes)]
+    changes += kept
+    warnings += total_warnings + [f"{registry.name}: the stated total {one.old} is in a line proposed for removal; not changed" for one in total if one not in kept]
     return MemberReport(tuple(sorted(changes, key=lambda c: (c.start, c.end))), tuple(warnings), listed)
 
 
