@@ -76,3 +76,19 @@ def test_a_total_inside_an_item_for_removal_is_left_with_a_warning_not_a_crash()
     assert report.warnings == ("t: the stated total 9 is in a line proposed for removal; not changed",)
     result = analyze(page, ZH_WIKIPEDIA, members=members)  # was: ValueError, change at 49:50 does not fit the text
     assert result.new_text == page.replace("* [[丙城]]-[[丙国]] 该网络由9个城市\n", "")
+
+
+MARKDOWN = '### 文學之都\n\n  - [甲城](../Page/甲城.md "wikilink")-[甲国](../Page/甲国.md "wikilink")\n'
+
+
+@pytest.mark.parametrize("page", [
+    MARKDOWN.replace("-[甲国](../Page/", "-[甲国](..\n/Page/"),  # the item's last link runs onto the next line
+    '该网络由[1](../Page/1.md "wikilink")个城市\n' + MARKDOWN,  # the total in a link being fixed
+])  # fmt: skip
+def test_a_member_change_within_a_link_being_fixed_is_a_warning_not_a_crash(page):
+    members = MemberList("t", (), (Section("文學之都", ("文學之都",), (A, B)),), total_pattern=r"该网络由\[?(\d+)")
+    result = analyze(page, ZH_WIKIPEDIA, members=members)  # was: ValueError, change at N:N does not fit the text
+    assert any("falls within a link being fixed; not proposed" in warning for warning in result.warnings), result.warnings
+    clashing = [c for c in result.changes if c.rule.value.startswith("member-") and any(
+        o.start < c.start < o.end or (c.start < o.end and o.start < c.end and c.start < c.end) for o in result.changes if o is not c)]  # fmt: skip
+    assert clashing == []
