@@ -92,3 +92,22 @@ def test_a_member_change_within_a_link_being_fixed_is_a_warning_not_a_crash(page
     clashing = [c for c in result.changes if c.rule.value.startswith("member-") and any(
         o.start < c.start < o.end or (c.start < o.end and o.start < c.end and c.start < c.end) for o in result.changes if o is not c)]  # fmt: skip
     assert clashing == []
+
+
+@pytest.mark.parametrize("last, expected, review", [
+    # A bold member: its link is the item's link (it was read as the country's, and the next item copied "'''[[甲城]]'''").
+    ("* '''[[甲城]]'''-[[甲国]]", "* '''[[乙城]]'''-[[乙国]]\n", False),
+    # A hiding style copied from the item or row before: never added unseen.
+    ('* <span style="display:none">[[甲城]]-[[甲国]]', '* <span style="display:none">[[乙城]]-[[乙国]]\n', True),
+    ('{| class="wikitable"\n! 城市 !! 国家\n|-\n| style="display:none" | [[甲城]] || [[甲国]]\n|}', '|-\n| style="display:none" | [[乙城]] || [[乙国]]\n', True),
+])  # fmt: skip
+def test_what_an_addition_copies_from_the_item_before(last, expected, review):
+    (change,) = member_changes("=== 文學之都 ===\n" + last + "\n", registry(A, B), ZH_WIKIPEDIA).changes
+    assert (change.new, change.needs_review) == (expected, review)
+
+
+def test_a_member_linked_after_a_template_is_added_only_for_review():
+    # {{flagicon|CN}} reads as the item's first link: 甲城 seems missing, but the item links it.
+    changes = member_changes("=== 文學之都 ===\n* {{flagicon|CN}} [[甲城]]-[[甲国]]\n", registry(A), ZH_WIKIPEDIA).changes
+    added = [change for change in changes if change.rule.value == "member-add"]
+    assert [change.needs_review for change in added] == [True] and "links it already" in added[0].note

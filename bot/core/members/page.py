@@ -155,7 +155,8 @@ def item_links(line: str, profile: SiteProfile) -> tuple[Link, ...]:
             label = visible_text(occurrence.label) if occurrence.label else resolved.title.text
             links.append(Link(resolved.title.text, label.replace("\\", ""), occurrence.start, occurrence.end))
     position = 0
-    for node in mwparserfromhell.parse(line).nodes:
+    # Bold and italics around a link are no nodes of their own: the link is the item's link all the same.
+    for node in mwparserfromhell.parse(line, skip_style_tags=True).nodes:
         text = str(node)
         if isinstance(node, Wikilink) and ":" not in str(node.title).strip()[:1]:
             target = str(node.title).strip()
