@@ -148,7 +148,7 @@ def _table_changes(text: str, section: PageSection, removed, added: list[Member]
 
 # What an added line copies from the item or row it is written like that is more than list markup: a
 # template or a tag (a flag, a note of another member), a style that hides it. (Names hold none: bot.core.registry.)
-_COPIED = re.compile(r"\{\{|<|display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0|opacity\s*:\s*0|\bhidden\b", re.I)
+_COPIED = re.compile(r"\{\{|<|display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0|opacity\s*:\s*0|\bhidden\b", re.IGNORECASE)
 
 
 def _held(change: Change) -> Change:

@@ -88,7 +88,7 @@ def page_lines(text: str) -> list[tuple[int, int, str]]:
 _OPAQUE = re.compile(
     r"<!--.*?(?:-->|\Z)|<(nowiki|pre|ref|syntaxhighlight|source|math|chem|gallery|poem|score|timeline|templatedata|"
     r"graph|imagemap|inputbox|includeonly|noinclude|onlyinclude)\b(?:[^>]*?/>|[^>]*>.*?(?:</\1\s*>|\Z))",
-    re.S | re.I,
+    re.DOTALL | re.IGNORECASE,
 )
 
 
