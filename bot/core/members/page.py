@@ -87,7 +87,7 @@ def page_lines(text: str) -> list[tuple[int, int, str]]:
 # What shows no list item and no heading of the page in its lines (or shows them elsewhere: a footnote).
 _OPAQUE = re.compile(
     r"<!--.*?(?:-->|\Z)|<(nowiki|pre|ref|syntaxhighlight|source|math|chem|gallery|poem|score|timeline|templatedata|"
-    r"graph|imagemap|inputbox|includeonly|noinclude|onlyinclude)\b(?:[^>]*?/>|[^>]*>.*?(?:</\1\s*>|\Z))",
+    r"graph|imagemap|inputbox|includeonly|noinclude|onlyinclude)\b(?:[^<>]*?/>|[^<>]*>.*?(?:</\1\s*>|\Z))",
     re.DOTALL | re.IGNORECASE,
 )
 
