@@ -44,6 +44,8 @@ from bot.core.titles import comparable
 # Elements a list, table, heading or paragraph is made of; links are checked against the declared ones.
 _STRUCTURE = frozenset({"li", "ul", "ol", "dl", "dd", "dt", "pre", "p", "br", "tr", "td", "th", "table", "tbody", "thead",
                         "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "a"})  # fmt: skip
+# Classes that keep an element's text from some or all readers (collapsed, hidden, printed or mobile only).
+_HIDING = re.compile(r" class=[^=]*(?:collaps|hidden|\bhide|noprint|nomobile|mobileonly|printonly|sortbottom)", re.IGNORECASE)
 _HEADING = re.compile(r"^(={1,6})[ \t]*(.+?)[ \t]*\1[ \t]*$")
 _LISTS = ("templates", "categories", "langlinks", "images", "externallinks", "switches", "references", "iwlinks")
 
@@ -203,7 +205,7 @@ def _elements(atoms: Sequence[Atom], targets: Sequence[str], profile: SiteProfil
              for kind, what in atoms if kind == OPEN and what.split(" ")[0] == "a"]  # fmt: skip
     for kind, what in atoms:
         name = what.split(" ")[0]
-        if kind == HIDDEN or (kind == VOID and name != "br") or (kind != TEXT and (name not in _STRUCTURE or " style=" in what)):
+        if kind == HIDDEN or (kind == VOID and name != "br") or (kind != TEXT and (name not in _STRUCTURE or " style=" in what or _HIDING.search(what))):
             return f"an element the changes do not declare: <{what}>"
     expected = [_key(target, profile) for target in targets]
     if Counter(links) != Counter(expected):

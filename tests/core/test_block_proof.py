@@ -46,6 +46,8 @@ CASES = [
     ("nothing_shown", [ADD], LIST, LIST, {}, False),
     ("hidden_text_with_it", [ADD], LIST, ADDED.replace("乙国</a>", '乙国</a><span style="display:none">藏</span>'), {}, False),
     ("a_styled_span", [ADD], LIST, ADDED.replace("<li><a", '<li><span style="color:#fff"><a', 1).replace("乙国</a>", "乙国</a></span>"), {}, False),
+    ("a_collapsed_item", [ADD], LIST, ADDED.replace("<li><a href=\"/wiki/乙城", '<li class="mw-collapsible mw-collapsed"><a href="/wiki/乙城'), {}, False),
+    ("an_item_for_print_only", [ADD], LIST, ADDED.replace("<li><a href=\"/wiki/乙城", '<li class="printonly"><a href="/wiki/乙城'), {}, False),
     ("an_image_with_it", [ADD], LIST, ADDED.replace("乙国</a>", '乙国</a><img src="/x.png">'), {}, False),
     ("text_lost_elsewhere", [ADD], "<p>前言</p>" + LIST, ADDED, {}, False),
     ("a_new_section", [SECTION], LIST, LIST + f"<h3><span class=\"mw-headline\">建築之都</span></h3><ul><li>{link('乙城')}-{link('乙国')}</li></ul>",
