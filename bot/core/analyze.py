@@ -358,18 +358,23 @@ _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 
 
 def _with_member_changes(text, members, profile, options, changes, forms, redirects):
-    """Merge member-list changes in; a line proposed for removal takes its link fixes with it."""
+    """Merge member-list changes in; a line proposed for removal takes its link fixes with it. A member
+    change within a link being fixed (a link across lines, a total in a link's label) is left with a warning."""
     report = guarded(member_changes(text, members, profile, redirects), members.name, options.max_member_removal_share)
-    chosen = [change for change in report.changes if change.rule in options.rules]
+    chosen, warnings = [change for change in report.changes if change.rule in options.rules], []
+    while True:  # until no member change clashes with a link fix it leaves standing
+        kept = [fix for fix in changes if not any(line.start <= fix.start and fix.end <= line.end for line in chosen if line.start < line.end)]
+        clashing = [change for change in chosen if any(_overlap(change, fix) for fix in kept)]
+        if not clashing:
+            break
+        warnings += [f"{members.name}: {change.rule.value} at offset {change.start} falls within a link being fixed; not proposed" for change in clashing]
+        chosen = [change for change in chosen if change not in clashing]
     forms.update(change.rule for change in chosen)
-    removed = [(change.start, change.end) for change in chosen if change.start < change.end]
-    kept = [
-        change
-        for change in changes
-        if not any(start <= change.start and change.end <= end for start, end in removed)
-    ]
-    merged = sorted([*kept, *chosen], key=lambda change: (change.start, change.end, change.rule in MEMBER_RULES))
-    return merged, report.warnings
+    return sorted([*kept, *chosen], key=lambda change: (change.start, change.end, change.rule in MEMBER_RULES)), report.warnings + tuple(warnings)
+
+
+def _overlap(one: Change, other: Change) -> bool:
+    return other.start < one.start < other.end if one.start == one.end else one.start < other.end and other.start < one.end
 
 
 def _resolve(occurrence: Occurrence, profile: SiteProfile) -> Resolved:

@@ -44,6 +44,8 @@ from bot.core.titles import comparable
 # Elements a list, table, heading or paragraph is made of; links are checked against the declared ones.
 _STRUCTURE = frozenset({"li", "ul", "ol", "dl", "dd", "dt", "pre", "p", "br", "tr", "td", "th", "table", "tbody", "thead",
                         "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "a"})  # fmt: skip
+# Classes that keep an element's text from some or all readers (collapsed, hidden, printed or mobile only).
+_HIDING = re.compile(r" class=[^=]*(?:collaps|hidden|\bhide|noprint|nomobile|mobileonly|printonly|sortbottom)", re.IGNORECASE)
 _HEADING = re.compile(r"^(={1,6})[ \t]*(.+?)[ \t]*\1[ \t]*$")
 _LISTS = ("templates", "categories", "langlinks", "images", "externallinks", "switches", "references", "iwlinks")
 
@@ -55,6 +57,19 @@ def prove_blocks(changes: Sequence[Change], without: Rendering, with_changes: Re
     why = (_listed(without, with_changes) or _sections(changes, without, with_changes)
            or _read(changes, without, with_changes, profile, title) or _tables(without, with_changes))  # fmt: skip
     return [ChangeProof(DISAGREES, why) if why else ChangeProof(PROVEN)] * len(changes)
+
+
+def unfaithful(preview: Rendering, stored: Rendering) -> str:
+    """Why the wiki's preview of a page's current text (what the bot's save renders) cannot stand for
+    its stored revision (what its readers get), or "": a page that shows its readers otherwise by who
+    saved it or when (``{{REVISIONUSER}}``, ``{{REVISIONID}}``, the time) would be changed by the bot's
+    save beyond the changes the previews prove, e.g. hidden text shown."""
+    why = _listed(stored, preview)
+    if not why and _tokens(reading_of(stored).atoms) != _tokens(reading_of(preview).atoms):
+        old, new = _tokens(reading_of(stored).atoms), _tokens(reading_of(preview).atoms)
+        at = next((index for index, (one, other) in enumerate(zip(old, new)) if one != other), min(len(old), len(new)))
+        why = f"the page reads otherwise (near: {excerpt(new, at)!r})"
+    return f"the page shows its readers something else than the bot's save would (it depends on who saved it or when): {why}" if why else ""
 
 
 def _listed(without: Rendering, with_changes: Rendering) -> str:
@@ -190,7 +205,7 @@ def _elements(atoms: Sequence[Atom], targets: Sequence[str], profile: SiteProfil
              for kind, what in atoms if kind == OPEN and what.split(" ")[0] == "a"]  # fmt: skip
     for kind, what in atoms:
         name = what.split(" ")[0]
-        if kind == HIDDEN or (kind == VOID and name != "br") or (kind != TEXT and (name not in _STRUCTURE or " style=" in what)):
+        if kind == HIDDEN or (kind == VOID and name != "br") or (kind != TEXT and (name not in _STRUCTURE or " style=" in what or _HIDING.search(what))):
             return f"an element the changes do not declare: <{what}>"
     expected = [_key(target, profile) for target in targets]
     if Counter(links) != Counter(expected):

@@ -94,6 +94,25 @@ def member_list_from_dict(data: dict, source: str = "registry") -> MemberList:
         raise RegistryError(f"{source}: {error}") from None
 
 
+# What a name may not hold: linkbot writes names into the page between ``[[`` and ``]]`` and as heading
+# text, where these are markup (a link's end, a template, a tag, a table's cell, a new line), or what the
+# pre-save transform rewrites (``~~~`` signs; ``__TOC__`` switches, ``''`` bold and italics, ``&lt;`` entities).
+_MARKUP = re.compile(r"[\[\]{}|<>\n\r\t\x00-\x1f\x7f]|~~~|''|__|&#?\w+;|^=|=$")
+
+
+def name_problem(name: str) -> str:
+    """Why ``name`` (a member's, a country's, a section's) cannot be written into a page as it is, or ""."""
+    found = _MARKUP.search(name.strip())
+    return f"{name!r} holds {found.group()!r}, which is wikitext markup, not part of a name" if found else ""
+
+
+def _checked(name: str, where: str) -> str:
+    problem = name_problem(name)
+    if problem:
+        raise RegistryError(f"{where}: {problem}")
+    return name
+
+
 def _known_keys(table, kind: str, where: str) -> None:
     if not isinstance(table, dict):
         raise RegistryError(f"{where or 'the registry'}: expected a table, not {table!r}")
@@ -116,22 +135,26 @@ def _check_pattern(pattern: str) -> None:
 
 
 def _section(entry: dict, number: int) -> Section:
-    name = str(entry["name"])
+    name = _checked(str(entry["name"]), f"[[sections]] {number}: name")
     where = f"[[sections]] {number} ({name})"
-    headings = _texts(entry.get("headings", [name]), f"{where}: headings")
-    members = tuple(
-        Member(
-            target=str(member["target"]),
-            label=str(member.get("label", "")),
-            country_target=str(member.get("country_target", "")),
-            country_label=str(member.get("country_label", "")),
-            year=_year(member.get("year"), f"{where} member {index}"),
-            source=str(member.get("source", "")),
-            aliases=_texts(member.get("aliases", []), f"{where} member {index}: aliases"),
-        )
-        for index, member in enumerate(entry.get("members", []), 1)
-    )
+    headings = tuple(_checked(heading, f"{where}: headings") for heading in _texts(entry.get("headings", [name]), f"{where}: headings"))
+    members = tuple(_member(member, f"{where} member {index}") for index, member in enumerate(entry.get("members", []), 1))
     return Section(name, headings, members)
+
+
+def _member(member: dict, where: str) -> Member:
+    def name(field: str) -> str:
+        return _checked(str(member.get(field, "")), f"{where}: {field}")
+
+    return Member(
+        target=_checked(str(member["target"]), f"{where}: target"),
+        label=name("label"),
+        country_target=name("country_target"),
+        country_label=name("country_label"),
+        year=_year(member.get("year"), where),
+        source=str(member.get("source", "")),
+        aliases=tuple(_checked(alias, f"{where}: aliases") for alias in _texts(member.get("aliases", []), f"{where}: aliases")),
+    )
 
 
 def _texts(value, where: str) -> tuple[str, ...]:

@@ -67,6 +67,11 @@ def _json_rows(path: str, text: str) -> list[tuple[int, dict]]:
                 position = _skip(text, position + 1)
             elif text[position : position + 1] != "]":
                 raise ValueError("expected , or ] after an item")
+        if _skip(text, position + 1) < len(text):
+            position = _skip(text, position + 1)
+            raise ValueError("more after the array's end")
+    except RecursionError:  # arrays in arrays deeper than Python reads: no list of members
+        raise InputError(path, f"line {text.count(chr(10), 0, position) + 1}: not JSON: nested too deep") from None
     except (ValueError, IndexError) as error:
         line = text.count("\n", 0, position) + 1
         raise InputError(path, f"line {line}: not JSON: {error}") from None
@@ -102,8 +107,8 @@ def _member(row, column: Column, line: int) -> SourceMember | str:
         if not values[field]:
             return f"no {field} (column {column(field)!r})"
     year = values["year"]
-    if year and not (year.isascii() and year.isdigit()):
-        return f"year {year!r} is not a year (column {column('year')!r})"
+    if year and not (year.isascii() and year.isdigit() and len(year) <= 4):
+        return f"year {year[:12] + ('…' if len(year) > 12 else '')!r} is not a year (column {column('year')!r})"
     return SourceMember(values["member"], values["section"], values["country"], int(year) if year else None, values["source"], line)
 
 

@@ -7,8 +7,10 @@ each change between markers; the proposed text without them, exactly as it will 
 stored revision as its readers get it: the marked renderings count only when they read as these
 two do, bot.core.markers), none for a revision already in the queue; ``[proof] mode`` chooses. A page
 with image changes costs one more: the wiki's rendering of its images, which reviewers see. A page
-with member-list changes costs one more too: they are proven without markers (bot.core.block_proof),
-on the text with the link fixes against the text to be saved.
+with member-list changes costs two more (three without link fixes): they are proven without markers
+(bot.core.block_proof), on the text with the link fixes against the text to be saved, and only when
+the stored revision reads as the bot's preview of its text does (a page that shows its readers
+otherwise by who saved it or when would change beyond the proven lines when the bot saves it).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import dataclasses
 import re
 import secrets
 
-from bot.core.block_proof import prove_blocks
+from bot.core.block_proof import prove_blocks, unfaithful
 from bot.core.markers import marked
 from bot.core.model import Change, Display, PageResult
 from bot.core.preview import read_preview
@@ -42,6 +44,7 @@ def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageR
     inline_text = apply_changes(full.text, inline)[0] if blocks else full.new_text
     proofs: dict[int, ChangeProof] = {}
     without: Rendering | str | None = None
+    renderings: Renderings | str = ""
     if inline:
         renderings = _renderings(context, revision_id, full, inline, inline_text, nonce)
         found = [ChangeProof(UNPROVEN, renderings)] * len(inline) if isinstance(renderings, str) else \
@@ -49,25 +52,42 @@ def with_proof(context: RunContext, revision_id: int, full: PageResult) -> PageR
         proofs.update(zip(numbers[False], found, strict=True))
         without = renderings if isinstance(renderings, str) else renderings.proposed
     if blocks:
-        proofs.update(zip(numbers[True], _block_proofs(context, full, blocks, inline_text, without), strict=True))
+        if without is None:  # no link fixes: the text they are proven on is the current text
+            without = rendering_of(context.session.site, full.title, inline_text, context.settings.retry)
+        stored = renderings.current if isinstance(renderings, Renderings) else None
+        why = _unfaithful(context, revision_id, full, None if inline else without, stored)
+        found = [ChangeProof(UNPROVEN, why)] * len(blocks) if why else _block_proofs(context, full, blocks, without)
+        proofs.update(zip(numbers[True], found, strict=True))
     proven = tuple(_marked(change, proofs[number]) for number, change in enumerate(full.changes))
     return dataclasses.replace(full, changes=with_previews(context, full.title, proven, nonce))
 
 
-def _block_proofs(context: RunContext, full: PageResult, blocks: list[Change], inline_text: str,
-                  without: Rendering | str | None) -> list[ChangeProof]:  # fmt: skip
+def _block_proofs(context: RunContext, full: PageResult, blocks: list[Change], without: Rendering | str) -> list[ChangeProof]:
     """The member-list changes' proofs: the page with the link fixes, rendered without and with them."""
     site, policy = context.session.site, context.settings.retry
-    if without is None:
-        without = rendering_of(site, full.title, inline_text, policy)
-        if isinstance(without, str):
-            without = f"the wiki could not render the page: {without}"
     if isinstance(without, str):
-        return [ChangeProof(UNPROVEN, without)] * len(blocks)
+        why = without if without.startswith("the wiki could not") else f"the wiki could not render the page: {without}"
+        return [ChangeProof(UNPROVEN, why)] * len(blocks)
     with_blocks = rendering_of(site, full.title, full.new_text, policy)
     if isinstance(with_blocks, str):
         return [ChangeProof(UNPROVEN, f"the wiki could not render the page: {with_blocks}")] * len(blocks)
     return prove_blocks(blocks, without, with_blocks, context.session.profile, full.title)
+
+
+def _unfaithful(context: RunContext, revision_id: int, full: PageResult, preview: Rendering | str | None,
+                stored: Rendering | None) -> str:  # fmt: skip
+    """Why the member-list changes cannot be proven by previews (bot.core.block_proof.unfaithful: the
+    stored revision reads otherwise than the bot's preview of its text), or "". Without a stored
+    revision there is nothing readers get but a preview."""
+    if not revision_id:
+        return ""
+    site, policy = context.session.site, context.settings.retry
+    stored = stored or stored_rendering(site, revision_id, policy)
+    preview = preview if isinstance(preview, Rendering) else rendering_of(site, full.title, full.text, policy)
+    for rendering in (stored, preview):
+        if isinstance(rendering, str):
+            return f"the wiki could not render the page: {rendering}"
+    return unfaithful(preview, stored)
 
 
 def with_previews(context: RunContext, title: str, changes: tuple[Change, ...], nonce: str) -> tuple[Change, ...]:

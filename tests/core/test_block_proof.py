@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import ZH_WIKIPEDIA
-from bot.core.block_proof import prove_blocks
+from bot.core.block_proof import prove_blocks, unfaithful
 from bot.core.model import Change, Display, Rule
 from bot.core.rendering import rendering_from_parse
 
@@ -46,6 +46,8 @@ CASES = [
     ("nothing_shown", [ADD], LIST, LIST, {}, False),
     ("hidden_text_with_it", [ADD], LIST, ADDED.replace("乙国</a>", '乙国</a><span style="display:none">藏</span>'), {}, False),
     ("a_styled_span", [ADD], LIST, ADDED.replace("<li><a", '<li><span style="color:#fff"><a', 1).replace("乙国</a>", "乙国</a></span>"), {}, False),
+    ("a_collapsed_item", [ADD], LIST, ADDED.replace("<li><a href=\"/wiki/乙城", '<li class="mw-collapsible mw-collapsed"><a href="/wiki/乙城'), {}, False),
+    ("an_item_for_print_only", [ADD], LIST, ADDED.replace("<li><a href=\"/wiki/乙城", '<li class="printonly"><a href="/wiki/乙城'), {}, False),
     ("an_image_with_it", [ADD], LIST, ADDED.replace("乙国</a>", '乙国</a><img src="/x.png">'), {}, False),
     ("text_lost_elsewhere", [ADD], "<p>前言</p>" + LIST, ADDED, {}, False),
     ("a_new_section", [SECTION], LIST, LIST + f"<h3><span class=\"mw-headline\">建築之都</span></h3><ul><li>{link('乙城')}-{link('乙国')}</li></ul>",
@@ -70,3 +72,13 @@ def test_block_proof_cases(name, changes, without, with_changes, lists, proven):
 def test_a_template_the_changes_bring_disagrees():
     proofs = prove_blocks([ADD], parsed(LIST), parsed(ADDED, templates=[{"title": "Template:X"}]), ZH_WIKIPEDIA)
     assert proofs[0].status == "disagrees" and "templates differ" in proofs[0].why
+
+
+def test_a_page_its_readers_get_otherwise_than_the_bots_preview_is_unfaithful():
+    # {{Hide-{{REVISIONUSER}}}} over the list: hidden for the author's readers, shown in the bot's
+    # preview and so after its save; previews alone would prove one new item while the save shows all.
+    stored = parsed(f'<div style="display:none">{LIST}</div>', templates=[{"title": "Template:Hide-Editor"}])
+    preview = parsed(LIST, templates=[{"title": "Template:Hide-LinkBot"}])
+    assert "something else than the bot's save would" in unfaithful(preview, stored)
+    assert "reads otherwise" in unfaithful(parsed(LIST), parsed(f'<div style="display:none">{LIST}</div>'))
+    assert unfaithful(parsed(LIST), parsed(LIST)) == ""

@@ -174,7 +174,7 @@ def test_unreadable_rows_make_their_section_a_warning(body, problem):
     result = analyze(page, ZH_WIKIPEDIA, members=registry(section("文學之都", C)))
     assert result.new_text == page
     (warning,) = result.warnings
-    assert "a table it cannot read" in warning and problem in warning and "nothing proposed" in warning
+    assert "cannot read it" in warning and problem in warning and "nothing proposed" in warning
 
 
 def test_extract_reads_both_layouts():

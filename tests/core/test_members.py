@@ -156,6 +156,12 @@ def test_an_empty_registry_section_never_empties_the_pages_section():
         ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "aliases": "T2"}]}]}, "member 1: aliases: expected"),
         ({"name": "x", "sections": [{"name": "a", "memebers": []}]}, "lists/x.toml: [[sections]] 1 (a): memebers"),
         ({"name": "x", "sections": []}, "lists/x.toml: no [[sections]]"),
+        # A name is written into pages: one holding markup would write that markup.
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T]]<div>"}]}]}, "[[sections]] 1 (a) member 1: target: 'T]]<div>' holds ']'"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "country_label": "{{X}}"}]}]}, "country_label: '{{X}}' holds '{'"),
+        ({"name": "x", "sections": [{"name": "a", "members": [{"target": "T", "aliases": ["~~~~"]}]}]}, "aliases: '~~~~' holds '~~~'"),
+        ({"name": "x", "sections": [{"name": "a\n== b ==", "members": []}]}, "[[sections]] 1: name: 'a\\n== b ==' holds '\\n'"),
+        ({"name": "x", "sections": [{"name": "a", "headings": ["a<!--"]}]}, "[[sections]] 1 (a): headings: 'a<!--' holds '<'"),
     ],
 )
 def test_registry_mistakes_are_named(data, message):

@@ -155,3 +155,20 @@ def test_check_summarises_a_page():
     assert [item.split("：")[0] if "：" in item else item.split("（")[0] for item in check.to_remove] == ["甲城", "乙城", "丙城"]
     agreeing = check_page("P", member_changes("=== 文學之都 ===\n* [[愛丁堡]]\n* [[墨爾本]]\n=== 音樂之都 ===\n* [[維也納]]\n", REGISTRY, ZH_WIKIPEDIA), 0.2)
     assert agreeing.agrees and not agreeing.held
+
+
+@pytest.mark.parametrize("name, section, country, redirect, problem", [
+    ("X]]<div style=display:none>", "文學之都", "", "", "holds ']'"),
+    ("南京", "新\n== X ==", "", "", "holds '\\n'"),
+    ("南京", "文學之都", "{{flag|中国}}", "", "holds '{'"),
+    ("~~~~", "文學之都", "", "", "holds '~~~'"),
+    ("Category:坏", "文學之都", "", "", "no article's title"),
+    ("en:Nanjing", "文學之都", "", "", "no article's title"),
+    ("南京", "文學之都", "", "File:x.png", "no article's title"),  # resolved through a hostile redirect
+])  # fmt: skip
+def test_a_source_name_that_would_write_markup_is_left_out(name, section, country, redirect, problem):
+    diff = registry_diff(REGISTRY, [row(name, section, country, line=7), row("南京", line=8)] if name != "南京" else
+                         [row(name, section, country, line=7)], ZH_WIKIPEDIA, {"南京": redirect} if redirect else {})  # fmt: skip
+    assert diff.new_sections == () and diff.differences == ()
+    assert [member.target for _, member in diff.added] == ([] if name == "南京" else ["南京"])
+    assert diff.warnings[0].startswith("line 7: ") and problem in diff.warnings[0] and diff.warnings[0].endswith("left out")

@@ -60,6 +60,8 @@ def test_json_rows_with_their_lines(tmp_path):
          r"no column '城市' for the member \(the registry's \[columns\] member\); the source's columns: city, field$"),
         ("traditional.csv", "城市,领域,國家,年份,来源\nX,Y,Z,,\n", "no column '国家' for the country"),
         ("english.json", '[{"city": "X", "field": "Y"}]', "no column '城市' for the member"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "line 1: not JSON: nested too deep"),  # no RecursionError
+        ("tail.json", '[{"城市": "南京", "领域": "文學之都"}]\n{"城市": "扬州"}', "line 2: not JSON: more after the array's end"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_one_error(tmp_path, name, content, message):
@@ -74,6 +76,14 @@ def test_csv_header_names_are_read_without_their_spaces(tmp_path):
     path = tmp_path / "members.csv"
     path.write_bytes("城市 , 领域 ,国家,年份,来源\r\n南京,文學之都,中国,2019,\r\n".encode("utf-8-sig"))
     assert read_member_source(str(path), column) == ([SourceMember("南京", "文學之都", "中国", 2019, "", 2)], [])
+
+
+def test_a_year_of_thousands_of_digits_is_a_bad_row_not_a_crash(tmp_path):
+    path = tmp_path / "members.csv"
+    path.write_text("城市,领域,国家,年份,来源\n南京,文學之都,中国," + "9" * 5000 + ",\n扬州,美食之都,中国,2019,\n", encoding="utf-8")
+    members, problems = read_member_source(str(path), column)
+    assert [member.name for member in members] == ["扬州"]
+    assert problems == [f"{path}:2: year '999999999999…' is not a year (column '年份')"]
 
 
 @pytest.fixture

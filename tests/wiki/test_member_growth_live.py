@@ -122,3 +122,34 @@ def test_a_removal_is_proven_and_waits_for_a_person(wiki, tmp_path):
     (removal,) = [change for change in changes if change["rule"] == "member-remove"]
     assert "雷克雅維克" in removal["old"] and removal["new"] == "" and removal["decision"] == "pending"
     assert all(change["proof"] == "proven" for change in changes), [(c["rule"], c["proof"]) for c in changes]
+
+
+def test_a_page_that_shows_the_bot_otherwise_than_its_readers_is_never_proven(wiki, tmp_path):
+    # Hidden for the author's readers, shown to LinkBot's preview: the bot's save would bring the hidden
+    # text to every reader, beyond the two items its previews prove.
+    title = "Members/WhoSaves"
+    switch = '{{#ifeq:{{REVISIONUSER}}|LinkBot|<div>|<div style="display:none">}}\n广告\n</div>\n'
+    wiki.sandbox.edit(title, switch + OLD)
+    config = configured(wiki, tmp_path, title, total_pattern="")
+    queue = tmp_path / "q.sqlite3"
+    run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "all")
+    changes = member_changes(wiki, queue)
+    assert [change["rule"] for change in changes] == ["member-add", "member-add"]
+    assert all(change["proof"].startswith("unproven: the page shows its readers something else") for change in changes), [(c["proof"], c["decision"]) for c in changes]
+    assert all(change["decision"] == "pending" for change in changes)
+
+
+def test_a_page_whose_module_reads_its_own_text_is_never_proven_by_it(wiki, tmp_path):
+    # The module shows its text once the page holds 扬州: the wiki's preview of the proposed text reads
+    # that text as the page's own (as the saved page will), so the proof sees the text it brings.
+    title = "Members/ReadsItself"
+    wiki.sandbox.edit("Module:Peek", 'return {f = function() local text = mw.title.getCurrentTitle():getContent() or ""\n'
+                                     '  return text:find("扬州", 1, true) and "广告" or "" end}')  # fmt: skip
+    wiki.sandbox.edit(title, "{{#invoke:Peek|f}}\n" + OLD)
+    config = configured(wiki, tmp_path, title, total_pattern="")
+    queue = tmp_path / "q.sqlite3"
+    run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "all")
+    changes = member_changes(wiki, queue)
+    assert [change["rule"] for change in changes] == ["member-add", "member-add"]
+    assert all(change["proof"].startswith("disagrees: the page shows '广告") for change in changes), changes
+    assert all(change["decision"] == "pending" for change in changes)

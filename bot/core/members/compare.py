@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -66,9 +68,11 @@ def member_changes(
     warnings += why if why else [] if added else missing
     listed = sum(len(section.items) for section in sections)
     total, total_warnings = total_change(text, registry, listed)
-    changes += total
-    warnings += total_warnings
-    return MemberReport(tuple(sorted(changes, key=lambda c: (c.start, c.end))), tuple(warnings), listed, removed)
+    # A total inside a line another change replaces (an item for removal) would be two changes of one text.
+    kept = [one for one in total if not any(c.start < one.end and one.start < c.end for c in changes)]
+    changes += kept
+    warnings += total_warnings + [f"{registry.name}: the stated total {one.old} is in a line proposed for removal; not changed" for one in total if one not in kept]
+    return MemberReport(tuple(sorted(map(_held, changes), key=lambda c: (c.start, c.end))), tuple(warnings), listed, removed)
 
 
 def _left_alone(section: PageSection, name: str) -> str:
@@ -76,9 +80,9 @@ def _left_alone(section: PageSection, name: str) -> str:
     if not section.spec.members:
         # An empty registry section is far likelier a mistake than a list to empty.
         return f"{name}: the registry's section {section.spec.name} has no members; nothing proposed for it"
-    if section.table_problems:
-        return (f"{name}: section {section.spec.name}: a table it cannot read ({section.table_problems[0]}"
-                f"{f' and {len(section.table_problems) - 1} more' if len(section.table_problems) > 1 else ''}); "
+    if section.problems:
+        return (f"{name}: section {section.spec.name}: cannot read it ({section.problems[0]}"
+                f"{f' and {len(section.problems) - 1} more' if len(section.problems) > 1 else ''}); "
                 "nothing proposed for this section")  # fmt: skip
     if section.unparsed:
         return (f"{name}: section {section.spec.name}: {len(section.unparsed)} item(s) without a link "
@@ -125,7 +129,11 @@ def _section_changes(text, section: PageSection, owner, registry, profile, redir
     if section.table is not None:
         return _table_changes(text, section, removed, added), taken
     changes = [_removal(rule, section.items[index], why) for index, (rule, why) in removed.items()]
-    return changes + [_addition(text, section, registry, member) for member in added], taken
+    # A member the section links already, only not first in its item (after a flag template, say): adding
+    # it may well list it twice, so a person looks first.
+    linked = {key(name, profile) for item in section.items for link in item.links[1:] for name in (link.target, link.label)}
+    additions = [_addition(text, section, registry, member, bool(member_keys(member, profile) & linked)) for member in added]
+    return changes + additions, taken
 
 
 def _differences(section: PageSection, owner, profile, redirects) -> tuple[dict[int, tuple[Rule, str]], list[Member]]:
@@ -160,6 +168,19 @@ def _table_changes(text: str, section: PageSection, removed, added: list[Member]
     return changes + [row_addition(text, section, member, _added_note(section, member), last_goes) for member in added]
 
 
+# What an added line copies from the item or row it is written like that is more than list markup: a
+# template or a tag (a flag, a note of another member), a style that hides it. (Names hold none: bot.core.registry.)
+_COPIED = re.compile(r"\{\{|<|display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0|opacity\s*:\s*0|\bhidden\b", re.IGNORECASE)
+
+
+def _held(change: Change) -> Change:
+    """``change``, for review when it adds what it copies beyond list markup (never auto-approved unseen)."""
+    if change.rule is not Rule.MEMBER_ADD or change.needs_review or not _COPIED.search(change.new):
+        return change
+    why = "it copies markup of the item or row it is written like (a template, a tag, a style): check it"
+    return dataclasses.replace(change, needs_review=True, note=f"{change.note}; {why}" if change.note else why)
+
+
 def _removal(rule: Rule, item: Item, note: str) -> Change:
     return Change(rule, item.start, item.end, item.line, "", needs_review=True, display=Display.MEMBER, note=note)
 
@@ -169,6 +190,7 @@ def _added_note(section: PageSection, member: Member) -> str:
     return note + f": {member.source}" if member.source else note
 
 
-def _addition(text: str, section: PageSection, registry: MemberList, member: Member) -> Change:
+def _addition(text: str, section: PageSection, registry: MemberList, member: Member, linked: bool = False) -> Change:
     at, line = insertion(text, section, member, new_item(section, registry, member))
-    return Change(Rule.MEMBER_ADD, at, at, "", line, display=Display.MEMBER, note=_added_note(section, member))
+    note = _added_note(section, member) + ("; the section links it already, not first in an item: check it is not listed" if linked else "")
+    return Change(Rule.MEMBER_ADD, at, at, "", line, needs_review=linked, display=Display.MEMBER, note=note)

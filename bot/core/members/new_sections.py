@@ -24,7 +24,7 @@ def new_sections(text: str, registry: MemberList, found: list[PageSection], prof
     missing = [spec for spec in registry.sections if spec.name not in on_page]
     if not missing:
         return [], []
-    readable = [section for section in found if not section.table_problems]
+    readable = [section for section in found if not section.problems]
     grouped = next((section for section in readable if section.by_field and section.items), None)
     if grouped is not None:
         return new_groups(text, registry, missing, found, grouped)
@@ -68,6 +68,10 @@ def _new_section(text: str, registry: MemberList, spec: Section, on_page: dict[s
             new = body + tail
     else:
         position, new = after.heading.start, body + tail
+    if position < len(text) and not new.endswith("\n"):
+        # Copied from a section that ends the page (MediaWiki keeps no last newline): the line after
+        # it (the next heading) must stay a line of its own.
+        new += "\n"
     note = f"{spec.headings[0] if spec.headings else spec.name}（{len(spec.members)}）"
     return Change(Rule.MEMBER_NEW_SECTION, position, position, "", new, needs_review=True, display=Display.MEMBER, note=note)
 

@@ -65,12 +65,58 @@ class Heading:
 
 
 def page_lines(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, line) of every line, newline included."""
-    result, offset = [], 0
+    """(start, end, line) of every line as readers' lists and headings see lines, newline included: a
+    comment, a tag whose content is no list (``<nowiki>``, ``<pre>``, ``<ref>`` …) or a template that
+    runs on past its line's end takes the lines it covers into its own (what it covers is no heading
+    and no item of the page; an item that opens one keeps it whole, so it is never cut in two)."""
+    spans = iter(opaque_spans(text))
+    span = next(spans, None)
+    result, offset, ahead = [], 0, 0
     for line in text.splitlines(keepends=True):
-        result.append((offset, offset + len(line), line))
-        offset += len(line)
+        end = offset + len(line)
+        if offset < ahead:  # covered by the line before
+            result[-1] = (result[-1][0], end, result[-1][2] + line)
+        else:
+            result.append((offset, end, line))
+        while span is not None and span[0] < end:
+            ahead, span = max(ahead, span[1]), next(spans, None)
+        offset = end
     return result
+
+
+# What shows no list item and no heading of the page in its lines (or shows them elsewhere: a footnote).
+_OPAQUE = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(nowiki|pre|ref|syntaxhighlight|source|math|chem|gallery|poem|score|timeline|templatedata|"
+    r"graph|imagemap|inputbox|includeonly|noinclude|onlyinclude)\b(?:[^<>]*?/>|[^<>]*>.*?(?:</\1\s*>|\Z))",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def opaque_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every comment, opaque tag and outermost template (an unclosed one runs to the end)."""
+    spans: list[tuple[int, int]] = []
+    depth, opened, position = 0, 0, 0
+    for found in _OPENERS.finditer(text):
+        if found.start() < position:
+            continue
+        position = found.end()
+        match = _OPAQUE.match(text, found.start()) if found.group() == "<" else None
+        if match:
+            position = match.end()
+            if depth == 0:
+                spans.append((match.start(), match.end()))
+        elif found.group() == "{{":
+            opened, depth = opened if depth else found.start(), depth + 1
+        elif found.group() == "}}" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, found.end()))
+    if depth:
+        spans.append((opened, len(text)))
+    return spans
+
+
+_OPENERS = re.compile(r"<|\{\{|\}\}")
 
 
 def page_headings(lines: list[tuple[int, int, str]]) -> list[Heading]:
@@ -88,6 +134,8 @@ def read_items(lines, profile: SiteProfile) -> tuple[list[Item], list[str]]:
     items, unparsed = [], []
     for start, end, line in lines:
         if not _ITEM.match(line):
+            if line.startswith("{{") and any(_ITEM.match(part) for part in line.splitlines()[1:]):
+                unparsed.append(line)  # items in a template's lines: what the template makes of them is unknown
             continue
         links = item_links(line, profile)
         if links:
@@ -107,7 +155,8 @@ def item_links(line: str, profile: SiteProfile) -> tuple[Link, ...]:
             label = visible_text(occurrence.label) if occurrence.label else resolved.title.text
             links.append(Link(resolved.title.text, label.replace("\\", ""), occurrence.start, occurrence.end))
     position = 0
-    for node in mwparserfromhell.parse(line).nodes:
+    # Bold and italics around a link are no nodes of their own: the link is the item's link all the same.
+    for node in mwparserfromhell.parse(line, skip_style_tags=True).nodes:
         text = str(node)
         if isinstance(node, Wikilink) and ":" not in str(node.title).strip()[:1]:
             target = str(node.title).strip()

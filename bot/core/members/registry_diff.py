@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from bot.core.members.compare import member_keys
 from bot.core.members.page import key
 from bot.core.profile import SiteProfile
-from bot.core.registry import Member, MemberList
+from bot.core.registry import Member, MemberList, name_problem
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,11 @@ def registry_diff(
     matched: set[tuple[str, str]] = set()
     seen: set[str] = set()
     for row in rows:
+        problem = next(filter(None, (unwritable(name, profile) for name in
+                                     (row.name, resolved.get(row.name, ""), row.section, row.country, resolved.get(row.country, "")))), "")  # fmt: skip
+        if problem:
+            warnings.append(f"line {row.line}: {problem}; left out")
+            continue
         title = resolved.get(row.name, row.name)
         keys = {key(row.name, profile), key(title, profile)}
         if keys & seen:
@@ -87,6 +92,17 @@ def registry_diff(
         differences += _differences(entry[0], entry[1], row, section, resolved, profile)
     missing = [(s.name, m) for s in registry.sections for m in s.members if (s.name, m.target) not in matched]
     return RegistryDiff(tuple(added), tuple(new_sections), tuple(differences), tuple(missing), tuple(warnings))
+
+
+def unwritable(name: str, profile: SiteProfile) -> str:
+    """Why ``name`` from a source cannot become a registry name (it would write markup into pages, or
+    a link that is no article: a category, a file, another wiki), or ""."""
+    problem = name_problem(name)
+    prefix, colon, _ = name.strip().partition(":")
+    if not problem and colon and (name.strip().startswith(":") or profile.interwiki(prefix) is not None or
+                                  ((namespace := profile.namespace(prefix)) is not None and namespace.id != 0)):  # fmt: skip
+        problem = f"{name!r} is no article's title (its prefix {prefix + ':'!r} leads elsewhere)"
+    return problem
 
 
 def _new_member(row: SourceMember, title: str, resolved: Mapping[str, str], profile: SiteProfile) -> Member:

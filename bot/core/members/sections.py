@@ -9,7 +9,7 @@ any of the section's headings (its aliases).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from bot.core.members.page import (
@@ -36,7 +36,7 @@ class PageSection:
     table: Table | None = None  # the table its entries are rows of
     rows: tuple[Row, ...] = ()  # those rows, as ``items``
     by_field: bool = False  # layout b: a group of rows of a table with a section column
-    table_problems: tuple[str, ...] = ()  # why its table cannot be read (rows, layout, header)
+    problems: tuple[str, ...] = ()  # why it cannot be read (its table's rows, layout, header; headings alike)
 
     @property
     def entries_start(self) -> int:
@@ -56,7 +56,13 @@ def find_sections(text: str, registry: MemberList, profile: SiteProfile) -> tupl
     for spec in registry.sections:
         heading = section_heading(spec, headings, profile)
         if heading is not None:
-            sections.append(_section(spec, heading, headings, lines, text, profile))
+            section = _section(spec, heading, headings, lines, text, profile)
+            others = [h.text for h in headings if h is not heading and key(h.text, profile) in section_keys(spec, profile)]
+            if others:
+                # Which of them holds the list is a guess: adding to one would duplicate members of the other.
+                problem = f"the page has {len(others) + 1} headings for it ({heading.text}, {', '.join(others)})"
+                section = replace(section, problems=(problem, *section.problems))
+            sections.append(section)
             continue
         if grouped is None:
             grouped = [table for table in read_tables(text, profile) if FIELD in table.columns]
@@ -98,11 +104,11 @@ def _section(spec: Section, heading: Heading, headings: list[Heading], lines, te
             # Its members would be read from one place and added where they already are in another.
             problems += (f"its members are in {len(tables)} table(s) and {len(items)} list item(s), not one table",)
         rows = tuple(row_item(text, row, table, profile) for row in table.rows)
-        return PageSection(spec, heading.end, body_end, rows, (), heading, table, table.rows, table_problems=problems)
+        return PageSection(spec, heading.end, body_end, rows, (), heading, table, table.rows, problems=problems)
     if not items and has_table(text, heading.end, body_end):
         # Members would be added beside a table that may well hold them already.
         problem = ("a table whose header row names no member column (城市, 成员, member, city …)",)
-        return PageSection(spec, heading.end, body_end, (), tuple(unparsed), heading, table_problems=problem)
+        return PageSection(spec, heading.end, body_end, (), tuple(unparsed), heading, problems=problem)
     return PageSection(spec, heading.end, body_end, tuple(items), tuple(unparsed), heading)
 
 
@@ -115,4 +121,4 @@ def _group(text: str, spec: Section, table: Table, profile: SiteProfile) -> Page
     apart = any(row.end != following.start for row, following in pairwise(rows))
     if table.grouped and (apart or rows[0].cell(table.columns[FIELD]) is None):
         problems += (f"the rows of {spec.name} are not one group under one section cell",)
-    return PageSection(spec, rows[0].start, rows[-1].end, items, (), None, table, rows, by_field=True, table_problems=problems)
+    return PageSection(spec, rows[0].start, rows[-1].end, items, (), None, table, rows, by_field=True, problems=problems)

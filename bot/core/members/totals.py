@@ -27,7 +27,7 @@ def total_change(text: str, registry: MemberList, listed: int) -> tuple[list[Cha
         return [], [f"{registry.name}: total_pattern matches {len(matches)} places ({found}); not changed: make it match the stated total only"]
     match = matches[0]
     stated = match.group(1)
-    if not stated or not stated.isdigit():
+    if not stated or not stated.isdecimal():  # int() reads decimal digits of every script, not ² or ①
         return [], [f"{registry.name}: total_pattern matched {match.group(0)!r}, whose group 1 is not a number"]
     count = sum(len(section.members) for section in registry.sections)
     if int(stated) == count:
