@@ -293,7 +293,7 @@ def _canonicalized(text: str, resolved_links, profile: SiteProfile, options: Opt
     closing_start, notes_start = closing_block(text, [(occurrence, rule) for occurrence, _, rule in resolved_links], profile)
     for occurrence, resolved, rule in resolved_links:
         closing = closing_start <= occurrence.start < notes_start
-        context = Context(text[occurrence.end : occurrence.end + 1], closing, text[max(occurrence.start - 1, 0) : occurrence.start])
+        context = Context.around(text, occurrence.start, occurrence.end, closing)
         yield occurrence, canonicalize(occurrence, resolved, rule, context, profile, options)
 
 

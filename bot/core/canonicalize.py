@@ -37,6 +37,17 @@ class Context:
     closing_block: bool  # the occurrence sits in the page's trailing block of category links
     preceding: str = ""  # the character before the occurrence ("" at the start of the page)
 
+    @classmethod
+    def around(cls, text: str, start: int, end: int, closing_block: bool) -> Context:
+        """The characters readers' parser sees beside ``text[start:end]``: comments are gone before
+        MediaWiki looks for free URLs (``_<!-- x -->https://…`` is glued to the ``_``)."""
+        while text.endswith("-->", 0, start) and (opened := text.rfind("<!--", 0, start - 3)) >= 0 and "-->" not in text[opened + 4 : start - 3]:
+            start = opened
+        while text.startswith("<!--", end):
+            closed = text.find("-->", end + 4)
+            end = len(text) if closed < 0 else closed + 3
+        return cls(text[end : end + 1], closing_block, text[max(start - 1, 0) : start])
+
 
 def rule_for(occurrence: Occurrence, resolved: Resolved, options: Options = DEFAULT_OPTIONS) -> Rule | None:
     """The rule an occurrence falls under; None when it is not a broken link at all."""

@@ -42,3 +42,21 @@ def test_every_link_rule_has_a_case_file():
 
     files = {case.file for case in CASES}
     assert {rule.value for rule in LINK_RULES} <= files  # member rules: tests/core/test_members.py
+
+
+M = '[甲](../Page/甲.md "wikilink")'
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        # MediaWiki drops comments before it looks for free URLs: the URL is glued to what the comment hides.
+        (M + "_<!-- 注 --><https://example.org/X>", "[[甲]]_<!-- 注 -->[https://example.org/X https://example.org/X]"),
+        (M + " <!-- 注 --><https://example.org/X><!-- 注 -->乙", "[[甲]] <!-- 注 -->[https://example.org/X https://example.org/X]<!-- 注 -->乙"),
+        (M + " <https://example.org/X> 乙", "[[甲]] https://example.org/X 乙"),
+    ],
+)
+def test_a_comment_hides_no_neighbour_from_a_bare_url(page, expected):  # on a converted page (M)
+    from bot.core import ZH_WIKIPEDIA, analyze
+
+    assert analyze(page, ZH_WIKIPEDIA).new_text == expected
