@@ -166,8 +166,6 @@ def test_a_new_section_as_a_row_group_on_the_wiki(wiki, tmp_path):
     registry = MemberList("newgroup", (title,), (Section("文學之都", ("文學之都",), LITERATURE), Section("建築之都", ("建築之都",), architecture),
                                                  Section("音樂之都", ("音樂之都",), MUSIC)))  # fmt: skip
     config, queue = setup(wiki, tmp_path, title, GROUPED, registry)
-    # One of four listed members is over the removal guard's default share (20%): this list is tiny.
-    config.write_text(config.read_text(encoding="utf-8") + "\n[members]\nmax_removal_share = 0.5\n", encoding="utf-8")
     before = rendered_rows(wiki, text=GROUPED)
     run(wiki, queue, "scan", "--config", str(config), f"-page:{title}", "--auto-approve", "all")
     (proposal,) = proposals(wiki, queue)
